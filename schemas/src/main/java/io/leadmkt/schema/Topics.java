@@ -1,0 +1,94 @@
+package io.leadmkt.schema;
+
+import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.schema.serde.EmbeddedSchemaIdResolver;
+import io.leadmkt.schema.serde.SchemaIdResolver;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The one registry of the marketplace's topics and their serdes. Every lead-keyed topic is keyed
+ * by lead id and must have the same partition count, so the auction sees a lead's ping, bids and
+ * post results on one partition.
+ */
+public final class Topics {
+
+    /** A topic with its serdes. {@code compacted} topics are config tables, read whole at start. */
+    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean compacted,
+                              boolean holdsPii) {
+    }
+
+    public static final String LEADS_INBOUND = "leads.inbound";
+    public static final String LEADS_REJECTED = "leads.rejected";
+    public static final String LEADS_DEADLETTER = "leads.deadletter";
+    public static final String PINGS = "pings";
+    public static final String BIDS = "bids";
+    public static final String POSTS = "posts";
+    public static final String POST_RESULTS = "post-results";
+    public static final String OUTCOMES = "outcomes";
+    public static final String AUDIT = "audit";
+    public static final String CONFIG_BUYERS = "config.buyers";
+    public static final String CONFIG_CAMPAIGNS = "config.campaigns";
+    public static final String CONFIG_SUPPRESSION = "config.suppression";
+
+    private final SchemaIdResolver resolver;
+    private final Topic<String, Lead> leadsInbound;
+    private final Topic<String, Rejection> leadsRejected;
+    private final Topic<String, byte[]> leadsDeadletter;
+    private final Topic<String, Ping> pings;
+    private final Topic<String, Bid> bids;
+    private final Topic<String, Post> posts;
+    private final Topic<String, PostResult> postResults;
+    private final Topic<String, Outcome> outcomes;
+    private final Topic<String, AuditEvent> audit;
+    private final Topic<String, BuyerConfig> buyers;
+    private final Topic<String, CampaignConfig> campaigns;
+    private final Topic<String, SuppressionEntry> suppression;
+
+    public Topics(SchemaIdResolver resolver) {
+        this.resolver = resolver;
+        Serde<String> key = Serdes.String();
+        leadsInbound = new Topic<>(LEADS_INBOUND, key, serde(Lead.class), false, true);
+        leadsRejected = new Topic<>(LEADS_REJECTED, key, serde(Rejection.class), false, false);
+        // Raw bytes of input that could not be read at all: may hold PII, so short retention.
+        leadsDeadletter = new Topic<>(LEADS_DEADLETTER, key, Serdes.ByteArray(), false, true);
+        pings = new Topic<>(PINGS, key, serde(Ping.class), false, false);
+        bids = new Topic<>(BIDS, key, serde(Bid.class), false, false);
+        posts = new Topic<>(POSTS, key, serde(Post.class), false, true);
+        postResults = new Topic<>(POST_RESULTS, key, serde(PostResult.class), false, false);
+        outcomes = new Topic<>(OUTCOMES, key, serde(Outcome.class), false, false);
+        audit = new Topic<>(AUDIT, key, serde(AuditEvent.class), false, false);
+        buyers = new Topic<>(CONFIG_BUYERS, key, serde(BuyerConfig.class), true, false);
+        campaigns = new Topic<>(CONFIG_CAMPAIGNS, key, serde(CampaignConfig.class), true, false);
+        suppression = new Topic<>(CONFIG_SUPPRESSION, key, serde(SuppressionEntry.class), true, false);
+    }
+
+    /** Topics whose ids come from the schemas shipped in this jar: no registry needed. */
+    public static Topics embedded() {
+        return new Topics(new EmbeddedSchemaIdResolver());
+    }
+
+    public <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type) {
+        return new AvroSerde<>(type, resolver);
+    }
+
+    public Topic<String, Lead> leadsInbound() { return leadsInbound; }
+    public Topic<String, Rejection> leadsRejected() { return leadsRejected; }
+    public Topic<String, byte[]> leadsDeadletter() { return leadsDeadletter; }
+    public Topic<String, Ping> pings() { return pings; }
+    public Topic<String, Bid> bids() { return bids; }
+    public Topic<String, Post> posts() { return posts; }
+    public Topic<String, PostResult> postResults() { return postResults; }
+    public Topic<String, Outcome> outcomes() { return outcomes; }
+    public Topic<String, AuditEvent> audit() { return audit; }
+    public Topic<String, BuyerConfig> buyers() { return buyers; }
+    public Topic<String, CampaignConfig> campaigns() { return campaigns; }
+    public Topic<String, SuppressionEntry> suppression() { return suppression; }
+
+    public List<Topic<?, ?>> all() {
+        return List.of(leadsInbound, leadsRejected, leadsDeadletter, pings, bids, posts, postResults, outcomes,
+                audit, buyers, campaigns, suppression);
+    }
+}

@@ -1,0 +1,113 @@
+package io.leadmkt.schema.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro SpecificRecords in the Confluent wire format: magic byte 0, a big-endian 4-byte schema id,
+ * then the Avro binary body. Reads resolve the writer's schema (looked up by id) against this
+ * class's schema, so producers on an older compatible schema keep working.
+ *
+ * <p>Deserialisation failures throw {@link SerializationException} (or its subclass
+ * {@link UnknownSchemaException}); callers on input topics catch them and dead-letter the bytes.
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    static final byte MAGIC_BYTE = 0;
+    private static final int HEADER_SIZE = 5;
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final SchemaIdResolver resolver;
+    private final SpecificDatumWriter<T> writer;
+
+    public AvroSerde(Class<T> type, SchemaIdResolver resolver) {
+        SpecificAvroTrust.ensureTrusted();
+        this.type = type;
+        this.schema = SpecificData.get().getSchema(type);
+        this.resolver = resolver;
+        this.writer = new SpecificDatumWriter<>(schema);
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        int id = resolver.idFor(topic + "-value", schema);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + schema.getFullName() + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    public T deserialize(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length < HEADER_SIZE || bytes[0] != MAGIC_BYTE) {
+            throw new SerializationException("not Confluent-framed Avro: "
+                    + (bytes.length < HEADER_SIZE ? "too short (" + bytes.length + " bytes)" : "magic byte " + bytes[0]));
+        }
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        Schema writerSchema = resolver.schemaFor(id);
+        // Avro resolution matches fields by name only, so a Bid could be read as a Lead with every
+        // other field defaulted; a record of another type is wrong input, not an old version.
+        if (!writerSchema.getFullName().equals(schema.getFullName())
+                && !schema.getAliases().contains(writerSchema.getFullName())) {
+            throw new SerializationException("expected " + schema.getFullName() + " but record was written as "
+                    + writerSchema.getFullName() + " (schema id " + id + ")");
+        }
+        try {
+            SpecificDatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema);
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
+            T value = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new SerializationException("trailing bytes after " + writerSchema.getFullName() + " body");
+            }
+            return value;
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+                 | ClassCastException e) {
+            throw new SerializationException("cannot read " + schema.getFullName() + " from schema "
+                    + writerSchema.getFullName() + " (id " + id + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::serialize;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::deserialize;
+    }
+}

@@ -1,0 +1,51 @@
+package io.leadmkt.schema.serde;
+
+import io.leadmkt.schema.SchemaCatalog;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+
+/**
+ * Schema ids without a registry: the id of a schema is the low 31 bits of its Avro parsing
+ * fingerprint (CRC-64-AVRO of the canonical form). Ids are therefore stable across builds and
+ * machines, and every instance agrees on them with no coordination; a schema that changes gets a
+ * new id, and the old id keeps resolving as long as the old schema is registered here.
+ */
+public final class EmbeddedSchemaIdResolver implements SchemaIdResolver {
+
+    private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
+
+    public EmbeddedSchemaIdResolver() {
+        SchemaCatalog.all().forEach(this::register);
+    }
+
+    /** Makes an extra (e.g. older) schema resolvable; returns its id. */
+    public int register(Schema schema) {
+        int id = fingerprintId(schema);
+        Schema previous = byId.putIfAbsent(id, schema);
+        if (previous != null && !previous.equals(schema)) {
+            throw new IllegalStateException("schema id collision between " + previous.getFullName()
+                    + " and " + schema.getFullName());
+        }
+        return id;
+    }
+
+    public static int fingerprintId(Schema schema) {
+        return (int) (SchemaNormalization.parsingFingerprint64(schema) & 0x7fffffffL);
+    }
+
+    @Override
+    public int idFor(String subject, Schema schema) {
+        return register(schema);
+    }
+
+    @Override
+    public Schema schemaFor(int id) {
+        Schema schema = byId.get(id);
+        if (schema == null) {
+            throw new UnknownSchemaException(id);
+        }
+        return schema;
+    }
+}

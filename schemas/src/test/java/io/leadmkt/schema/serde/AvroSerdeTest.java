@@ -1,0 +1,98 @@
+package io.leadmkt.schema.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.Contact;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Profile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+    private final EmbeddedSchemaIdResolver resolver = new EmbeddedSchemaIdResolver();
+    private final AvroSerde<Lead> leads = new AvroSerde<>(Lead.class, resolver);
+
+    private static Lead lead() {
+        return Lead.newBuilder().setLeadId("L1").setSourceId("s1").setCampaignId("c1").setCreatedAt(42L)
+                .setContact(Contact.newBuilder().setPhone("+15551234567").build())
+                .setProfile(Profile.newBuilder().setState("TX").setZip("75001").setAttributes(Map.of("homeowner", "true")).build())
+                .build();
+    }
+
+    @Test
+    void shouldWriteConfluentWireFormatWhenSerializing() {
+        byte[] bytes = leads.serialize("leads.inbound", lead());
+
+        assertThat(bytes[0]).isEqualTo((byte) 0);
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        assertThat(id).isEqualTo(EmbeddedSchemaIdResolver.fingerprintId(Lead.getClassSchema()));
+        assertThat(resolver.schemaFor(id)).isEqualTo(Lead.getClassSchema());
+    }
+
+    @Test
+    void shouldRoundTripWhenReadingWhatItWrote() {
+        assertThat(leads.deserialize("t", leads.serialize("t", lead()))).isEqualTo(lead());
+    }
+
+    @Test
+    void shouldFailWithSerializationExceptionWhenBytesAreNotAvro() {
+        assertThatThrownBy(() -> leads.deserialize("t", "{\"leadId\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("magic byte");
+        assertThatThrownBy(() -> leads.deserialize("t", new byte[] {0, 1}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("too short");
+    }
+
+    @Test
+    void shouldFailWithUnknownSchemaWhenIdIsNotRegistered() {
+        byte[] bytes = leads.serialize("t", lead());
+        bytes[1] = (byte) 0x7f;
+        bytes[2] = (byte) 0x7f;
+        assertThatThrownBy(() -> leads.deserialize("t", bytes)).isInstanceOf(UnknownSchemaException.class);
+    }
+
+    @Test
+    void shouldFailWhenRecordWasWrittenWithAnotherSchema() {
+        AvroSerde<Bid> bids = new AvroSerde<>(Bid.class, resolver);
+        byte[] bid = bids.serialize("t", Bid.newBuilder().setLeadId("L").setBuyerId("b").setStatus(BidStatus.PASS)
+                .setRespondedAt(1).build());
+        assertThatThrownBy(() -> leads.deserialize("t", bid)).isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void shouldFailWhenBodyIsTruncated() {
+        byte[] bytes = leads.serialize("t", lead());
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 6);
+        assertThatThrownBy(() -> leads.deserialize("t", truncated)).isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void shouldReadOlderWriterSchemaWhenRegistered() {
+        Schema older = SchemaBuilder.record("Lead").namespace("io.leadmkt.schema").fields()
+                .requiredString("leadId").endRecord();
+        int id = resolver.register(older);
+        org.apache.avro.generic.GenericRecord rec = new org.apache.avro.generic.GenericData.Record(older);
+        rec.put("leadId", "old-1");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        try {
+            var enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+            new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(older).write(rec, enc);
+            enc.flush();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        Lead read = leads.deserialize("t", out.toByteArray());
+        assertThat(read.getLeadId()).isEqualTo("old-1");
+        assertThat(read.getContact()).isNull();
+    }
+}
