@@ -1,0 +1,57 @@
+package io.leadmkt.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the registry's topics when missing: lead-keyed topics with {@code partitions}
+ * partitions (they must all match for the auction's co-partitioning), config topics compacted
+ * with one partition, PII-bearing topics with a short retention.
+ */
+public final class TopicProvisioner {
+    /** PII-bearing topics (inbound leads, posts, dead letters) keep data for 7 days. */
+    public static final long PII_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+
+    private TopicProvisioner() {
+    }
+
+    public static void ensureTopics(Admin admin, Topics topics, int partitions, short replicationFactor)
+            throws InterruptedException {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<NewTopic> missing = new ArrayList<>();
+        for (Topics.Topic<?, ?> topic : topics.all()) {
+            if (existing.contains(topic.name())) {
+                continue;
+            }
+            NewTopic newTopic = new NewTopic(topic.name(), topic.compacted() ? 1 : partitions, replicationFactor);
+            if (topic.compacted()) {
+                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            } else if (topic.holdsPii()) {
+                newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(PII_RETENTION_MS)));
+            }
+            missing.add(newTopic);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+}
