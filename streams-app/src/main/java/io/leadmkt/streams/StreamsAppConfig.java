@@ -1,0 +1,52 @@
+package io.leadmkt.streams;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the streams app needs to run. Latency-relevant settings are explicit here because
+ * Kafka Streams' defaults (producer linger 100 ms, EOS commit 100 ms) each add ~100 ms per hop.
+ *
+ * @param bootstrapServers       Kafka bootstrap servers
+ * @param applicationId          Kafka Streams application id (consumer group, internal topic prefix)
+ * @param stateDir               where RocksDB stores live
+ * @param httpPort               port of the intake / query API; 0 picks a free port
+ * @param partitions             partition count for lead-keyed topics when the app creates them
+ * @param replicationFactor      replication factor for topics the app creates
+ * @param processingGuarantee    "exactly_once_v2" or "at_least_once"
+ * @param commitIntervalMs       Streams commit interval: under EOS, output is visible only after a commit
+ * @param producerLingerMs       producer linger.ms for Streams' producers
+ * @param pollMs                 Streams poll.ms: bounds how late an idle thread runs wall-clock punctuators
+ * @param numStreamThreads       stream threads in this instance
+ * @param auctionPunctuateMs     how often the auction checks for deadlines (wall clock)
+ * @param postGraceMs            how long past a post's deadline the auction waits for the connector's result
+ * @param closedAuctionRetentionMs how long a closed auction is remembered, so late or redelivered events change nothing
+ * @param dedupeWindowMs         how long an identity hash blocks a duplicate lead
+ */
+public record StreamsAppConfig(
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        int httpPort,
+        int partitions,
+        short replicationFactor,
+        String processingGuarantee,
+        long commitIntervalMs,
+        int producerLingerMs,
+        long pollMs,
+        int numStreamThreads,
+        long auctionPunctuateMs,
+        long postGraceMs,
+        long closedAuctionRetentionMs,
+        long dedupeWindowMs) {
+
+    public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
+        return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
+                "exactly_once_v2", 20, 0, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L);
+    }
+
+    public StreamsAppConfig withHttpPort(int port) {
+        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
+                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs);
+    }
+}
