@@ -1,20 +1,278 @@
 package io.leadmkt.connector;
 
+import io.leadmkt.connector.adapter.BuyerAdapters;
+import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.ping.PingDispatcher;
+import io.leadmkt.connector.post.PostDispatcher;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.Topics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Skeleton: the buyer-connector helper replaces this body. */
+/**
+ * The buyer-connector service: consumes {@code pings} and {@code posts}, calls buyers over HTTP,
+ * and produces exactly one {@code bids} event per pinged buyer and one {@code post-results} event
+ * per post, keyed by lead id.
+ *
+ * <p>Pings and posts are consumed by separate threads (and groups), so slow posts never delay
+ * pings. Neither thread waits for HTTP; offsets are committed once a record's events are
+ * acknowledged (see {@link RecordLoop}). Buyer configs come from {@code config.buyers} and apply
+ * to the next ping without a restart.
+ */
 public final class BuyerConnector implements AutoCloseable {
 
-    /** Starts consuming pings and posts; returns once buyer config is loaded and consumers are assigned. */
+    private static final Logger log = LoggerFactory.getLogger(BuyerConnector.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ConnectorConfig config;
+    private final Topics topics = Topics.embedded();
+    private final BuyerDirectory directory = new BuyerDirectory();
+    private final ConnectorCounters counters = new ConnectorCounters();
+    private final BuyerHttpExecutor http;
+    private final Producer<String, byte[]> producer;
+    private final PingDispatcher pingDispatcher;
+    private final PostDispatcher postDispatcher;
+    private final BuyerConfigFeed feed;
+    private final RecordLoop<Ping> pingLoop;
+    private final RecordLoop<Post> postLoop;
+    private final List<Thread> threads;
+    private volatile boolean closed;
+    /** Cleared once the loops have stopped: answers arriving after that are not produced. */
+    private volatile boolean producing = true;
+
+    private BuyerConnector(ConnectorConfig config) {
+        this.config = config;
+        this.http = new BuyerHttpExecutor(config.maxConcurrentRequests());
+        this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
+        BuyerAdapters adapters = BuyerAdapters.json();
+        Clock clock = Clock.systemUTC();
+        this.pingDispatcher = new PingDispatcher(directory, adapters, http, config.pingSafetyMs(),
+                config.maxPriceCents(), clock);
+        this.postDispatcher = new PostDispatcher(directory, adapters, http, clock);
+        this.feed = new BuyerConfigFeed(newConsumer(null, "buyers"), topics.buyers(), directory,
+                counters.skipped::increment);
+        this.pingLoop = new RecordLoop<>("pings", newConsumer(config.groupId() + "-pings", "pings"), Topics.PINGS,
+                bytes -> topics.pings().valueSerde().deserializer().deserialize(Topics.PINGS, bytes),
+                this::onPing, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
+        this.postLoop = new RecordLoop<>("posts", newConsumer(config.groupId() + "-posts", "posts"), Topics.POSTS,
+                bytes -> topics.posts().valueSerde().deserializer().deserialize(Topics.POSTS, bytes),
+                this::onPost, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
+        this.threads = List.of(thread(feed, "buyer-config-feed"), thread(pingLoop, "connector-pings"),
+                thread(postLoop, "connector-posts"));
+    }
+
+    /**
+     * Starts consuming pings and posts; returns once buyer config is loaded (caught up with the end
+     * of {@code config.buyers}) and both consumers have joined their groups.
+     */
     public static BuyerConnector start(ConnectorConfig config) {
-        throw new UnsupportedOperationException("being built");
+        BuyerConnector connector = new BuyerConnector(config);
+        try {
+            connector.warmUpProducer();
+            connector.threads.forEach(Thread::start);
+            connector.awaitReady(START_TIMEOUT);
+            log.info("buyer connector ready: {} buyers, group {}", connector.directory.size(), config.groupId());
+            return connector;
+        } catch (RuntimeException e) {
+            connector.close();
+            throw e;
+        }
     }
 
+    /**
+     * Waits until buyer config is loaded and both consumers have joined.
+     *
+     * @throws IllegalStateException when not ready within {@code timeout}, or a consumer failed
+     */
     public void awaitReady(Duration timeout) {
-        throw new UnsupportedOperationException("being built");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (!feed.awaitLoaded(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                throw notReady("buyer config not loaded within " + timeout, feed.failure());
+            }
+            if (!pingLoop.awaitJoined(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                throw notReady("ping consumer not assigned within " + timeout, null);
+            }
+            if (!postLoop.awaitJoined(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                throw notReady("post consumer not assigned within " + timeout, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the connector", e);
+        }
+        Throwable failed = pingLoop.failure() != null ? pingLoop.failure() : postLoop.failure();
+        if (failed != null) {
+            throw notReady("a consumer failed", failed);
+        }
     }
 
+    /** The live buyer table (read-only use: it follows {@code config.buyers}). */
+    public BuyerDirectory directory() {
+        return directory;
+    }
+
+    public ConnectorStats stats() {
+        return counters.snapshot(directory.size(), http.inFlight());
+    }
+
+    /**
+     * Stops polling, gives in-flight calls up to two seconds to finish and their events to be
+     * produced, commits, and releases consumers, producer and HTTP resources. Idempotent.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        log.info("closing buyer connector: {}", stats().progressLine());
+        try {
+            // Ping and post loops drain in parallel; each waits at most DRAIN_TIMEOUT.
+            Thread stopper = thread(() -> stopQuietly(postLoop), "connector-posts-stop");
+            stopper.start();
+            stopQuietly(pingLoop);
+            stopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
+            feed.stop(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // Producer before HTTP: calls cancelled below must not turn into ERROR events. Their
+            // records were not committed, so they are re-delivered to the next instance.
+            producing = false;
+            try {
+                producer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                log.warn("producer close failed", e);
+            }
+            http.close();
+        }
+    }
+
+    private CompletableFuture<?> onPing(Ping ping) {
+        counters.pings.increment();
+        return CompletableFuture.allOf(pingDispatcher.dispatchEach(ping).stream()
+                .map(bid -> bid.thenCompose(this::produce))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<?> onPost(Post post) {
+        counters.posts.increment();
+        return postDispatcher.dispatchIfWebhook(post)
+                .map(result -> result.thenCompose(this::produce))
+                .orElseGet(() -> CompletableFuture.completedFuture(null));
+    }
+
+    private CompletableFuture<Void> produce(Bid bid) {
+        counters.bid(bid.getStatus());
+        return send(Topics.BIDS, bid.getLeadId(), topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
+    }
+
+    private CompletableFuture<Void> produce(PostResult result) {
+        counters.postResult(result.getStatus());
+        return send(Topics.POST_RESULTS, result.getLeadId(),
+                topics.postResults().valueSerde().serializer().serialize(Topics.POST_RESULTS, result));
+    }
+
+    private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        if (!producing) {
+            acked.completeExceptionally(new IllegalStateException("connector closed"));
+            return acked;
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
+                if (e == null) {
+                    acked.complete(null);
+                } else {
+                    acked.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    /** Fetches metadata of the output topics now, so the first send does not block an HTTP thread. */
+    private void warmUpProducer() {
+        for (String topic : List.of(Topics.BIDS, Topics.POST_RESULTS)) {
+            try {
+                producer.partitionsFor(topic);
+            } catch (RuntimeException e) {
+                log.warn("no metadata for output topic {} yet: {}", topic, e.getMessage());
+            }
+        }
+    }
+
+    private static void stopQuietly(RecordLoop<?> loop) {
+        try {
+            loop.stop(DRAIN_TIMEOUT.plusSeconds(3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer(String groupId, String role) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + role);
+        // The streams app writes with exactly-once: never act on an aborted ping or post.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, config.maxConcurrentRequests())));
+        if (groupId != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Map<String, Object> producerProps(ConnectorConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, config.producerLingerMs());
+        // send() runs on HTTP threads: never let it block them for a minute.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        return props;
+    }
+
+    private static Thread thread(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static long remaining(long deadlineNanos) {
+        return Math.max(0, deadlineNanos - System.nanoTime());
+    }
+
+    private static IllegalStateException notReady(String message, Throwable cause) {
+        return new IllegalStateException(message, cause);
     }
 }

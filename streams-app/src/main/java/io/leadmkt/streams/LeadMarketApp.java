@@ -1,25 +1,199 @@
 package io.leadmkt.streams;
 
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.schema.TopicProvisioner;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.api.LeadApi;
+import io.leadmkt.streams.report.LeadStatusProcessor;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Skeleton: replaced by the real application in this session. */
+/**
+ * The streams application: provisions its topics, runs {@link LeadMarketTopology}, and serves
+ * the intake / lead-status HTTP API.
+ */
 public final class LeadMarketApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadMarketApp.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final StreamsAppConfig config;
+    private final KafkaStreams streams;
+    private final KafkaProducer<String, Lead> intakeProducer;
+    private final Topics topics;
+    private LeadApi api;
+
+    private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaStreams streams,
+                          KafkaProducer<String, Lead> intakeProducer) {
+        this.config = config;
+        this.topics = topics;
+        this.streams = streams;
+        this.intakeProducer = intakeProducer;
+    }
 
     /** Provisions topics, starts the topology and the HTTP API; returns once streams is RUNNING. */
     public static LeadMarketApp start(StreamsAppConfig config) {
-        throw new UnsupportedOperationException("being built");
+        Topics topics = Topics.embedded();
+        provision(config, topics);
+        KafkaStreams streams = new KafkaStreams(LeadMarketTopology.build(config, topics), streamsProperties(config));
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicReference<KafkaStreams.State> last = new AtomicReference<>();
+        streams.setStateListener((now, before) -> {
+            last.set(now);
+            LOG.info("streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
+                running.countDown();
+            }
+        });
+        // A processing bug on one record must not stop the marketplace: log it, start a fresh thread
+        // (the record is retried from the last commit). Bugs show up in the log and metrics.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        try {
+            if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    || last.get() != KafkaStreams.State.RUNNING) {
+                streams.close(Duration.ofSeconds(5));
+                throw new IllegalStateException("streams did not reach RUNNING within " + START_TIMEOUT
+                        + " (state " + last.get() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            streams.close(Duration.ofSeconds(5));
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
+                new StringSerializer(), topics.leadsInbound().valueSerde().serializer());
+        LeadMarketApp app = new LeadMarketApp(config, topics, streams, producer);
+        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health).start();
+        LOG.info("leadmkt streams app running; HTTP API on port {}", app.api.port());
+        return app;
+    }
+
+    private static void provision(StreamsAppConfig config, Topics topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            TopicProvisioner.ensureTopics(admin, topics, config.partitions(), config.replicationFactor());
+            // The auction reads qualified leads, bids and post results of one lead on one partition
+            // number: refuse to start on topics that would silently split them.
+            List<String> leadKeyed = List.of(topics.bids().name(), topics.postResults().name());
+            Map<String, TopicDescription> described = admin.describeTopics(leadKeyed).allTopicNames().get();
+            for (TopicDescription d : described.values()) {
+                if (d.partitions().size() != config.partitions()) {
+                    throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
+                            + " partitions but partitions=" + config.partitions()
+                            + ": lead-keyed topics must match (set partitions to " + d.partitions().size() + ")");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while provisioning topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    static Properties streamsProperties(StreamsAppConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        p.put(StreamsConfig.POLL_MS_CONFIG, config.pollMs());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // A malformed bid or post result (a Kafka-native buyer's bad record) is logged and skipped;
+        // the auction's deadline then treats that buyer as silent. Leads are read as bytes and never fail here.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // Records are forwarded as they are produced: caching would hold pings back until a commit.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.producerLingerMs());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    private static Properties intakeProducerProperties(StreamsAppConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, config.producerLingerMs());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-http-intake");
+        return p;
+    }
+
+    private CompletableFuture<Void> submit(Lead lead) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        intakeProducer.send(new ProducerRecord<>(topics.leadsInbound().name(), lead.getLeadId(), lead), (meta, error) -> {
+            if (error == null) {
+                acked.complete(null);
+            } else {
+                acked.completeExceptionally(error);
+            }
+        });
+        return acked;
+    }
+
+    private Optional<LeadStatus> findStatus(String leadId) {
+        ReadOnlyKeyValueStore<String, LeadStatus> store = streams.store(StoreQueryParameters.fromNameAndType(
+                LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
+        return Optional.ofNullable(store.get(leadId));
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", streams.state() == KafkaStreams.State.RUNNING ? "UP" : "DEGRADED");
+        health.put("streams", streams.state().name());
+        health.put("applicationId", config.applicationId());
+        health.put("processingGuarantee", config.processingGuarantee());
+        return health;
     }
 
     /** The port the intake / query API listens on. */
     public int httpPort() {
-        throw new UnsupportedOperationException("being built");
+        return api.port();
     }
 
     public KafkaStreams streams() {
-        throw new UnsupportedOperationException("being built");
+        return streams;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (api != null) {
+            api.close();
+            api = null;
+        }
+        intakeProducer.close(Duration.ofSeconds(5));
+        streams.close(Duration.ofSeconds(30));
     }
 }

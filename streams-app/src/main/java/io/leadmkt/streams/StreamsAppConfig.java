@@ -21,6 +21,7 @@ import java.nio.file.Path;
  * @param postGraceMs            how long past a post's deadline the auction waits for the connector's result
  * @param closedAuctionRetentionMs how long a closed auction is remembered, so late or redelivered events change nothing
  * @param dedupeWindowMs         how long an identity hash blocks a duplicate lead
+ * @param storeType              "rocksdb" or "in_memory" for the app's own stores (both are changelogged)
  */
 public record StreamsAppConfig(
         String bootstrapServers,
@@ -37,16 +38,17 @@ public record StreamsAppConfig(
         long auctionPunctuateMs,
         long postGraceMs,
         long closedAuctionRetentionMs,
-        long dedupeWindowMs) {
+        long dedupeWindowMs,
+        String storeType) {
 
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
-                "exactly_once_v2", 20, 0, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L);
+                "exactly_once_v2", 20, 0, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb");
     }
 
     public StreamsAppConfig withHttpPort(int port) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs);
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType);
     }
 }

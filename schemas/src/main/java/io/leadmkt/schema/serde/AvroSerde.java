@@ -83,7 +83,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         // other field defaulted; a record of another type is wrong input, not an old version.
         if (!writerSchema.getFullName().equals(schema.getFullName())
                 && !schema.getAliases().contains(writerSchema.getFullName())) {
-            throw new SerializationException("expected " + schema.getFullName() + " but record was written as "
+            throw new WrongSchemaException("expected " + schema.getFullName() + " but record was written as "
                     + writerSchema.getFullName() + " (schema id " + id + ")");
         }
         try {

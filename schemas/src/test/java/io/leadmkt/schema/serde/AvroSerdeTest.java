@@ -64,7 +64,7 @@ class AvroSerdeTest {
         AvroSerde<Bid> bids = new AvroSerde<>(Bid.class, resolver);
         byte[] bid = bids.serialize("t", Bid.newBuilder().setLeadId("L").setBuyerId("b").setStatus(BidStatus.PASS)
                 .setRespondedAt(1).build());
-        assertThatThrownBy(() -> leads.deserialize("t", bid)).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> leads.deserialize("t", bid)).isInstanceOf(WrongSchemaException.class);
     }
 
     @Test

@@ -1,0 +1,175 @@
+package io.leadmkt.connector.http;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that talks HTTP to buyers: a single {@link OkHttpClient} (one dispatcher, one
+ * connection pool) shared by every ping and post, so connections to a buyer are reused and the
+ * total number of in-flight requests is bounded.
+ *
+ * <p>Calls are asynchronous. Each has a hard deadline that starts when it is handed over (so time
+ * spent queued behind the concurrency cap counts too): whichever of OkHttp's call timeout or our
+ * own guard fires first completes the future with {@link HttpFailure.Kind#TIMEOUT} and cancels
+ * the call. The returned futures never complete exceptionally.
+ */
+public final class BuyerHttpExecutor implements AutoCloseable {
+
+    /** Bodies are cut here: a buyer answering megabytes must not cost us megabytes per lead. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(BuyerHttpExecutor.class);
+
+    private final ExecutorService threads;
+    private final OkHttpClient client;
+
+    public BuyerHttpExecutor(int maxConcurrentRequests) {
+        int max = Math.max(1, maxConcurrentRequests);
+        AtomicInteger n = new AtomicInteger();
+        // OkHttp's own default executor, but with named daemon threads we can shut down.
+        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "buyer-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        Dispatcher dispatcher = new Dispatcher(threads);
+        dispatcher.setMaxRequests(max);
+        // Many buyers may sit behind one host (a ping tree vendor, the simulator): the cap that
+        // matters is the global one.
+        dispatcher.setMaxRequestsPerHost(max);
+        this.client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.min(max, 256), 5, TimeUnit.MINUTES))
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(30))
+                .writeTimeout(Duration.ofSeconds(30))
+                // A redirect of a POST is a misconfigured buyer, not something to follow with PII.
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .build();
+    }
+
+    /**
+     * Sends {@code request} and completes with the buyer's answer, or with a failure when there
+     * is none within {@code timeoutMs}.
+     */
+    public CompletableFuture<HttpResult> execute(BuyerRequest request, long timeoutMs) {
+        long startNanos = System.nanoTime();
+        CompletableFuture<HttpResult> result = new CompletableFuture<>();
+        Request okRequest;
+        try {
+            okRequest = toOkHttp(request);
+        } catch (IllegalArgumentException e) {
+            result.complete(new HttpFailure(HttpFailure.Kind.INVALID_REQUEST, e.getMessage(), 0, System.currentTimeMillis()));
+            return result;
+        }
+        Call call = client.newCall(okRequest);
+        call.timeout().timeout(timeoutMs, TimeUnit.MILLISECONDS);
+        result.completeOnTimeout(new HttpFailure(HttpFailure.Kind.TIMEOUT, "no answer within " + timeoutMs + " ms",
+                timeoutMs, System.currentTimeMillis() + timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> {
+            if (r instanceof HttpFailure f && f.kind() == HttpFailure.Kind.TIMEOUT) {
+                call.cancel();
+            }
+        });
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                result.complete(failure(e, startNanos));
+            }
+
+            @Override
+            public void onResponse(Call c, Response response) {
+                try (response) {
+                    BufferedSource source = response.body().source();
+                    source.request(MAX_BODY_BYTES + 1L);
+                    Buffer buffer = source.getBuffer();
+                    boolean truncated = buffer.size() > MAX_BODY_BYTES;
+                    byte[] body = buffer.readByteArray(Math.min(buffer.size(), MAX_BODY_BYTES));
+                    result.complete(new HttpAnswer(response.code(), body, response.headers().toMultimap(),
+                            elapsedMs(startNanos), System.currentTimeMillis(), truncated));
+                } catch (IOException e) {
+                    result.complete(failure(e, startNanos));
+                } catch (RuntimeException e) {
+                    log.warn("unexpected failure reading answer from {}", request.url(), e);
+                    result.complete(new HttpFailure(HttpFailure.Kind.IO_ERROR, String.valueOf(e), elapsedMs(startNanos),
+                            System.currentTimeMillis()));
+                }
+            }
+        });
+        return result;
+    }
+
+    private static Request toOkHttp(BuyerRequest request) {
+        HttpUrl url = HttpUrl.parse(request.url() == null ? "" : request.url());
+        if (url == null) {
+            throw new IllegalArgumentException("not an http(s) URL: " + request.url());
+        }
+        MediaType type = request.contentType() == null ? null : MediaType.parse(request.contentType());
+        RequestBody body = request.body() == null ? null : RequestBody.create(request.body(), type);
+        Request.Builder builder = new Request.Builder().url(url).method(request.method(), body);
+        request.headers().forEach(builder::header);
+        return builder.build();
+    }
+
+    private static HttpFailure failure(IOException e, long startNanos) {
+        HttpFailure.Kind kind;
+        if (e instanceof ConnectException) {
+            kind = HttpFailure.Kind.CONNECTION_REFUSED;
+        } else if (e instanceof InterruptedIOException) {
+            // OkHttp's call timeout, connect/read socket timeouts
+            kind = HttpFailure.Kind.TIMEOUT;
+        } else {
+            kind = HttpFailure.Kind.IO_ERROR;
+        }
+        return new HttpFailure(kind, String.valueOf(e.getMessage()), elapsedMs(startNanos), System.currentTimeMillis());
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Calls not yet answered (running or queued behind the concurrency cap). */
+    public int inFlight() {
+        return client.dispatcher().runningCallsCount() + client.dispatcher().queuedCallsCount();
+    }
+
+    /** Cancels what is still running and releases threads and pooled connections. */
+    @Override
+    public void close() {
+        client.dispatcher().cancelAll();
+        threads.shutdown();
+        client.connectionPool().evictAll();
+        try {
+            if (!threads.awaitTermination(1, TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.leadmkt.connector.http;
+
+/**
+ * A buyer call that produced no HTTP answer.
+ *
+ * @param kind       why
+ * @param detail     the underlying message, for logs (never sent on)
+ * @param latencyMs  time from handing the request to the executor until the failure
+ * @param failedAt   wall-clock epoch millis of the failure
+ */
+public record HttpFailure(Kind kind, String detail, long latencyMs, long failedAt) implements HttpResult {
+
+    public enum Kind {
+        /** No complete answer within the call's deadline (includes connect and read stalls). */
+        TIMEOUT,
+        /** Nothing listens on the buyer's host and port. */
+        CONNECTION_REFUSED,
+        /** Any other network failure: reset, unknown host, truncated stream, TLS. */
+        IO_ERROR,
+        /** The request could not be built (e.g. a malformed URL in the buyer's config). */
+        INVALID_REQUEST
+    }
+}

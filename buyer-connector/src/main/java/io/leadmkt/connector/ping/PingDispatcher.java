@@ -1,0 +1,131 @@
+package io.leadmkt.connector.ping;
+
+import io.leadmkt.connector.BuyerDirectory;
+import io.leadmkt.connector.adapter.Answers;
+import io.leadmkt.connector.adapter.BuyerAdapter;
+import io.leadmkt.connector.adapter.BuyerAdapters;
+import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.http.BuyerRequest;
+import io.leadmkt.connector.http.HttpAnswer;
+import io.leadmkt.connector.http.HttpFailure;
+import io.leadmkt.connector.http.HttpResult;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.Ping;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pings every buyer a {@link Ping} names, in parallel, and turns each answer (or its absence)
+ * into exactly one {@link Bid}. The futures never complete exceptionally.
+ *
+ * <p>Each buyer gets {@code min(its ping timeout, deadline - now - safety)}: the safety margin
+ * leaves time for the bid to travel to the auction before it closes. When nothing is left of the
+ * deadline (the connector is lagging) the buyer is not called and its bid is a TIMEOUT at once.
+ *
+ * <p>Buyers delivered over Kafka answer on the bids topic themselves and get no event from here.
+ */
+public final class PingDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(PingDispatcher.class);
+
+    private final BuyerDirectory directory;
+    private final BuyerAdapters adapters;
+    private final BuyerHttpExecutor http;
+    private final long safetyMs;
+    private final long maxPriceCents;
+    private final Clock clock;
+
+    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, long safetyMs,
+                          long maxPriceCents, Clock clock) {
+        this.directory = directory;
+        this.adapters = adapters;
+        this.http = http;
+        this.safetyMs = safetyMs;
+        this.maxPriceCents = maxPriceCents;
+        this.clock = clock;
+    }
+
+    /** One future per buyer to answer for, in the ping's order, each completing with its bid. */
+    public List<CompletableFuture<Bid>> dispatchEach(Ping ping) {
+        long now = clock.millis();
+        List<CompletableFuture<Bid>> bids = new ArrayList<>();
+        for (String buyerId : new LinkedHashSet<>(ping.getBuyers())) {
+            Optional<BuyerConfig> buyer = directory.find(buyerId);
+            if (buyer.isPresent() && BuyerDirectory.answersOnKafka(buyer.get())) {
+                continue;
+            }
+            bids.add(pingOne(ping, buyerId, buyer, now));
+        }
+        return bids;
+    }
+
+    /** All bids of one ping, once every buyer has answered or timed out. */
+    public CompletableFuture<List<Bid>> dispatch(Ping ping) {
+        List<CompletableFuture<Bid>> each = dispatchEach(ping);
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+    }
+
+    private CompletableFuture<Bid> pingOne(Ping ping, String buyerId, Optional<BuyerConfig> found, long now) {
+        String leadId = ping.getLeadId();
+        if (found.isEmpty() || !found.get().getActive() || isBlank(found.get().getPingUrl())) {
+            return CompletableFuture.completedFuture(
+                    Answers.failedBid(leadId, buyerId, BidStatus.ERROR, "UNKNOWN_BUYER", now, 0));
+        }
+        BuyerConfig buyer = found.get();
+        long timeoutMs = Math.min(buyer.getPingTimeoutMs(), ping.getDeadlineAt() - now - safetyMs);
+        if (timeoutMs <= 0) {
+            return CompletableFuture.completedFuture(
+                    Answers.failedBid(leadId, buyerId, BidStatus.TIMEOUT, "DEADLINE_PASSED", now, 0));
+        }
+        BuyerAdapter adapter = adapters.forBuyer(buyer);
+        BuyerRequest request;
+        try {
+            request = adapter.pingRequest(ping, buyer, timeoutMs);
+        } catch (RuntimeException e) {
+            log.warn("cannot build ping of lead {} for buyer {}", leadId, buyerId, e);
+            return CompletableFuture.completedFuture(
+                    Answers.failedBid(leadId, buyerId, BidStatus.ERROR, "BAD_REQUEST", now, 0));
+        }
+        return http.execute(request, timeoutMs).thenApply(result -> toBid(adapter, ping, buyer, result));
+    }
+
+    private Bid toBid(BuyerAdapter adapter, Ping ping, BuyerConfig buyer, HttpResult result) {
+        String leadId = ping.getLeadId();
+        String buyerId = buyer.getBuyerId();
+        if (result instanceof HttpFailure failure) {
+            BidStatus status = failure.kind() == HttpFailure.Kind.TIMEOUT ? BidStatus.TIMEOUT : BidStatus.ERROR;
+            String reason = failure.kind() == HttpFailure.Kind.INVALID_REQUEST ? "BAD_URL" : failure.kind().name();
+            return Answers.failedBid(leadId, buyerId, status, reason, failure.failedAt(), failure.latencyMs());
+        }
+        HttpAnswer answer = (HttpAnswer) result;
+        try {
+            return withinCeiling(adapter.toBid(ping, buyer, answer), maxPriceCents);
+        } catch (RuntimeException e) {
+            log.warn("adapter failed on the answer of buyer {} to lead {}", buyerId, leadId, e);
+            return Answers.failedBid(leadId, buyerId, BidStatus.ERROR, "ADAPTER_ERROR", answer.receivedAt(),
+                    answer.latencyMs());
+        }
+    }
+
+    /** A price above the marketplace's ceiling is a buyer's mistake (cents for dollars), not a win. */
+    static Bid withinCeiling(Bid bid, long maxPriceCents) {
+        if (bid.getStatus() == BidStatus.BID && bid.getPriceCents() != null && bid.getPriceCents() > maxPriceCents) {
+            return Answers.failedBid(bid.getLeadId(), bid.getBuyerId(), BidStatus.ERROR, "PRICE_TOO_HIGH",
+                    bid.getRespondedAt(), bid.getLatencyMs());
+        }
+        return bid;
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+}

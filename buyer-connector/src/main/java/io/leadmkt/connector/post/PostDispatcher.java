@@ -1,0 +1,95 @@
+package io.leadmkt.connector.post;
+
+import io.leadmkt.connector.BuyerDirectory;
+import io.leadmkt.connector.adapter.Answers;
+import io.leadmkt.connector.adapter.BuyerAdapter;
+import io.leadmkt.connector.adapter.BuyerAdapters;
+import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.http.BuyerRequest;
+import io.leadmkt.connector.http.HttpAnswer;
+import io.leadmkt.connector.http.HttpFailure;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostStatus;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers a {@link Post} (the full lead) to the one buyer it names and turns the answer into
+ * exactly one {@link PostResult}; the future never completes exceptionally. No other buyer is
+ * ever called. The timeout is {@code min(the buyer's post timeout, deadline - now)}; with nothing
+ * left of the deadline the buyer is not called and the result is a TIMEOUT at once.
+ */
+public final class PostDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(PostDispatcher.class);
+
+    private final BuyerDirectory directory;
+    private final BuyerAdapters adapters;
+    private final BuyerHttpExecutor http;
+    private final Clock clock;
+
+    public PostDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, Clock clock) {
+        this.directory = directory;
+        this.adapters = adapters;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /**
+     * The result of posting; empty when the buyer takes its leads over Kafka and answers on the
+     * post-results topic itself.
+     */
+    public Optional<CompletableFuture<PostResult>> dispatchIfWebhook(Post post) {
+        Optional<BuyerConfig> buyer = directory.find(post.getBuyerId());
+        if (buyer.isPresent() && BuyerDirectory.answersOnKafka(buyer.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(dispatch(post));
+    }
+
+    public CompletableFuture<PostResult> dispatch(Post post) {
+        long now = clock.millis();
+        Optional<BuyerConfig> found = directory.find(post.getBuyerId());
+        if (found.isEmpty() || !found.get().getActive() || found.get().getPostUrl() == null
+                || found.get().getPostUrl().isBlank()) {
+            return CompletableFuture.completedFuture(
+                    Answers.postResult(post, PostStatus.ERROR, null, "UNKNOWN_BUYER", now, 0));
+        }
+        BuyerConfig buyer = found.get();
+        long timeoutMs = Math.min(buyer.getPostTimeoutMs(), post.getDeadlineAt() - now);
+        if (timeoutMs <= 0) {
+            return CompletableFuture.completedFuture(
+                    Answers.postResult(post, PostStatus.TIMEOUT, null, "DEADLINE_PASSED", now, 0));
+        }
+        BuyerAdapter adapter = adapters.forBuyer(buyer);
+        BuyerRequest request;
+        try {
+            request = adapter.postRequest(post, buyer);
+        } catch (RuntimeException e) {
+            log.warn("cannot build post of lead {} for buyer {}", post.getLeadId(), post.getBuyerId(), e);
+            return CompletableFuture.completedFuture(
+                    Answers.postResult(post, PostStatus.ERROR, null, "BAD_REQUEST", now, 0));
+        }
+        return http.execute(request, timeoutMs).thenApply(result -> {
+            if (result instanceof HttpFailure failure) {
+                PostStatus status = failure.kind() == HttpFailure.Kind.TIMEOUT ? PostStatus.TIMEOUT : PostStatus.ERROR;
+                String reason = failure.kind() == HttpFailure.Kind.INVALID_REQUEST ? "BAD_URL" : failure.kind().name();
+                return Answers.postResult(post, status, null, reason, failure.failedAt(), failure.latencyMs());
+            }
+            HttpAnswer answer = (HttpAnswer) result;
+            try {
+                return adapter.toPostResult(post, answer);
+            } catch (RuntimeException e) {
+                log.warn("adapter failed on the answer of buyer {} to post of lead {}", post.getBuyerId(),
+                        post.getLeadId(), e);
+                return Answers.postResult(post, PostStatus.ERROR, null, "ADAPTER_ERROR", answer.receivedAt(),
+                        answer.latencyMs());
+            }
+        });
+    }
+}

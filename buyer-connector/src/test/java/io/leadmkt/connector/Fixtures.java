@@ -1,0 +1,109 @@
+package io.leadmkt.connector;
+
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.Consent;
+import io.leadmkt.schema.Contact;
+import io.leadmkt.schema.Delivery;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadPreview;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.Profile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+
+/** Shared test data: one lead with PII, its preview, pings, posts and buyers. */
+public final class Fixtures {
+
+    public static final List<String> PII_VALUES = List.of("Jane", "Doe", "jane.doe@example.com", "+15125550123",
+            "12 Elm Street", "203.0.113.7");
+
+    private Fixtures() {
+    }
+
+    public static Lead lead(String leadId) {
+        return Lead.newBuilder()
+                .setLeadId(leadId)
+                .setSourceId("src-1")
+                .setSubId("sub-9")
+                .setCampaignId("camp-1")
+                .setCreatedAt(1_700_000_000_000L)
+                .setContact(Contact.newBuilder()
+                        .setFirstName("Jane").setLastName("Doe").setEmail("jane.doe@example.com")
+                        .setPhone("+15125550123").setStreetAddress("12 Elm Street").setIpAddress("203.0.113.7")
+                        .build())
+                .setProfile(Profile.newBuilder()
+                        .setVertical("auto_insurance").setState("TX").setZip("75001").setCity("Dallas")
+                        .setAttributes(Map.of("homeowner", "true"))
+                        .build())
+                .setConsent(Consent.newBuilder()
+                        .setMethod("web_form").setCertificateId("cert-123").setCapturedAt(1_700_000_000_000L)
+                        .setDisclosure("I agree").setPageUrl("https://quotes.example.com/form")
+                        .build())
+                .build();
+    }
+
+    /** What the streams app puts in a ping: the lead's qualifying data only. */
+    public static LeadPreview previewOf(Lead lead) {
+        return LeadPreview.newBuilder()
+                .setVertical(lead.getProfile().getVertical())
+                .setSourceId(lead.getSourceId())
+                .setSubId(lead.getSubId())
+                .setState(lead.getProfile().getState())
+                .setZip(lead.getProfile().getZip())
+                .setScore(72)
+                .setLeadAgeMs(120)
+                .setAttributes(lead.getProfile().getAttributes())
+                .build();
+    }
+
+    public static Ping ping(String leadId, long deadlineAt, String... buyerIds) {
+        return Ping.newBuilder()
+                .setLeadId(leadId)
+                .setCampaignId("camp-1")
+                .setFloorCents(500)
+                .setPingedAt(deadlineAt - 500)
+                .setDeadlineAt(deadlineAt)
+                .setBuyers(List.of(buyerIds))
+                .setPreview(previewOf(lead(leadId)))
+                .build();
+    }
+
+    public static Post post(String leadId, String buyerId, int attempt, long deadlineAt) {
+        return Post.newBuilder()
+                .setLeadId(leadId)
+                .setBuyerId(buyerId)
+                .setAttempt(attempt)
+                .setPriceCents(1250)
+                .setPingToken("tok-" + buyerId)
+                .setPostedAt(deadlineAt - 3000)
+                .setDeadlineAt(deadlineAt)
+                .setLead(lead(leadId))
+                .build();
+    }
+
+    public static BuyerConfig buyer(String buyerId, String url) {
+        return BuyerConfig.newBuilder()
+                .setBuyerId(buyerId)
+                .setName("Buyer " + buyerId)
+                .setActive(true)
+                .setDelivery(Delivery.WEBHOOK)
+                .setPingUrl(url)
+                .setPostUrl(url)
+                .setPingTimeoutMs(1000)
+                .setPostTimeoutMs(2000)
+                .build();
+    }
+
+    /** A loopback port nothing listens on (bound, then released). */
+    public static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.leadmkt.connector.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.connector.FakeBuyers;
+import io.leadmkt.connector.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BuyerHttpExecutorTest {
+
+    private final FakeBuyers buyers = new FakeBuyers();
+    private final BuyerHttpExecutor http = new BuyerHttpExecutor(8);
+
+    @AfterEach
+    void tearDown() {
+        http.close();
+        buyers.close();
+    }
+
+    private static BuyerRequest request(String url) {
+        return BuyerRequest.post(url, Map.of("X-Test", "1"), "application/json",
+                "{\"hello\":1}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResult call(String url, long timeoutMs) throws Exception {
+        return http.execute(request(url), timeoutMs).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldReturnStatusBodyAndHeadersWhenBuyerAnswers() throws Exception {
+        String url = buyers.answer("/ok", FakeBuyers.json("{\"bid\":false}"));
+
+        HttpResult result = call(url, 2000);
+
+        assertThat(result).isInstanceOf(HttpAnswer.class);
+        HttpAnswer answer = (HttpAnswer) result;
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.bodyText()).isEqualTo("{\"bid\":false}");
+        assertThat(answer.headers().get("content-type")).containsExactly("application/json");
+        assertThat(answer.truncated()).isFalse();
+        assertThat(buyers.requestsTo("/ok")).singleElement().satisfies(r -> {
+            assertThat(r.getMethod()).isEqualTo("POST");
+            assertThat(r.getHeaders().get("X-Test")).isEqualTo("1");
+            assertThat(r.getHeaders().get("Content-Type")).startsWith("application/json");
+            assertThat(r.getBody().utf8()).isEqualTo("{\"hello\":1}");
+        });
+    }
+
+    @Test
+    void shouldCapBodyWhenAnswerIsHuge() throws Exception {
+        String url = buyers.answer("/huge", FakeBuyers.json("x".repeat(200_000)));
+
+        HttpAnswer answer = (HttpAnswer) call(url, 5000);
+
+        assertThat(answer.body()).hasSize(BuyerHttpExecutor.MAX_BODY_BYTES);
+        assertThat(answer.truncated()).isTrue();
+    }
+
+    @Test
+    void shouldTimeOutWhenServerAcceptsAndNeverAnswers() throws Exception {
+        String url = buyers.answer("/stall", FakeBuyers.stall());
+
+        HttpResult result = call(url, 200);
+
+        assertThat(result).isInstanceOfSatisfying(HttpFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(HttpFailure.Kind.TIMEOUT));
+    }
+
+    @Test
+    void shouldTimeOutWhenAnswerComesAfterTheDeadline() throws Exception {
+        String url = buyers.answer("/late", FakeBuyers.late("{\"bid\":false}", 1500));
+
+        HttpResult result = call(url, 200);
+
+        assertThat(result).isInstanceOfSatisfying(HttpFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(HttpFailure.Kind.TIMEOUT));
+    }
+
+    @Test
+    void shouldReportConnectionRefusedWhenNothingListens() throws Exception {
+        HttpResult result = call("http://127.0.0.1:" + Fixtures.closedPort() + "/ping", 2000);
+
+        assertThat(result).isInstanceOfSatisfying(HttpFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(HttpFailure.Kind.CONNECTION_REFUSED));
+    }
+
+    @Test
+    void shouldReportInvalidRequestWhenUrlIsMalformed() throws Exception {
+        HttpResult result = call("not a url", 2000);
+
+        assertThat(result).isInstanceOfSatisfying(HttpFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(HttpFailure.Kind.INVALID_REQUEST));
+    }
+}

@@ -1,0 +1,99 @@
+package io.leadmkt.launcher;
+
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.simulator.LeadGenerator;
+import io.leadmkt.simulator.SampleData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The demo's sellers and the writing of market configuration to the compacted config topics. */
+public final class DemoMarket {
+
+    private DemoMarket() {
+    }
+
+    /** Three sellers' campaigns, one per sample vertical. */
+    public static List<CampaignConfig> campaigns() {
+        return List.of(
+                campaign("camp-auto", "seller-quotewizard", SampleData.AUTO_INSURANCE, 500, 500),
+                campaign("camp-solar", "seller-sunleads", SampleData.SOLAR, 1_500, 500),
+                campaign("camp-home", "seller-homepros", SampleData.HOME_SERVICES, 800, 500));
+    }
+
+    public static CampaignConfig campaign(String campaignId, String sellerId, String vertical, long floorCents,
+                                          int pingDeadlineMs) {
+        return CampaignConfig.newBuilder()
+                .setCampaignId(campaignId)
+                .setSellerId(sellerId)
+                .setVertical(vertical)
+                .setActive(true)
+                .setFloorCents(floorCents)
+                .setPingDeadlineMs(pingDeadlineMs)
+                .setPostTimeoutMs(3_000)
+                .setBlockedBuyers(new ArrayList<>())
+                .build();
+    }
+
+    /** A producer for the marketplace's topics: values already serialised, no batching delay. */
+    public static KafkaProducer<String, byte[]> producer(String bootstrapServers, String clientId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes campaigns, buyers and the suppression list, and waits until the broker has them all. */
+    public static void seed(Producer<String, byte[]> producer, Topics topics, List<CampaignConfig> campaigns,
+                            List<BuyerConfig> buyers, List<SuppressionEntry> suppression) {
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+        for (CampaignConfig campaign : campaigns) {
+            sends.add(producer.send(new ProducerRecord<>(topics.campaigns().name(), campaign.getCampaignId(),
+                    topics.campaigns().valueSerde().serialize(topics.campaigns().name(), campaign))));
+        }
+        for (BuyerConfig buyer : buyers) {
+            sends.add(producer.send(new ProducerRecord<>(topics.buyers().name(), buyer.getBuyerId(),
+                    topics.buyers().valueSerde().serialize(topics.buyers().name(), buyer))));
+        }
+        for (SuppressionEntry entry : suppression) {
+            sends.add(producer.send(new ProducerRecord<>(topics.suppression().name(), entry.getHash(),
+                    topics.suppression().valueSerde().serialize(topics.suppression().name(), entry))));
+        }
+        producer.flush();
+        for (java.util.concurrent.Future<?> send : sends) {
+            try {
+                send.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot write market config: " + e.getCause().getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing market config", e);
+            }
+        }
+    }
+
+    /** The suppression list the demo's generator draws its SUPPRESSED leads from. */
+    public static List<SuppressionEntry> suppression() {
+        return LeadGenerator.suppressionEntries(System.currentTimeMillis());
+    }
+
+    static Map<String, String> describe(List<CampaignConfig> campaigns) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        campaigns.forEach(c -> out.put(c.getCampaignId(), c.getVertical() + " floor $"
+                + io.leadmkt.schema.Money.format(c.getFloorCents()) + " deadline " + c.getPingDeadlineMs() + " ms"));
+        return out;
+    }
+}

@@ -1,0 +1,201 @@
+package io.leadmkt.launcher;
+
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.Rejection;
+import io.leadmkt.schema.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches where leads end: an {@link Outcome} on {@code outcomes} or a {@link Rejection} on
+ * {@code leads.rejected}, read committed (so only what the exactly-once app really committed
+ * counts). Keeps the first final answer per lead, every outcome record (to spot a lead decided
+ * twice), the revenue, and the latency from a lead's send to its final answer being visible.
+ */
+public final class OutcomeTracker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutcomeTracker.class);
+
+    private final Topics topics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Function<String, OptionalLong> sentAtNanos;
+    private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
+    private final List<Outcome> outcomeRecords = new CopyOnWriteArrayList<>();
+    private final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Thread poller;
+    private volatile boolean running = true;
+    private long soldRevenueCents;
+
+    /**
+     * @param sentAtNanos the {@link System#nanoTime()} a lead was sent at, when known, for latency
+     */
+    public OutcomeTracker(String bootstrapServers, Topics topics, Function<String, OptionalLong> sentAtNanos) {
+        this.topics = topics;
+        this.sentAtNanos = sentAtNanos;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "leadmkt-outcome-tracker");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        // Assigned rather than subscribed: no group join to wait for, and every partition from the start.
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.outcomes().name(), topics.leadsRejected().name())) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        this.poller = new Thread(this::poll, "outcome-tracker");
+        this.poller.setDaemon(true);
+    }
+
+    public OutcomeTracker start() {
+        poller.start();
+        return this;
+    }
+
+    private void poll() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    handle(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("outcome tracker stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        long seenAt = System.nanoTime();
+        try {
+            if (record.topic().equals(topics.outcomes().name())) {
+                Outcome outcome = topics.outcomes().valueSerde().deserializer().deserialize(record.topic(), record.value());
+                String leadId = record.key() != null ? record.key() : outcome.getLeadId();
+                outcomeRecords.add(outcome);
+                if (outcomes.putIfAbsent(leadId, outcome) == null && !rejections.containsKey(leadId)) {
+                    recordLatency(leadId, seenAt);
+                    if (outcome.getStatus() == OutcomeStatus.SOLD && outcome.getPriceCents() != null) {
+                        synchronized (this) {
+                            soldRevenueCents += outcome.getPriceCents();
+                        }
+                    }
+                }
+            } else {
+                Rejection rejection = topics.leadsRejected().valueSerde().deserializer()
+                        .deserialize(record.topic(), record.value());
+                String leadId = record.key() != null ? record.key() : rejection.getLeadId();
+                if (leadId != null && rejections.putIfAbsent(leadId, rejection) == null
+                        && !outcomes.containsKey(leadId)) {
+                    recordLatency(leadId, seenAt);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("unreadable record on {} at offset {}: {}", record.topic(), record.offset(), e.toString());
+        }
+    }
+
+    private void recordLatency(String leadId, long seenAt) {
+        OptionalLong sent = sentAtNanos.apply(leadId);
+        if (sent.isPresent()) {
+            long micros = Math.max(0, TimeUnit.NANOSECONDS.toMicros(seenAt - sent.getAsLong()));
+            synchronized (this) {
+                latencyMicros.recordValue(Math.min(micros, latencyMicros.getHighestTrackableValue()));
+            }
+        }
+    }
+
+    /** Whether the lead has a final answer (an outcome or a rejection). */
+    public boolean isAccounted(String leadId) {
+        return outcomes.containsKey(leadId) || rejections.containsKey(leadId);
+    }
+
+    /** The given leads that have no final answer yet. */
+    public Set<String> missing(Collection<String> leadIds) {
+        return leadIds.stream().filter(id -> !isAccounted(id)).collect(Collectors.toSet());
+    }
+
+    /** The first outcome per lead. */
+    public Map<String, Outcome> outcomes() {
+        return Map.copyOf(outcomes);
+    }
+
+    /** Every outcome record read, duplicates included. */
+    public List<Outcome> outcomeRecords() {
+        return List.copyOf(outcomeRecords);
+    }
+
+    /** The first rejection per lead, keyed by the rejected record's key (its lead id). */
+    public Map<String, Rejection> rejections() {
+        return Map.copyOf(rejections);
+    }
+
+    /** Counts over the given leads (those the caller sent), so strays from elsewhere do not count. */
+    public synchronized Summary summary(Collection<String> leadIds) {
+        long sold = 0;
+        long unsold = 0;
+        long rejected = 0;
+        long revenue = 0;
+        for (String id : leadIds) {
+            Outcome outcome = outcomes.get(id);
+            if (rejections.containsKey(id) && outcome == null) {
+                rejected++;
+            } else if (outcome != null && outcome.getStatus() == OutcomeStatus.SOLD) {
+                sold++;
+                revenue += outcome.getPriceCents() == null ? 0 : outcome.getPriceCents();
+            } else if (outcome != null) {
+                unsold++;
+            }
+        }
+        double p50 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(50) / 1000.0;
+        double p99 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(99) / 1000.0;
+        return new Summary(leadIds.size(), rejected, sold, unsold, revenue, p50, p99);
+    }
+
+    /** Revenue of every SOLD outcome seen, whoever sent the lead. */
+    public synchronized long soldRevenueCents() {
+        return soldRevenueCents;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            poller.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

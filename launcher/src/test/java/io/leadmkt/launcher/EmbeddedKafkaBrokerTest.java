@@ -1,0 +1,102 @@
+package io.leadmkt.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedKafkaBrokerTest {
+
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.onFreePorts().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void shouldRoundTripRecordWhenTopicIsCreated() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("round-trip", 1, (short) 1))).all().get();
+        }
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("round-trip", "k", "hello")).get();
+        }
+
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition("round-trip", 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+                return !received.isEmpty();
+            });
+        }
+        assertThat(received).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo("k");
+            assertThat(record.value()).isEqualTo("hello");
+        });
+    }
+
+    @Test
+    void shouldSupportTransactionsWhenSingleNode() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("transactional", 1, (short) 1))).all().get();
+        }
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-test");
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("transactional", "k", "v"));
+            producer.commitTransaction();
+        }
+    }
+
+    @Test
+    void shouldDeleteTemporaryLogDirWhenClosed() throws Exception {
+        Path dir;
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.onFreePorts().start()) {
+            dir = second.logDir();
+            assertThat(dir).isDirectory();
+            try (Admin admin = second.admin()) {
+                assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+            }
+        }
+        assertThat(Files.exists(dir)).isFalse();
+    }
+}

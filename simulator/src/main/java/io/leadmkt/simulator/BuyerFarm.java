@@ -1,0 +1,109 @@
+package io.leadmkt.simulator;
+
+import io.leadmkt.schema.BuyerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** A set of simulated buyers started together and closed together. */
+public final class BuyerFarm implements AutoCloseable {
+
+    private final List<SimulatedBuyer> buyers;
+
+    private BuyerFarm(List<SimulatedBuyer> buyers) {
+        this.buyers = List.copyOf(buyers);
+    }
+
+    /** Starts one buyer per spec; if one fails to start, the ones already started are closed. */
+    public static BuyerFarm start(List<BuyerSpec> specs) {
+        List<SimulatedBuyer> started = new ArrayList<>();
+        try {
+            for (BuyerSpec spec : specs) {
+                started.add(SimulatedBuyer.start(spec));
+            }
+        } catch (RuntimeException e) {
+            started.forEach(SimulatedBuyer::close);
+            throw e;
+        }
+        return new BuyerFarm(started);
+    }
+
+    /**
+     * A realistic mixed market of {@code n} buyers: national and regional buyers across the sample
+     * verticals with varied prices, latencies and appetites; with six or more buyers, one is slow,
+     * one rejects its posts and one answers garbage, as some always do.
+     */
+    public static BuyerFarm market(int n, long seed) {
+        return start(marketSpecs(n, seed));
+    }
+
+    /** The specs {@link #market(int, long)} starts. */
+    public static List<BuyerSpec> marketSpecs(int n, long seed) {
+        Random random = new Random(seed);
+        List<BuyerSpec> specs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String vertical = SampleData.VERTICALS.get(i % SampleData.VERTICALS.size());
+            long base = switch (vertical) {
+                case SampleData.SOLAR -> 2_000;
+                case SampleData.HOME_SERVICES -> 1_000;
+                default -> 800;
+            };
+            long min = base + random.nextInt(500);
+            long max = min + 500 + random.nextInt(2_000);
+            BuyerBehaviour behaviour = BuyerBehaviour.bidsBetween(min, max)
+                    .withBidProbability(0.6 + random.nextInt(40) / 100.0)
+                    .withAcceptProbability(0.85 + random.nextInt(15) / 100.0)
+                    .withLatency(5, 20 + random.nextInt(120));
+            String role = "buyer";
+            if (n >= 6 && i == n - 1) {
+                behaviour = behaviour.slow(2_000);
+                role = "slow";
+            } else if (n >= 6 && i == n - 2) {
+                behaviour = behaviour.withMode(BuyerBehaviour.Mode.REJECTS_POSTS);
+                role = "picky";
+            } else if (n >= 6 && i == n - 3) {
+                behaviour = behaviour.withMode(BuyerBehaviour.Mode.GARBAGE);
+                role = "flaky";
+            }
+            // Every third buyer is regional; the rest buy nationally.
+            List<String> states = i % 3 == 2 ? randomStates(random, 6) : List.of();
+            List<String> verticals = i < SampleData.VERTICALS.size() || random.nextBoolean()
+                    ? List.of(vertical) : List.of();
+            specs.add(new BuyerSpec(String.format("%s-%02d", role, i + 1), states, verticals, random.nextInt(3) * 10,
+                    1_000, 3_000, behaviour, random.nextLong()));
+        }
+        return specs;
+    }
+
+    private static List<String> randomStates(Random random, int count) {
+        List<String> all = new ArrayList<>(SampleData.STATES);
+        java.util.Collections.shuffle(all, random);
+        return List.copyOf(all.subList(0, Math.min(count, all.size())));
+    }
+
+    public List<SimulatedBuyer> buyers() {
+        return buyers;
+    }
+
+    public Optional<SimulatedBuyer> buyer(String buyerId) {
+        return buyers.stream().filter(b -> b.buyerId().equals(buyerId)).findFirst();
+    }
+
+    public Map<String, SimulatedBuyer> byId() {
+        return buyers.stream().collect(Collectors.toMap(SimulatedBuyer::buyerId, Function.identity()));
+    }
+
+    /** The buyers' registrations for {@code config.buyers}. */
+    public List<BuyerConfig> configs() {
+        return buyers.stream().map(SimulatedBuyer::toConfig).toList();
+    }
+
+    @Override
+    public void close() {
+        buyers.forEach(SimulatedBuyer::close);
+    }
+}

@@ -1,0 +1,62 @@
+package io.leadmkt.streams;
+
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.Rejection;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.schema.serde.AvroSerde;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.RecordContext;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * Stages emit several kinds of event (a ping and its audit record, a rejection and its audit
+ * record); each kind has exactly one output topic. This sends every event to the topic of its
+ * type with that topic's serde, so a stage forwards domain records and never names a topic.
+ */
+public final class EventRouting implements TopicNameExtractor<String, SpecificRecord> {
+
+    private final Map<Class<?>, Topics.Topic<String, ? extends SpecificRecord>> byType;
+
+    public EventRouting(Topics topics) {
+        this.byType = Map.of(
+                Rejection.class, topics.leadsRejected(),
+                AuditEvent.class, topics.audit(),
+                Ping.class, topics.pings(),
+                Post.class, topics.posts(),
+                Outcome.class, topics.outcomes());
+    }
+
+    private Topics.Topic<String, ? extends SpecificRecord> topicOf(SpecificRecord value) {
+        Topics.Topic<String, ? extends SpecificRecord> topic = byType.get(value.getClass());
+        if (topic == null) {
+            throw new IllegalArgumentException("no output topic for " + value.getClass().getName());
+        }
+        return topic;
+    }
+
+    @Override
+    public String extract(String key, SpecificRecord value, RecordContext recordContext) {
+        return topicOf(value).name();
+    }
+
+    /** Produced with a value serializer that writes each record with its own topic's serde. */
+    public Produced<String, SpecificRecord> produced(String name) {
+        return Produced.<String, SpecificRecord>as(name)
+                .withKeySerde(org.apache.kafka.common.serialization.Serdes.String())
+                .withValueSerde(org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer(), (t, b) -> {
+                    throw new UnsupportedOperationException("routing serde only writes");
+                }));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Serializer<SpecificRecord> serializer() {
+        return (topic, value) -> value == null ? null
+                : ((AvroSerde<SpecificRecord>) topicOf(value).valueSerde()).serialize(topic, value);
+    }
+}

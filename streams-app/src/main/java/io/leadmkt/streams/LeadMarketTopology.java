@@ -1,0 +1,155 @@
+package io.leadmkt.streams;
+
+import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.auction.AuctionProcessor;
+import io.leadmkt.streams.comply.ComplianceProcessor;
+import io.leadmkt.streams.comply.DuplicateGuard;
+import io.leadmkt.streams.eligibility.EligibilityProcessor;
+import io.leadmkt.streams.enrich.EnrichProcessor;
+import io.leadmkt.streams.intake.LeadIntakeProcessor;
+import io.leadmkt.streams.report.LeadStatusProcessor;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The marketplace as one topology, in the order a lead flows:
+ * intake → enrich → comply → dedupe → eligibility → auction (ping, bids, posts) → outcome,
+ * with the lead-status report beside it. Every operator, store and internal topic is named, so
+ * the topology can evolve without losing state.
+ */
+public final class LeadMarketTopology {
+    /** Repartition: leads keyed by consumer identity, so duplicates meet on one partition. */
+    public static final String LEADS_BY_IDENTITY = "leads-by-identity";
+    /** Repartition: qualified leads keyed by lead id, co-partitioned with bids and post results. */
+    public static final String LEADS_QUALIFIED = "leads-qualified";
+    static final long STATUS_RETENTION_MS = Duration.ofDays(7).toMillis();
+
+    private LeadMarketTopology() {
+    }
+
+    public static Topology build(StreamsAppConfig config, Topics topics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        EventRouting routing = new EventRouting(topics);
+        boolean inMemory = "in_memory".equals(config.storeType());
+
+        configTables(builder, topics);
+
+        // intake: raw bytes in, normalised leads or rejections out
+        Map<String, KStream<String, Object>> intake = builder
+                .stream(topics.leadsInbound().name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("leads-inbound-source"))
+                .process(() -> new LeadIntakeProcessor(topics.serde(Lead.class)), Named.as("intake"))
+                .split(Named.as("intake-"))
+                .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
+                .branch((id, v) -> v instanceof byte[], Branched.as("unreadable"))
+                .defaultBranch(Branched.as("events"));
+        intake.get("intake-unreadable")
+                .mapValues(v -> (byte[]) v, Named.as("intake-unreadable-bytes"))
+                .to(topics.leadsDeadletter().name(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("leads-deadletter-sink"));
+        toEvents(intake.get("intake-events"), routing, "intake");
+
+        // enrich, then comply: consent, campaign, suppression
+        Map<String, KStream<String, Object>> complied = asLeads(intake.get("intake-lead"), "intake")
+                .processValues(EnrichProcessor::new, Named.as("enrich"))
+                .process(ComplianceProcessor::new, Named.as("comply"))
+                .split(Named.as("comply-"))
+                .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
+                .defaultBranch(Branched.as("events"));
+        toEvents(complied.get("comply-events"), routing, "comply");
+
+        // dedupe on the consumer's identity
+        Map<String, KStream<String, Object>> unique = asLeads(complied.get("comply-lead"), "comply")
+                .selectKey((id, lead) -> lead.getEnrichment().getIdentityHash(), Named.as("key-by-identity"))
+                .repartition(Repartitioned.<String, Lead>as(LEADS_BY_IDENTITY)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(Lead.class))
+                        .withNumberOfPartitions(config.partitions()))
+                .process(DuplicateGuard.supplier(config.dedupeWindowMs(), inMemory), Named.as("dedupe"))
+                .split(Named.as("dedupe-"))
+                .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
+                .defaultBranch(Branched.as("events"));
+        toEvents(unique.get("dedupe-events"), routing, "dedupe");
+
+        // eligibility: which buyers to ping, on what terms; back to lead-id keys
+        Map<String, KStream<String, Object>> eligible = asLeads(unique.get("dedupe-lead"), "dedupe")
+                .process(EligibilityProcessor::new, Named.as("eligibility"))
+                .split(Named.as("eligibility-"))
+                .branch((id, v) -> v instanceof QualifiedLead, Branched.as("qualified"))
+                .defaultBranch(Branched.as("events"));
+        toEvents(eligible.get("eligibility-events"), routing, "eligibility");
+        KStream<String, SpecificRecord> qualified = eligible.get("eligibility-qualified")
+                .mapValues(v -> (QualifiedLead) v, Named.as("eligibility-qualified-cast"))
+                .repartition(Repartitioned.<String, QualifiedLead>as(LEADS_QUALIFIED)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(QualifiedLead.class))
+                        .withNumberOfPartitions(config.partitions()))
+                .mapValues(v -> (SpecificRecord) v, Named.as("qualified-as-auction-event"));
+
+        // auction: qualified leads, bids and post results of one lead meet on one partition
+        KStream<String, SpecificRecord> bids = events(builder, topics.bids(), "bids");
+        KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results");
+        AuctionProcessor.Settings auctionSettings = new AuctionProcessor.Settings(
+                Duration.ofMillis(config.auctionPunctuateMs()), config.postGraceMs(), config.closedAuctionRetentionMs());
+        KStream<String, Object> auctionEvents = qualified
+                .merge(bids, Named.as("auction-merge-bids"))
+                .merge(postResults, Named.as("auction-merge-post-results"))
+                .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class), inMemory),
+                        Named.as("auction"));
+        toEvents(auctionEvents, routing, "auction");
+
+        // report: where each lead is and how it ended
+        events(builder, topics.audit(), "audit")
+                .merge(events(builder, topics.outcomes(), "outcomes"), Named.as("status-merge-outcomes"))
+                .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"))
+                .process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class), inMemory),
+                        Named.as("lead-status"));
+
+        return builder.build();
+    }
+
+    private static void configTables(StreamsBuilder builder, Topics topics) {
+        globalTable(builder, topics.buyers(), ConfigTables.BUYERS_STORE);
+        globalTable(builder, topics.campaigns(), ConfigTables.CAMPAIGNS_STORE);
+        globalTable(builder, topics.suppression(), ConfigTables.SUPPRESSION_STORE);
+    }
+
+    private static <V> void globalTable(StreamsBuilder builder, Topics.Topic<String, V> topic, String store) {
+        builder.globalTable(topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde()).withName(topic.name() + "-source"),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+    }
+
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> events(
+            StreamsBuilder builder, Topics.Topic<String, V> topic, String name) {
+        Serde<V> serde = topic.valueSerde();
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), serde).withName(name + "-source"))
+                .mapValues(v -> (SpecificRecord) v, Named.as(name + "-as-event"));
+    }
+
+    private static KStream<String, Lead> asLeads(KStream<String, Object> stream, String stage) {
+        return stream.mapValues(v -> (Lead) v, Named.as(stage + "-lead-cast"));
+    }
+
+    private static void toEvents(KStream<String, Object> stream, EventRouting routing, String stage) {
+        stream.mapValues(v -> (SpecificRecord) v, Named.as(stage + "-events-cast"))
+                .to(routing, routing.produced(stage + "-events-sink"));
+    }
+}

@@ -1,0 +1,235 @@
+package io.leadmkt.streams.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.streams.intake.ErrorCodes;
+import io.leadmkt.streams.intake.IntakeResult;
+import io.leadmkt.streams.intake.JsonLeadReader;
+import io.leadmkt.streams.intake.LeadNormalizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of the marketplace for sellers and operators:
+ * <ul>
+ *   <li>{@code POST /v1/leads}: a lead as JSON ({@link JsonLeadReader} layout). 202 with its id and
+ *       status URL once {@link LeadIntake} has it; 400 naming every bad field; 413 over 64 KB;
+ *       503 when the intake topic cannot take it within 5 s (safe to retry with the same leadId).
+ *       The lead is checked here only to answer the seller at once: the raw lead is what goes to
+ *       {@code leads.inbound}, where the stream checks it again like any other source's.</li>
+ *   <li>{@code GET /v1/leads/{id}}: the lead's stage, outcome, rejection and audit timeline
+ *       ({@link LeadStatusJson}); 404 if unknown; 503 (retryable) while the store cannot answer.</li>
+ *   <li>{@code GET /health}: the health map as JSON.</li>
+ * </ul>
+ * Every answer, errors included, is JSON; no stack trace ever leaves the process.
+ */
+public final class LeadApi implements AutoCloseable {
+
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final int requestedPort;
+    private final LeadIntake intake;
+    private final LeadStatusLookup lookup;
+    private final Supplier<Map<String, Object>> health;
+    private final Duration submitTimeout;
+    private final JsonLeadReader reader = new JsonLeadReader();
+    private final LeadNormalizer normalizer = new LeadNormalizer();
+    private Javalin server;
+
+    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health) {
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT);
+    }
+
+    /** For tests: a submit timeout short enough to observe. */
+    LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
+            Duration submitTimeout) {
+        this.requestedPort = port;
+        this.intake = Objects.requireNonNull(intake, "intake");
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+        this.health = Objects.requireNonNull(health, "health");
+        this.submitTimeout = Objects.requireNonNull(submitTimeout, "submitTimeout");
+    }
+
+    /** Binds all interfaces on the port given (0: any free port, see {@link #port()}). */
+    public synchronized LeadApi start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.post("/v1/leads", this::submitLead);
+            config.routes.get("/v1/leads/{id}", this::leadStatus);
+            config.routes.get("/health", this::health);
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
+            config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
+        });
+        server.start("0.0.0.0", requestedPort);
+        return this;
+    }
+
+    /** The port actually bound; only meaningful after {@link #start()}. */
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return server.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    private void submitLead(Context ctx) {
+        Optional<byte[]> body = boundedBody(ctx);
+        if (body.isEmpty()) {
+            respond(ctx, 413, error("payload_too_large").put("maxBytes", MAX_BODY_BYTES));
+            return;
+        }
+        long now = System.currentTimeMillis();
+        IntakeResult read = reader.read(body.get(), now);
+        if (!read.ok()) {
+            boolean malformed = read.errors().stream().anyMatch(e -> ErrorCodes.MALFORMED_JSON.equals(e.getCode()));
+            respond(ctx, 400, invalid(malformed ? "malformed_json" : "invalid_lead", read));
+            return;
+        }
+        IntakeResult checked = normalizer.normalize(read.lead(), now);
+        if (!checked.ok()) {
+            respond(ctx, 400, invalid("invalid_lead", checked));
+            return;
+        }
+        Lead raw = read.lead();
+        CompletableFuture<Void> submitted;
+        try {
+            submitted = intake.submit(raw);
+        } catch (RuntimeException e) {
+            submitted = CompletableFuture.failedFuture(e);
+        }
+        if (submitted == null) {
+            submitted = CompletableFuture.failedFuture(new IllegalStateException("intake returned no future"));
+        }
+        // A copy, so the timeout does not complete (and so cancel) the intake's own future.
+        CompletableFuture<Void> bounded = submitted.copy().orTimeout(submitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.future(() -> bounded.handle((ignored, failure) -> {
+            if (failure != null) {
+                log.warn("intake could not take lead {}: {}", raw.getLeadId(), failure.toString());
+                respond(ctx, 503, error("intake_unavailable").put("retryable", true));
+            } else {
+                respond(ctx, 202, JSON.objectNode()
+                        .put("leadId", raw.getLeadId())
+                        .put("status", "accepted")
+                        .put("statusUrl", "/v1/leads/" + raw.getLeadId()));
+            }
+            return null;
+        }));
+    }
+
+    private void leadStatus(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<LeadStatus> status;
+        try {
+            status = lookup.find(id);
+        } catch (RuntimeException e) {
+            // Store not ready or partition moving: the answer exists, just not here and now.
+            log.debug("status lookup for {} failed: {}", id, e.toString());
+            respond(ctx, 503, error("unavailable").put("retryable", true));
+            return;
+        }
+        if (status == null || status.isEmpty()) {
+            respond(ctx, 404, error("not_found"));
+            return;
+        }
+        respond(ctx, 200, LeadStatusJson.of(status.get()));
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> report;
+        try {
+            report = health.get();
+        } catch (RuntimeException e) {
+            log.warn("health check failed: {}", e.toString());
+            respond(ctx, 503, error("unavailable").put("retryable", true));
+            return;
+        }
+        respond(ctx, 200, MAPPER.valueToTree(report == null ? Map.of() : report));
+    }
+
+    /**
+     * The body, or empty when it is larger than {@link #MAX_BODY_BYTES}. Reads at most one byte
+     * past the limit, so neither a lying Content-Length nor a chunked stream can make us buffer more.
+     */
+    private static Optional<byte[]> boundedBody(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            return Optional.empty();
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+        } catch (IOException e) {
+            throw new HttpResponseException(400, "body could not be read");
+        }
+    }
+
+    private static ObjectNode invalid(String error, IntakeResult result) {
+        ObjectNode json = error(error);
+        json.set("errors", LeadStatusJson.errors(result.errors()));
+        return json;
+    }
+
+    private static ObjectNode error(String error) {
+        return JSON.objectNode().put("error", error);
+    }
+
+    private static void httpError(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        String error = switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            default -> status >= 500 ? "internal_error" : "http_" + status;
+        };
+        respond(ctx, status, error(error));
+    }
+
+    private static void unexpected(Exception e, Context ctx) {
+        log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        respond(ctx, 500, error("internal_error"));
+    }
+
+    private static void respond(Context ctx, int status, JsonNode body) {
+        byte[] bytes;
+        try {
+            bytes = MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            status = 500;
+            bytes = "{\"error\":\"internal_error\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        ctx.status(status).contentType("application/json").result(bytes);
+    }
+}

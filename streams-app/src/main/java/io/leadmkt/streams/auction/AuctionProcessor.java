@@ -1,0 +1,348 @@
+package io.leadmkt.streams.auction;
+
+import io.leadmkt.schema.AuctionPhase;
+import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.Money;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.outcome.Outcomes;
+import io.leadmkt.streams.ping.PingFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auction of one lead, from ping to outcome.
+ *
+ * <p>A qualified lead opens an auction: one ping names every eligible buyer. Bids are collected
+ * until every pinged buyer has answered or the deadline passes, whichever is first. The deadline
+ * is kept on wall-clock time by a punctuator over an index of timers, not by stream time, so a
+ * lone lead at 3 a.m. closes on time with no other traffic. The best bid at or above the floor is
+ * posted; on anything but ACCEPTED the next-best is posted, until one accepts (SOLD) or none is
+ * left (UNSOLD). A post whose result never comes is treated as a TIMEOUT after its deadline plus
+ * a grace period, so a lost connector cannot hold a lead forever.
+ *
+ * <p>Every transition is idempotent by lead, buyer and attempt: a redelivered or late event finds
+ * the auction already past it and changes nothing (it is audited as LATE_EVENT). A closed auction
+ * is remembered, without its PII, for {@code closedRetentionMs} so that late events stay harmless.
+ */
+public final class AuctionProcessor implements Processor<String, SpecificRecord, String, Object> {
+    public static final String AUCTIONS_STORE = "auction-store";
+    public static final String TIMERS_STORE = "auction-timers-store";
+    private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
+
+    private final Settings settings;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, AuctionState> auctions;
+    private KeyValueStore<String, String> timers;
+
+    /** @param punctuateEvery how often deadlines are checked; bounds how late past its deadline an auction closes */
+    public record Settings(Duration punctuateEvery, long postGraceMs, long closedRetentionMs) {
+    }
+
+    public AuctionProcessor(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static ProcessorSupplier<String, SpecificRecord, String, Object> supplier(
+            Settings settings, AvroSerde<AuctionState> stateSerde, boolean inMemory) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, SpecificRecord, String, Object> get() {
+                return new AuctionProcessor(settings);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(AUCTIONS_STORE)
+                                : Stores.persistentKeyValueStore(AUCTIONS_STORE), Serdes.String(), stateSerde),
+                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(TIMERS_STORE)
+                                : Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String()));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.auctions = context.getStateStore(AUCTIONS_STORE);
+        this.timers = context.getStateStore(TIMERS_STORE);
+        context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        long now = context.currentSystemTimeMs();
+        SpecificRecord value = record.value();
+        if (value instanceof QualifiedLead qualified) {
+            open(record, qualified, now);
+        } else if (value instanceof Bid bid) {
+            onBid(record, bid, now);
+        } else if (value instanceof PostResult result) {
+            onPostResult(record, result, now);
+        } else {
+            LOG.warn("auction ignores unexpected {} for lead {}", value == null ? "null" : value.getClass(), record.key());
+        }
+    }
+
+    // ---- opening -------------------------------------------------------------------------------
+
+    private void open(Record<String, SpecificRecord> record, QualifiedLead qualified, long now) {
+        String leadId = qualified.getLead().getLeadId();
+        if (auctions.get(leadId) != null) {
+            late(record, leadId, null, "AUCTION_ALREADY_OPEN", now);
+            return;
+        }
+        long deadlineAt = now + qualified.getPingDeadlineMs();
+        AuctionState state = AuctionState.newBuilder()
+                .setQualified(qualified)
+                .setLeadId(leadId)
+                .setPhase(AuctionPhase.COLLECTING)
+                .setOpenedAt(now)
+                .setDeadlineAt(deadlineAt)
+                .build();
+        if (qualified.getBuyers().isEmpty()) {
+            close(record, state, Outcomes.unsold(qualified.getLead(), qualified.getCampaignId(),
+                    Outcomes.NO_ELIGIBLE_BUYERS, now, 0, 0, 0), now);
+            return;
+        }
+        Ping ping = PingFactory.ping(qualified, now, deadlineAt);
+        save(state);
+        emit(record, leadId, ping);
+        emit(record, leadId, Audit.event(leadId, AuditType.PINGED, now, Map.of(
+                "buyers", String.join(",", qualified.getBuyers()),
+                "floor", Money.format(qualified.getFloorCents()),
+                "deadlineAt", Long.toString(deadlineAt))));
+    }
+
+    // ---- collecting bids -----------------------------------------------------------------------
+
+    private void onBid(Record<String, SpecificRecord> record, Bid bid, long now) {
+        String leadId = bid.getLeadId();
+        AuctionState state = auctions.get(leadId);
+        if (state == null) {
+            late(record, leadId, bid.getBuyerId(), "UNKNOWN_AUCTION", now);
+            return;
+        }
+        if (state.getPhase() != AuctionPhase.COLLECTING) {
+            late(record, leadId, bid.getBuyerId(), "AUCTION_CLOSED", now);
+            return;
+        }
+        if (!state.getQualified().getBuyers().contains(bid.getBuyerId())) {
+            late(record, leadId, bid.getBuyerId(), "NOT_PINGED", now);
+            return;
+        }
+        if (state.getBids().stream().anyMatch(b -> b.getBuyerId().equals(bid.getBuyerId()))) {
+            late(record, leadId, bid.getBuyerId(), "DUPLICATE_BID", now);
+            return;
+        }
+        if (now > state.getDeadlineAt()) {
+            // The punctuator has not run yet, but the deadline has passed: the bid is late.
+            late(record, leadId, bid.getBuyerId(), "AFTER_DEADLINE", now);
+            closeBidding(record, state, now);
+            return;
+        }
+        List<Bid> bids = new ArrayList<>(state.getBids());
+        bids.add(bid);
+        state.setBids(bids);
+        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, bid.getBuyerId(), null,
+                bid.getStatus().name(), bid.getPriceCents(), bid.getReason() == null ? Map.of() : Map.of("reason", bid.getReason())));
+        if (bids.size() == state.getQualified().getBuyers().size()) {
+            closeBidding(record, state, now);
+        } else {
+            auctions.put(leadId, state);
+        }
+    }
+
+    /** Every pinged buyer answered, or the deadline passed: rank and post to the best, or end unsold. */
+    private void closeBidding(Record<String, ?> record, AuctionState state, long now) {
+        QualifiedLead qualified = state.getQualified();
+        List<Bid> ranked = BidRanking.winnable(state.getBids(), qualified.getFloorCents(), List.of());
+        emit(record, state.getLeadId(), Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, Map.of(
+                "answers", Integer.toString(state.getBids().size()),
+                "winnable", Integer.toString(ranked.size()))));
+        if (ranked.isEmpty()) {
+            String reason = BidRanking.anyPriced(state.getBids()) ? Outcomes.BELOW_FLOOR : Outcomes.NO_BIDS;
+            close(record, state, unsold(state, reason, now), now);
+            return;
+        }
+        postTo(record, state, ranked.get(0), now);
+    }
+
+    // ---- posting -------------------------------------------------------------------------------
+
+    private void postTo(Record<String, ?> record, AuctionState state, Bid bid, long now) {
+        QualifiedLead qualified = state.getQualified();
+        int attempt = state.getAttempt() + 1;
+        long deadlineAt = now + qualified.getPostTimeoutMs();
+        List<String> posted = new ArrayList<>(state.getPostedBuyers());
+        posted.add(bid.getBuyerId());
+        unschedule(state);
+        state.setPhase(AuctionPhase.POSTING);
+        state.setAttempt(attempt);
+        state.setPostedBuyers(posted);
+        state.setPostDeadlineAt(deadlineAt);
+        save(state);
+        Post post = Post.newBuilder()
+                .setLeadId(state.getLeadId())
+                .setBuyerId(bid.getBuyerId())
+                .setAttempt(attempt)
+                .setPriceCents(bid.getPriceCents())
+                .setPingToken(bid.getPingToken())
+                .setPostedAt(now)
+                .setDeadlineAt(deadlineAt)
+                .setLead(qualified.getLead())
+                .build();
+        emit(record, state.getLeadId(), post);
+        emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.POSTED, now, bid.getBuyerId(),
+                attempt, null, bid.getPriceCents(), Map.of()));
+    }
+
+    private void onPostResult(Record<String, SpecificRecord> record, PostResult result, long now) {
+        String leadId = result.getLeadId();
+        AuctionState state = auctions.get(leadId);
+        if (state == null) {
+            late(record, leadId, result.getBuyerId(), "UNKNOWN_AUCTION", now);
+            return;
+        }
+        if (state.getPhase() != AuctionPhase.POSTING || result.getAttempt() != state.getAttempt()
+                || !result.getBuyerId().equals(currentBuyer(state))) {
+            late(record, leadId, result.getBuyerId(), "STALE_POST_RESULT", now);
+            return;
+        }
+        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.POST_RESULT, now, result.getBuyerId(),
+                result.getAttempt(), result.getStatus().name(), null,
+                result.getReason() == null ? Map.of() : Map.of("reason", result.getReason())));
+        settlePost(record, state, result.getStatus(), now);
+    }
+
+    private void settlePost(Record<String, ?> record, AuctionState state, PostStatus status, long now) {
+        QualifiedLead qualified = state.getQualified();
+        String buyerId = currentBuyer(state);
+        if (status == PostStatus.ACCEPTED) {
+            Bid winning = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
+            close(record, state, Outcomes.sold(qualified.getLead(), qualified.getCampaignId(), buyerId,
+                    winning.getPriceCents(), now, qualified.getBuyers().size(), state.getBids().size(),
+                    state.getAttempt()), now);
+            return;
+        }
+        List<Bid> next = BidRanking.winnable(state.getBids(), qualified.getFloorCents(), state.getPostedBuyers());
+        if (next.isEmpty()) {
+            close(record, state, unsold(state, Outcomes.ALL_REJECTED, now), now);
+        } else {
+            postTo(record, state, next.get(0), now);
+        }
+    }
+
+    // ---- closing and timers --------------------------------------------------------------------
+
+    private void close(Record<String, ?> record, AuctionState state, Outcome outcome, long now) {
+        unschedule(state);
+        state.setPhase(AuctionPhase.CLOSED);
+        state.setOutcome(outcome);
+        // The lead's PII is needed only to post it; a closed auction forgets it.
+        state.setQualified(null);
+        save(state);
+        emit(record, state.getLeadId(), outcome);
+        emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(),
+                outcome.getStatus() == io.leadmkt.schema.OutcomeStatus.SOLD ? AuditType.SOLD : AuditType.UNSOLD, now,
+                outcome.getBuyerId(), outcome.getPostAttempts(), outcome.getStatus().name(), outcome.getPriceCents(),
+                outcome.getReason() == null ? Map.of() : Map.of("reason", outcome.getReason())));
+    }
+
+    private Outcome unsold(AuctionState state, String reason, long now) {
+        QualifiedLead qualified = state.getQualified();
+        return Outcomes.unsold(qualified.getLead(), qualified.getCampaignId(), reason, now,
+                qualified.getBuyers().size(), state.getBids().size(), state.getAttempt());
+    }
+
+    private void fireDueTimers(long now) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.range(null, timerKey(now, "\uffff"))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> timer : due) {
+            timers.delete(timer.key);
+            AuctionState state = auctions.get(timer.value);
+            if (state == null || timerAt(state) > now) {
+                continue; // superseded by a later transition
+            }
+            Record<String, Object> record = new Record<>(state.getLeadId(), null, now);
+            switch (state.getPhase()) {
+                case COLLECTING -> closeBidding(record, state, now);
+                case POSTING -> {
+                    emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.POST_RESULT, now,
+                            currentBuyer(state), state.getAttempt(), PostStatus.TIMEOUT.name(), null,
+                            Map.of("reason", "NO_POST_RESULT")));
+                    settlePost(record, state, PostStatus.TIMEOUT, now);
+                }
+                case CLOSED -> auctions.delete(state.getLeadId());
+                default -> throw new IllegalStateException("unknown phase " + state.getPhase());
+            }
+        }
+    }
+
+    private long timerAt(AuctionState state) {
+        return switch (state.getPhase()) {
+            case COLLECTING -> state.getDeadlineAt();
+            case POSTING -> state.getPostDeadlineAt() + settings.postGraceMs();
+            case CLOSED -> state.getOutcome().getDecidedAt() + settings.closedRetentionMs();
+        };
+    }
+
+    private void save(AuctionState state) {
+        auctions.put(state.getLeadId(), state);
+        timers.put(timerKey(timerAt(state), state.getLeadId()), state.getLeadId());
+    }
+
+    private void unschedule(AuctionState state) {
+        timers.delete(timerKey(timerAt(state), state.getLeadId()));
+    }
+
+    /** Zero-padded so that the store's byte order is time order. */
+    static String timerKey(long at, String leadId) {
+        return String.format("%015d|%s", at, leadId);
+    }
+
+    private static String currentBuyer(AuctionState state) {
+        List<String> posted = state.getPostedBuyers();
+        return posted.isEmpty() ? null : posted.get(posted.size() - 1);
+    }
+
+    private void late(Record<String, ?> record, String leadId, String buyerId, String why, long now) {
+        LOG.debug("ignoring event for lead {} from buyer {}: {}", leadId, buyerId, why);
+        if (leadId != null) {
+            emit(record, leadId, Audit.buyerEvent(leadId, AuditType.LATE_EVENT, now, buyerId, null, null, null,
+                    Map.of("reason", why)));
+        }
+    }
+
+    private void emit(Record<String, ?> record, String leadId, Object value) {
+        context.forward(new Record<>(leadId, value, record.timestamp(), record.headers()));
+    }
+}

@@ -1,0 +1,73 @@
+package io.leadmkt.streams.comply;
+
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Enrichment;
+import io.leadmkt.schema.FieldError;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Rejection;
+import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.outcome.Rejections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Compliance comes before any buyer sees anything: consent evidence, a live campaign of the
+ * lead's vertical, and a consumer who is not on the suppression list. Forwards the lead
+ * unchanged, or a rejection and its audit event.
+ */
+public final class ComplianceProcessor implements Processor<String, Lead, String, Object> {
+
+    private ProcessorContext<String, Object> context;
+    private ConfigTables config;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.config = new ConfigTables(context);
+    }
+
+    @Override
+    public void process(Record<String, Lead> record) {
+        Lead lead = record.value();
+        long now = context.currentSystemTimeMs();
+
+        List<FieldError> consentErrors = ConsentCheck.check(lead, now);
+        if (!consentErrors.isEmpty()) {
+            reject(record, Rejections.NO_CONSENT, consentErrors, now);
+            return;
+        }
+        Optional<CampaignConfig> campaign = config.campaign(lead.getCampaignId());
+        if (campaign.isEmpty() || !campaign.get().getActive()) {
+            reject(record, Rejections.UNKNOWN_CAMPAIGN, List.of(Rejections.error("campaignId",
+                    campaign.isEmpty() ? "UNKNOWN" : "INACTIVE", "no active campaign " + lead.getCampaignId())), now);
+            return;
+        }
+        String vertical = lead.getProfile().getVertical();
+        if (!campaign.get().getVertical().equalsIgnoreCase(vertical)) {
+            reject(record, Rejections.INVALID, List.of(Rejections.error("profile.vertical", "MISMATCH",
+                    "campaign " + lead.getCampaignId() + " buys " + campaign.get().getVertical() + ", not " + vertical)), now);
+            return;
+        }
+        Enrichment enrichment = lead.getEnrichment();
+        if (config.suppressed(enrichment.getPhoneHash()) || config.suppressed(enrichment.getEmailHash())) {
+            reject(record, Rejections.SUPPRESSED, List.of(Rejections.error("contact", "SUPPRESSED",
+                    "the consumer asked not to be contacted")), now);
+            return;
+        }
+        context.forward(record);
+    }
+
+    private void reject(Record<String, Lead> record, String code, List<FieldError> errors, long now) {
+        Lead lead = record.value();
+        Rejection rejection = Rejections.of(lead, code, errors, now, "comply");
+        context.forward(record.withValue(rejection));
+        context.forward(record.withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED, now,
+                Map.of("reasonCode", code))));
+    }
+}

@@ -1,0 +1,62 @@
+package io.leadmkt.streams.eligibility;
+
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.outcome.Rejections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Names the buyers to ping and the auction's terms (floor, deadlines) from the campaign, and
+ * re-keys the lead by its id for the auction. A lead with no eligible buyer still opens an
+ * auction, which ends it UNSOLD at once: outcomes come from one place.
+ */
+public final class EligibilityProcessor implements Processor<String, Lead, String, Object> {
+
+    private ProcessorContext<String, Object> context;
+    private ConfigTables config;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.config = new ConfigTables(context);
+    }
+
+    @Override
+    public void process(Record<String, Lead> record) {
+        Lead lead = record.value();
+        long now = context.currentSystemTimeMs();
+        Optional<CampaignConfig> found = config.campaign(lead.getCampaignId());
+        if (found.isEmpty()) {
+            // The campaign was deleted between compliance and here (a config change in flight).
+            context.forward(record.withKey(lead.getLeadId()).withValue(Rejections.of(lead, Rejections.UNKNOWN_CAMPAIGN,
+                    List.of(Rejections.error("campaignId", "UNKNOWN", "no campaign " + lead.getCampaignId())), now,
+                    "eligibility")));
+            context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED,
+                    now, Map.of("reasonCode", Rejections.UNKNOWN_CAMPAIGN))));
+            return;
+        }
+        CampaignConfig campaign = found.get();
+        List<String> buyers = BuyerEligibility.eligibleBuyers(lead, campaign, config.allBuyers());
+        QualifiedLead qualified = QualifiedLead.newBuilder()
+                .setLead(lead)
+                .setCampaignId(campaign.getCampaignId())
+                .setFloorCents(campaign.getFloorCents())
+                .setPingDeadlineMs(campaign.getPingDeadlineMs())
+                .setPostTimeoutMs(campaign.getPostTimeoutMs())
+                .setBuyers(buyers)
+                .build();
+        context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
+        context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.QUALIFIED, now,
+                Map.of("eligibleBuyers", Integer.toString(buyers.size()), "score",
+                        Integer.toString(lead.getEnrichment().getScore())))));
+    }
+}

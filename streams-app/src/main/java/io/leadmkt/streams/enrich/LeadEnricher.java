@@ -1,0 +1,52 @@
+package io.leadmkt.streams.enrich;
+
+import io.leadmkt.schema.Contact;
+import io.leadmkt.schema.Enrichment;
+import io.leadmkt.schema.IdentityHash;
+import io.leadmkt.schema.Lead;
+
+/**
+ * Adds what intake knows about a lead beyond what the source sent: the identity hashes that
+ * dedupe and suppression match on (so those stages never need the phone or email itself), when
+ * we received it, how old it was then, and its {@link LeadScorer score}. Thread-safe.
+ */
+public final class LeadEnricher {
+
+    private final LeadScorer scorer;
+
+    public LeadEnricher() {
+        this(new LeadScorer());
+    }
+
+    public LeadEnricher(LeadScorer scorer) {
+        this.scorer = scorer;
+    }
+
+    /**
+     * A copy of {@code normalized} with its Enrichment set: phoneHash/emailHash via IdentityHash,
+     * identityHash = phone hash else email hash, receivedAt = nowMs, leadAgeMs = max(0, now -
+     * createdAt), score 0..100. The input is not modified; the copy shares its contact, profile
+     * and consent records.
+     *
+     * @throws IllegalArgumentException if the lead has neither phone nor email, which
+     *     {@link io.leadmkt.streams.intake.LeadNormalizer} never lets through: enriching an
+     *     un-normalised lead would hash the same consumer two ways.
+     */
+    public Lead enrich(Lead normalized, long nowMs) {
+        Contact contact = normalized.getContact();
+        String phoneHash = contact == null || contact.getPhone() == null ? null : IdentityHash.ofPhone(contact.getPhone());
+        String emailHash = contact == null || contact.getEmail() == null ? null : IdentityHash.ofEmail(contact.getEmail());
+        String identityHash = phoneHash != null ? phoneHash : emailHash;
+        if (identityHash == null) {
+            throw new IllegalArgumentException("lead " + normalized.getLeadId()
+                    + " has neither phone nor email: normalise it before enriching");
+        }
+        Enrichment enrichment = new Enrichment(phoneHash, emailHash, identityHash, nowMs,
+                Math.max(0L, nowMs - normalized.getCreatedAt()), scorer.score(normalized, nowMs));
+        // Not Lead.newBuilder(lead): its deep copy asks Avro's class-security check to load our
+        // nested record classes, which only passes once a serde has trusted our package.
+        return new Lead(normalized.getLeadId(), normalized.getSourceId(), normalized.getSubId(),
+                normalized.getCampaignId(), normalized.getCreatedAt(), normalized.getContact(),
+                normalized.getProfile(), normalized.getConsent(), enrichment);
+    }
+}

@@ -1,0 +1,52 @@
+package io.leadmkt.streams.outcome;
+
+import io.leadmkt.schema.FieldError;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Rejection;
+import java.util.List;
+
+/** Reason codes for leads refused before any buyer sees them, and the Rejection records that carry them. */
+public final class Rejections {
+    /** Bytes that are not Confluent-framed Avro at all. */
+    public static final String UNDECODABLE = "UNDECODABLE";
+    /** Framed Avro whose schema id nobody registered. */
+    public static final String UNKNOWN_SCHEMA = "UNKNOWN_SCHEMA";
+    /** A readable record of another type (e.g. a bid written to the leads topic). */
+    public static final String WRONG_SCHEMA = "WRONG_SCHEMA";
+    /** Missing or malformed fields; the errors name each one. */
+    public static final String INVALID = "INVALID";
+    public static final String NO_CONSENT = "NO_CONSENT";
+    public static final String SUPPRESSED = "SUPPRESSED";
+    public static final String DUPLICATE = "DUPLICATE";
+    public static final String UNKNOWN_CAMPAIGN = "UNKNOWN_CAMPAIGN";
+
+    private Rejections() {
+    }
+
+    public static Rejection of(Lead lead, String reasonCode, List<FieldError> errors, long now, String origin) {
+        return Rejection.newBuilder()
+                .setLeadId(lead.getLeadId())
+                .setSourceId(lead.getSourceId())
+                .setCampaignId(lead.getCampaignId())
+                .setReasonCode(reasonCode)
+                .setErrors(errors)
+                .setCreatedAt(lead.getCreatedAt())
+                .setRejectedAt(now)
+                .setOrigin(origin)
+                .build();
+    }
+
+    public static Rejection unreadable(String leadId, String reasonCode, String message, long now, String origin) {
+        return Rejection.newBuilder()
+                .setLeadId(leadId)
+                .setReasonCode(reasonCode)
+                .setErrors(List.of(FieldError.newBuilder().setField("$").setCode(reasonCode).setMessage(message).build()))
+                .setRejectedAt(now)
+                .setOrigin(origin)
+                .build();
+    }
+
+    public static FieldError error(String field, String code, String message) {
+        return FieldError.newBuilder().setField(field).setCode(code).setMessage(message).build();
+    }
+}

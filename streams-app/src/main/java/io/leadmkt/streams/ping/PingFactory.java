@@ -1,0 +1,44 @@
+package io.leadmkt.streams.ping;
+
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadPreview;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Profile;
+import io.leadmkt.schema.QualifiedLead;
+import java.util.HashMap;
+
+/**
+ * Builds the one ping per lead. Its preview is assembled field by field from the qualifying
+ * profile and the enrichment: the Contact sub-record is never read here, so no buyer can see PII
+ * before it wins.
+ */
+public final class PingFactory {
+    private PingFactory() {
+    }
+
+    public static Ping ping(QualifiedLead qualified, long pingedAt, long deadlineAt) {
+        return Ping.newBuilder()
+                .setLeadId(qualified.getLead().getLeadId())
+                .setCampaignId(qualified.getCampaignId())
+                .setFloorCents(qualified.getFloorCents())
+                .setPingedAt(pingedAt)
+                .setDeadlineAt(deadlineAt)
+                .setBuyers(qualified.getBuyers())
+                .setPreview(preview(qualified.getLead()))
+                .build();
+    }
+
+    public static LeadPreview preview(Lead lead) {
+        Profile profile = lead.getProfile();
+        return LeadPreview.newBuilder()
+                .setVertical(profile.getVertical())
+                .setSourceId(lead.getSourceId())
+                .setSubId(lead.getSubId())
+                .setState(profile.getState())
+                .setZip(profile.getZip())
+                .setScore(lead.getEnrichment().getScore())
+                .setLeadAgeMs(lead.getEnrichment().getLeadAgeMs())
+                .setAttributes(new HashMap<>(profile.getAttributes()))
+                .build();
+    }
+}

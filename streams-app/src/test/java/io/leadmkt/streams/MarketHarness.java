@@ -1,0 +1,145 @@
+package io.leadmkt.streams;
+
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.Rejection;
+import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.report.LeadStatusProcessor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The whole topology in a {@link TopologyTestDriver}, with one input per topic a test writes and
+ * one output per topic it reads. Wall-clock time only moves when a test calls {@link #advance}.
+ */
+public final class MarketHarness implements AutoCloseable {
+    public static final Instant START = Instant.parse("2026-11-28T03:00:00Z");
+
+    private final TopologyTestDriver driver;
+    private final Topics topics = Topics.embedded();
+    public final TestInputTopic<String, byte[]> inboundBytes;
+    public final TestInputTopic<String, Lead> inbound;
+    public final TestInputTopic<String, Bid> bids;
+    public final TestInputTopic<String, PostResult> postResults;
+    public final TestInputTopic<String, BuyerConfig> buyers;
+    public final TestInputTopic<String, CampaignConfig> campaigns;
+    public final TestInputTopic<String, SuppressionEntry> suppression;
+    public final TestOutputTopic<String, Ping> pings;
+    public final TestOutputTopic<String, Post> posts;
+    public final TestOutputTopic<String, Outcome> outcomes;
+    public final TestOutputTopic<String, Rejection> rejected;
+    public final TestOutputTopic<String, AuditEvent> audit;
+    public final TestOutputTopic<String, byte[]> deadletter;
+
+    public MarketHarness() {
+        this(StreamsAppConfig.defaults("unused:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString())));
+    }
+
+    public MarketHarness(StreamsAppConfig config) {
+        Properties props = LeadMarketApp.streamsProperties(config);
+        driver = new TopologyTestDriver(LeadMarketTopology.build(config, topics), props, START);
+        StringSerializer keys = new StringSerializer();
+        StringDeserializer keyReader = new StringDeserializer();
+        inboundBytes = driver.createInputTopic(Topics.LEADS_INBOUND, keys, Serdes.ByteArray().serializer());
+        inbound = driver.createInputTopic(Topics.LEADS_INBOUND, keys, topics.leadsInbound().valueSerde().serializer());
+        bids = driver.createInputTopic(Topics.BIDS, keys, topics.bids().valueSerde().serializer());
+        postResults = driver.createInputTopic(Topics.POST_RESULTS, keys, topics.postResults().valueSerde().serializer());
+        buyers = driver.createInputTopic(Topics.CONFIG_BUYERS, keys, topics.buyers().valueSerde().serializer());
+        campaigns = driver.createInputTopic(Topics.CONFIG_CAMPAIGNS, keys, topics.campaigns().valueSerde().serializer());
+        suppression = driver.createInputTopic(Topics.CONFIG_SUPPRESSION, keys, topics.suppression().valueSerde().serializer());
+        pings = driver.createOutputTopic(Topics.PINGS, keyReader, topics.pings().valueSerde().deserializer());
+        posts = driver.createOutputTopic(Topics.POSTS, keyReader, topics.posts().valueSerde().deserializer());
+        outcomes = driver.createOutputTopic(Topics.OUTCOMES, keyReader, topics.outcomes().valueSerde().deserializer());
+        rejected = driver.createOutputTopic(Topics.LEADS_REJECTED, keyReader, topics.leadsRejected().valueSerde().deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, keyReader, topics.audit().valueSerde().deserializer());
+        deadletter = driver.createOutputTopic(Topics.LEADS_DEADLETTER, keyReader, Serdes.ByteArray().deserializer());
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public long now() {
+        return START.toEpochMilli() + elapsedMs;
+    }
+
+    private long elapsedMs;
+
+    public void advance(Duration duration) {
+        elapsedMs += duration.toMillis();
+        driver.advanceWallClockTime(duration);
+    }
+
+    public void campaign(CampaignConfig campaign) {
+        campaigns.pipeInput(campaign.getCampaignId(), campaign);
+    }
+
+    public void buyer(BuyerConfig buyer) {
+        buyers.pipeInput(buyer.getBuyerId(), buyer);
+    }
+
+    public void submit(Lead lead) {
+        inbound.pipeInput(lead.getLeadId(), lead);
+    }
+
+    public Ping onlyPing() {
+        List<Ping> all = pings.readValuesToList();
+        if (all.size() != 1) {
+            throw new AssertionError("expected one ping, got " + all.size());
+        }
+        return all.get(0);
+    }
+
+    public Bid bid(String leadId, String buyerId, long priceCents) {
+        return answer(leadId, buyerId, BidStatus.BID, priceCents);
+    }
+
+    public Bid answer(String leadId, String buyerId, BidStatus status, Long priceCents) {
+        Bid bid = Bid.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setStatus(status).setPriceCents(priceCents)
+                .setPingToken(status == BidStatus.BID ? "tok-" + buyerId : null).setRespondedAt(now()).build();
+        bids.pipeInput(leadId, bid);
+        return bid;
+    }
+
+    public void postResult(Post post, PostStatus status) {
+        postResults.pipeInput(post.getLeadId(), PostResult.newBuilder().setLeadId(post.getLeadId())
+                .setBuyerId(post.getBuyerId()).setAttempt(post.getAttempt()).setStatus(status)
+                .setRespondedAt(now()).build());
+    }
+
+    public LeadStatus status(String leadId) {
+        KeyValueStore<String, LeadStatus> store = driver.getKeyValueStore(LeadStatusProcessor.STORE);
+        return store.get(leadId);
+    }
+
+    public <V> KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

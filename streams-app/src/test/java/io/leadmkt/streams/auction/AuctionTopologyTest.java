@@ -1,0 +1,302 @@
+package io.leadmkt.streams.auction;
+
+import static io.leadmkt.streams.MarketFixtures.buyer;
+import static io.leadmkt.streams.MarketFixtures.campaign;
+import static io.leadmkt.streams.MarketFixtures.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.streams.MarketHarness;
+import io.leadmkt.streams.outcome.Outcomes;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AuctionTopologyTest {
+    private static final int DEADLINE_MS = 500;
+    private MarketHarness market;
+
+    @BeforeEach
+    void setUp() {
+        market = new MarketHarness();
+        market.campaign(campaign(1_000, DEADLINE_MS).build());
+        for (String id : List.of("alpha", "bravo", "charlie")) {
+            market.buyer(buyer(id).build());
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        market.close();
+    }
+
+    private Ping submit(String leadId) {
+        market.submit(lead(leadId, market.now()).build());
+        return market.onlyPing();
+    }
+
+    @Test
+    void shouldPingEveryEligibleBuyerOnceWhenLeadQualifies() {
+        Ping ping = submit("L1");
+
+        assertThat(ping.getBuyers()).containsExactly("alpha", "bravo", "charlie");
+        assertThat(ping.getFloorCents()).isEqualTo(1_000);
+        assertThat(ping.getDeadlineAt()).isEqualTo(market.now() + DEADLINE_MS);
+        assertThat(market.posts.isEmpty()).isTrue();
+        assertThat(market.outcomes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldCloseAtDeadlineWhenOnlyWallClockAdvances() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_500);
+
+        market.advance(Duration.ofMillis(DEADLINE_MS - 50));
+        assertThat(market.posts.isEmpty()).as("still collecting before the deadline").isTrue();
+
+        market.advance(Duration.ofMillis(100));
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).isEqualTo("alpha");
+        assertThat(post.getPriceCents()).isEqualTo(1_500);
+        assertThat(post.getAttempt()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldEndUnsoldAtDeadlineWhenNobodyAnswers() {
+        submit("L1");
+
+        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.NO_BIDS);
+        assertThat(market.outcomes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldCloseEarlyWhenLastPingedBuyerAnswers() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_200);
+        market.answer("L1", "bravo", BidStatus.PASS, null);
+        assertThat(market.posts.isEmpty()).isTrue();
+
+        market.bid("L1", "charlie", 1_300);
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).isEqualTo("charlie");
+        assertThat(post.getPingToken()).isEqualTo("tok-charlie");
+        assertThat(post.getLead().getContact().getPhone()).startsWith("+1512555");
+    }
+
+    @Test
+    void shouldPostToNextBestWhenWinnerRejects() {
+        submit("L1");
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.bid("L1", "charlie", 1_000);
+        Post first = market.posts.readValue();
+        assertThat(first.getBuyerId()).isEqualTo("alpha");
+
+        market.postResult(first, PostStatus.REJECTED);
+        Post second = market.posts.readValue();
+        assertThat(second.getBuyerId()).isEqualTo("bravo");
+        assertThat(second.getAttempt()).isEqualTo(2);
+
+        market.postResult(second, PostStatus.ACCEPTED);
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SOLD);
+        assertThat(outcome.getBuyerId()).isEqualTo("bravo");
+        assertThat(outcome.getPriceCents()).isEqualTo(2_000);
+        assertThat(outcome.getPostAttempts()).isEqualTo(2);
+        assertThat(market.posts.isEmpty()).as("the last bidder is never posted").isTrue();
+    }
+
+    @Test
+    void shouldEndUnsoldWhenEveryBidderRejects() {
+        submit("L1");
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.answer("L1", "charlie", BidStatus.ERROR, null);
+
+        market.postResult(market.posts.readValue(), PostStatus.REJECTED);
+        market.postResult(market.posts.readValue(), PostStatus.ERROR);
+
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.ALL_REJECTED);
+        assertThat(market.posts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldPostToNextBestWhenPostResultNeverArrives() {
+        submit("L1");
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.bid("L1", "charlie", 500);
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
+
+        market.advance(Duration.ofMillis(2_000 + 2_000 + 50)); // post timeout + grace
+
+        Post second = market.posts.readValue();
+        assertThat(second.getBuyerId()).isEqualTo("bravo");
+        market.postResult(second, PostStatus.ACCEPTED);
+        assertThat(market.outcomes.readValue().getBuyerId()).isEqualTo("bravo");
+    }
+
+    @Test
+    void shouldNeverSellTwiceWhenEventsAreRedelivered() {
+        Lead lead = lead("L1", market.now()).build();
+        market.submit(lead);
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.bid("L1", "charlie", 1_500);
+        Post post = market.posts.readValue();
+        market.postResult(post, PostStatus.ACCEPTED);
+
+        // everything again: the lead, every bid, the post result
+        market.submit(lead);
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.postResult(post, PostStatus.ACCEPTED);
+        market.postResult(post, PostStatus.REJECTED);
+        market.advance(Duration.ofSeconds(30));
+
+        List<Outcome> outcomes = market.outcomes.readValuesToList();
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).getBuyerId()).isEqualTo("alpha");
+        assertThat(market.posts.readValuesToList()).isEmpty();
+        assertThat(market.pings.readValuesToList()).hasSize(1).as("redelivered lead is not pinged again");
+        assertThat(market.audit.readValuesToList()).extracting(AuditEvent::getType).contains(AuditType.LATE_EVENT);
+    }
+
+    @Test
+    void shouldIgnoreDuplicateBidWhenBuyerAnswersTwice() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_100);
+        market.bid("L1", "alpha", 9_900); // a second answer may not raise the price
+
+        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+
+        Post post = market.posts.readValue();
+        assertThat(post.getPriceCents()).isEqualTo(1_100);
+    }
+
+    @Test
+    void shouldIgnoreBidWhenBuyerWasNotPinged() {
+        submit("L1");
+        market.bid("L1", "mallory", 99_900);
+        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+
+        assertThat(market.posts.isEmpty()).isTrue();
+        assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.NO_BIDS);
+    }
+
+    @Test
+    void shouldIgnoreBidWhenItArrivesAfterDeadline() {
+        submit("L1");
+        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.NO_BIDS);
+
+        market.bid("L1", "alpha", 5_000);
+
+        assertThat(market.posts.isEmpty()).isTrue();
+        assertThat(market.outcomes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldNeverPostBelowFloorWhenOnlyLowBidsArrive() {
+        submit("L1");
+        market.bid("L1", "alpha", 999);
+        market.bid("L1", "bravo", 1);
+        market.bid("L1", "charlie", 0);
+
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.BELOW_FLOOR);
+        assertThat(market.posts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSkipBelowFloorBidderWhenHigherBiddersReject() {
+        submit("L1");
+        market.bid("L1", "alpha", 2_000);
+        market.bid("L1", "bravo", 999);
+        market.bid("L1", "charlie", 1_000); // exactly the floor: may win
+
+        market.postResult(market.posts.readValue(), PostStatus.REJECTED);
+        Post second = market.posts.readValue();
+        assertThat(second.getBuyerId()).isEqualTo("charlie");
+        market.postResult(second, PostStatus.REJECTED);
+
+        assertThat(market.posts.isEmpty()).as("bravo bid below the floor and is never posted").isTrue();
+        assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.ALL_REJECTED);
+    }
+
+    @Test
+    void shouldPostOnlyToWinnerWhenSeveralBuyersBid() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_500);
+        market.bid("L1", "bravo", 2_500);
+        market.bid("L1", "charlie", 2_000);
+        Post post = market.posts.readValue();
+        market.postResult(post, PostStatus.ACCEPTED);
+
+        assertThat(post.getBuyerId()).isEqualTo("bravo");
+        assertThat(market.posts.isEmpty()).as("losing bidders never see the lead").isTrue();
+        assertThat(market.outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.SOLD);
+    }
+
+    @Test
+    void shouldPreferEarlierBidWhenPricesTie() {
+        submit("L1");
+        market.bid("L1", "charlie", 2_000);
+        market.advance(Duration.ofMillis(10));
+        market.bid("L1", "alpha", 2_000);
+        market.answer("L1", "bravo", BidStatus.TIMEOUT, null);
+
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("charlie");
+    }
+
+    @Test
+    void shouldEndUnsoldAtOnceWhenNoBuyerIsEligible() {
+        market.submit(lead("L1", market.now()).setProfile(io.leadmkt.schema.Profile.newBuilder()
+                .setVertical("auto_insurance").setState("TX").setZip("75001").build()).build());
+        // all three buyers are eligible; make a lead no buyer takes by removing them
+        market.pings.readValuesToList();
+        market.outcomes.readValuesToList();
+
+        for (String id : List.of("alpha", "bravo", "charlie")) {
+            market.buyer(buyer(id).setActive(false).build());
+        }
+        market.submit(lead("L2", market.now()).build());
+
+        assertThat(market.pings.isEmpty()).isTrue();
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getLeadId()).isEqualTo("L2");
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.NO_ELIGIBLE_BUYERS);
+    }
+
+    @Test
+    void shouldForgetLeadPiiWhenAuctionCloses() {
+        submit("L1");
+        market.bid("L1", "alpha", 2_000);
+        market.bid("L1", "bravo", 1_000);
+        market.bid("L1", "charlie", 1_000);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+
+        io.leadmkt.schema.AuctionState state =
+                market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1");
+        assertThat(state.getQualified()).isNull();
+        assertThat(state.toString()).doesNotContain("Lovelace").doesNotContain("+1512555");
+    }
+}
