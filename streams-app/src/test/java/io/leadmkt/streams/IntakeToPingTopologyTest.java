@@ -1,0 +1,242 @@
+package io.leadmkt.streams;
+
+import static io.leadmkt.streams.MarketFixtures.buyer;
+import static io.leadmkt.streams.MarketFixtures.campaign;
+import static io.leadmkt.streams.MarketFixtures.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.Contact;
+import io.leadmkt.schema.FieldError;
+import io.leadmkt.schema.IdentityHash;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.Rejection;
+import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.streams.outcome.Rejections;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Everything before the auction: what reaches a buyer, and what never does. */
+class IntakeToPingTopologyTest {
+    private MarketHarness market;
+
+    @BeforeEach
+    void setUp() {
+        market = new MarketHarness();
+        market.campaign(campaign(1_000, 500).build());
+        market.buyer(buyer("alpha").build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        market.close();
+    }
+
+    private Rejection onlyRejection() {
+        List<Rejection> all = market.rejected.readValuesToList();
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private void assertGoodLeadStillFlows() {
+        market.submit(lead("good-after", market.now()).build());
+        assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId).containsExactly("good-after");
+    }
+
+    @Test
+    void shouldRejectAndDeadLetterWhenBytesAreNotAvro() {
+        byte[] garbage = "{\"leadId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        market.inboundBytes.pipeInput("bad-1", garbage);
+
+        Rejection rejection = onlyRejection();
+        assertThat(rejection.getReasonCode()).isEqualTo(Rejections.UNDECODABLE);
+        assertThat(rejection.getLeadId()).isEqualTo("bad-1");
+        assertThat(rejection.getOrigin()).startsWith("leads.inbound-0@");
+        assertThat(market.deadletter.readValue()).isEqualTo(garbage);
+        assertGoodLeadStillFlows();
+    }
+
+    @Test
+    void shouldRejectWhenRecordHasAnotherSchema() {
+        AvroSerde<Bid> bids = market.topics().serde(Bid.class);
+        market.inboundBytes.pipeInput("bad-2", bids.serialize("leads.inbound", Bid.newBuilder().setLeadId("bad-2")
+                .setBuyerId("b").setStatus(BidStatus.PASS).setRespondedAt(1).build()));
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.WRONG_SCHEMA);
+        assertGoodLeadStillFlows();
+    }
+
+    @Test
+    void shouldRejectWhenSchemaIdIsUnknown() {
+        byte[] bytes = market.topics().leadsInbound().valueSerde().serializer()
+                .serialize("leads.inbound", lead("bad-3", market.now()).build());
+        bytes[1] = 0x7e;
+        market.inboundBytes.pipeInput("bad-3", bytes);
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.UNKNOWN_SCHEMA);
+        assertGoodLeadStillFlows();
+    }
+
+    @Test
+    void shouldRejectNamingEachFieldWhenFieldsAreMissingOrMalformed() {
+        market.submit(lead("bad-4", market.now())
+                .setContact(Contact.newBuilder().setPhone("555-12").setEmail("not-an-email").build())
+                .setProfile(io.leadmkt.schema.Profile.newBuilder().setVertical("auto_insurance").setState("ZZ")
+                        .setZip("7500").build())
+                .build());
+
+        Rejection rejection = onlyRejection();
+        assertThat(rejection.getReasonCode()).isEqualTo(Rejections.INVALID);
+        assertThat(rejection.getErrors()).extracting(FieldError::getField)
+                .contains("contact.phone", "contact.email", "profile.state", "profile.zip");
+        assertThat(market.pings.isEmpty()).isTrue();
+        assertGoodLeadStillFlows();
+    }
+
+    @Test
+    void shouldRejectWhenContactAndProfileAreAbsent() {
+        market.submit(lead("bad-5", market.now()).setContact(null).setProfile(null).build());
+
+        assertThat(onlyRejection().getErrors()).extracting(FieldError::getField).contains("contact", "profile");
+        assertGoodLeadStillFlows();
+    }
+
+    @Test
+    void shouldRejectWithoutPingWhenConsentEvidenceIsMissing() {
+        market.submit(lead("bad-6", market.now()).setConsent(null).build());
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.NO_CONSENT);
+        assertThat(market.pings.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRejectWhenConsumerIsSuppressed() {
+        Lead lead = lead("bad-7", market.now()).build();
+        String digits = lead.getContact().getPhone().replaceAll("\\D", "");
+        String hash = IdentityHash.ofPhone("+1" + digits);
+        market.suppression.pipeInput(hash, SuppressionEntry.newBuilder().setHash(hash).setKind("phone")
+                .setReason("do-not-call request").setAddedAt(market.now()).build());
+
+        market.submit(lead);
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.SUPPRESSED);
+        assertThat(market.pings.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRejectSecondLeadWhenSameConsumerArrivesWithinWindow() {
+        Lead first = lead("dup-1", market.now()).build();
+        Lead second = Lead.newBuilder(first).setLeadId("dup-2").build();
+
+        market.submit(first);
+        market.submit(second);
+
+        assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId).containsExactly("dup-1");
+        Rejection rejection = onlyRejection();
+        assertThat(rejection.getLeadId()).isEqualTo("dup-2");
+        assertThat(rejection.getReasonCode()).isEqualTo(Rejections.DUPLICATE);
+    }
+
+    @Test
+    void shouldAcceptSameConsumerAgainWhenWindowHasPassed() {
+        Lead first = lead("again-1", market.now()).build();
+        market.submit(first);
+        market.advance(Duration.ofHours(25));
+
+        market.submit(Lead.newBuilder(first).setLeadId("again-2").setCreatedAt(market.now()).build());
+
+        assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId).contains("again-1", "again-2");
+    }
+
+    @Test
+    void shouldRejectWhenCampaignIsUnknown() {
+        market.submit(lead("bad-8", market.now()).setCampaignId("nope").build());
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.UNKNOWN_CAMPAIGN);
+    }
+
+    @Test
+    void shouldCarryNoPiiInPingWhenLeadIsPinged() {
+        Lead lead = lead("L1", market.now()).build();
+        market.submit(lead);
+        Ping ping = market.onlyPing();
+
+        String text = ping.toString();
+        Contact contact = lead.getContact();
+        for (String pii : List.of(contact.getFirstName(), contact.getLastName(), contact.getEmail().toLowerCase(),
+                contact.getStreetAddress(), contact.getIpAddress(), "+1" + contact.getPhone().replaceAll("\\D", ""))) {
+            assertThat(text).doesNotContain(pii);
+        }
+        assertThat(fieldNames(Ping.getClassSchema()))
+                .doesNotContain("contact", "firstName", "lastName", "email", "phone", "streetAddress", "ipAddress");
+        assertThat(ping.getPreview().getState()).isEqualTo("TX");
+        assertThat(ping.getPreview().getScore()).isBetween(0, 100);
+    }
+
+    @Test
+    void shouldPingOnlyBuyersWhoseFiltersMatchWhenRulesDiffer() {
+        market.buyer(buyer("texas-only").setStates(List.of("TX")).build());
+        market.buyer(buyer("ohio-only").setStates(List.of("OH")).build());
+        market.buyer(buyer("solar-only").setVerticals(List.of("solar")).build());
+        market.buyer(buyer("picky").setMinScore(101).build());
+        market.buyer(buyer("other-campaign").setCampaigns(List.of("elsewhere")).build());
+        market.buyer(buyer("paused").setActive(false).build());
+        market.buyer(buyer("blocked").build());
+        market.campaign(campaign(1_000, 500).setBlockedBuyers(List.of("blocked")).build());
+
+        market.submit(lead("L1", market.now()).build());
+
+        assertThat(market.onlyPing().getBuyers()).containsExactly("alpha", "texas-only");
+    }
+
+    @Test
+    void shouldTrackStageAndOutcomeWhenLeadIsSold() {
+        market.submit(lead("L1", market.now()).build());
+        assertThat(market.status("L1").getStage()).isEqualTo("bidding");
+        market.bid("L1", "alpha", 1_500);
+        Post post = market.posts.readValue();
+        assertThat(market.status("L1").getStage()).isEqualTo("posting");
+        market.postResult(post, PostStatus.ACCEPTED);
+
+        LeadStatus status = market.status("L1");
+        assertThat(status.getStage()).isEqualTo("sold");
+        assertThat(status.getOutcome().getPriceCents()).isEqualTo(1_500);
+        assertThat(status.getTimeline()).extracting(e -> e.getType().name())
+                .containsSubsequence("QUALIFIED", "PINGED", "BID", "AUCTION_CLOSED", "POSTED", "POST_RESULT", "SOLD");
+        assertThat(status.toString()).doesNotContain("Lovelace");
+    }
+
+    @Test
+    void shouldTrackRejectionWhenLeadIsRefused() {
+        market.submit(lead("bad-9", market.now()).setConsent(null).build());
+
+        LeadStatus status = market.status("bad-9");
+        assertThat(status.getStage()).isEqualTo("rejected");
+        assertThat(status.getRejection().getReasonCode()).isEqualTo(Rejections.NO_CONSENT);
+    }
+
+    private static Set<String> fieldNames(Schema schema) {
+        return schema.getFields().stream()
+                .flatMap(f -> {
+                    Schema s = f.schema();
+                    if (s.getType() == Schema.Type.RECORD) {
+                        return java.util.stream.Stream.concat(java.util.stream.Stream.of(f.name()), fieldNames(s).stream());
+                    }
+                    return java.util.stream.Stream.of(f.name());
+                })
+                .collect(Collectors.toSet());
+    }
+}
