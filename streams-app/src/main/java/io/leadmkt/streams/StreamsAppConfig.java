@@ -41,6 +41,34 @@ public record StreamsAppConfig(
         long dedupeWindowMs,
         String storeType) {
 
+    /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
+    public StreamsAppConfig {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers is required");
+        require(applicationId != null && !applicationId.isBlank(), "applicationId is required");
+        require(stateDir != null, "stateDir is required");
+        require(httpPort >= 0 && httpPort <= 65_535, "httpPort must be 0..65535, was " + httpPort);
+        require(partitions >= 1, "partitions must be at least 1, was " + partitions);
+        require(replicationFactor >= 1, "replicationFactor must be at least 1, was " + replicationFactor);
+        require("exactly_once_v2".equals(processingGuarantee) || "at_least_once".equals(processingGuarantee),
+                "processingGuarantee must be exactly_once_v2 or at_least_once, was " + processingGuarantee);
+        require(commitIntervalMs >= 1, "commitIntervalMs must be positive, was " + commitIntervalMs);
+        require(producerLingerMs >= 0, "producerLingerMs must not be negative, was " + producerLingerMs);
+        require(pollMs >= 1, "pollMs must be positive, was " + pollMs);
+        require(numStreamThreads >= 1, "numStreamThreads must be at least 1, was " + numStreamThreads);
+        require(auctionPunctuateMs >= 1, "auctionPunctuateMs must be positive, was " + auctionPunctuateMs);
+        require(postGraceMs >= 0, "postGraceMs must not be negative, was " + postGraceMs);
+        require(closedAuctionRetentionMs >= 0, "closedAuctionRetentionMs must not be negative");
+        require(dedupeWindowMs >= 0, "dedupeWindowMs must not be negative");
+        require("rocksdb".equals(storeType) || "in_memory".equals(storeType),
+                "storeType must be rocksdb or in_memory, was " + storeType);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
                 "exactly_once_v2", 20, 0, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb");

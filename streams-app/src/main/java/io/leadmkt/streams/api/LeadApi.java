@@ -16,6 +16,7 @@ import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -228,7 +229,7 @@ public final class LeadApi implements AutoCloseable {
             bytes = MAPPER.writeValueAsBytes(body);
         } catch (IOException e) {
             status = 500;
-            bytes = "{\"error\":\"internal_error\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            bytes = "{\"error\":\"internal_error\"}".getBytes(StandardCharsets.UTF_8);
         }
         ctx.status(status).contentType("application/json").result(bytes);
     }

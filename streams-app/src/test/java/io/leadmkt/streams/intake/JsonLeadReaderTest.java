@@ -197,6 +197,21 @@ class JsonLeadReaderTest {
     }
 
     @Test
+    void shouldReportErrorNotThrowWhenNumberHasThousandsOfDigits() {
+        IntakeResult result = read("{\"createdAt\":" + "9".repeat(5_000) + "}");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errors()).extracting(FieldError::getField).containsAnyOf("$", "createdAt");
+    }
+
+    @Test
+    void shouldReportMalformedJsonWhenNestingIsAbsurdlyDeep() {
+        IntakeResult result = read("{\"profile\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}");
+
+        assertThat(result.errors()).extracting(FieldError::getField, FieldError::getCode).containsExactly(tuple("$", "MALFORMED_JSON"));
+    }
+
+    @Test
     void shouldReadLongMaxWhenTimestampIsAtTheEdge() {
         assertThat(read("{\"createdAt\":9223372036854775807}").lead().getCreatedAt()).isEqualTo(Long.MAX_VALUE);
     }
