@@ -9,6 +9,7 @@ import io.leadmkt.schema.LeadPreview;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.Profile;
+import io.leadmkt.schema.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,6 +21,12 @@ public final class Fixtures {
 
     public static final List<String> PII_VALUES = List.of("Jane", "Doe", "jane.doe@example.com", "+15125550123",
             "12 Elm Street", "203.0.113.7");
+
+    static {
+        // Copy-builders (Avro's newBuilder(other)) deep-copy through reflection, which Avro 1.12
+        // only allows for trusted classes; creating a serde registers our package as trusted.
+        Topics.embedded();
+    }
 
     private Fixtures() {
     }
