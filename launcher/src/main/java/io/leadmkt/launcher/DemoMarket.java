@@ -62,15 +62,15 @@ public final class DemoMarket {
         List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
         for (CampaignConfig campaign : campaigns) {
             sends.add(producer.send(new ProducerRecord<>(topics.campaigns().name(), campaign.getCampaignId(),
-                    topics.campaigns().valueSerde().serialize(topics.campaigns().name(), campaign))));
+                    topics.campaigns().valueSerde().serializer().serialize(topics.campaigns().name(), campaign))));
         }
         for (BuyerConfig buyer : buyers) {
             sends.add(producer.send(new ProducerRecord<>(topics.buyers().name(), buyer.getBuyerId(),
-                    topics.buyers().valueSerde().serialize(topics.buyers().name(), buyer))));
+                    topics.buyers().valueSerde().serializer().serialize(topics.buyers().name(), buyer))));
         }
         for (SuppressionEntry entry : suppression) {
             sends.add(producer.send(new ProducerRecord<>(topics.suppression().name(), entry.getHash(),
-                    topics.suppression().valueSerde().serialize(topics.suppression().name(), entry))));
+                    topics.suppression().valueSerde().serializer().serialize(topics.suppression().name(), entry))));
         }
         producer.flush();
         for (java.util.concurrent.Future<?> send : sends) {

@@ -102,7 +102,7 @@ public final class OutcomeTracker implements AutoCloseable {
         try {
             if (record.topic().equals(topics.outcomes().name())) {
                 Outcome outcome = topics.outcomes().valueSerde().deserializer().deserialize(record.topic(), record.value());
-                String leadId = record.key() != null ? record.key() : outcome.getLeadId();
+                String leadId = outcome.getLeadId() != null ? outcome.getLeadId() : record.key();
                 outcomeRecords.add(outcome);
                 if (outcomes.putIfAbsent(leadId, outcome) == null && !rejections.containsKey(leadId)) {
                     recordLatency(leadId, seenAt);
@@ -115,7 +115,9 @@ public final class OutcomeTracker implements AutoCloseable {
             } else {
                 Rejection rejection = topics.leadsRejected().valueSerde().deserializer()
                         .deserialize(record.topic(), record.value());
-                String leadId = record.key() != null ? record.key() : rejection.getLeadId();
+                // The value names the lead when intake could read it (some steps key by identity hash);
+                // for unreadable input the record key is all there is.
+                String leadId = rejection.getLeadId() != null ? rejection.getLeadId() : record.key();
                 if (leadId != null && rejections.putIfAbsent(leadId, rejection) == null
                         && !outcomes.containsKey(leadId)) {
                     recordLatency(leadId, seenAt);
@@ -156,7 +158,7 @@ public final class OutcomeTracker implements AutoCloseable {
         return List.copyOf(outcomeRecords);
     }
 
-    /** The first rejection per lead, keyed by the rejected record's key (its lead id). */
+    /** The first rejection per lead, by lead id (the record key when the rejection names no lead). */
     public Map<String, Rejection> rejections() {
         return Map.copyOf(rejections);
     }

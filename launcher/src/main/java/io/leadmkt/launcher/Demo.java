@@ -1,0 +1,185 @@
+package io.leadmkt.launcher;
+
+import io.leadmkt.connector.BuyerConnector;
+import io.leadmkt.connector.ConnectorConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.TopicProvisioner;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.simulator.BuyerFarm;
+import io.leadmkt.simulator.LeadGenerator;
+import io.leadmkt.streams.LeadMarketApp;
+import io.leadmkt.streams.StreamsAppConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole marketplace in one process: an embedded broker, the streams app, the buyer connector,
+ * a farm of simulated buyers and a lead generator. Generates for a while, waits until every lead is
+ * accounted for, and prints a one-line JSON summary as the last line on stdout.
+ */
+public final class Demo {
+
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+
+    /**
+     * @param duration       how long leads are generated
+     * @param ratePerSecond  leads per second
+     * @param buyers         simulated buyers in the market
+     * @param httpPort       port of the streams app's HTTP API (0: a free one)
+     * @param seed           seed of the buyers and the generator
+     * @param badFraction    share of bad input among generated leads
+     * @param settleTimeout  how long to wait after generating for the last leads' final answers
+     */
+    public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
+                          double badFraction, Duration settleTimeout) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+    public Demo(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Ends generating early (Ctrl-C); {@link #run()} then settles briefly, shuts down and prints the summary. */
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
+    public Summary run() throws Exception {
+        Topics topics = Topics.embedded();
+        Path stateRoot = Path.of(".leadmkt", "state-" + UUID.randomUUID()).toAbsolutePath();
+        try {
+            EmbeddedKafkaBroker broker = open(EmbeddedKafkaBroker.onFreePorts()).start();
+            String bootstrap = broker.bootstrapServers();
+            StreamsAppConfig appConfig = StreamsAppConfig.defaults(bootstrap, stateRoot)
+                    .withHttpPort(options.httpPort());
+            try (Admin admin = broker.admin()) {
+                TopicProvisioner.ensureTopics(admin, topics, appConfig.partitions(), appConfig.replicationFactor());
+            }
+
+            List<CampaignConfig> campaigns = DemoMarket.campaigns();
+            BuyerFarm farm = open(BuyerFarm.market(options.buyers(), options.seed()));
+            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
+                DemoMarket.seed(configProducer, topics, campaigns, farm.configs(), DemoMarket.suppression());
+            }
+            log.info("market: {} buyers, campaigns {}", farm.buyers().size(), DemoMarket.describe(campaigns));
+
+            Files.createDirectories(stateRoot);
+            LeadMarketApp app = open(LeadMarketApp.start(appConfig));
+            out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
+            out.flush();
+            BuyerConnector connector = open(BuyerConnector.start(ConnectorConfig.defaults(bootstrap)));
+            connector.awaitReady(Duration.ofSeconds(30));
+
+            KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(bootstrap, "leadmkt-demo-leads"));
+            LeadGenerator generator = new LeadGenerator(leadProducer, topics, new LeadGenerator.Options(
+                    options.ratePerSecond(), options.badFraction(), options.seed(), campaigns));
+            OutcomeTracker tracker = open(new OutcomeTracker(bootstrap, topics,
+                    leadId -> generator.sent(leadId)
+                            .map(sent -> OptionalLong.of(sent.sentAtNanos()))
+                            .orElse(OptionalLong.empty())));
+            tracker.start();
+
+            long startedAt = System.nanoTime();
+            generator.start();
+            long deadline = startedAt + options.duration().toNanos();
+            while (!awaitStopOrTick(startedAt, deadline)) {
+                out.println(tracker.summary(generator.sent().keySet()).toProgressLine(elapsedSeconds(startedAt)));
+                out.flush();
+            }
+            generator.stop();
+
+            Duration settle = stopRequested.getCount() == 0
+                    ? min(options.settleTimeout(), Duration.ofSeconds(5)) : options.settleTimeout();
+            Set<String> sentIds = generator.sent().keySet();
+            long settleDeadline = System.nanoTime() + settle.toNanos();
+            while (!tracker.missing(sentIds).isEmpty() && System.nanoTime() < settleDeadline) {
+                awaitStopOrTick(startedAt, settleDeadline);
+                out.println(tracker.summary(sentIds).toProgressLine(elapsedSeconds(startedAt)));
+                out.flush();
+            }
+            Set<String> missing = tracker.missing(sentIds);
+            if (!missing.isEmpty()) {
+                log.warn("{} of {} leads have no outcome or rejection after {} s, e.g. {} ({} producer send failures)",
+                        missing.size(), sentIds.size(), settle.toSeconds(),
+                        missing.stream().limit(5).map(id -> id + " (" + generator.sent(id).map(s -> s.kind().name())
+                                .orElse("?") + ")").toList(), generator.failedSends());
+            }
+            log.info("generated {}", generator.countsByKind());
+            return tracker.summary(sentIds);
+        } finally {
+            closeAll();
+            EmbeddedKafkaBroker.deleteRecursively(stateRoot);
+            deleteIfEmpty(stateRoot.getParent());
+        }
+    }
+
+    /**
+     * Waits until the next whole second since {@code startedAt} or {@code deadline}, whichever is first.
+     * Returns true when the deadline has passed or a stop was requested.
+     */
+    private boolean awaitStopOrTick(long startedAt, long deadline) throws InterruptedException {
+        long now = System.nanoTime();
+        if (now >= deadline) {
+            return true;
+        }
+        long sinceStart = now - startedAt;
+        long nextTick = startedAt + (sinceStart / 1_000_000_000L + 1) * 1_000_000_000L;
+        long wait = Math.min(nextTick, deadline) - now;
+        if (stopRequested.await(wait, TimeUnit.NANOSECONDS)) {
+            return true;
+        }
+        return System.nanoTime() >= deadline;
+    }
+
+    private static long elapsedSeconds(long startedAt) {
+        return Math.round((System.nanoTime() - startedAt) / 1e9);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /** Closes in reverse order of opening: generator's producer, connector, app, buyers, broker last. */
+    private void closeAll() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            // not empty: someone else's state lives there too
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.leadmkt.launcher;
+
+import io.leadmkt.connector.BuyerConnector;
+import io.leadmkt.streams.LeadMarketApp;
+import io.leadmkt.streams.StreamsAppConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code leadmkt} command: the demo, or one piece of the marketplace run on its own. */
+@Command(name = "leadmkt", mixinStandardHelpOptions = true, version = "leadmkt 0.1.0",
+        description = "Real-time lead marketplace on Kafka Streams.",
+        subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
+                LeadMkt.ConnectorCommand.class})
+public final class LeadMkt implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeadMkt.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new LeadMkt()).registerConverter(Duration.class, new DurationConverter());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Runs broker, streams app, connector, simulated buyers and a lead generator in this "
+                    + "process; prints progress, then a JSON summary as the last line.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "30s", description = "How long to generate leads (default ${DEFAULT-VALUE}).")
+        Duration duration;
+        @Option(names = "--rate", defaultValue = "200", description = "Leads per second (default ${DEFAULT-VALUE}).")
+        double rate;
+        @Option(names = "--buyers", defaultValue = "8", description = "Simulated buyers (default ${DEFAULT-VALUE}).")
+        int buyers;
+        @Option(names = "--port", defaultValue = "8080", description = "HTTP API port, 0 for a free one (default ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--bad-fraction", defaultValue = "0.05", description = "Share of bad input (default ${DEFAULT-VALUE}).")
+        double badFraction;
+        @Option(names = "--settle-timeout", defaultValue = "30s",
+                description = "How long to wait for the last outcomes after generating (default ${DEFAULT-VALUE}).")
+        Duration settleTimeout;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rate <= 0 || buyers < 1 || badFraction < 0 || badFraction > 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--rate must be > 0, --buyers >= 1, --bad-fraction within [0, 1]");
+            }
+            PrintStream out = System.out;
+            Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout), out);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                demo.requestStop();
+                try {
+                    // Let run() settle, shut down and print its summary before the JVM goes.
+                    finished.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "leadmkt-demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                Summary summary = demo.run();
+                if (summary.accounted() != summary.leads()) {
+                    log.warn("{} leads unaccounted for", summary.leads() - summary.accounted());
+                }
+                out.println(summary.toJson());
+                out.flush();
+                return summary.accounted() == summary.leads() ? 0 : 2;
+            } finally {
+                finished.countDown();
+            }
+        }
+    }
+
+    @Command(name = "broker", mixinStandardHelpOptions = true,
+            description = "Runs a single-node KRaft Kafka broker in this process until Ctrl-C.")
+    static final class BrokerCommand implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "9092", description = "PLAINTEXT port (default ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--dir", description = "Log dir to keep between runs (default: a temporary dir, deleted on exit).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.create(port, dir).start();
+            System.out.println("Kafka broker: " + broker.bootstrapServers() + " (log dir " + broker.logDir() + ")");
+            System.out.flush();
+            untilShutdown(broker);
+            return 0;
+        }
+    }
+
+    @Command(name = "streams", mixinStandardHelpOptions = true,
+            description = "Runs the Kafka Streams app (intake, auction, outcomes, HTTP API) until Ctrl-C.")
+    static final class StreamsCommand implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides the config file).")
+        String bootstrapServers;
+        @Option(names = "--config", description = "Properties file, see deploy/config/leadmkt.properties.")
+        Path config;
+        @Option(names = "--port", description = "HTTP API port (overrides streams.http.port).")
+        Integer port;
+        @Option(names = "--state-dir", description = "State dir (overrides streams.state.dir).")
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            StreamsAppConfig appConfig = Settings.load(config).streamsConfig(bootstrapServers, port, stateDir);
+            java.nio.file.Files.createDirectories(appConfig.stateDir());
+            LeadMarketApp app = LeadMarketApp.start(appConfig);
+            System.out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
+            System.out.flush();
+            untilShutdown(app);
+            return 0;
+        }
+    }
+
+    @Command(name = "connector", mixinStandardHelpOptions = true,
+            description = "Runs the buyer connector (pings and posts buyers over HTTP) until Ctrl-C.")
+    static final class ConnectorCommand implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides the config file).")
+        String bootstrapServers;
+        @Option(names = "--config", description = "Properties file, see deploy/config/leadmkt.properties.")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            BuyerConnector connector = BuyerConnector.start(Settings.load(config).connectorConfig(bootstrapServers));
+            System.out.println("buyer connector running");
+            System.out.flush();
+            untilShutdown(connector);
+            return 0;
+        }
+    }
+
+    /** Blocks until Ctrl-C (or SIGTERM), then closes {@code resource} before the JVM exits. */
+    static void untilShutdown(AutoCloseable resource) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("shutdown failed: {}", e.toString());
+            } finally {
+                closed.countDown();
+            }
+        }, "leadmkt-shutdown"));
+        closed.await();
+    }
+}
