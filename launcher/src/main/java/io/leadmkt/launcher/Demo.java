@@ -43,12 +43,17 @@ public final class Demo {
      * @param seed           seed of the buyers and the generator
      * @param badFraction    share of bad input among generated leads
      * @param settleTimeout  how long to wait after generating for the last leads' final answers
+     * @param settings       streams-app and connector settings (file and --set overrides)
+     * @param warmup         leads sent in this first part of the run count but are not timed (JIT warm-up)
+     * @param fastMarket     well-behaved 1-5 ms buyers instead of the realistic mixed market (benchmarks)
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
-                          double badFraction, Duration settleTimeout) {
+                          double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
+                          boolean fastMarket) {
     }
 
     private final Options options;
+    private volatile String lastStageReport = "";
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -56,6 +61,11 @@ public final class Demo {
     public Demo(Options options, PrintStream out) {
         this.options = options;
         this.out = out;
+    }
+
+    /** The per-stage latency line of the last run. */
+    public String stageReport() {
+        return lastStageReport;
     }
 
     /** Ends generating early (Ctrl-C); {@link #run()} then settles briefly, shuts down and prints the summary. */
@@ -69,14 +79,15 @@ public final class Demo {
         try {
             EmbeddedKafkaBroker broker = open(EmbeddedKafkaBroker.onFreePorts()).start();
             String bootstrap = broker.bootstrapServers();
-            StreamsAppConfig appConfig = StreamsAppConfig.defaults(bootstrap, stateRoot)
-                    .withHttpPort(options.httpPort());
+            StreamsAppConfig appConfig = options.settings().streamsConfig(bootstrap, options.httpPort(), stateRoot);
+            log.info("streams settings: {}", appConfig);
             try (Admin admin = broker.admin()) {
                 TopicProvisioner.ensureTopics(admin, topics, appConfig.partitions(), appConfig.replicationFactor());
             }
 
             List<CampaignConfig> campaigns = DemoMarket.campaigns();
-            BuyerFarm farm = open(BuyerFarm.market(options.buyers(), options.seed()));
+            BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.seed())
+                    : BuyerFarm.market(options.buyers(), options.seed()));
             try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
                 DemoMarket.seed(configProducer, topics, campaigns, farm.configs(), DemoMarket.suppression());
             }
@@ -86,7 +97,7 @@ public final class Demo {
             LeadMarketApp app = open(LeadMarketApp.start(appConfig));
             out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
             out.flush();
-            BuyerConnector connector = open(BuyerConnector.start(ConnectorConfig.defaults(bootstrap)));
+            BuyerConnector connector = open(BuyerConnector.start(options.settings().connectorConfig(bootstrap)));
             connector.awaitReady(Duration.ofSeconds(30));
 
             KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(bootstrap, "leadmkt-demo-leads"));
@@ -101,7 +112,13 @@ public final class Demo {
             long startedAt = System.nanoTime();
             generator.start();
             long deadline = startedAt + options.duration().toNanos();
+            long timeFrom = startedAt + options.warmup().toNanos();
+            boolean timing = options.warmup().isZero();
             while (!awaitStopOrTick(startedAt, deadline)) {
+                if (!timing && System.nanoTime() >= timeFrom) {
+                    tracker.timeFromNow();
+                    timing = true;
+                }
                 out.println(tracker.summary(generator.sent().keySet()).toProgressLine(elapsedSeconds(startedAt)));
                 out.flush();
             }
@@ -124,6 +141,9 @@ public final class Demo {
                                 .orElse("?") + ")").toList(), generator.failedSends());
             }
             log.info("generated {}", generator.countsByKind());
+            out.println(tracker.stageReport());
+            out.println("connector: " + connector.stats().progressLine());
+            lastStageReport = tracker.stageReport();
             return tracker.summary(sentIds);
         } finally {
             closeAll();

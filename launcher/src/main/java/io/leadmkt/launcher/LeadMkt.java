@@ -59,6 +59,18 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--settle-timeout", defaultValue = "30s",
                 description = "How long to wait for the last outcomes after generating (default ${DEFAULT-VALUE}).")
         Duration settleTimeout;
+        @Option(names = "--config", description = "Properties file for the streams app and connector "
+                + "(see deploy/config/leadmkt.properties); bootstrap.servers is ignored: the demo brings its broker.")
+        java.nio.file.Path config;
+        @Option(names = "--set", description = "Override one setting, e.g. --set streams.processing.guarantee=at_least_once "
+                + "(repeatable; keys as in deploy/config/leadmkt.properties).")
+        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        @Option(names = "--warmup", defaultValue = "0s",
+                description = "Leads sent in this first part of the run are counted but not timed (default ${DEFAULT-VALUE}).")
+        Duration warmup;
+        @Option(names = "--fast-market", description = "Well-behaved 1-5 ms buyers that always bid and accept, "
+                + "instead of the realistic mixed market: measures the platform, not the buyers.")
+        boolean fastMarket;
 
         @Override
         public Integer call() throws Exception {
@@ -67,7 +79,8 @@ public final class LeadMkt implements Runnable {
                         "--rate must be > 0, --buyers >= 1, --bad-fraction within [0, 1]");
             }
             PrintStream out = System.out;
-            Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout), out);
+            Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
+                    Settings.load(config).with(overrides), warmup, fastMarket), out);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();

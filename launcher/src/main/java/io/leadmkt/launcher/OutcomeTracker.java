@@ -46,6 +46,12 @@ public final class OutcomeTracker implements AutoCloseable {
     private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
     private final List<Outcome> outcomeRecords = new CopyOnWriteArrayList<>();
     private final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    /** Where the time goes, per outcome: source → intake, intake → decision, decision → visible downstream. */
+    private final Histogram intakeMs = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+    private final Histogram auctionMs = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+    private final Histogram publishMs = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+    /** Leads sent before this {@link System#nanoTime()} are counted but not timed (JIT warm-up). */
+    private volatile long timeFromNanos = Long.MIN_VALUE;
     private final Thread poller;
     private volatile boolean running = true;
     private long soldRevenueCents;
@@ -105,7 +111,9 @@ public final class OutcomeTracker implements AutoCloseable {
                 String leadId = outcome.getLeadId() != null ? outcome.getLeadId() : record.key();
                 outcomeRecords.add(outcome);
                 if (outcomes.putIfAbsent(leadId, outcome) == null && !rejections.containsKey(leadId)) {
-                    recordLatency(leadId, seenAt);
+                    if (recordLatency(leadId, seenAt)) {
+                        recordStages(outcome, System.currentTimeMillis());
+                    }
                     if (outcome.getStatus() == OutcomeStatus.SOLD && outcome.getPriceCents() != null) {
                         synchronized (this) {
                             soldRevenueCents += outcome.getPriceCents();
@@ -128,14 +136,42 @@ public final class OutcomeTracker implements AutoCloseable {
         }
     }
 
-    private void recordLatency(String leadId, long seenAt) {
+    private boolean recordLatency(String leadId, long seenAt) {
         OptionalLong sent = sentAtNanos.apply(leadId);
-        if (sent.isPresent()) {
+        if (sent.isPresent() && sent.getAsLong() >= timeFromNanos) {
             long micros = Math.max(0, TimeUnit.NANOSECONDS.toMicros(seenAt - sent.getAsLong()));
             synchronized (this) {
                 latencyMicros.recordValue(Math.min(micros, latencyMicros.getHighestTrackableValue()));
             }
+            return true;
         }
+        return false;
+    }
+
+    private synchronized void recordStages(Outcome outcome, long seenAtMillis) {
+        record(intakeMs, outcome.getReceivedAt() - outcome.getCreatedAt());
+        record(auctionMs, outcome.getDecidedAt() - outcome.getReceivedAt());
+        record(publishMs, seenAtMillis - outcome.getDecidedAt());
+    }
+
+    private static void record(Histogram histogram, long ms) {
+        histogram.recordValue(Math.min(Math.max(0, ms), histogram.getHighestTrackableValue()));
+    }
+
+    /** Only leads sent from now on are timed; earlier ones still count. */
+    public void timeFromNow() {
+        timeFromNanos = System.nanoTime();
+    }
+
+    /** p50/p99 of each stage of the outcomes timed so far, in ms (same clock in one process). */
+    public synchronized String stageReport() {
+        return String.format(java.util.Locale.ROOT,
+                "stages p50/p99 ms: source->intake %d/%d | intake->decision (incl. buyers) %d/%d | decision->visible %d/%d",
+                p(intakeMs, 50), p(intakeMs, 99), p(auctionMs, 50), p(auctionMs, 99), p(publishMs, 50), p(publishMs, 99));
+    }
+
+    private static long p(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile);
     }
 
     /** Whether the lead has a final answer (an outcome or a rejection). */

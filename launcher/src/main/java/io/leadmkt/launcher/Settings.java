@@ -48,6 +48,14 @@ public final class Settings {
         return new Settings(new Properties());
     }
 
+    /** These settings with {@code overrides} on top (command-line {@code --set key=value}); keys are checked. */
+    public Settings with(java.util.Map<String, String> overrides) {
+        Properties merged = new Properties();
+        merged.putAll(properties);
+        merged.putAll(overrides);
+        return new Settings(merged);
+    }
+
     /** Reads a properties file; a null path means no file. */
     public static Settings load(Path file) {
         Properties properties = new Properties();

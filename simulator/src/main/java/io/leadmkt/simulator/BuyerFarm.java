@@ -41,6 +41,23 @@ public final class BuyerFarm implements AutoCloseable {
         return start(marketSpecs(n, seed));
     }
 
+    /**
+     * A well-behaved market for measuring the platform rather than the buyers: {@code n} national
+     * buyers of every vertical that always bid (distinct price ranges), answer in 1-5 ms and accept
+     * every post. Every auction then closes early on its last answer, never at the deadline.
+     */
+    public static BuyerFarm fast(int n, long seed) {
+        Random random = new Random(seed);
+        List<BuyerSpec> specs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long min = 2_000 + 100L * i;
+            BuyerBehaviour behaviour = BuyerBehaviour.bidsBetween(min, min + 1_000).withLatency(1, 5);
+            specs.add(new BuyerSpec(String.format("fast-%02d", i + 1), List.of(), List.of(), 0, 1_000, 3_000,
+                    behaviour, random.nextLong()));
+        }
+        return start(specs);
+    }
+
     /** The specs {@link #market(int, long)} starts. */
     public static List<BuyerSpec> marketSpecs(int n, long seed) {
         Random random = new Random(seed);

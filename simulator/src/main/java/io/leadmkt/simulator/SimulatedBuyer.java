@@ -263,14 +263,18 @@ public final class SimulatedBuyer implements AutoCloseable {
         return behaviour.minLatencyMs() + (span == 0 ? 0 : random.nextInt(span + 1));
     }
 
-    /** Writes the reply after {@code delayMs} without holding a server thread meanwhile. */
+    /**
+     * Writes the reply after {@code delayMs} without holding a server thread meanwhile. The delay runs
+     * on CompletableFuture's one shared timer thread and the write runs right there: the default async
+     * executor would start a thread per reply on a 2-core machine (common pool parallelism 1).
+     */
     private static void reply(Context ctx, Reply reply, int delayMs) {
         if (delayMs <= 0) {
             write(ctx, reply);
             return;
         }
         ctx.future(() -> CompletableFuture
-                .supplyAsync(() -> reply, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
+                .supplyAsync(() -> reply, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, Runnable::run))
                 .thenAccept(r -> write(ctx, r)));
     }
 

@@ -145,9 +145,11 @@ class IntakeToPingTopologyTest {
         market.submit(second);
 
         assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId).containsExactly("dup-1");
-        Rejection rejection = onlyRejection();
-        assertThat(rejection.getLeadId()).isEqualTo("dup-2");
-        assertThat(rejection.getReasonCode()).isEqualTo(Rejections.DUPLICATE);
+        var rejected = market.rejected.readKeyValuesToList();
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).key).as("keyed by lead id like every lead-keyed topic").isEqualTo("dup-2");
+        assertThat(rejected.get(0).value.getReasonCode()).isEqualTo(Rejections.DUPLICATE);
+        assertThat(market.status("dup-2").getStage()).isEqualTo("rejected");
     }
 
     @Test

@@ -35,6 +35,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Schema schema;
     private final SchemaIdResolver resolver;
     private final SpecificDatumWriter<T> writer;
+    /**
+     * One reader per writer schema id: building a reader resolves the writer's schema against ours,
+     * which costs far more than reading a record. Avro readers are safe to share between threads
+     * (their resolving decoders are cached per thread).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, SpecificDatumReader<T>> readers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public AvroSerde(Class<T> type, SchemaIdResolver resolver) {
         SpecificAvroTrust.ensureTrusted();
@@ -87,7 +94,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + writerSchema.getFullName() + " (schema id " + id + ")");
         }
         try {
-            SpecificDatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema);
+            SpecificDatumReader<T> reader = readers.computeIfAbsent(id, ignored -> writerSchema.equals(schema)
+                    ? new SpecificDatumReader<>(schema) : new SpecificDatumReader<>(writerSchema, schema));
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {

@@ -15,6 +15,8 @@ import org.apache.avro.SchemaNormalization;
 public final class EmbeddedSchemaIdResolver implements SchemaIdResolver {
 
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
+    /** Fingerprinting walks the whole schema: done once per schema instance, not once per record. */
+    private final Map<Schema, Integer> idBySchema = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     public EmbeddedSchemaIdResolver() {
         SchemaCatalog.all().forEach(this::register);
@@ -37,7 +39,13 @@ public final class EmbeddedSchemaIdResolver implements SchemaIdResolver {
 
     @Override
     public int idFor(String subject, Schema schema) {
-        return register(schema);
+        Integer known = idBySchema.get(schema);
+        if (known != null) {
+            return known;
+        }
+        int id = register(schema);
+        idBySchema.put(schema, id);
+        return id;
     }
 
     @Override

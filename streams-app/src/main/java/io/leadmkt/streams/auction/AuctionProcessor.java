@@ -326,7 +326,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     /** Zero-padded so that the store's byte order is time order. */
     static String timerKey(long at, String leadId) {
-        return String.format("%015d|%s", at, leadId);
+        String digits = Long.toString(at);
+        return "0".repeat(Math.max(0, 15 - digits.length())) + digits + "|" + leadId;
     }
 
     private static String currentBuyer(AuctionState state) {

@@ -77,8 +77,9 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
             if (!firstLeadId.equals(lead.getLeadId()) && now - firstSeenAt < windowMs) {
                 Rejection rejection = Rejections.of(lead, Rejections.DUPLICATE, List.of(Rejections.error("contact",
                         "DUPLICATE", "same consumer as lead " + firstLeadId)), now, "dedupe");
-                context.forward(record.withValue(rejection));
-                context.forward(record.withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED, now,
+                // Rejections and audit are keyed by lead id, like every lead-keyed topic.
+                context.forward(record.withKey(lead.getLeadId()).withValue(rejection));
+                context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED, now,
                         Map.of("reasonCode", Rejections.DUPLICATE, "duplicateOf", firstLeadId))));
                 return;
             }
