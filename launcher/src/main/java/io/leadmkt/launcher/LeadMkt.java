@@ -6,6 +6,7 @@ import io.leadmkt.streams.StreamsAppConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 /** The {@code leadmkt} command: the demo, or one piece of the marketplace run on its own. */
 @Command(name = "leadmkt", mixinStandardHelpOptions = true, version = "leadmkt 0.1.0",
         description = "Real-time lead marketplace on Kafka Streams.",
-        subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
+        subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BenchCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
                 LeadMkt.ConnectorCommand.class})
 public final class LeadMkt implements Runnable {
 
@@ -38,6 +39,34 @@ public final class LeadMkt implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Runs the marketplace once per latency profile (guarantee, commit interval, linger, "
+                    + "store type) on a fast simulated market and prints lead-to-outcome latency per profile.")
+    static final class BenchCommand implements Callable<Integer> {
+        @Option(names = "--rate", defaultValue = "100", description = "Leads per second (default ${DEFAULT-VALUE}).")
+        double rate;
+        @Option(names = "--duration", defaultValue = "40s", description = "Per profile (default ${DEFAULT-VALUE}).")
+        Duration duration;
+        @Option(names = "--warmup", defaultValue = "20s", description = "Untimed start of each run (default ${DEFAULT-VALUE}).")
+        Duration warmup;
+        @Option(names = "--buyers", defaultValue = "8", description = "Fast simulated buyers (default ${DEFAULT-VALUE}).")
+        int buyers;
+        @Option(names = "--profiles", split = ",", description = "Profiles to run (default: all): ${COMPLETION-CANDIDATES}")
+        List<String> profiles;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Bench.Profile> chosen = Bench.PROFILES.stream()
+                    .filter(p -> profiles == null || profiles.contains(p.name())).toList();
+            if (chosen.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "no such profile: " + profiles
+                        + "; known: " + Bench.PROFILES.stream().map(Bench.Profile::name).toList());
+            }
+            new Bench(rate, duration, warmup, buyers, System.out).run(chosen);
+            return 0;
+        }
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true,

@@ -164,9 +164,12 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Optional<LeadStatus> findStatus(String leadId) {
-        ReadOnlyKeyValueStore<String, LeadStatus> store = streams.store(StoreQueryParameters.fromNameAndType(
+        ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
-        return Optional.ofNullable(store.get(leadId));
+        ReadOnlyKeyValueStore<String, io.leadmkt.schema.AuditEvent> timelines = streams.store(
+                StoreQueryParameters.fromNameAndType(LeadStatusProcessor.TIMELINE_STORE,
+                        QueryableStoreTypes.<String, io.leadmkt.schema.AuditEvent>keyValueStore()));
+        return LeadStatusProcessor.read(statuses, timelines, leadId);
     }
 
     private Map<String, Object> health() {

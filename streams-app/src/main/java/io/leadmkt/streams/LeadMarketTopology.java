@@ -110,7 +110,8 @@ public final class LeadMarketTopology {
         KStream<String, Object> auctionEvents = qualified
                 .merge(bids, Named.as("auction-merge-bids"))
                 .merge(postResults, Named.as("auction-merge-post-results"))
-                .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class), inMemory),
+                .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class),
+                        topics.serde(Lead.class), inMemory),
                         Named.as("auction"));
         toEvents(auctionEvents, routing, "auction");
 
@@ -118,7 +119,8 @@ public final class LeadMarketTopology {
         events(builder, topics.audit(), "audit")
                 .merge(events(builder, topics.outcomes(), "outcomes"), Named.as("status-merge-outcomes"))
                 .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"))
-                .process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class), inMemory),
+                .process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class),
+                                topics.serde(io.leadmkt.schema.AuditEvent.class), inMemory),
                         Named.as("lead-status"));
 
         return builder.build();

@@ -130,8 +130,9 @@ public final class MarketHarness implements AutoCloseable {
     }
 
     public LeadStatus status(String leadId) {
-        KeyValueStore<String, LeadStatus> store = driver.getKeyValueStore(LeadStatusProcessor.STORE);
-        return store.get(leadId);
+        KeyValueStore<String, LeadStatus> statuses = driver.getKeyValueStore(LeadStatusProcessor.STORE);
+        KeyValueStore<String, AuditEvent> timelines = driver.getKeyValueStore(LeadStatusProcessor.TIMELINE_STORE);
+        return LeadStatusProcessor.read(statuses, timelines, leadId).orElse(null);
     }
 
     public <V> KeyValueStore<String, V> store(String name) {

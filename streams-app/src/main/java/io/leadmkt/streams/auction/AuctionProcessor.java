@@ -4,6 +4,7 @@ import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Ping;
@@ -53,12 +54,15 @@ import org.slf4j.LoggerFactory;
 public final class AuctionProcessor implements Processor<String, SpecificRecord, String, Object> {
     public static final String AUCTIONS_STORE = "auction-store";
     public static final String TIMERS_STORE = "auction-timers-store";
+    /** The lead (with its PII) of each open auction, written once and deleted when the auction closes. */
+    public static final String LEADS_STORE = "auction-leads-store";
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
 
     private final Settings settings;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AuctionState> auctions;
     private KeyValueStore<String, String> timers;
+    private KeyValueStore<String, Lead> leads;
 
     /** @param punctuateEvery how often deadlines are checked; bounds how late past its deadline an auction closes */
     public record Settings(Duration punctuateEvery, long postGraceMs, long closedRetentionMs) {
@@ -69,7 +73,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     }
 
     public static ProcessorSupplier<String, SpecificRecord, String, Object> supplier(
-            Settings settings, AvroSerde<AuctionState> stateSerde, boolean inMemory) {
+            Settings settings, AvroSerde<AuctionState> stateSerde, AvroSerde<Lead> leadSerde, boolean inMemory) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, String, Object> get() {
@@ -82,7 +86,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                         Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(AUCTIONS_STORE)
                                 : Stores.persistentKeyValueStore(AUCTIONS_STORE), Serdes.String(), stateSerde),
                         Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(TIMERS_STORE)
-                                : Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String()));
+                                : Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String()),
+                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(LEADS_STORE)
+                                : Stores.persistentKeyValueStore(LEADS_STORE), Serdes.String(), leadSerde));
             }
         };
     }
@@ -92,6 +98,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         this.context = context;
         this.auctions = context.getStateStore(AUCTIONS_STORE);
         this.timers = context.getStateStore(TIMERS_STORE);
+        this.leads = context.getStateStore(LEADS_STORE);
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -119,19 +126,26 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             return;
         }
         long deadlineAt = now + qualified.getPingDeadlineMs();
+        Lead lead = qualified.getLead();
         AuctionState state = AuctionState.newBuilder()
-                .setQualified(qualified)
                 .setLeadId(leadId)
                 .setPhase(AuctionPhase.COLLECTING)
+                .setCampaignId(qualified.getCampaignId())
+                .setSourceId(lead.getSourceId())
+                .setCreatedAt(lead.getCreatedAt())
+                .setReceivedAt(lead.getEnrichment().getReceivedAt())
+                .setFloorCents(qualified.getFloorCents())
+                .setPostTimeoutMs(qualified.getPostTimeoutMs())
+                .setBuyers(qualified.getBuyers())
                 .setOpenedAt(now)
                 .setDeadlineAt(deadlineAt)
                 .build();
         if (qualified.getBuyers().isEmpty()) {
-            close(record, state, Outcomes.unsold(qualified.getLead(), qualified.getCampaignId(),
-                    Outcomes.NO_ELIGIBLE_BUYERS, now, 0, 0, 0), now);
+            close(record, state, Outcomes.unsold(state, Outcomes.NO_ELIGIBLE_BUYERS, now), now);
             return;
         }
         Ping ping = PingFactory.ping(qualified, now, deadlineAt);
+        leads.put(leadId, lead);
         save(state);
         emit(record, leadId, ping);
         emit(record, leadId, Audit.event(leadId, AuditType.PINGED, now, Map.of(
@@ -153,7 +167,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, bid.getBuyerId(), "AUCTION_CLOSED", now);
             return;
         }
-        if (!state.getQualified().getBuyers().contains(bid.getBuyerId())) {
+        if (!state.getBuyers().contains(bid.getBuyerId())) {
             late(record, leadId, bid.getBuyerId(), "NOT_PINGED", now);
             return;
         }
@@ -172,7 +186,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         state.setBids(bids);
         emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, bid.getBuyerId(), null,
                 bid.getStatus().name(), bid.getPriceCents(), bid.getReason() == null ? Map.of() : Map.of("reason", bid.getReason())));
-        if (bids.size() == state.getQualified().getBuyers().size()) {
+        if (bids.size() == state.getBuyers().size()) {
             closeBidding(record, state, now);
         } else {
             auctions.put(leadId, state);
@@ -181,14 +195,13 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     /** Every pinged buyer answered, or the deadline passed: rank and post to the best, or end unsold. */
     private void closeBidding(Record<String, ?> record, AuctionState state, long now) {
-        QualifiedLead qualified = state.getQualified();
-        List<Bid> ranked = BidRanking.winnable(state.getBids(), qualified.getFloorCents(), List.of());
+        List<Bid> ranked = BidRanking.winnable(state.getBids(), state.getFloorCents(), List.of());
         emit(record, state.getLeadId(), Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, Map.of(
                 "answers", Integer.toString(state.getBids().size()),
                 "winnable", Integer.toString(ranked.size()))));
         if (ranked.isEmpty()) {
             String reason = BidRanking.anyPriced(state.getBids()) ? Outcomes.BELOW_FLOOR : Outcomes.NO_BIDS;
-            close(record, state, unsold(state, reason, now), now);
+            close(record, state, Outcomes.unsold(state, reason, now), now);
             return;
         }
         postTo(record, state, ranked.get(0), now);
@@ -197,9 +210,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     // ---- posting -------------------------------------------------------------------------------
 
     private void postTo(Record<String, ?> record, AuctionState state, Bid bid, long now) {
-        QualifiedLead qualified = state.getQualified();
         int attempt = state.getAttempt() + 1;
-        long deadlineAt = now + qualified.getPostTimeoutMs();
+        long deadlineAt = now + state.getPostTimeoutMs();
         List<String> posted = new ArrayList<>(state.getPostedBuyers());
         posted.add(bid.getBuyerId());
         unschedule(state);
@@ -216,7 +228,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 .setPingToken(bid.getPingToken())
                 .setPostedAt(now)
                 .setDeadlineAt(deadlineAt)
-                .setLead(qualified.getLead())
+                .setLead(leads.get(state.getLeadId()))
                 .build();
         emit(record, state.getLeadId(), post);
         emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.POSTED, now, bid.getBuyerId(),
@@ -242,18 +254,15 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     }
 
     private void settlePost(Record<String, ?> record, AuctionState state, PostStatus status, long now) {
-        QualifiedLead qualified = state.getQualified();
         String buyerId = currentBuyer(state);
         if (status == PostStatus.ACCEPTED) {
             Bid winning = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
-            close(record, state, Outcomes.sold(qualified.getLead(), qualified.getCampaignId(), buyerId,
-                    winning.getPriceCents(), now, qualified.getBuyers().size(), state.getBids().size(),
-                    state.getAttempt()), now);
+            close(record, state, Outcomes.sold(state, buyerId, winning.getPriceCents(), now), now);
             return;
         }
-        List<Bid> next = BidRanking.winnable(state.getBids(), qualified.getFloorCents(), state.getPostedBuyers());
+        List<Bid> next = BidRanking.winnable(state.getBids(), state.getFloorCents(), state.getPostedBuyers());
         if (next.isEmpty()) {
-            close(record, state, unsold(state, Outcomes.ALL_REJECTED, now), now);
+            close(record, state, Outcomes.unsold(state, Outcomes.ALL_REJECTED, now), now);
         } else {
             postTo(record, state, next.get(0), now);
         }
@@ -266,19 +275,13 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         state.setPhase(AuctionPhase.CLOSED);
         state.setOutcome(outcome);
         // The lead's PII is needed only to post it; a closed auction forgets it.
-        state.setQualified(null);
+        leads.delete(state.getLeadId());
         save(state);
         emit(record, state.getLeadId(), outcome);
         emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(),
                 outcome.getStatus() == io.leadmkt.schema.OutcomeStatus.SOLD ? AuditType.SOLD : AuditType.UNSOLD, now,
                 outcome.getBuyerId(), outcome.getPostAttempts(), outcome.getStatus().name(), outcome.getPriceCents(),
                 outcome.getReason() == null ? Map.of() : Map.of("reason", outcome.getReason())));
-    }
-
-    private Outcome unsold(AuctionState state, String reason, long now) {
-        QualifiedLead qualified = state.getQualified();
-        return Outcomes.unsold(qualified.getLead(), qualified.getCampaignId(), reason, now,
-                qualified.getBuyers().size(), state.getBids().size(), state.getAttempt());
     }
 
     private void fireDueTimers(long now) {

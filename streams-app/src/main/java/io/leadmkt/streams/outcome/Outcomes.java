@@ -1,6 +1,6 @@
 package io.leadmkt.streams.outcome;
 
-import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 
@@ -17,28 +17,24 @@ public final class Outcomes {
     private Outcomes() {
     }
 
-    public static Outcome sold(Lead lead, String campaignId, String buyerId, long priceCents, long now,
-                               int buyersPinged, int bids, int attempts) {
-        return base(lead, campaignId, now, buyersPinged, bids, attempts)
-                .setStatus(OutcomeStatus.SOLD).setBuyerId(buyerId).setPriceCents(priceCents).build();
+    public static Outcome sold(AuctionState auction, String buyerId, long priceCents, long now) {
+        return base(auction, now).setStatus(OutcomeStatus.SOLD).setBuyerId(buyerId).setPriceCents(priceCents).build();
     }
 
-    public static Outcome unsold(Lead lead, String campaignId, String reason, long now,
-                                 int buyersPinged, int bids, int attempts) {
-        return base(lead, campaignId, now, buyersPinged, bids, attempts)
-                .setStatus(OutcomeStatus.UNSOLD).setReason(reason).build();
+    public static Outcome unsold(AuctionState auction, String reason, long now) {
+        return base(auction, now).setStatus(OutcomeStatus.UNSOLD).setReason(reason).build();
     }
 
-    private static Outcome.Builder base(Lead lead, String campaignId, long now, int buyersPinged, int bids, int attempts) {
+    private static Outcome.Builder base(AuctionState auction, long now) {
         return Outcome.newBuilder()
-                .setLeadId(lead.getLeadId())
-                .setCampaignId(campaignId)
-                .setSourceId(lead.getSourceId())
-                .setCreatedAt(lead.getCreatedAt())
-                .setReceivedAt(lead.getEnrichment().getReceivedAt())
+                .setLeadId(auction.getLeadId())
+                .setCampaignId(auction.getCampaignId())
+                .setSourceId(auction.getSourceId())
+                .setCreatedAt(auction.getCreatedAt())
+                .setReceivedAt(auction.getReceivedAt())
                 .setDecidedAt(now)
-                .setBuyersPinged(buyersPinged)
-                .setBidsReceived(bids)
-                .setPostAttempts(attempts);
+                .setBuyersPinged(auction.getBuyers().size())
+                .setBidsReceived(auction.getBids().size())
+                .setPostAttempts(auction.getAttempt());
     }
 }

@@ -9,9 +9,11 @@ import io.leadmkt.schema.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,31 +22,32 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Keeps, per lead, where it is and how it ended: the audit timeline plus the final outcome or
- * rejection. Built from the audit, outcomes and rejected topics, so it holds no PII. Served by
- * {@code GET /v1/leads/{id}} through interactive queries.
+ * Keeps, per lead, where it is and how it ended (the status store) and its audit timeline (one
+ * entry per event in the timeline store, so an event costs one small write however long the
+ * timeline grows). Built from the audit, outcomes and rejected topics, so it holds no PII.
+ * Served by {@code GET /v1/leads/{id}} through interactive queries, via {@link #read}.
  */
 public final class LeadStatusProcessor implements Processor<String, SpecificRecord, Void, Void> {
     public static final String STORE = "lead-status-store";
-    /** A lead that retries many posts still has a readable timeline; beyond this, the audit topic has it all. */
-    static final int MAX_TIMELINE = 100;
+    public static final String TIMELINE_STORE = "lead-timeline-store";
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final long retentionMs;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, LeadStatus> statuses;
+    private KeyValueStore<String, AuditEvent> timelines;
 
     public LeadStatusProcessor(long retentionMs) {
         this.retentionMs = retentionMs;
     }
 
-    public static ProcessorSupplier<String, SpecificRecord, Void, Void> supplier(long retentionMs,
-                                                                                  AvroSerde<LeadStatus> serde,
-                                                                                  boolean inMemory) {
+    public static ProcessorSupplier<String, SpecificRecord, Void, Void> supplier(
+            long retentionMs, AvroSerde<LeadStatus> statusSerde, AvroSerde<AuditEvent> eventSerde, boolean inMemory) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, Void, Void> get() {
@@ -53,16 +56,35 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(STORE)
-                        : Stores.persistentKeyValueStore(STORE), Serdes.String(), serde));
+                return Set.of(
+                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(STORE)
+                                : Stores.persistentKeyValueStore(STORE), Serdes.String(), statusSerde),
+                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(TIMELINE_STORE)
+                                : Stores.persistentKeyValueStore(TIMELINE_STORE), Serdes.String(), eventSerde));
             }
         };
+    }
+
+    /** A lead's status with its timeline, oldest event first; works on live and test stores alike. */
+    public static Optional<LeadStatus> read(ReadOnlyKeyValueStore<String, LeadStatus> statuses,
+                                            ReadOnlyKeyValueStore<String, AuditEvent> timelines, String leadId) {
+        LeadStatus status = statuses.get(leadId);
+        if (status == null) {
+            return Optional.empty();
+        }
+        List<AuditEvent> timeline = new ArrayList<>();
+        try (KeyValueIterator<String, AuditEvent> it = timelines.prefixScan(leadId + "|", new StringSerializer())) {
+            it.forEachRemaining(kv -> timeline.add(kv.value));
+        }
+        timeline.sort((a, b) -> Long.compare(a.getAt(), b.getAt()));
+        return Optional.of(LeadStatus.newBuilder(status).setTimeline(timeline).build());
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.statuses = context.getStateStore(STORE);
+        this.timelines = context.getStateStore(TIMELINE_STORE);
         context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
@@ -73,33 +95,40 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
             return; // unreadable input with no key: it is on the rejected and dead-letter topics
         }
         long now = context.currentSystemTimeMs();
-        LeadStatus status = statuses.get(leadId);
-        if (status == null) {
-            status = LeadStatus.newBuilder().setLeadId(leadId).setStage("received").setUpdatedAt(now).build();
-        }
-        status.setUpdatedAt(now);
         SpecificRecord value = record.value();
+        LeadStatus status = statuses.get(leadId);
+        boolean changed = status == null;
+        if (status == null) {
+            status = LeadStatus.newBuilder().setLeadId(leadId).setStage("received").setUpdatedAt(now)
+                    .setTimeline(List.of()).build();
+        }
         if (value instanceof AuditEvent event) {
-            List<AuditEvent> timeline = new ArrayList<>(status.getTimeline());
-            if (timeline.size() < MAX_TIMELINE) {
-                timeline.add(event);
-                timeline.sort((a, b) -> Long.compare(a.getAt(), b.getAt()));
-                status.setTimeline(timeline);
-            }
-            if (!isFinal(status.getStage())) {
-                String stage = stageAfter(event.getType());
-                if (stage != null) {
-                    status.setStage(stage);
-                }
+            timelines.put(timelineKey(leadId, record), event);
+            String stage = stageAfter(event.getType());
+            if (stage != null && !isFinal(status.getStage()) && !stage.equals(status.getStage())) {
+                status.setStage(stage);
+                changed = true;
             }
         } else if (value instanceof Outcome outcome) {
             status.setOutcome(outcome);
             status.setStage(outcome.getStatus().name().toLowerCase());
+            changed = true;
         } else if (value instanceof Rejection rejection) {
             status.setRejection(rejection);
             status.setStage("rejected");
+            changed = true;
         }
-        statuses.put(leadId, status);
+        if (changed) {
+            status.setUpdatedAt(now);
+            statuses.put(leadId, status);
+        }
+    }
+
+    /** Unique per event: the audit record's offset (a lead's events share one partition). */
+    private String timelineKey(String leadId, Record<String, SpecificRecord> record) {
+        long position = context.recordMetadata().map(m -> m.offset()).orElse(record.timestamp());
+        String digits = Long.toString(position);
+        return leadId + "|" + "0".repeat(Math.max(0, 19 - digits.length())) + digits;
     }
 
     static String stageAfter(AuditType type) {
@@ -129,6 +158,13 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
                 }
             }
         }
-        old.forEach(statuses::delete);
+        for (String leadId : old) {
+            statuses.delete(leadId);
+            List<String> events = new ArrayList<>();
+            try (KeyValueIterator<String, AuditEvent> it = timelines.prefixScan(leadId + "|", new StringSerializer())) {
+                it.forEachRemaining(kv -> events.add(kv.key));
+            }
+            events.forEach(timelines::delete);
+        }
     }
 }

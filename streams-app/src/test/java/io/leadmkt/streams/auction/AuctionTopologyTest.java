@@ -288,6 +288,8 @@ class AuctionTopologyTest {
 
     @Test
     void shouldForgetLeadPiiWhenAuctionCloses() {
+        submit("L0");
+        assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L0")).as("kept while open").isNotNull();
         submit("L1");
         market.bid("L1", "alpha", 2_000);
         market.bid("L1", "bravo", 1_000);
@@ -296,7 +298,8 @@ class AuctionTopologyTest {
 
         io.leadmkt.schema.AuctionState state =
                 market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1");
-        assertThat(state.getQualified()).isNull();
+        assertThat(state.getOutcome().getStatus()).isEqualTo(OutcomeStatus.SOLD);
         assertThat(state.toString()).doesNotContain("Lovelace").doesNotContain("+1512555");
+        assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L1")).as("PII forgotten at close").isNull();
     }
 }

@@ -1,0 +1,75 @@
+package io.leadmkt.launcher;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the whole marketplace once per latency profile (processing guarantee, commit interval,
+ * producer linger, store type) on the same well-behaved simulated market, and prints one line
+ * per profile: where the hot-path settings in {@code StreamsAppConfig.defaults} come from.
+ */
+public final class Bench {
+
+    /** A named set of streams-app settings, as {@code --set} keys of the launcher. */
+    public record Profile(String name, Map<String, String> settings) {
+    }
+
+    public static final List<Profile> PROFILES = List.of(
+            profile("streams-defaults-eos", "exactly_once_v2", 100, 100, "rocksdb"),
+            profile("eos-commit100-linger0", "exactly_once_v2", 100, 0, "rocksdb"),
+            profile("eos-commit50-linger0", "exactly_once_v2", 50, 0, "rocksdb"),
+            profile("eos-commit20-linger0", "exactly_once_v2", 20, 0, "rocksdb"),
+            profile("eos-commit10-linger0", "exactly_once_v2", 10, 0, "rocksdb"),
+            profile("eos-commit20-linger0-inmemory", "exactly_once_v2", 20, 0, "in_memory"),
+            profile("alos-commit10-linger0", "at_least_once", 10, 0, "rocksdb"));
+
+    private static Profile profile(String name, String guarantee, long commitMs, int lingerMs, String store) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("streams.processing.guarantee", guarantee);
+        settings.put("streams.commit.interval.ms", Long.toString(commitMs));
+        settings.put("streams.producer.linger.ms", Integer.toString(lingerMs));
+        settings.put("connector.producer.linger.ms", Integer.toString(lingerMs));
+        settings.put("streams.store.type", store);
+        return new Profile(name, settings);
+    }
+
+    private final double rate;
+    private final Duration duration;
+    private final Duration warmup;
+    private final int buyers;
+    private final PrintStream out;
+
+    public Bench(double rate, Duration duration, Duration warmup, int buyers, PrintStream out) {
+        this.rate = rate;
+        this.duration = duration;
+        this.warmup = warmup;
+        this.buyers = buyers;
+        this.out = out;
+    }
+
+    public List<String> run(List<Profile> profiles) throws Exception {
+        out.printf(Locale.ROOT, "bench: %.0f leads/s for %ds (first %ds untimed), %d fast buyers, %d cores%n",
+                rate, duration.toSeconds(), warmup.toSeconds(), buyers, Runtime.getRuntime().availableProcessors());
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        List<String> lines = new ArrayList<>();
+        for (Profile profile : profiles) {
+            Demo demo = new Demo(new Demo.Options(duration, rate, buyers, 0, 42, 0.0, Duration.ofSeconds(30),
+                    Settings.empty().with(profile.settings()), warmup, true), quiet);
+            Summary summary = demo.run();
+            String line = String.format(Locale.ROOT,
+                    "%-30s leads %5d sold %5d unsold %4d | lead->outcome p50 %7.1f ms p99 %7.1f ms | %s",
+                    profile.name(), summary.leads(), summary.sold(), summary.unsold(), summary.p50Ms(),
+                    summary.p99Ms(), demo.stageReport().replace("stages p50/p99 ms: ", ""));
+            out.println(line);
+            out.flush();
+            lines.add(line);
+        }
+        return lines;
+    }
+}
