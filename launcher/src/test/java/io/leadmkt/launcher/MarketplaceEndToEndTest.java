@@ -44,7 +44,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +60,7 @@ class MarketplaceEndToEndTest {
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final Set<String> PII_KEYS = Set.of("firstName", "lastName", "email", "phone", "streetAddress");
     private static final CampaignConfig CAMPAIGN =
-            DemoMarket.campaign("camp-e2e", "seller-e2e", "auto_insurance", 1_000, 400);
+            DemoMarket.campaign("camp-e2e", "seller-e2e", "auto_insurance", 1_000, 1_000);
 
     private static EmbeddedKafkaBroker broker;
     private static BuyerFarm farm;
@@ -85,16 +84,12 @@ class MarketplaceEndToEndTest {
                 BuyerSpec.of("best", BuyerBehaviour.alwaysBids(2_500).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
                 BuyerSpec.of("good", BuyerBehaviour.alwaysBids(2_000)),
                 BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(800)),
-                BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(1_500)),
+                BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(3_000)),
                 BuyerSpec.of("garbage", BuyerBehaviour.alwaysBids(4_000).withMode(BuyerBehaviour.Mode.GARBAGE))));
         producer = DemoMarket.producer(bootstrap, "e2e-test");
         DemoMarket.seed(producer, TOPICS, List.of(CAMPAIGN), farm.configs(), List.of());
-        try {
-            app = LeadMarketApp.start(appConfig);
-            connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("streams app or buyer connector not built yet: " + e.getMessage());
-        }
+        app = LeadMarketApp.start(appConfig);
+        connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
         connector.awaitReady(Duration.ofSeconds(30));
         tracker = new OutcomeTracker(bootstrap, TOPICS, id -> sentAt.containsKey(id)
                 ? OptionalLong.of(sentAt.get(id)) : OptionalLong.empty()).start();
@@ -123,7 +118,7 @@ class MarketplaceEndToEndTest {
                 i -> sendRaw("not-avro-" + i, "{\"this\":\"is json, not avro\"}".getBytes(StandardCharsets.UTF_8),
                         "UNDECODABLE"),
                 i -> sendRaw("wrong-schema-" + i, TOPICS.serde(Bid.class).serialize(Topics.LEADS_INBOUND,
-                        bid("wrong-schema-" + i)), "WRONG_SCHEMA|UNDECODABLE|UNKNOWN_SCHEMA"),
+                        bid("wrong-schema-" + i)), "WRONG_SCHEMA"),
                 i -> sendRaw("missing-fields-" + i, TOPICS.leadsInbound().valueSerde().serializer().serialize(Topics.LEADS_INBOUND,
                         Lead.newBuilder().setLeadId("missing-fields-" + i).build()), "INVALID"),
                 i -> Map.entry(generator.send(Kind.INVALID_PHONE).leadId(), "INVALID"),
@@ -131,7 +126,7 @@ class MarketplaceEndToEndTest {
                 i -> Map.entry(generator.send(Kind.NO_CONSENT).leadId(), "NO_CONSENT"));
 
         // Warm up: the first auctions also pay for JIT and the first HTTP connections to every buyer,
-        // which can exceed a 400 ms deadline and would make this test about start-up, not the auction.
+        // which can exceed a 1 s deadline and would make this test about start-up, not the auction.
         // Warm-up batches (at most ten) until one batch of 25 sells completely; they are not asserted on.
         for (int round = 0; round < 10; round++) {
             Set<String> warmUp = new HashSet<>();
@@ -147,7 +142,7 @@ class MarketplaceEndToEndTest {
         }
 
         // Batches of 25, each awaited, so the test measures correctness rather than burst capacity of a
-        // two-core machine (300 leads at once are 1,500 concurrent buyer calls against 400 ms deadlines).
+        // two-core machine (300 leads at once are 1,500 concurrent buyer calls against 1 s deadlines).
         for (int i = 0; i < 300; i++) {
             LeadGenerator.Sent sent = generator.send(Kind.VALID);
             sentAt.put(sent.leadId(), sent.sentAtNanos());
