@@ -30,6 +30,17 @@ public final class Bench {
             profile("eos-commit20-linger0-inmemory", "exactly_once_v2", 20, 0, "in_memory"),
             profile("alos-commit10-linger0", "at_least_once", 10, 0, "rocksdb"));
 
+    /** Punctuality of deadlines: every auction waits for a buyer that never answers in time. */
+    public static final List<Profile> DEADLINE_PROFILES = List.of(
+            withPoll(profile("eos-commit20-poll10", "exactly_once_v2", 20, 0, "rocksdb"), 10),
+            withPoll(profile("eos-commit20-poll100", "exactly_once_v2", 20, 0, "rocksdb"), 100));
+
+    private static Profile withPoll(Profile profile, long pollMs) {
+        Map<String, String> settings = new LinkedHashMap<>(profile.settings());
+        settings.put("streams.poll.ms", Long.toString(pollMs));
+        return new Profile(profile.name(), settings);
+    }
+
     private static Profile profile(String name, String guarantee, long commitMs, int lingerMs, String store) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("streams.processing.guarantee", guarantee);
@@ -44,24 +55,27 @@ public final class Bench {
     private final Duration duration;
     private final Duration warmup;
     private final int buyers;
+    private final int slowBuyers;
     private final PrintStream out;
 
-    public Bench(double rate, Duration duration, Duration warmup, int buyers, PrintStream out) {
+    public Bench(double rate, Duration duration, Duration warmup, int buyers, int slowBuyers, PrintStream out) {
         this.rate = rate;
         this.duration = duration;
         this.warmup = warmup;
         this.buyers = buyers;
+        this.slowBuyers = slowBuyers;
         this.out = out;
     }
 
     private Demo.Options options(Profile profile, Duration length) {
         return new Demo.Options(length, rate, buyers, 0, 42, 0.0, Duration.ofSeconds(30),
-                Settings.empty().with(profile.settings()), warmup, true);
+                Settings.empty().with(profile.settings()), warmup, true, slowBuyers);
     }
 
     public List<String> run(List<Profile> profiles) throws Exception {
-        out.printf(Locale.ROOT, "bench: %.0f leads/s for %ds (first %ds untimed), %d fast buyers, %d cores%n",
-                rate, duration.toSeconds(), warmup.toSeconds(), buyers, Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "bench: %.0f leads/s for %ds (first %ds untimed), %d buyers (%d never in time), %d cores%n",
+                rate, duration.toSeconds(), warmup.toSeconds(), buyers, slowBuyers,
+                Runtime.getRuntime().availableProcessors());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         // One unrecorded run first, so the first profile does not pay for the JVM's warm-up alone.
         new Demo(options(profiles.get(0), warmup.plus(Duration.ofSeconds(5))), quiet).run();

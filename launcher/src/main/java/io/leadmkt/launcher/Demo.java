@@ -46,10 +46,11 @@ public final class Demo {
      * @param settings       streams-app and connector settings (file and --set overrides)
      * @param warmup         leads sent in this first part of the run count but are not timed (JIT warm-up)
      * @param fastMarket     well-behaved 1-5 ms buyers instead of the realistic mixed market (benchmarks)
+     * @param slowBuyers     in the fast market, how many buyers answer only after every deadline
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
-                          boolean fastMarket) {
+                          boolean fastMarket, int slowBuyers) {
     }
 
     private final Options options;
@@ -86,7 +87,7 @@ public final class Demo {
             }
 
             List<CampaignConfig> campaigns = DemoMarket.campaigns();
-            BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.seed())
+            BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
                     : BuyerFarm.market(options.buyers(), options.seed()));
             try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
                 DemoMarket.seed(configProducer, topics, campaigns, farm.configs(), DemoMarket.suppression());

@@ -53,18 +53,22 @@ public final class LeadMkt implements Runnable {
         Duration warmup;
         @Option(names = "--buyers", defaultValue = "8", description = "Fast simulated buyers (default ${DEFAULT-VALUE}).")
         int buyers;
-        @Option(names = "--profiles", split = ",", description = "Profiles to run (default: all): ${COMPLETION-CANDIDATES}")
+        @Option(names = "--profiles", split = ",", description = "Profiles to run (default: all).")
         List<String> profiles;
+        @Option(names = "--deadlines", description = "Measure how punctually auctions close at their deadline "
+                + "(low rate, one buyer that never answers in time) for poll.ms 10 and 100, instead of the latency profiles.")
+        boolean deadlines;
 
         @Override
         public Integer call() throws Exception {
-            List<Bench.Profile> chosen = Bench.PROFILES.stream()
+            List<Bench.Profile> all = deadlines ? Bench.DEADLINE_PROFILES : Bench.PROFILES;
+            List<Bench.Profile> chosen = all.stream()
                     .filter(p -> profiles == null || profiles.contains(p.name())).toList();
             if (chosen.isEmpty()) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "no such profile: " + profiles
-                        + "; known: " + Bench.PROFILES.stream().map(Bench.Profile::name).toList());
+                        + "; known: " + all.stream().map(Bench.Profile::name).toList());
             }
-            new Bench(rate, duration, warmup, buyers, System.out).run(chosen);
+            new Bench(deadlines ? 5 : rate, duration, warmup, buyers, deadlines ? 1 : 0, System.out).run(chosen);
             return 0;
         }
     }
@@ -109,7 +113,7 @@ public final class LeadMkt implements Runnable {
             }
             PrintStream out = System.out;
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket), out);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0), out);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();

@@ -47,13 +47,25 @@ public final class BuyerFarm implements AutoCloseable {
      * every post. Every auction then closes early on its last answer, never at the deadline.
      */
     public static BuyerFarm fast(int n, long seed) {
+        return fast(n, 0, seed);
+    }
+
+    /**
+     * As {@link #fast(int, long)}, but the last {@code slow} of the {@code n} buyers answer pings only
+     * after 2 s: every auction then closes at its deadline, which measures how punctually it does.
+     */
+    public static BuyerFarm fast(int n, int slow, long seed) {
         Random random = new Random(seed);
         List<BuyerSpec> specs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long min = 2_000 + 100L * i;
             BuyerBehaviour behaviour = BuyerBehaviour.bidsBetween(min, min + 1_000).withLatency(1, 5);
-            specs.add(new BuyerSpec(String.format("fast-%02d", i + 1), List.of(), List.of(), 0, 1_000, 3_000,
-                    behaviour, random.nextLong()));
+            boolean isSlow = i >= n - slow;
+            if (isSlow) {
+                behaviour = behaviour.slow(2_000);
+            }
+            specs.add(new BuyerSpec(String.format(isSlow ? "slow-%02d" : "fast-%02d", i + 1), List.of(), List.of(), 0,
+                    1_000, 3_000, behaviour, random.nextLong()));
         }
         return start(specs);
     }

@@ -71,7 +71,7 @@ public record StreamsAppConfig(
 
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
-                "exactly_once_v2", 20, 0, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb");
+                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb");
     }
 
     public StreamsAppConfig withHttpPort(int port) {
