@@ -20,4 +20,14 @@ public record HttpFailure(Kind kind, String detail, long latencyMs, long failedA
         /** The request could not be built (e.g. a malformed URL in the buyer's config). */
         INVALID_REQUEST
     }
+
+    /** Whether the buyer simply did not answer in time (a TIMEOUT event) rather than failed (an ERROR). */
+    public boolean timedOut() {
+        return kind == Kind.TIMEOUT;
+    }
+
+    /** The reason code carried on the bid or post result. */
+    public String reasonCode() {
+        return kind == Kind.INVALID_REQUEST ? "BAD_URL" : kind.name();
+    }
 }

@@ -102,9 +102,8 @@ public final class PingDispatcher {
         String leadId = ping.getLeadId();
         String buyerId = buyer.getBuyerId();
         if (result instanceof HttpFailure failure) {
-            BidStatus status = failure.kind() == HttpFailure.Kind.TIMEOUT ? BidStatus.TIMEOUT : BidStatus.ERROR;
-            String reason = failure.kind() == HttpFailure.Kind.INVALID_REQUEST ? "BAD_URL" : failure.kind().name();
-            return Answers.failedBid(leadId, buyerId, status, reason, failure.failedAt(), failure.latencyMs());
+            return Answers.failedBid(leadId, buyerId, failure.timedOut() ? BidStatus.TIMEOUT : BidStatus.ERROR,
+                    failure.reasonCode(), failure.failedAt(), failure.latencyMs());
         }
         HttpAnswer answer = (HttpAnswer) result;
         try {

@@ -77,9 +77,8 @@ public final class PostDispatcher {
         }
         return http.execute(request, timeoutMs).thenApply(result -> {
             if (result instanceof HttpFailure failure) {
-                PostStatus status = failure.kind() == HttpFailure.Kind.TIMEOUT ? PostStatus.TIMEOUT : PostStatus.ERROR;
-                String reason = failure.kind() == HttpFailure.Kind.INVALID_REQUEST ? "BAD_URL" : failure.kind().name();
-                return Answers.postResult(post, status, null, reason, failure.failedAt(), failure.latencyMs());
+                return Answers.postResult(post, failure.timedOut() ? PostStatus.TIMEOUT : PostStatus.ERROR, null,
+                        failure.reasonCode(), failure.failedAt(), failure.latencyMs());
             }
             HttpAnswer answer = (HttpAnswer) result;
             try {

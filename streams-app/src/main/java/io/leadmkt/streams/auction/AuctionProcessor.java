@@ -13,6 +13,7 @@ import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.ping.PingFactory;
@@ -32,7 +33,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,12 +83,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(AUCTIONS_STORE)
-                                : Stores.persistentKeyValueStore(AUCTIONS_STORE), Serdes.String(), stateSerde),
-                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(TIMERS_STORE)
-                                : Stores.persistentKeyValueStore(TIMERS_STORE), Serdes.String(), Serdes.String()),
-                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(LEADS_STORE)
-                                : Stores.persistentKeyValueStore(LEADS_STORE), Serdes.String(), leadSerde));
+                        StateStores.keyValue(AUCTIONS_STORE, Serdes.String(), stateSerde, inMemory),
+                        StateStores.keyValue(TIMERS_STORE, Serdes.String(), Serdes.String(), inMemory),
+                        StateStores.keyValue(LEADS_STORE, Serdes.String(), leadSerde, inMemory));
             }
         };
     }
@@ -156,11 +153,19 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     // ---- collecting bids -----------------------------------------------------------------------
 
-    private void onBid(Record<String, SpecificRecord> record, Bid bid, long now) {
-        String leadId = bid.getLeadId();
+    /** The auction an answer belongs to, or null (audited as late) when there is none. */
+    private AuctionState auctionFor(Record<String, ?> record, String leadId, String buyerId, long now) {
         AuctionState state = auctions.get(leadId);
         if (state == null) {
-            late(record, leadId, bid.getBuyerId(), "UNKNOWN_AUCTION", now);
+            late(record, leadId, buyerId, "UNKNOWN_AUCTION", now);
+        }
+        return state;
+    }
+
+    private void onBid(Record<String, SpecificRecord> record, Bid bid, long now) {
+        String leadId = bid.getLeadId();
+        AuctionState state = auctionFor(record, leadId, bid.getBuyerId(), now);
+        if (state == null) {
             return;
         }
         if (state.getPhase() != AuctionPhase.COLLECTING) {
@@ -237,9 +242,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     private void onPostResult(Record<String, SpecificRecord> record, PostResult result, long now) {
         String leadId = result.getLeadId();
-        AuctionState state = auctions.get(leadId);
+        AuctionState state = auctionFor(record, leadId, result.getBuyerId(), now);
         if (state == null) {
-            late(record, leadId, result.getBuyerId(), "UNKNOWN_AUCTION", now);
             return;
         }
         if (state.getPhase() != AuctionPhase.POSTING || result.getAttempt() != state.getAttempt()

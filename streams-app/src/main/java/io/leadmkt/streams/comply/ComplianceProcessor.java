@@ -1,13 +1,10 @@
 package io.leadmkt.streams.comply;
 
-import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Enrichment;
 import io.leadmkt.schema.FieldError;
 import io.leadmkt.schema.Lead;
-import io.leadmkt.schema.Rejection;
 import io.leadmkt.streams.ConfigTables;
-import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.outcome.Rejections;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +61,6 @@ public final class ComplianceProcessor implements Processor<String, Lead, String
     }
 
     private void reject(Record<String, Lead> record, String code, List<FieldError> errors, long now) {
-        Lead lead = record.value();
-        Rejection rejection = Rejections.of(lead, code, errors, now, "comply");
-        context.forward(record.withValue(rejection));
-        context.forward(record.withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED, now,
-                Map.of("reasonCode", code))));
+        Rejections.forward(context, record, Rejections.of(record.value(), code, errors, now, "comply"), now, Map.of());
     }
 }

@@ -1,9 +1,8 @@
 package io.leadmkt.streams.comply;
 
-import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Rejection;
-import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Refuses a second lead for the same consumer (same identity hash) within the dedupe window.
@@ -50,9 +48,7 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(
-                        inMemory ? Stores.inMemoryKeyValueStore(STORE) : Stores.persistentKeyValueStore(STORE),
-                        Serdes.String(), Serdes.String()));
+                return Set.of(StateStores.keyValue(STORE, Serdes.String(), Serdes.String(), inMemory));
             }
         };
     }
@@ -77,10 +73,7 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
             if (!firstLeadId.equals(lead.getLeadId()) && now - firstSeenAt < windowMs) {
                 Rejection rejection = Rejections.of(lead, Rejections.DUPLICATE, List.of(Rejections.error("contact",
                         "DUPLICATE", "same consumer as lead " + firstLeadId)), now, "dedupe");
-                // Rejections and audit are keyed by lead id, like every lead-keyed topic.
-                context.forward(record.withKey(lead.getLeadId()).withValue(rejection));
-                context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED, now,
-                        Map.of("reasonCode", Rejections.DUPLICATE, "duplicateOf", firstLeadId))));
+                Rejections.forward(context, record, rejection, now, Map.of("duplicateOf", firstLeadId));
                 return;
             }
         }

@@ -37,11 +37,9 @@ public final class EligibilityProcessor implements Processor<String, Lead, Strin
         Optional<CampaignConfig> found = config.campaign(lead.getCampaignId());
         if (found.isEmpty()) {
             // The campaign was deleted between compliance and here (a config change in flight).
-            context.forward(record.withKey(lead.getLeadId()).withValue(Rejections.of(lead, Rejections.UNKNOWN_CAMPAIGN,
+            Rejections.forward(context, record, Rejections.of(lead, Rejections.UNKNOWN_CAMPAIGN,
                     List.of(Rejections.error("campaignId", "UNKNOWN", "no campaign " + lead.getCampaignId())), now,
-                    "eligibility")));
-            context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.REJECTED,
-                    now, Map.of("reasonCode", Rejections.UNKNOWN_CAMPAIGN))));
+                    "eligibility"), now, Map.of());
             return;
         }
         CampaignConfig campaign = found.get();

@@ -1,12 +1,10 @@
 package io.leadmkt.streams.intake;
 
-import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.schema.serde.UnknownSchemaException;
 import io.leadmkt.schema.serde.WrongSchemaException;
-import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.outcome.Rejections;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -61,25 +59,16 @@ public final class LeadIntakeProcessor implements Processor<String, byte[], Stri
         if (!result.ok()) {
             Rejection rejection = Rejections.of(raw, Rejections.INVALID, result.errors(), now, origin);
             rejection.setLeadId(leadId);
-            forwardRejection(record, leadId, rejection, now);
+            Rejections.forward(context, record, rejection, now, Map.of());
             return;
         }
         context.forward(record.withKey(result.lead().getLeadId()).withValue(result.lead()));
     }
 
     private void reject(Record<String, byte[]> record, String code, String message, long now, String origin) {
-        Rejection rejection = Rejections.unreadable(record.key(), code, message, now, origin);
-        forwardRejection(record, record.key(), rejection, now);
+        Rejections.forward(context, record, Rejections.unreadable(record.key(), code, message, now, origin), now, Map.of());
         // The bytes themselves are kept on the dead-letter topic so nothing is lost.
         context.forward(record);
-    }
-
-    private void forwardRejection(Record<String, byte[]> record, String leadId, Rejection rejection, long now) {
-        context.forward(record.withKey(leadId).withValue(rejection));
-        if (leadId != null) {
-            context.forward(record.withKey(leadId).withValue(Audit.event(leadId, AuditType.REJECTED, now,
-                    Map.of("reasonCode", rejection.getReasonCode()))));
-        }
     }
 
     private String origin() {

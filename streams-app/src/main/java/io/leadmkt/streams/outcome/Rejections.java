@@ -1,9 +1,15 @@
 package io.leadmkt.streams.outcome;
 
+import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.FieldError;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Rejection;
+import io.leadmkt.streams.audit.Audit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 /** Reason codes for leads refused before any buyer sees them, and the Rejection records that carry them. */
 public final class Rejections {
@@ -44,6 +50,22 @@ public final class Rejections {
                 .setRejectedAt(now)
                 .setOrigin(origin)
                 .build();
+    }
+
+    /**
+     * Sends a rejection downstream keyed by its lead id (like every lead-keyed topic), with its
+     * REJECTED audit event when the lead id is known.
+     */
+    public static void forward(ProcessorContext<String, Object> context, Record<?, ?> cause, Rejection rejection,
+                               long now, Map<String, String> detail) {
+        String leadId = rejection.getLeadId();
+        context.forward(new Record<>(leadId, rejection, cause.timestamp(), cause.headers()));
+        if (leadId != null) {
+            Map<String, String> auditDetail = new HashMap<>(detail);
+            auditDetail.put("reasonCode", rejection.getReasonCode());
+            context.forward(new Record<>(leadId, Audit.event(leadId, AuditType.REJECTED, now, auditDetail),
+                    cause.timestamp(), cause.headers()));
+        }
     }
 
     public static FieldError error(String field, String code, String message) {

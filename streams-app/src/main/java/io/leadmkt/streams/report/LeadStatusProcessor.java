@@ -6,6 +6,7 @@ import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.streams.StateStores;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Keeps, per lead, where it is and how it ended (the status store) and its audit timeline (one
@@ -57,10 +57,8 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(STORE)
-                                : Stores.persistentKeyValueStore(STORE), Serdes.String(), statusSerde),
-                        Stores.keyValueStoreBuilder(inMemory ? Stores.inMemoryKeyValueStore(TIMELINE_STORE)
-                                : Stores.persistentKeyValueStore(TIMELINE_STORE), Serdes.String(), eventSerde));
+                        StateStores.keyValue(STORE, Serdes.String(), statusSerde, inMemory),
+                        StateStores.keyValue(TIMELINE_STORE, Serdes.String(), eventSerde, inMemory));
             }
         };
     }
