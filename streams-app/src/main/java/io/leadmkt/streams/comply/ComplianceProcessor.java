@@ -4,13 +4,11 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Enrichment;
 import io.leadmkt.schema.FieldError;
 import io.leadmkt.schema.Lead;
-import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.LeadStage;
 import io.leadmkt.streams.outcome.Rejections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -18,22 +16,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * lead's vertical, and a consumer who is not on the suppression list. Forwards the lead
  * unchanged, or a rejection and its audit event.
  */
-public final class ComplianceProcessor implements Processor<String, Lead, String, Object> {
-
-    private ProcessorContext<String, Object> context;
-    private ConfigTables config;
+public final class ComplianceProcessor extends LeadStage {
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
-        this.config = new ConfigTables(context);
-    }
-
-    @Override
-    public void process(Record<String, Lead> record) {
-        Lead lead = record.value();
-        long now = context.currentSystemTimeMs();
-
+    protected void judge(Record<String, Lead> record, Lead lead, long now) {
         List<FieldError> consentErrors = ConsentCheck.check(lead, now);
         if (!consentErrors.isEmpty()) {
             reject(record, Rejections.NO_CONSENT, consentErrors, now);

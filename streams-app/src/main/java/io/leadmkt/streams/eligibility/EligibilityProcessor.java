@@ -4,14 +4,12 @@ import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.QualifiedLead;
-import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.LeadStage;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.outcome.Rejections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -19,21 +17,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * re-keys the lead by its id for the auction. A lead with no eligible buyer still opens an
  * auction, which ends it UNSOLD at once: outcomes come from one place.
  */
-public final class EligibilityProcessor implements Processor<String, Lead, String, Object> {
-
-    private ProcessorContext<String, Object> context;
-    private ConfigTables config;
+public final class EligibilityProcessor extends LeadStage {
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
-        this.config = new ConfigTables(context);
-    }
-
-    @Override
-    public void process(Record<String, Lead> record) {
-        Lead lead = record.value();
-        long now = context.currentSystemTimeMs();
+    protected void judge(Record<String, Lead> record, Lead lead, long now) {
         Optional<CampaignConfig> found = config.campaign(lead.getCampaignId());
         if (found.isEmpty()) {
             // The campaign was deleted between compliance and here (a config change in flight).
