@@ -230,6 +230,35 @@ class IntakeToPingTopologyTest {
         assertThat(status.getRejection().getReasonCode()).isEqualTo(Rejections.NO_CONSENT);
     }
 
+    @Test
+    void shouldKeepPiiOutOfAuditOutcomesRejectionsAndStatusWhenLeadsAreSoldOrRefused() {
+        Lead sold = lead("L-sold", market.now()).build();
+        Lead refused = lead("L-refused", market.now()).setConsent(null).build();
+        Lead duplicate = Lead.newBuilder(sold).setLeadId("L-dup").build();
+        market.submit(sold);
+        market.submit(refused);
+        market.submit(duplicate);
+        market.bid("L-sold", "alpha", 1_500);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+
+        List<String> piiFree = new java.util.ArrayList<>();
+        market.audit.readValuesToList().forEach(e -> piiFree.add(e.toString()));
+        market.outcomes.readValuesToList().forEach(o -> piiFree.add(o.toString()));
+        market.rejected.readValuesToList().forEach(r -> piiFree.add(r.toString()));
+        market.pings.readValuesToList().forEach(p -> piiFree.add(p.toString()));
+        for (String id : List.of("L-sold", "L-refused", "L-dup")) {
+            piiFree.add(market.status(id).toString());
+        }
+        assertThat(piiFree).hasSizeGreaterThan(10);
+        for (Lead lead : List.of(sold, refused)) {
+            Contact c = lead.getContact();
+            for (String pii : List.of(c.getFirstName(), c.getLastName(), c.getEmail(), c.getEmail().toLowerCase(),
+                    c.getStreetAddress(), c.getIpAddress(), "+1" + c.getPhone().replaceAll("\\D", ""))) {
+                assertThat(piiFree).noneMatch(text -> text.contains(pii));
+            }
+        }
+    }
+
     private static Set<String> fieldNames(Schema schema) {
         return schema.getFields().stream()
                 .flatMap(f -> {
