@@ -24,7 +24,8 @@ public final class Settings {
             "streams.partitions", "streams.replication.factor", "streams.processing.guarantee",
             "streams.commit.interval.ms", "streams.producer.linger.ms", "streams.poll.ms",
             "streams.num.stream.threads", "streams.auction.punctuate.ms", "streams.post.grace.ms",
-            "streams.closed.auction.retention.ms", "streams.dedupe.window.ms", "streams.store.type");
+            "streams.closed.auction.retention.ms", "streams.dedupe.window.ms", "streams.store.type",
+            "streams.http.advertised.host");
     static final Set<String> CONNECTOR_KEYS = Set.of("connector.group.id", "connector.max.concurrent.requests",
             "connector.ping.safety.ms", "connector.producer.linger.ms", "connector.max.price.cents");
 
@@ -102,7 +103,8 @@ public final class Settings {
                 longValue("streams.post.grace.ms", d.postGraceMs()),
                 longValue("streams.closed.auction.retention.ms", d.closedAuctionRetentionMs()),
                 longValue("streams.dedupe.window.ms", d.dedupeWindowMs()),
-                string("streams.store.type", d.storeType()));
+                string("streams.store.type", d.storeType()),
+                string("streams.http.advertised.host", d.advertisedHost()));
     }
 
     /** The buyer connector's configuration; a non-null flag overrides the file's bootstrap servers. */

@@ -5,6 +5,7 @@ import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.api.LeadApi;
+import io.leadmkt.streams.api.LeadOwnedElsewhere;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,11 +26,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -44,24 +48,43 @@ public final class LeadMarketApp implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final StreamsAppConfig config;
-    private final KafkaStreams streams;
     private final KafkaProducer<String, Lead> intakeProducer;
     private final Topics topics;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
     private LeadApi api;
 
-    private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaStreams streams,
-                          KafkaProducer<String, Lead> intakeProducer) {
+    private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaProducer<String, Lead> intakeProducer) {
         this.config = config;
         this.topics = topics;
-        this.streams = streams;
         this.intakeProducer = intakeProducer;
     }
 
-    /** Provisions topics, starts the topology and the HTTP API; returns once streams is RUNNING. */
+    /**
+     * Provisions topics, starts the HTTP API and the topology; returns once streams is RUNNING. The
+     * API starts first because its port is this instance's address for interactive queries.
+     */
     public static LeadMarketApp start(StreamsAppConfig config) {
         Topics topics = Topics.embedded();
         provision(config, topics);
-        KafkaStreams streams = new KafkaStreams(LeadMarketTopology.build(config, topics), streamsProperties(config));
+        KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
+                new StringSerializer(), topics.leadsInbound().valueSerde().serializer());
+        LeadMarketApp app = new LeadMarketApp(config, topics, producer);
+        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health).start();
+        try {
+            app.self = new HostInfo(config.advertisedHost(), app.api.port());
+            Properties props = streamsProperties(config);
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, app.self.host() + ":" + app.self.port());
+            app.streams = startStreams(new KafkaStreams(LeadMarketTopology.build(config, topics), props));
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        LOG.info("leadmkt streams app running; HTTP API on port {}", app.api.port());
+        return app;
+    }
+
+    private static KafkaStreams startStreams(KafkaStreams streams) {
         CountDownLatch running = new CountDownLatch(1);
         AtomicReference<KafkaStreams.State> last = new AtomicReference<>();
         streams.setStateListener((now, before) -> {
@@ -90,12 +113,7 @@ public final class LeadMarketApp implements AutoCloseable {
             streams.close(Duration.ofSeconds(5));
             throw new IllegalStateException("interrupted while starting", e);
         }
-        KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
-                new StringSerializer(), topics.leadsInbound().valueSerde().serializer());
-        LeadMarketApp app = new LeadMarketApp(config, topics, streams, producer);
-        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health).start();
-        LOG.info("leadmkt streams app running; HTTP API on port {}", app.api.port());
-        return app;
+        return streams;
     }
 
     private static void provision(StreamsAppConfig config, Topics topics) {
@@ -164,6 +182,17 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Optional<LeadStatus> findStatus(String leadId) {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            throw new IllegalStateException("streams app is starting");
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(LeadStatusProcessor.STORE, leadId, Serdes.String().serializer());
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+            throw new IllegalStateException("lead-status store is not available (rebalancing)");
+        }
+        if (!owner.activeHost().equals(self)) {
+            throw new LeadOwnedElsewhere("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
+        }
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
         ReadOnlyKeyValueStore<String, io.leadmkt.schema.AuditEvent> timelines = streams.store(
@@ -173,6 +202,10 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Map<String, Object> health() {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            return Map.of("status", "STARTING");
+        }
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", streams.state() == KafkaStreams.State.RUNNING ? "UP" : "DEGRADED");
         health.put("streams", streams.state().name());
@@ -197,6 +230,8 @@ public final class LeadMarketApp implements AutoCloseable {
             api = null;
         }
         intakeProducer.close(Duration.ofSeconds(5));
-        streams.close(Duration.ofSeconds(30));
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
     }
 }

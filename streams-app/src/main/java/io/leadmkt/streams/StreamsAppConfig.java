@@ -22,6 +22,8 @@ import java.nio.file.Path;
  * @param closedAuctionRetentionMs how long a closed auction is remembered, so late or redelivered events change nothing
  * @param dedupeWindowMs         how long an identity hash blocks a duplicate lead
  * @param storeType              "rocksdb" or "in_memory" for the app's own stores (both are changelogged)
+ * @param advertisedHost         host other instances and clients use to reach this instance's HTTP API
+ *                               (Streams' application.server), for routing lead-status queries
  */
 public record StreamsAppConfig(
         String bootstrapServers,
@@ -39,7 +41,8 @@ public record StreamsAppConfig(
         long postGraceMs,
         long closedAuctionRetentionMs,
         long dedupeWindowMs,
-        String storeType) {
+        String storeType,
+        String advertisedHost) {
 
     /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
     public StreamsAppConfig {
@@ -61,6 +64,8 @@ public record StreamsAppConfig(
         require(dedupeWindowMs >= 0, "dedupeWindowMs must not be negative");
         require("rocksdb".equals(storeType) || "in_memory".equals(storeType),
                 "storeType must be rocksdb or in_memory, was " + storeType);
+        require(advertisedHost != null && !advertisedHost.isBlank() && !advertisedHost.contains(":"),
+                "advertisedHost must be a host name or IPv4 address without a port, was " + advertisedHost);
     }
 
     private static void require(boolean ok, String message) {
@@ -71,12 +76,12 @@ public record StreamsAppConfig(
 
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
-                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb");
+                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", "127.0.0.1");
     }
 
     public StreamsAppConfig withHttpPort(int port) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType);
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, advertisedHost);
     }
 }

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       The lead is checked here only to answer the seller at once: the raw lead is what goes to
  *       {@code leads.inbound}, where the stream checks it again like any other source's.</li>
  *   <li>{@code GET /v1/leads/{id}}: the lead's stage, outcome, rejection and audit timeline
- *       ({@link LeadStatusJson}); 404 if unknown; 503 (retryable) while the store cannot answer.</li>
+ *       ({@link LeadStatusJson}); 404 if unknown; 307 to the instance that owns the lead when this
+ *       one does not; 503 (retryable) while the store cannot answer.</li>
  *   <li>{@code GET /health}: the health map as JSON.</li>
  * </ul>
  * Every answer, errors included, is JSON; no stack trace ever leaves the process.
@@ -155,6 +156,11 @@ public final class LeadApi implements AutoCloseable {
         Optional<LeadStatus> status;
         try {
             status = lookup.find(id);
+        } catch (LeadOwnedElsewhere elsewhere) {
+            String location = elsewhere.baseUrl() + "/v1/leads/" + id;
+            ctx.header("Location", location);
+            respond(ctx, 307, error("served_elsewhere").put("location", location));
+            return;
         } catch (RuntimeException e) {
             // Store not ready or partition moving: the answer exists, just not here and now.
             log.debug("status lookup for {} failed: {}", id, e.toString());

@@ -293,6 +293,19 @@ class LeadApiTest {
     }
 
     @Test
+    void shouldRedirectToOwningInstanceWhenLeadIsServedElsewhere() throws Exception {
+        lookup = id -> {
+            throw new LeadOwnedElsewhere("http://10.0.0.7:8080");
+        };
+
+        HttpResponse<String> response = get("/v1/leads/L-42");
+
+        assertThat(response.statusCode()).isEqualTo(307);
+        assertThat(response.headers().firstValue("Location")).contains("http://10.0.0.7:8080/v1/leads/L-42");
+        assertThat(json(response).get("error").asText()).isEqualTo("served_elsewhere");
+    }
+
+    @Test
     void shouldAnswer503RetryableWhenLookupThrows() throws Exception {
         lookup = id -> {
             throw new IllegalStateException("store is rebalancing");
