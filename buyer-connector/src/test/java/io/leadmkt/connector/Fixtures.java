@@ -105,6 +105,23 @@ public final class Fixtures {
                 .build();
     }
 
+    /** The text of a test resource, e.g. {@code integrations/px.json}. */
+    public static String resource(String path) {
+        try (var in = Fixtures.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + path);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A webhook buyer speaking its own API, described by {@code integrations/<document>}. */
+    public static BuyerConfig buyer(String buyerId, String url, String document) {
+        return BuyerConfig.newBuilder(buyer(buyerId, url)).setIntegration(resource("integrations/" + document)).build();
+    }
+
     /** A loopback port nothing listens on (bound, then released). */
     public static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,24 +1,109 @@
 package io.leadmkt.connector.adapter;
 
+import io.leadmkt.connector.http.BuyerRequest;
+import io.leadmkt.connector.http.HttpAnswer;
+import io.leadmkt.connector.integration.IntegrationParser;
+import io.leadmkt.connector.integration.InvalidIntegrationException;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostStatus;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the adapter for a buyer. Today every buyer speaks the JSON protocol; when buyer formats
- * become configuration, the choice is made here from the buyer's config.
+ * Chooses the adapter for a buyer: its own API when its config carries an {@code integration}
+ * document ({@link TemplateBuyerAdapter}), else the built-in JSON protocol.
+ *
+ * <p>Documents are parsed and validated once per distinct text (so once per config version), not
+ * per request. A document that does not validate is logged once with its errors, and that buyer's
+ * pings and posts become ERROR events with reason {@link #BAD_INTEGRATION}, sending nothing.
  */
 public final class BuyerAdapters {
 
-    private final BuyerAdapter defaultAdapter;
+    public static final String BAD_INTEGRATION = "BAD_INTEGRATION";
 
-    public BuyerAdapters(BuyerAdapter defaultAdapter) {
+    /** Past this many distinct documents the cache starts over: old config versions must not pile up. */
+    private static final int MAX_CACHED = 4096;
+
+    private static final Logger log = LoggerFactory.getLogger(BuyerAdapters.class);
+
+    private final BuyerAdapter defaultAdapter;
+    private final Clock clock;
+    private final Map<String, BuyerAdapter> byIntegration = new ConcurrentHashMap<>();
+
+    public BuyerAdapters(BuyerAdapter defaultAdapter, Clock clock) {
         this.defaultAdapter = defaultAdapter;
+        this.clock = clock;
     }
 
+    public BuyerAdapters(BuyerAdapter defaultAdapter) {
+        this(defaultAdapter, Clock.systemUTC());
+    }
+
+    /** The JSON protocol by default, integration documents where buyers have one. */
     public static BuyerAdapters json() {
         return new BuyerAdapters(new JsonBuyerAdapter());
     }
 
     public BuyerAdapter forBuyer(BuyerConfig buyer) {
-        return defaultAdapter;
+        String integration = buyer.getIntegration();
+        if (integration == null) {
+            return defaultAdapter;
+        }
+        BuyerAdapter cached = byIntegration.get(integration);
+        if (cached != null) {
+            return cached;
+        }
+        if (byIntegration.size() >= MAX_CACHED) {
+            byIntegration.clear();
+        }
+        return byIntegration.computeIfAbsent(integration, document -> adapterFor(buyer.getBuyerId(), document));
+    }
+
+    private BuyerAdapter adapterFor(String buyerId, String document) {
+        try {
+            return new TemplateBuyerAdapter(IntegrationParser.parse(document), clock);
+        } catch (InvalidIntegrationException e) {
+            log.error("buyer {} has an invalid integration; its pings and posts fail with {} until it is fixed: {}",
+                    buyerId, BAD_INTEGRATION, e.errors());
+            return new Refusing(String.join("; ", e.errors()));
+        } catch (RuntimeException e) {
+            log.error("buyer {} has an unusable integration; its pings and posts fail with {}", buyerId,
+                    BAD_INTEGRATION, e);
+            return new Refusing(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Stands in for a buyer whose integration is invalid: builds no request. */
+    private record Refusing(String errors) implements BuyerAdapter {
+
+        @Override
+        public BuyerRequest pingRequest(Ping ping, BuyerConfig buyer, long timeoutMs) {
+            throw new RequestRefusedException(BAD_INTEGRATION, errors);
+        }
+
+        @Override
+        public Bid toBid(Ping ping, BuyerConfig buyer, HttpAnswer answer) {
+            return Answers.failedBid(ping.getLeadId(), buyer.getBuyerId(), BidStatus.ERROR, BAD_INTEGRATION,
+                    answer.receivedAt(), answer.latencyMs());
+        }
+
+        @Override
+        public BuyerRequest postRequest(Post post, BuyerConfig buyer) {
+            throw new RequestRefusedException(BAD_INTEGRATION, errors);
+        }
+
+        @Override
+        public PostResult toPostResult(Post post, HttpAnswer answer) {
+            return Answers.postResult(post, PostStatus.ERROR, null, BAD_INTEGRATION, answer.receivedAt(),
+                    answer.latencyMs());
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.adapter.BuyerAdapter;
 import io.leadmkt.connector.adapter.BuyerAdapters;
+import io.leadmkt.connector.adapter.RequestRefusedException;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
 import io.leadmkt.connector.http.BuyerRequest;
 import io.leadmkt.connector.http.HttpAnswer;
@@ -90,6 +91,10 @@ public final class PingDispatcher {
         BuyerRequest request;
         try {
             request = adapter.pingRequest(ping, buyer, timeoutMs);
+        } catch (RequestRefusedException e) {
+            // Already logged once by whoever refused (e.g. an invalid integration): not per lead.
+            return CompletableFuture.completedFuture(
+                    Answers.failedBid(leadId, buyerId, BidStatus.ERROR, e.reason(), now, 0));
         } catch (RuntimeException e) {
             log.warn("cannot build ping of lead {} for buyer {}", leadId, buyerId, e);
             return CompletableFuture.completedFuture(

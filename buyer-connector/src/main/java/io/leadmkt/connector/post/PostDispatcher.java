@@ -4,6 +4,7 @@ import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.adapter.BuyerAdapter;
 import io.leadmkt.connector.adapter.BuyerAdapters;
+import io.leadmkt.connector.adapter.RequestRefusedException;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
 import io.leadmkt.connector.http.BuyerRequest;
 import io.leadmkt.connector.http.HttpAnswer;
@@ -70,6 +71,10 @@ public final class PostDispatcher {
         BuyerRequest request;
         try {
             request = adapter.postRequest(post, buyer);
+        } catch (RequestRefusedException e) {
+            // Already logged once by whoever refused (e.g. an invalid integration): not per lead.
+            return CompletableFuture.completedFuture(
+                    Answers.postResult(post, PostStatus.ERROR, null, e.reason(), now, 0));
         } catch (RuntimeException e) {
             log.warn("cannot build post of lead {} for buyer {}", post.getLeadId(), post.getBuyerId(), e);
             return CompletableFuture.completedFuture(
