@@ -25,7 +25,7 @@ public final class Settings {
             "streams.commit.interval.ms", "streams.producer.linger.ms", "streams.poll.ms",
             "streams.num.stream.threads", "streams.auction.punctuate.ms", "streams.post.grace.ms",
             "streams.closed.auction.retention.ms", "streams.dedupe.window.ms", "streams.store.type",
-            "streams.http.advertised.host");
+            "streams.http.advertised.host", "streams.auction.settle.ms");
     static final Set<String> CONNECTOR_KEYS = Set.of("connector.group.id", "connector.max.concurrent.requests",
             "connector.ping.safety.ms", "connector.producer.linger.ms", "connector.max.price.cents");
 
@@ -104,6 +104,7 @@ public final class Settings {
                 longValue("streams.closed.auction.retention.ms", d.closedAuctionRetentionMs()),
                 longValue("streams.dedupe.window.ms", d.dedupeWindowMs()),
                 string("streams.store.type", d.storeType()),
+                longValue("streams.auction.settle.ms", d.auctionSettleMs()),
                 string("streams.http.advertised.host", d.advertisedHost()));
     }
 

@@ -4,6 +4,11 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.admin.AdminApi;
+import io.leadmkt.streams.admin.ConfigDocuments;
+import io.leadmkt.streams.admin.ConfigTopics;
+import io.leadmkt.streams.admin.IntegrationCheck;
+import io.leadmkt.streams.admin.StreamsConfigStore;
 import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
 import io.leadmkt.streams.report.LeadStatusProcessor;
@@ -27,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -52,12 +58,14 @@ public final class LeadMarketApp implements AutoCloseable {
     private final Topics topics;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
+    private final ConfigTopics configTopics;
     private LeadApi api;
 
     private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaProducer<String, Lead> intakeProducer) {
         this.config = config;
         this.topics = topics;
         this.intakeProducer = intakeProducer;
+        this.configTopics = new ConfigTopics(config.bootstrapServers(), topics, config.applicationId() + "-admin");
     }
 
     /**
@@ -65,12 +73,23 @@ public final class LeadMarketApp implements AutoCloseable {
      * API starts first because its port is this instance's address for interactive queries.
      */
     public static LeadMarketApp start(StreamsAppConfig config) {
+        return start(config, IntegrationCheck.OBJECT_ONLY);
+    }
+
+    /**
+     * As {@link #start(StreamsAppConfig)}, the admin API checking buyers' integration documents
+     * with {@code integrationCheck} (the launcher passes the buyer-connector's parser) and
+     * guarded by the {@value AdminApi#TOKEN_ENV} token.
+     */
+    public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck) {
         Topics topics = Topics.embedded();
         provision(config, topics);
         KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
                 new StringSerializer(), topics.leadsInbound().valueSerde().serializer());
         LeadMarketApp app = new LeadMarketApp(config, topics, producer);
-        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health).start();
+        AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
+                new StreamsConfigStore(app.configTopics, app::streams));
+        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -230,8 +249,12 @@ public final class LeadMarketApp implements AutoCloseable {
             api = null;
         }
         intakeProducer.close(Duration.ofSeconds(5));
+        configTopics.close();
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group at once: otherwise the other instances wait a whole session timeout
+            // (45 s measured) before taking over this instance's auctions, whose deadlines pass meanwhile.
+            streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 }

@@ -106,7 +106,8 @@ public final class LeadMarketTopology {
         KStream<String, SpecificRecord> bids = events(builder, topics.bids(), "bids");
         KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results");
         AuctionProcessor.Settings auctionSettings = new AuctionProcessor.Settings(
-                Duration.ofMillis(config.auctionPunctuateMs()), config.postGraceMs(), config.closedAuctionRetentionMs());
+                Duration.ofMillis(config.auctionPunctuateMs()), config.postGraceMs(), config.closedAuctionRetentionMs(),
+                config.auctionSettleMs());
         KStream<String, Object> auctionEvents = qualified
                 .merge(bids, Named.as("auction-merge-bids"))
                 .merge(postResults, Named.as("auction-merge-post-results"))

@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param closedAuctionRetentionMs how long a closed auction is remembered, so late or redelivered events change nothing
  * @param dedupeWindowMs         how long an identity hash blocks a duplicate lead
  * @param storeType              "rocksdb" or "in_memory" for the app's own stores (both are changelogged)
+ * @param auctionSettleMs        after a task (re)starts, how long auction timers wait so queued answers are read first
  * @param advertisedHost         host other instances and clients use to reach this instance's HTTP API
  *                               (Streams' application.server), for routing lead-status queries
  */
@@ -42,6 +43,7 @@ public record StreamsAppConfig(
         long closedAuctionRetentionMs,
         long dedupeWindowMs,
         String storeType,
+        long auctionSettleMs,
         String advertisedHost) {
 
     /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
@@ -64,6 +66,7 @@ public record StreamsAppConfig(
         require(dedupeWindowMs >= 0, "dedupeWindowMs must not be negative");
         require("rocksdb".equals(storeType) || "in_memory".equals(storeType),
                 "storeType must be rocksdb or in_memory, was " + storeType);
+        require(auctionSettleMs >= 0, "auctionSettleMs must not be negative, was " + auctionSettleMs);
         require(advertisedHost != null && !advertisedHost.isBlank() && !advertisedHost.contains(":"),
                 "advertisedHost must be a host name or IPv4 address without a port, was " + advertisedHost);
     }
@@ -76,12 +79,18 @@ public record StreamsAppConfig(
 
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
-                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", "127.0.0.1");
+                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1");
     }
 
     public StreamsAppConfig withHttpPort(int port) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, advertisedHost);
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost);
+    }
+
+    public StreamsAppConfig withAuctionSettleMs(long settleMs) {
+        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
+                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, settleMs, advertisedHost);
     }
 }

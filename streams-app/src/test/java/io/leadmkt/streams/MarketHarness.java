@@ -54,7 +54,9 @@ public final class MarketHarness implements AutoCloseable {
     public final TestOutputTopic<String, byte[]> deadletter;
 
     public MarketHarness() {
-        this(StreamsAppConfig.defaults("unused:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString())));
+        // Timers fire from the first punctuation: settling after a takeover has its own test.
+        this(StreamsAppConfig.defaults("unused:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString()))
+                .withAuctionSettleMs(0));
     }
 
     public MarketHarness(StreamsAppConfig config) {
@@ -117,8 +119,13 @@ public final class MarketHarness implements AutoCloseable {
     }
 
     public Bid answer(String leadId, String buyerId, BidStatus status, Long priceCents) {
+        return answerAt(leadId, buyerId, status, priceCents, now());
+    }
+
+    /** An answer the buyer gave at {@code respondedAt}, arriving now (e.g. read late after a takeover). */
+    public Bid answerAt(String leadId, String buyerId, BidStatus status, Long priceCents, long respondedAt) {
         Bid bid = Bid.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setStatus(status).setPriceCents(priceCents)
-                .setPingToken(status == BidStatus.BID ? "tok-" + buyerId : null).setRespondedAt(now()).build();
+                .setPingToken(status == BidStatus.BID ? "tok-" + buyerId : null).setRespondedAt(respondedAt).build();
         bids.pipeInput(leadId, bid);
         return bid;
     }

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
@@ -56,17 +57,30 @@ public final class LeadApi implements AutoCloseable {
     private final LeadStatusLookup lookup;
     private final Supplier<Map<String, Object>> health;
     private final Duration submitTimeout;
+    private final AdminApi admin;
     private final JsonLeadReader reader = new JsonLeadReader();
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Javalin server;
 
     public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT);
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, null);
+    }
+
+    /** With the admin endpoints ({@code /v1/admin/...}) of {@code admin} mounted too. */
+    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
+                   AdminApi admin) {
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin);
     }
 
     /** For tests: a submit timeout short enough to observe. */
     LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
             Duration submitTimeout) {
+        this(port, intake, lookup, health, submitTimeout, null);
+    }
+
+    private LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
+                    Duration submitTimeout, AdminApi admin) {
+        this.admin = admin;
         this.requestedPort = port;
         this.intake = Objects.requireNonNull(intake, "intake");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
@@ -84,6 +98,11 @@ public final class LeadApi implements AutoCloseable {
             config.routes.post("/v1/leads", this::submitLead);
             config.routes.get("/v1/leads/{id}", this::leadStatus);
             config.routes.get("/health", this::health);
+            if (admin != null) {
+                config.routes.put("/v1/admin/buyers/{id}", admin::putBuyer);
+                config.routes.put("/v1/admin/campaigns/{id}", admin::putCampaign);
+                config.routes.get("/v1/admin/buyers", admin::listBuyers);
+            }
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
         });

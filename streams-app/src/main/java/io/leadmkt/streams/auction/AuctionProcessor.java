@@ -63,9 +63,17 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     private KeyValueStore<String, AuctionState> auctions;
     private KeyValueStore<String, String> timers;
     private KeyValueStore<String, Lead> leads;
+    private long timersFrom;
 
-    /** @param punctuateEvery how often deadlines are checked; bounds how late past its deadline an auction closes */
-    public record Settings(Duration punctuateEvery, long postGraceMs, long closedRetentionMs) {
+    /**
+     * @param punctuateEvery   how often deadlines are checked; bounds how late past its deadline an auction closes
+     * @param postGraceMs      how long past a post's deadline to wait for the connector's result
+     * @param closedRetentionMs how long a closed auction is remembered
+     * @param settleMs         after this task starts (startup, rebalance, crash recovery), timers wait this
+     *                         long so that answers already queued in its partitions are read before any
+     *                         deadline is judged: a takeover must not turn in-time answers into late ones
+     */
+    public record Settings(Duration punctuateEvery, long postGraceMs, long closedRetentionMs, long settleMs) {
     }
 
     public AuctionProcessor(Settings settings) {
@@ -96,6 +104,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         this.auctions = context.getStateStore(AUCTIONS_STORE);
         this.timers = context.getStateStore(TIMERS_STORE);
         this.leads = context.getStateStore(LEADS_STORE);
+        this.timersFrom = context.currentSystemTimeMs() + settings.settleMs();
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -180,10 +189,11 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, bid.getBuyerId(), "DUPLICATE_BID", now);
             return;
         }
-        if (now > state.getDeadlineAt()) {
-            // The punctuator has not run yet, but the deadline has passed: the bid is late.
+        if (bid.getRespondedAt() > state.getDeadlineAt()) {
+            // Judged by when the buyer answered, not when we got to it: after a rebalance or a slow
+            // stretch, answers given in time still count while the auction is collecting.
+            // Closing is left to the deadline timer, which waits out a takeover's backlog.
             late(record, leadId, bid.getBuyerId(), "AFTER_DEADLINE", now);
-            closeBidding(record, state, now);
             return;
         }
         List<Bid> bids = new ArrayList<>(state.getBids());
@@ -289,6 +299,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     }
 
     private void fireDueTimers(long now) {
+        if (now < timersFrom) {
+            return;
+        }
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = timers.range(null, timerKey(now, "\uffff"))) {
             it.forEachRemaining(due::add);

@@ -287,6 +287,33 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldCountInTimeAnswersReadLateWhenTaskHasJustTakenOver() {
+        market.close();
+        market = new MarketHarness(io.leadmkt.streams.StreamsAppConfig.defaults("unused:9092",
+                java.nio.file.Path.of("target", "ttd-state", java.util.UUID.randomUUID().toString()))
+                .withAuctionSettleMs(5_000));
+        market.campaign(campaign(1_000, DEADLINE_MS).build());
+        for (String id : List.of("alpha", "bravo", "charlie")) {
+            market.buyer(buyer(id).build());
+        }
+        long pingedAt = market.now();
+        submit("L1");
+
+        // The new owner is still reading the backlog when the deadline passes: nothing is judged yet.
+        market.advance(Duration.ofMillis(DEADLINE_MS + 300));
+        assertThat(market.outcomes.isEmpty()).isTrue();
+        market.answerAt("L1", "alpha", BidStatus.BID, 1_500L, pingedAt + 100);      // answered in time
+        market.answerAt("L1", "bravo", BidStatus.BID, 9_900L, pingedAt + DEADLINE_MS + 1); // answered late
+        assertThat(market.posts.isEmpty()).isTrue();
+
+        market.advance(Duration.ofSeconds(5));
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).as("the in-time answer counts, the late one does not").isEqualTo("alpha");
+        assertThat(post.getPriceCents()).isEqualTo(1_500);
+    }
+
+    @Test
     void shouldForgetLeadPiiWhenAuctionCloses() {
         submit("L0");
         assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L0")).as("kept while open").isNotNull();

@@ -1,0 +1,182 @@
+package io.leadmkt.streams.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin endpoints, mounted by {@code LeadApi}:
+ * <ul>
+ *   <li>{@code PUT /v1/admin/buyers/{id}}, {@code PUT /v1/admin/campaigns/{id}}: one document
+ *       (JSON) checked by {@link ConfigDocuments}; 200 with the stored record as a document once
+ *       the compacted topic has it, 400 {@code {"error":"invalid_config","errors":[...]}} naming
+ *       every bad path, 503 when the topic cannot take it.</li>
+ *   <li>{@code GET /v1/admin/buyers}: {@code {"buyers":[...]}} from this instance's global table.</li>
+ * </ul>
+ * Every call needs {@code Authorization: Bearer <token>}; the token comes from
+ * {@code LEADMKT_ADMIN_TOKEN}, and without one every admin call is 403 {@code admin_disabled}, so
+ * a forgotten variable closes the door rather than opening it.
+ *
+ * <p>The integration document of a buyer is checked by the {@link IntegrationCheck} the app was
+ * started with: the buyer-connector's full parser when the launcher starts the app, else the buyer
+ * schema's "is an object" only (the connector then refuses a bad one with BAD_INTEGRATION).
+ */
+public final class AdminApi {
+
+    /** The environment variable holding the admin bearer token. */
+    public static final String TOKEN_ENV = "LEADMKT_ADMIN_TOKEN";
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final Logger audit = LoggerFactory.getLogger("io.leadmkt.admin.audit");
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final byte[] token;
+    private final ConfigDocuments documents;
+    private final ConfigStore store;
+
+    /** {@code token} null or blank: admin disabled. */
+    public AdminApi(String token, ConfigDocuments documents, ConfigStore store) {
+        this.token = token == null || token.isBlank() ? null : token.strip().getBytes(StandardCharsets.UTF_8);
+        this.documents = Objects.requireNonNull(documents, "documents");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    public void putBuyer(Context ctx) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        String id = ctx.pathParam("id");
+        String body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        ConfigBatch batch = documents.buyer(id, body);
+        if (!batch.ok()) {
+            respond(ctx, 400, invalid(batch));
+            return;
+        }
+        BuyerConfig buyer = batch.buyers().get(0);
+        if (!write(ctx, () -> store.put(buyer))) {
+            return;
+        }
+        audit.info("admin api: buyer {} applied from {}", id, ctx.ip());
+        respond(ctx, 200, ConfigDocuments.toJson(buyer));
+    }
+
+    public void putCampaign(Context ctx) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        String id = ctx.pathParam("id");
+        String body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        ConfigBatch batch = documents.campaign(id, body);
+        if (!batch.ok()) {
+            respond(ctx, 400, invalid(batch));
+            return;
+        }
+        CampaignConfig campaign = batch.campaigns().get(0);
+        if (!write(ctx, () -> store.put(campaign))) {
+            return;
+        }
+        audit.info("admin api: campaign {} applied from {}", id, ctx.ip());
+        respond(ctx, 200, ConfigDocuments.toJson(campaign));
+    }
+
+    public void listBuyers(Context ctx) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        List<BuyerConfig> buyers;
+        try {
+            buyers = store.buyers();
+        } catch (RuntimeException e) {
+            respond(ctx, 503, JSON.objectNode().put("error", "unavailable").put("retryable", true));
+            return;
+        }
+        ArrayNode list = JSON.arrayNode();
+        buyers.stream().sorted(Comparator.comparing(BuyerConfig::getBuyerId))
+                .forEach(b -> list.add(ConfigDocuments.toJson(b)));
+        ObjectNode json = JSON.objectNode();
+        json.set("buyers", list);
+        respond(ctx, 200, json);
+    }
+
+    private boolean authorized(Context ctx) {
+        if (token == null) {
+            respond(ctx, 403, JSON.objectNode().put("error", "admin_disabled"));
+            return false;
+        }
+        String header = ctx.header("Authorization");
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        // Constant time: the comparison must not tell an attacker how much of a guess was right.
+        if (!MessageDigest.isEqual(given, token)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            respond(ctx, 401, JSON.objectNode().put("error", "unauthorized"));
+            return false;
+        }
+        return true;
+    }
+
+    private boolean write(Context ctx, Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(AdminApi.class).warn("config write failed: {}", e.toString());
+            respond(ctx, 503, JSON.objectNode().put("error", "config_unavailable").put("retryable", true));
+            return false;
+        }
+    }
+
+    private static String body(Context ctx) {
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                respond(ctx, 413, JSON.objectNode().put("error", "payload_too_large").put("maxBytes", MAX_BODY_BYTES));
+                return null;
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            respond(ctx, 400, JSON.objectNode().put("error", "bad_request"));
+            return null;
+        }
+    }
+
+    private static ObjectNode invalid(ConfigBatch batch) {
+        ObjectNode json = JSON.objectNode().put("error", "invalid_config");
+        ArrayNode errors = json.putArray("errors");
+        batch.errors().forEach(errors::add);
+        return json;
+    }
+
+    private static void respond(Context ctx, int status, JsonNode body) {
+        byte[] bytes;
+        try {
+            bytes = MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            status = 500;
+            bytes = "{\"error\":\"internal_error\"}".getBytes(StandardCharsets.UTF_8);
+        }
+        ctx.status(status).contentType("application/json").result(bytes);
+    }
+}

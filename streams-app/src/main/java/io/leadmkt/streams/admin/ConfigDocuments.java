@@ -1,0 +1,401 @@
+package io.leadmkt.streams.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Delivery;
+import io.leadmkt.schema.Money;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one place where buyer and campaign documents (YAML or JSON) become {@link BuyerConfig} and
+ * {@link CampaignConfig} records: shared by {@code leadmkt config apply} and the admin API, so a
+ * document means the same thing on both roads.
+ *
+ * <p>Each document is checked against the published schemas ({@code leadmkt/buyer.schema.json},
+ * {@code leadmkt/campaign.schema.json}), then its integration document by the given
+ * {@link IntegrationCheck}. Every problem is reported at once, naming its path, e.g.
+ * {@code buyers[2].pingTimeoutMs: must have a minimum value of 50}.
+ *
+ * <p>A file holds one document, a list of documents, or {@code {buyers: [...], campaigns: [...]}}.
+ * In a list (or alone) a document is a buyer when it has {@code buyerId}, a campaign when it has
+ * {@code campaignId} (or says so with {@code kind}). Money is a decimal string of dollars
+ * ({@code floor: "5.00"}), converted exactly by {@link Money}.
+ */
+public final class ConfigDocuments {
+
+    public static final String BUYER_SCHEMA = "leadmkt/buyer.schema.json";
+    public static final String CAMPAIGN_SCHEMA = "leadmkt/campaign.schema.json";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Schema BUYER = loadSchema(BUYER_SCHEMA);
+    private static final Schema CAMPAIGN = loadSchema(CAMPAIGN_SCHEMA);
+
+    private enum Kind { BUYER, CAMPAIGN }
+
+    private final IntegrationCheck integrationCheck;
+
+    public ConfigDocuments(IntegrationCheck integrationCheck) {
+        this.integrationCheck = integrationCheck;
+    }
+
+    /**
+     * Every buyer and campaign in {@code text} (one file's content). Errors are prefixed with
+     * {@code source} when it is not null, e.g. {@code buyers.yaml: buyers[2].buyerId: required}.
+     */
+    public ConfigBatch read(String source, String text) {
+        String prefix = source == null ? "" : source + ": ";
+        JsonNode root;
+        try {
+            root = parse(text);
+        } catch (IllegalArgumentException e) {
+            return new ConfigBatch(List.of(), List.of(), List.of(prefix + "$: " + e.getMessage()));
+        }
+        Collector out = new Collector(prefix);
+        if (root.isArray()) {
+            for (int i = 0; i < root.size(); i++) {
+                out.document(root.get(i), "[" + i + "]", null);
+            }
+        } else if (root.isObject() && !root.has("buyerId") && !root.has("campaignId")
+                && (root.has("buyers") || root.has("campaigns"))) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Kind kind = switch (e.getKey()) {
+                    case "buyers" -> Kind.BUYER;
+                    case "campaigns" -> Kind.CAMPAIGN;
+                    default -> null;
+                };
+                if (kind == null) {
+                    out.errors.add(prefix + e.getKey() + ": unknown section (expected buyers or campaigns)");
+                } else if (!e.getValue().isArray()) {
+                    out.errors.add(prefix + e.getKey() + ": must be a list");
+                } else {
+                    for (int i = 0; i < e.getValue().size(); i++) {
+                        out.document(e.getValue().get(i), e.getKey() + "[" + i + "]", kind);
+                    }
+                }
+            }
+        } else {
+            out.document(root, "", null);
+        }
+        return out.batch();
+    }
+
+    /** One buyer document (an admin PUT body); its {@code buyerId} may be left out, else must equal {@code id}. */
+    public ConfigBatch buyer(String id, String text) {
+        return single(id, text, Kind.BUYER);
+    }
+
+    /** One campaign document (an admin PUT body); its {@code campaignId} may be left out, else must equal {@code id}. */
+    public ConfigBatch campaign(String id, String text) {
+        return single(id, text, Kind.CAMPAIGN);
+    }
+
+    private ConfigBatch single(String id, String text, Kind kind) {
+        JsonNode root;
+        try {
+            root = parse(text);
+        } catch (IllegalArgumentException e) {
+            return new ConfigBatch(List.of(), List.of(), List.of("$: " + e.getMessage()));
+        }
+        Collector out = new Collector("");
+        if (!root.isObject()) {
+            out.errors.add("$: must be an object");
+            return out.batch();
+        }
+        String idField = kind == Kind.BUYER ? "buyerId" : "campaignId";
+        ObjectNode doc = ((ObjectNode) root).deepCopy();
+        JsonNode given = doc.get(idField);
+        if (given == null) {
+            doc.put(idField, id);
+        } else if (!given.isTextual() || !given.asText().equals(id)) {
+            out.errors.add(idField + ": must equal the id in the URL ('" + id + "')");
+            return out.batch();
+        }
+        out.document(doc, "", kind);
+        return out.batch();
+    }
+
+    /** A buyer as its document: what the admin API answers and lists. */
+    public static ObjectNode toJson(BuyerConfig buyer) {
+        ObjectNode json = NODES.objectNode();
+        json.put("buyerId", buyer.getBuyerId());
+        if (buyer.getName() != null) {
+            json.put("name", buyer.getName());
+        }
+        json.put("active", buyer.getActive());
+        json.put("delivery", buyer.getDelivery().name().toLowerCase(Locale.ROOT));
+        if (buyer.getPingUrl() != null) {
+            json.put("pingUrl", buyer.getPingUrl());
+        }
+        if (buyer.getPostUrl() != null) {
+            json.put("postUrl", buyer.getPostUrl());
+        }
+        json.put("pingTimeoutMs", buyer.getPingTimeoutMs());
+        json.put("postTimeoutMs", buyer.getPostTimeoutMs());
+        json.set("states", strings(buyer.getStates()));
+        json.set("verticals", strings(buyer.getVerticals()));
+        json.set("campaigns", strings(buyer.getCampaigns()));
+        json.put("minScore", buyer.getMinScore());
+        if (buyer.getIntegration() != null) {
+            try {
+                json.set("integration", JSON.readTree(buyer.getIntegration()));
+            } catch (JsonProcessingException e) {
+                // Written by hand to the topic, bypassing validation: show it as it is.
+                json.put("integration", buyer.getIntegration());
+            }
+        }
+        return json;
+    }
+
+    /** A campaign as its document, the floor as a decimal string. */
+    public static ObjectNode toJson(CampaignConfig campaign) {
+        ObjectNode json = NODES.objectNode();
+        json.put("campaignId", campaign.getCampaignId());
+        if (campaign.getSellerId() != null) {
+            json.put("sellerId", campaign.getSellerId());
+        }
+        json.put("vertical", campaign.getVertical());
+        json.put("active", campaign.getActive());
+        json.put("floor", Money.format(campaign.getFloorCents()));
+        json.put("pingDeadlineMs", campaign.getPingDeadlineMs());
+        json.put("postTimeoutMs", campaign.getPostTimeoutMs());
+        json.set("blockedBuyers", strings(campaign.getBlockedBuyers()));
+        return json;
+    }
+
+    private static ArrayNode strings(List<? extends CharSequence> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(v -> array.add(v.toString()));
+        return array;
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty document");
+        }
+        String trimmed = text.strip();
+        try {
+            JsonNode tree = trimmed.startsWith("{") || trimmed.startsWith("[") ? jsonOrFlowYaml(trimmed)
+                    : YAML.readTree(trimmed);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                throw new IllegalArgumentException("empty document");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON or YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON or YAML: " + e.getMessage());
+        }
+    }
+
+    /** JSON, else YAML flow style ({buyerId: a}); a JSON document's own error is the one worth showing. */
+    private static JsonNode jsonOrFlowYaml(String text) throws IOException {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException json) {
+            try {
+                return YAML.readTree(text);
+            } catch (JsonProcessingException yaml) {
+                throw json;
+            }
+        }
+    }
+
+    /** Gathers records and errors of one file; ids are checked for duplicates within it. */
+    private final class Collector {
+        final String prefix;
+        final List<BuyerConfig> buyers = new ArrayList<>();
+        final List<CampaignConfig> campaigns = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
+        final Map<String, String> seen = new HashMap<>();
+
+        Collector(String prefix) {
+            this.prefix = prefix;
+        }
+
+        void document(JsonNode doc, String at, Kind expected) {
+            String here = at.isEmpty() ? "$" : at;
+            if (!doc.isObject()) {
+                errors.add(prefix + here + ": must be an object");
+                return;
+            }
+            Kind kind = expected != null ? expected : kindOf(doc);
+            if (kind == null) {
+                errors.add(prefix + here + ": neither a buyer (buyerId) nor a campaign (campaignId)");
+                return;
+            }
+            List<String> found = new ArrayList<>();
+            for (Error error : (kind == Kind.BUYER ? BUYER : CAMPAIGN).validate(doc.toString(), InputFormat.JSON)) {
+                found.add(describe(at, error));
+            }
+            if (kind == Kind.BUYER && found.isEmpty() && doc.has("integration")) {
+                String path = (at.isEmpty() ? "" : at + ".") + "integration";
+                for (String error : integrationCheck.errors(doc.get("integration").toString())) {
+                    found.add(error.startsWith("$") ? path + error.substring(1) : path + ": " + error);
+                }
+            }
+            if (!found.isEmpty()) {
+                found.forEach(e -> errors.add(prefix + e));
+                return;
+            }
+            String id = doc.get(kind == Kind.BUYER ? "buyerId" : "campaignId").asText();
+            String previous = seen.putIfAbsent(kind + "/" + id, here);
+            if (previous != null) {
+                errors.add(prefix + here + ": " + kind.name().toLowerCase(Locale.ROOT) + " '" + id
+                        + "' is already defined at " + previous);
+                return;
+            }
+            if (kind == Kind.BUYER) {
+                buyers.add(toBuyer(doc));
+            } else {
+                campaigns.add(toCampaign(doc));
+            }
+        }
+
+        ConfigBatch batch() {
+            return new ConfigBatch(buyers, campaigns, errors);
+        }
+    }
+
+    private static Kind kindOf(JsonNode doc) {
+        String kind = doc.path("kind").asText("");
+        if (kind.equals("buyer") || (kind.isEmpty() && doc.has("buyerId") && !doc.has("campaignId"))) {
+            return Kind.BUYER;
+        }
+        if (kind.equals("campaign") || (kind.isEmpty() && doc.has("campaignId") && !doc.has("buyerId"))) {
+            return Kind.CAMPAIGN;
+        }
+        return null;
+    }
+
+    /** Only called on a document the schema accepted: every field present has its type and range. */
+    private static BuyerConfig toBuyer(JsonNode doc) {
+        BuyerConfig.Builder b = BuyerConfig.newBuilder().setBuyerId(doc.get("buyerId").asText());
+        if (doc.has("name")) {
+            b.setName(doc.get("name").asText());
+        }
+        if (doc.has("active")) {
+            b.setActive(doc.get("active").asBoolean());
+        }
+        if (doc.has("delivery")) {
+            b.setDelivery(Delivery.valueOf(doc.get("delivery").asText().toUpperCase(Locale.ROOT)));
+        }
+        if (doc.has("pingUrl")) {
+            b.setPingUrl(doc.get("pingUrl").asText());
+        }
+        if (doc.has("postUrl")) {
+            b.setPostUrl(doc.get("postUrl").asText());
+        }
+        if (doc.has("pingTimeoutMs")) {
+            b.setPingTimeoutMs(doc.get("pingTimeoutMs").intValue());
+        }
+        if (doc.has("postTimeoutMs")) {
+            b.setPostTimeoutMs(doc.get("postTimeoutMs").intValue());
+        }
+        b.setStates(list(doc.get("states")));
+        b.setVerticals(list(doc.get("verticals")));
+        b.setCampaigns(list(doc.get("campaigns")));
+        if (doc.has("minScore")) {
+            b.setMinScore(doc.get("minScore").intValue());
+        }
+        if (doc.has("integration")) {
+            // Compact JSON whatever the input was: the connector caches adapters by this text.
+            b.setIntegration(doc.get("integration").toString());
+        }
+        return b.build();
+    }
+
+    private static CampaignConfig toCampaign(JsonNode doc) {
+        CampaignConfig.Builder c = CampaignConfig.newBuilder()
+                .setCampaignId(doc.get("campaignId").asText())
+                .setVertical(doc.get("vertical").asText());
+        if (doc.has("sellerId")) {
+            c.setSellerId(doc.get("sellerId").asText());
+        }
+        if (doc.has("active")) {
+            c.setActive(doc.get("active").asBoolean());
+        }
+        if (doc.has("floor")) {
+            c.setFloorCents(Money.parseCents(doc.get("floor").asText()).orElseThrow(
+                    () -> new IllegalStateException("schema let through floor " + doc.get("floor"))));
+        }
+        if (doc.has("pingDeadlineMs")) {
+            c.setPingDeadlineMs(doc.get("pingDeadlineMs").intValue());
+        }
+        if (doc.has("postTimeoutMs")) {
+            c.setPostTimeoutMs(doc.get("postTimeoutMs").intValue());
+        }
+        c.setBlockedBuyers(list(doc.get("blockedBuyers")));
+        return c.build();
+    }
+
+    private static List<String> list(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(v -> out.add(v.asText()));
+        }
+        return out;
+    }
+
+    /** {@code at.field[1]: message}, {@code at} being where the document sits in its file. */
+    private static String describe(String at, Error error) {
+        NodePath location = error.getInstanceLocation();
+        StringBuilder path = new StringBuilder(at);
+        for (int i = 0; i < location.getNameCount(); i++) {
+            Object element = location.getElement(i);
+            if (element instanceof Integer index) {
+                path.append('[').append(index).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(element);
+            }
+        }
+        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+            return (path.isEmpty() ? "" : path + ".") + error.getProperty() + ": required";
+        }
+        String message = error.getMessage();
+        String own = location + ": ";
+        return (path.isEmpty() ? "$" : path.toString()) + ": "
+                + (message.startsWith(own) ? message.substring(own.length()) : message);
+    }
+
+    private static Schema loadSchema(String resource) {
+        try (InputStream in = ConfigDocuments.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing " + resource + " on the classpath");
+            }
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in, InputFormat.JSON);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.leadmkt.streams.admin;
+
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.streams.ConfigTables;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** The running app's config: reads the global buyers table, writes through {@link ConfigTopics}. */
+public final class StreamsConfigStore implements ConfigStore {
+
+    private final ConfigTopics topics;
+    private final Supplier<KafkaStreams> streams;
+
+    public StreamsConfigStore(ConfigTopics topics, Supplier<KafkaStreams> streams) {
+        this.topics = topics;
+        this.streams = streams;
+    }
+
+    @Override
+    public List<BuyerConfig> buyers() {
+        KafkaStreams running = streams.get();
+        if (running == null) {
+            throw new IllegalStateException("streams app is starting");
+        }
+        ReadOnlyKeyValueStore<String, BuyerConfig> store = running.store(StoreQueryParameters.fromNameAndType(
+                ConfigTables.BUYERS_STORE, QueryableStoreTypes.<String, BuyerConfig>keyValueStore()));
+        List<BuyerConfig> all = new ArrayList<>();
+        try (KeyValueIterator<String, BuyerConfig> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, BuyerConfig> next = it.next();
+                if (next.value != null) {
+                    all.add(next.value);
+                }
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void put(BuyerConfig buyer) {
+        topics.put(buyer);
+    }
+
+    @Override
+    public void put(CampaignConfig campaign) {
+        topics.put(campaign);
+    }
+}

@@ -1,0 +1,144 @@
+package io.leadmkt.streams.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.streams.api.LeadApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AdminApiTest {
+
+    private static final String TOKEN = "s3cret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The config topics, as far as the API can tell. */
+    private static final class FakeStore implements ConfigStore {
+        final List<BuyerConfig> buyers = new CopyOnWriteArrayList<>();
+        final List<CampaignConfig> campaigns = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<BuyerConfig> buyers() {
+            return buyers;
+        }
+
+        @Override
+        public void put(BuyerConfig buyer) {
+            buyers.removeIf(b -> b.getBuyerId().equals(buyer.getBuyerId()));
+            buyers.add(buyer);
+        }
+
+        @Override
+        public void put(CampaignConfig campaign) {
+            campaigns.add(campaign);
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final FakeStore store = new FakeStore();
+    private LeadApi api;
+
+    private LeadApi start(String token) {
+        AdminApi admin = new AdminApi(token, new ConfigDocuments(IntegrationCheck.OBJECT_ONLY), store);
+        api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(), Map::of, admin)
+                .start();
+        return api;
+    }
+
+    @AfterEach
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswer403WhenNoAdminTokenIsConfigured() throws Exception {
+        start(null);
+
+        HttpResponse<String> response = call("PUT", "/v1/admin/buyers/a", "anything", "{}");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("admin_disabled");
+        assertThat(call("GET", "/v1/admin/buyers", null, null).statusCode()).isEqualTo(403);
+        assertThat(store.buyers).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer401WhenTheTokenIsMissingOrWrong() throws Exception {
+        start(TOKEN);
+
+        assertThat(call("GET", "/v1/admin/buyers", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("PUT", "/v1/admin/buyers/a", "wrong", "{}").statusCode()).isEqualTo(401);
+        assertThat(store.buyers).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer400WithEveryPathWhenTheDocumentIsInvalid() throws Exception {
+        start(TOKEN);
+
+        HttpResponse<String> response = call("PUT", "/v1/admin/buyers/a", TOKEN,
+                "{\"pingUrl\":\"http://a/ping\",\"pingTimeoutMs\":10,\"states\":[\"texas\"]}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("error").asText()).isEqualTo("invalid_config");
+        assertThat(body.get("errors")).extracting(JsonNode::asText)
+                .anySatisfy(e -> assertThat(e).startsWith("pingTimeoutMs: "))
+                .anySatisfy(e -> assertThat(e).startsWith("states[0]: "))
+                .anySatisfy(e -> assertThat(e).isEqualTo("postUrl: required"));
+        assertThat(store.buyers).isEmpty();
+    }
+
+    @Test
+    void shouldStoreAndListTheBuyerWhenTheDocumentIsValid() throws Exception {
+        start(TOKEN);
+
+        HttpResponse<String> put = call("PUT", "/v1/admin/buyers/acme", TOKEN,
+                "{\"pingUrl\":\"http://acme/ping\",\"postUrl\":\"http://acme/post\",\"states\":[\"TX\"]}");
+        HttpResponse<String> list = call("GET", "/v1/admin/buyers", TOKEN, null);
+
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(put.body()).get("buyerId").asText()).isEqualTo("acme");
+        assertThat(JSON.readTree(put.body()).get("delivery").asText()).isEqualTo("webhook");
+        assertThat(store.buyers).singleElement().extracting(BuyerConfig::getStates).isEqualTo(List.of("TX"));
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(list.body()).get("buyers")).hasSize(1);
+        assertThat(JSON.readTree(list.body()).get("buyers").get(0).get("pingUrl").asText()).isEqualTo("http://acme/ping");
+    }
+
+    @Test
+    void shouldStoreTheCampaignInCentsWhenTheFloorIsADecimalString() throws Exception {
+        start(TOKEN);
+
+        HttpResponse<String> put = call("PUT", "/v1/admin/campaigns/camp-1", TOKEN,
+                "{\"vertical\":\"solar\",\"floor\":\"15.5\"}");
+
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(put.body()).get("floor").asText()).isEqualTo("15.50");
+        assertThat(store.campaigns).singleElement().extracting(CampaignConfig::getFloorCents).isEqualTo(1550L);
+    }
+}

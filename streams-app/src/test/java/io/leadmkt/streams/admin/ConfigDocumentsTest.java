@@ -1,0 +1,125 @@
+package io.leadmkt.streams.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.Delivery;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigDocumentsTest {
+
+    private final ConfigDocuments documents = new ConfigDocuments(IntegrationCheck.OBJECT_ONLY);
+
+    static String buyer(String id) {
+        return "{buyerId: " + id + ", pingUrl: 'http://b.example/ping', postUrl: 'http://b.example/post'}";
+    }
+
+    @Test
+    void shouldNameThePathWhenAFieldIsOutOfRange() {
+        String yaml = """
+                buyers:
+                  - %s
+                  - %s
+                  - {buyerId: c, pingUrl: 'http://c/ping', postUrl: 'http://c/post', pingTimeoutMs: 10}
+                """.formatted(buyer("a"), buyer("b"));
+
+        ConfigBatch batch = documents.read("buyers.yaml", yaml);
+
+        assertThat(batch.ok()).isFalse();
+        assertThat(batch.errors()).singleElement().asString()
+                .startsWith("buyers.yaml: buyers[2].pingTimeoutMs: ").contains("50");
+    }
+
+    @Test
+    void shouldReportEveryErrorAtOnceWhenSeveralDocumentsAreWrong() {
+        String yaml = """
+                buyers:
+                  - {buyerId: a, pingUrl: 'ftp://nope', postUrl: 'http://a/post', minScore: 101, colour: red}
+                  - {name: no id}
+                campaigns:
+                  - {campaignId: camp-1, vertical: solar, floor: "12.345"}
+                  - {campaignId: camp-2}
+                """;
+
+        ConfigBatch batch = documents.read(null, yaml);
+
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("buyers[0].pingUrl: "))
+                .anySatisfy(e -> assertThat(e).startsWith("buyers[0].minScore: "))
+                .anySatisfy(e -> assertThat(e).startsWith("buyers[0]").contains("colour"))
+                .anySatisfy(e -> assertThat(e).isEqualTo("buyers[1].buyerId: required"))
+                .anySatisfy(e -> assertThat(e).startsWith("campaigns[0].floor: "))
+                .anySatisfy(e -> assertThat(e).isEqualTo("campaigns[1].vertical: required"));
+        assertThat(batch.buyers()).isEmpty();
+    }
+
+    @Test
+    void shouldRequireUrlsWhenTheBuyerIsAWebhookBuyer() {
+        assertThat(documents.read(null, "{buyerId: a}").errors())
+                .contains("pingUrl: required", "postUrl: required");
+        assertThat(documents.read(null, "{buyerId: k, delivery: kafka}").buyers())
+                .singleElement().extracting(BuyerConfig::getDelivery).isEqualTo(Delivery.KAFKA);
+    }
+
+    @Test
+    void shouldConvertTheFloorExactlyWhenGivenAsADecimalString() {
+        ConfigBatch batch = documents.read(null, "[{campaignId: c, vertical: solar, floor: \"12.5\"}]");
+
+        assertThat(batch.errors()).isEmpty();
+        assertThat(batch.campaigns().get(0).getFloorCents()).isEqualTo(1250L);
+        assertThat(ConfigDocuments.toJson(batch.campaigns().get(0)).get("floor").asText()).isEqualTo("12.50");
+    }
+
+    @Test
+    void shouldRefuseANumericFloorWhenItCouldBeFloatingPoint() {
+        assertThat(documents.read(null, "{campaignId: c, vertical: solar, floor: 12.5}").errors())
+                .singleElement().asString().startsWith("floor: ");
+    }
+
+    @Test
+    void shouldStoreTheIntegrationAsCompactJsonWhenTheDocumentIsYaml() {
+        String yaml = """
+                buyerId: a
+                pingUrl: http://a/ping
+                postUrl: http://a/post
+                integration:
+                  ping: {response: {price: {path: $.price}}}
+                  post: {response: {}}
+                """;
+
+        BuyerConfig buyer = documents.read(null, yaml).buyers().get(0);
+
+        assertThat(buyer.getIntegration())
+                .isEqualTo("{\"ping\":{\"response\":{\"price\":{\"path\":\"$.price\"}}},\"post\":{\"response\":{}}}");
+        assertThat(buyer.getPingTimeoutMs()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldPrefixIntegrationErrorsWithTheDocumentPathWhenTheCheckFails() {
+        ConfigDocuments strict = new ConfigDocuments(json -> List.of("$.ping.response.price: required"));
+        String json = "[" + "{\"buyerId\":\"a\",\"pingUrl\":\"http://a/p\",\"postUrl\":\"http://a/q\",\"integration\":{}}" + "]";
+
+        assertThat(strict.read("b.json", json).errors())
+                .containsExactly("b.json: [0].integration.ping.response.price: required");
+    }
+
+    @Test
+    void shouldRefuseAnIdTwiceWhenInOneFile() {
+        assertThat(documents.read(null, "[" + buyer("a") + ", " + buyer("a") + "]").errors())
+                .containsExactly("[1]: buyer 'a' is already defined at [0]");
+    }
+
+    @Test
+    void shouldTakeTheIdFromTheUrlWhenTheBodyLeavesItOut() {
+        assertThat(documents.buyer("x", "{\"pingUrl\":\"http://x/p\",\"postUrl\":\"http://x/q\"}").buyers())
+                .singleElement().extracting(b -> b.getBuyerId()).isEqualTo("x");
+        assertThat(documents.buyer("x", "{\"buyerId\":\"y\"}").errors())
+                .containsExactly("buyerId: must equal the id in the URL ('x')");
+    }
+
+    @Test
+    void shouldSayWhereWhenTheTextIsNotYamlOrJson() {
+        assertThat(documents.read("f.json", "{\"buyerId\": ").errors()).singleElement().asString()
+                .startsWith("f.json: $: not JSON or YAML");
+    }
+}
