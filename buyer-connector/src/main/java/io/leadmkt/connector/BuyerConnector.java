@@ -2,6 +2,8 @@ package io.leadmkt.connector;
 
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.limits.BuyerGate;
+import io.leadmkt.connector.limits.BuyerHealth;
 import io.leadmkt.connector.ping.PingDispatcher;
 import io.leadmkt.connector.post.PostDispatcher;
 import io.leadmkt.schema.Bid;
@@ -50,6 +52,7 @@ public final class BuyerConnector implements AutoCloseable {
     private final BuyerDirectory directory = new BuyerDirectory();
     private final ConnectorCounters counters = new ConnectorCounters();
     private final BuyerHttpExecutor http;
+    private final BuyerGate gate;
     private final Producer<String, byte[]> producer;
     private final PingDispatcher pingDispatcher;
     private final PostDispatcher postDispatcher;
@@ -67,9 +70,10 @@ public final class BuyerConnector implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
         BuyerAdapters adapters = BuyerAdapters.json();
         Clock clock = Clock.systemUTC();
+        this.gate = new BuyerGate(clock);
         this.pingDispatcher = new PingDispatcher(directory, adapters, http, config.pingSafetyMs(),
-                config.maxPriceCents(), clock);
-        this.postDispatcher = new PostDispatcher(directory, adapters, http, clock);
+                config.maxPriceCents(), clock, gate);
+        this.postDispatcher = new PostDispatcher(directory, adapters, http, clock, gate);
         this.feed = new BuyerConfigFeed(newConsumer(null, "buyers"), topics.buyers(), directory,
                 counters.skipped::increment);
         this.pingLoop = new RecordLoop<>("pings", newConsumer(config.groupId() + "-pings", "pings"), Topics.PINGS,
@@ -133,7 +137,15 @@ public final class BuyerConnector implements AutoCloseable {
     }
 
     public ConnectorStats stats() {
-        return counters.snapshot(directory.size(), http.inFlight());
+        return counters.snapshot(directory.size(), http.inFlight(), gate.paused());
+    }
+
+    /**
+     * How each buyer the connector has called is treated right now: ACTIVE, PAUSED (until when) or
+     * HALF_OPEN (its next ping is a probe), with its consecutive errors and requests in flight.
+     */
+    public List<BuyerHealth> buyerHealth() {
+        return gate.health();
     }
 
     /**
@@ -186,7 +198,7 @@ public final class BuyerConnector implements AutoCloseable {
     }
 
     private CompletableFuture<Void> produce(Bid bid) {
-        counters.bid(bid.getStatus());
+        counters.bid(bid.getStatus(), bid.getReason());
         return send(Topics.BIDS, bid.getLeadId(), topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
     }
 

@@ -1,8 +1,10 @@
 package io.leadmkt.connector;
 
+import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.PostStatus;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -12,6 +14,8 @@ final class ConnectorCounters {
     final LongAdder pings = new LongAdder();
     final LongAdder posts = new LongAdder();
     final LongAdder skipped = new LongAdder();
+    private final LongAdder throttled = new LongAdder();
+    private final LongAdder paused = new LongAdder();
     private final Map<BidStatus, LongAdder> bids = new EnumMap<>(BidStatus.class);
     private final Map<PostStatus, LongAdder> postResults = new EnumMap<>(PostStatus.class);
 
@@ -24,15 +28,20 @@ final class ConnectorCounters {
         }
     }
 
-    void bid(BidStatus status) {
+    void bid(BidStatus status, String reason) {
         bids.get(status).increment();
+        if (BuyerGate.THROTTLED.equals(reason)) {
+            throttled.increment();
+        } else if (BuyerGate.PAUSED.equals(reason)) {
+            paused.increment();
+        }
     }
 
     void postResult(PostStatus status) {
         postResults.get(status).increment();
     }
 
-    ConnectorStats snapshot(int buyers, int inFlightHttp) {
+    ConnectorStats snapshot(int buyers, int inFlightHttp, List<String> pausedBuyers) {
         long bid = bids.get(BidStatus.BID).sum();
         long pass = bids.get(BidStatus.PASS).sum();
         long timeout = bids.get(BidStatus.TIMEOUT).sum();
@@ -43,6 +52,6 @@ final class ConnectorCounters {
         long postError = postResults.get(PostStatus.ERROR).sum();
         return new ConnectorStats(pings.sum(), bid + pass + timeout + error, bid, pass, timeout, error, posts.sum(),
                 accepted + rejected + postTimeout + postError, accepted, rejected, postTimeout, postError,
-                skipped.sum(), buyers, inFlightHttp);
+                skipped.sum(), buyers, inFlightHttp, throttled.sum(), paused.sum(), pausedBuyers);
     }
 }

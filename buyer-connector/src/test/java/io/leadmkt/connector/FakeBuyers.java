@@ -71,6 +71,16 @@ public final class FakeBuyers implements AutoCloseable {
         return json(body).newBuilder().headersDelay(delayMs, TimeUnit.MILLISECONDS).build();
     }
 
+    /** A redirect to {@code location}, which the connector must not follow. */
+    public static MockResponse redirect(int code, String location) {
+        return new MockResponse.Builder().code(code).addHeader("Location", location).build();
+    }
+
+    /** A 429 asking us to come back in {@code seconds}. */
+    public static MockResponse tooManyRequests(long seconds) {
+        return new MockResponse.Builder().code(429).addHeader("Retry-After", seconds).build();
+    }
+
     /** Accepts the request, then never answers. */
     public static MockResponse stall() {
         return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();

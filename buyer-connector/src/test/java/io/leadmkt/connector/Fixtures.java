@@ -122,6 +122,14 @@ public final class Fixtures {
         return BuyerConfig.newBuilder(buyer(buyerId, url)).setIntegration(resource("integrations/" + document)).build();
     }
 
+    /**
+     * A buyer on the built-in JSON protocol whose integration document holds only {@code limits},
+     * e.g. {@code {"pauseAfterErrors":2,"pauseForMs":1000}}.
+     */
+    public static BuyerConfig buyerWithLimits(String buyerId, String url, String limitsJson) {
+        return BuyerConfig.newBuilder(buyer(buyerId, url)).setIntegration("{\"limits\":" + limitsJson + "}").build();
+    }
+
     /** A loopback port nothing listens on (bound, then released). */
     public static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -4,6 +4,7 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -16,7 +17,8 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 /**
  * Stages emit several kinds of event (a ping and its audit record, a rejection and its audit
- * record); each kind has exactly one output topic. This sends every event to the topic of its
+ * record); each kind has exactly one output topic. (The auction writes a PostResult only as its own
+ * TIMEOUT marker for a post whose result never came.) This sends every event to the topic of its
  * type with that topic's serde, so a stage forwards domain records and never names a topic.
  */
 public final class EventRouting implements TopicNameExtractor<String, SpecificRecord> {
@@ -29,6 +31,7 @@ public final class EventRouting implements TopicNameExtractor<String, SpecificRe
                 AuditEvent.class, topics.audit(),
                 Ping.class, topics.pings(),
                 Post.class, topics.posts(),
+                PostResult.class, topics.postResults(),
                 Outcome.class, topics.outcomes());
     }
 

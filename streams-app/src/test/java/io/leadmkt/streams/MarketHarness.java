@@ -52,6 +52,8 @@ public final class MarketHarness implements AutoCloseable {
     public final TestOutputTopic<String, Rejection> rejected;
     public final TestOutputTopic<String, AuditEvent> audit;
     public final TestOutputTopic<String, byte[]> deadletter;
+    /** What the topology itself writes to post-results: the auction's TIMEOUT markers. */
+    public final TestOutputTopic<String, PostResult> postResultsWritten;
 
     public MarketHarness() {
         // Timers fire from the first punctuation: settling after a takeover has its own test.
@@ -76,6 +78,8 @@ public final class MarketHarness implements AutoCloseable {
         outcomes = driver.createOutputTopic(Topics.OUTCOMES, keyReader, topics.outcomes().valueSerde().deserializer());
         rejected = driver.createOutputTopic(Topics.LEADS_REJECTED, keyReader, topics.leadsRejected().valueSerde().deserializer());
         audit = driver.createOutputTopic(Topics.AUDIT, keyReader, topics.audit().valueSerde().deserializer());
+        postResultsWritten = driver.createOutputTopic(Topics.POST_RESULTS, keyReader,
+                topics.postResults().valueSerde().deserializer());
         deadletter = driver.createOutputTopic(Topics.LEADS_DEADLETTER, keyReader, Serdes.ByteArray().deserializer());
     }
 

@@ -2,8 +2,10 @@ package io.leadmkt.connector.adapter;
 
 import io.leadmkt.connector.http.BuyerRequest;
 import io.leadmkt.connector.http.HttpAnswer;
+import io.leadmkt.connector.integration.Integration;
 import io.leadmkt.connector.integration.IntegrationParser;
 import io.leadmkt.connector.integration.InvalidIntegrationException;
+import io.leadmkt.connector.limits.BuyerLimits;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the adapter for a buyer: its own API when its config carries an {@code integration}
- * document ({@link TemplateBuyerAdapter}), else the built-in JSON protocol.
+ * document with ping and post templates ({@link TemplateBuyerAdapter}), else the built-in JSON
+ * protocol; and the buyer's {@link BuyerLimits} (the document's {@code limits}, else defaults).
  *
  * <p>Documents are parsed and validated once per distinct text (so once per config version), not
  * per request. A document that does not validate is logged once with its errors, and that buyer's
@@ -36,7 +39,11 @@ public final class BuyerAdapters {
 
     private final BuyerAdapter defaultAdapter;
     private final Clock clock;
-    private final Map<String, BuyerAdapter> byIntegration = new ConcurrentHashMap<>();
+    private final Map<String, Resolved> byIntegration = new ConcurrentHashMap<>();
+
+    /** What one integration document amounts to: who speaks to the buyer, and how hard. */
+    private record Resolved(BuyerAdapter adapter, BuyerLimits limits) {
+    }
 
     public BuyerAdapters(BuyerAdapter defaultAdapter, Clock clock) {
         this.defaultAdapter = defaultAdapter;
@@ -53,31 +60,47 @@ public final class BuyerAdapters {
     }
 
     public BuyerAdapter forBuyer(BuyerConfig buyer) {
+        return resolve(buyer).adapter();
+    }
+
+    /**
+     * The limits the connector keeps towards {@code buyer}: its document's {@code limits}, the
+     * defaults where it has none (or its document is invalid, in which case nothing is sent anyway).
+     */
+    public BuyerLimits limits(BuyerConfig buyer) {
+        return resolve(buyer).limits();
+    }
+
+    private Resolved resolve(BuyerConfig buyer) {
         String integration = buyer.getIntegration();
         if (integration == null) {
-            return defaultAdapter;
+            return new Resolved(defaultAdapter, BuyerLimits.DEFAULTS);
         }
-        BuyerAdapter cached = byIntegration.get(integration);
+        Resolved cached = byIntegration.get(integration);
         if (cached != null) {
             return cached;
         }
         if (byIntegration.size() >= MAX_CACHED) {
             byIntegration.clear();
         }
-        return byIntegration.computeIfAbsent(integration, document -> adapterFor(buyer.getBuyerId(), document));
+        return byIntegration.computeIfAbsent(integration, document -> resolve(buyer.getBuyerId(), document));
     }
 
-    private BuyerAdapter adapterFor(String buyerId, String document) {
+    private Resolved resolve(String buyerId, String document) {
         try {
-            return new TemplateBuyerAdapter(IntegrationParser.parse(document), clock);
+            Integration integration = IntegrationParser.parse(document);
+            // A document holding only limits leaves the buyer on the built-in protocol.
+            BuyerAdapter adapter = integration.hasTemplates() ? new TemplateBuyerAdapter(integration, clock)
+                    : defaultAdapter;
+            return new Resolved(adapter, integration.buyerLimits());
         } catch (InvalidIntegrationException e) {
             log.error("buyer {} has an invalid integration; its pings and posts fail with {} until it is fixed: {}",
                     buyerId, BAD_INTEGRATION, e.errors());
-            return new Refusing(String.join("; ", e.errors()));
+            return new Resolved(new Refusing(String.join("; ", e.errors())), BuyerLimits.DEFAULTS);
         } catch (RuntimeException e) {
             log.error("buyer {} has an unusable integration; its pings and posts fail with {}", buyerId,
                     BAD_INTEGRATION, e);
-            return new Refusing(String.valueOf(e.getMessage()));
+            return new Resolved(new Refusing(String.valueOf(e.getMessage())), BuyerLimits.DEFAULTS);
         }
     }
 

@@ -54,7 +54,7 @@ import java.util.Optional;
  *       for a negative, non-numeric or sub-cent price.</li>
  * </ul>
  * Silence, network failures, unknown buyers and the price ceiling are the dispatcher's business
- * ({@code TIMEOUT}, {@code CONNECTION_REFUSED}, {@code IO_ERROR}, {@code UNKNOWN_BUYER},
+ * ({@code TIMEOUT}, {@code CONNECTION_REFUSED}, {@code TLS_ERROR}, {@code IO_ERROR}, {@code UNKNOWN_BUYER},
  * {@code PRICE_TOO_HIGH}).
  *
  * <h2>Post</h2>

@@ -10,6 +10,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
@@ -139,6 +140,8 @@ public final class BuyerHttpExecutor implements AutoCloseable {
         HttpFailure.Kind kind;
         if (e instanceof ConnectException) {
             kind = HttpFailure.Kind.CONNECTION_REFUSED;
+        } else if (e instanceof SSLException) {
+            kind = HttpFailure.Kind.TLS_ERROR;
         } else if (e instanceof InterruptedIOException) {
             // OkHttp's call timeout, connect/read socket timeouts
             kind = HttpFailure.Kind.TIMEOUT;

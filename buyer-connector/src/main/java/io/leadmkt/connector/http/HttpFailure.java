@@ -15,7 +15,9 @@ public record HttpFailure(Kind kind, String detail, long latencyMs, long failedA
         TIMEOUT,
         /** Nothing listens on the buyer's host and port. */
         CONNECTION_REFUSED,
-        /** Any other network failure: reset, unknown host, truncated stream, TLS. */
+        /** The TLS handshake failed: no TLS on the other end, a bad certificate, no common protocol. */
+        TLS_ERROR,
+        /** Any other network failure: reset, closed without an answer, unknown host, truncated stream. */
         IO_ERROR,
         /** The request could not be built (e.g. a malformed URL in the buyer's config). */
         INVALID_REQUEST

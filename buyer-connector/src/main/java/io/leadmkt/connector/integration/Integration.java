@@ -1,6 +1,7 @@
 package io.leadmkt.connector.integration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.leadmkt.connector.limits.BuyerLimits;
 import java.util.List;
 import java.util.Map;
 
@@ -9,11 +10,37 @@ import java.util.Map;
  * it and how to read the answer. Parsed and validated by {@link IntegrationParser} against the
  * published schema {@code leadmkt/buyer-integration.schema.json}, which documents every field.
  *
- * @param ping the ping request and answer; its fields may name PII-free sources only
- * @param post the post request and answer; its fields may also name contact, consent, token and price
- * @param auth how every request to this buyer proves it is ours; null: none
+ * @param ping   the ping request and answer; its fields may name PII-free sources only; null (together
+ *               with {@code post}): the buyer speaks the built-in JSON protocol
+ * @param post   the post request and answer; its fields may also name contact, consent, token and price
+ * @param auth   how every request to this buyer proves it is ours; null: none
+ * @param limits how hard the connector may call this buyer; null: the defaults
  */
-public record Integration(Template ping, Template post, Auth auth) {
+public record Integration(Template ping, Template post, Auth auth, Limits limits) {
+
+    /** Whether the document describes the buyer's own API, rather than only its limits. */
+    public boolean hasTemplates() {
+        return ping != null && post != null;
+    }
+
+    /** The limits to apply, the defaults filling in whatever the document leaves out. */
+    public BuyerLimits buyerLimits() {
+        return limits == null ? BuyerLimits.DEFAULTS : limits.orDefaults();
+    }
+
+    /**
+     * Per-buyer limits as written; every field optional (see the schema for their meaning).
+     */
+    public record Limits(Integer maxConcurrent, Double pingsPerSecond, Integer pauseAfterErrors, Long pauseForMs) {
+
+        public BuyerLimits orDefaults() {
+            BuyerLimits d = BuyerLimits.DEFAULTS;
+            return new BuyerLimits(maxConcurrent == null ? d.maxConcurrent() : maxConcurrent,
+                    pingsPerSecond == null ? d.pingsPerSecond() : pingsPerSecond,
+                    pauseAfterErrors == null ? d.pauseAfterErrors() : pauseAfterErrors,
+                    pauseForMs == null ? d.pauseForMs() : pauseForMs);
+        }
+    }
 
     /** The body or query formats a request can take. */
     public enum Format { JSON, XML, FORM, QUERY }

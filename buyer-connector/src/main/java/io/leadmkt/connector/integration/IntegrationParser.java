@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import javax.xml.xpath.XPathExpressionException;
@@ -46,6 +47,8 @@ public final class IntegrationParser {
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final Schema SCHEMA = loadSchema();
+    private static final Pattern DEPENDENT_REQUIRED =
+            Pattern.compile("missing property '([^']+)' which is dependent required because '([^']+)'");
 
     private IntegrationParser() {
     }
@@ -116,6 +119,12 @@ public final class IntegrationParser {
             return at + "." + error.getProperty() + ": required";
         }
         String message = error.getMessage();
+        Matcher dependent = DEPENDENT_REQUIRED.matcher(message);
+        if ("dependentRequired".equals(error.getKeyword()) && dependent.find()) {
+            // Name the missing property's own path, like a plain "required".
+            return at + "." + dependent.group(1) + ": required when "
+                    + dependent.group(2) + " is present";
+        }
         String prefix = location + ": ";
         return at + ": " + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
     }

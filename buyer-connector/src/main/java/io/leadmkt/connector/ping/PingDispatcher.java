@@ -10,11 +10,17 @@ import io.leadmkt.connector.http.BuyerRequest;
 import io.leadmkt.connector.http.HttpAnswer;
 import io.leadmkt.connector.http.HttpFailure;
 import io.leadmkt.connector.http.HttpResult;
+import io.leadmkt.connector.http.RetryAfter;
+import io.leadmkt.connector.limits.BuyerGate;
+import io.leadmkt.connector.limits.BuyerGate.Admission;
+import io.leadmkt.connector.limits.BuyerGate.Permit;
+import io.leadmkt.connector.limits.BuyerGate.Refusal;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Ping;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * deadline (the connector is lagging) the buyer is not called and its bid is a TIMEOUT at once.
  *
  * <p>Buyers delivered over Kafka answer on the bids topic themselves and get no event from here.
+ *
+ * <p>Every call goes through the {@link BuyerGate}: a buyer over its concurrency or rate limit, or
+ * paused after consecutive errors (or by a 429's Retry-After), is not called and its bid is an
+ * ERROR with reason {@code THROTTLED} or {@code PAUSED} at once. Each answer is reported back to
+ * the gate: BID and PASS count as good answers, ERROR and TIMEOUT as failures.
  */
 public final class PingDispatcher {
 
@@ -43,9 +54,17 @@ public final class PingDispatcher {
     private final long safetyMs;
     private final long maxPriceCents;
     private final Clock clock;
+    private final BuyerGate gate;
 
+    /** A dispatcher with its own {@link BuyerGate} on {@code clock}. */
     public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, long safetyMs,
                           long maxPriceCents, Clock clock) {
+        this(directory, adapters, http, safetyMs, maxPriceCents, clock, new BuyerGate(clock));
+    }
+
+    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, long safetyMs,
+                          long maxPriceCents, Clock clock, BuyerGate gate) {
+        this.gate = gate;
         this.directory = directory;
         this.adapters = adapters;
         this.http = http;
@@ -100,7 +119,46 @@ public final class PingDispatcher {
             return CompletableFuture.completedFuture(
                     Answers.failedBid(leadId, buyerId, BidStatus.ERROR, "BAD_REQUEST", now, 0));
         }
-        return http.execute(request, timeoutMs).thenApply(result -> toBid(adapter, ping, buyer, result));
+        Admission admission = gate.admitPing(buyerId, adapters.limits(buyer));
+        if (admission instanceof Refusal refusal) {
+            return CompletableFuture.completedFuture(
+                    Answers.failedBid(leadId, buyerId, BidStatus.ERROR, refusal.reason(), now, 0));
+        }
+        Permit permit = (Permit) admission;
+        CompletableFuture<HttpResult> result;
+        try {
+            result = http.execute(request, timeoutMs);
+        } catch (RuntimeException e) {
+            permit.cancelled();
+            throw e;
+        }
+        return result.thenApply(answer -> {
+            // toBid never throws: whatever the buyer sent, the gate hears how it went.
+            Bid bid = toBid(adapter, ping, buyer, answer);
+            report(permit, answer, bid);
+            return bid;
+        });
+    }
+
+    /** Tells the gate how the buyer did: a 429 with Retry-After pauses it until then. */
+    private static void report(Permit permit, HttpResult result, Bid bid) {
+        if (result instanceof HttpAnswer answer && answer.status() == 429) {
+            Optional<Duration> retryAfter = RetryAfter.of(answer);
+            if (retryAfter.isPresent()) {
+                permit.rateLimited(retryAfter.get());
+                return;
+            }
+        }
+        if (bid.getStatus() == BidStatus.BID || bid.getStatus() == BidStatus.PASS) {
+            permit.succeeded();
+        } else {
+            permit.failed();
+        }
+    }
+
+    /** Per-buyer limits and pause state, shared with the post dispatcher. */
+    public BuyerGate gate() {
+        return gate;
     }
 
     private Bid toBid(BuyerAdapter adapter, Ping ping, BuyerConfig buyer, HttpResult result) {

@@ -9,6 +9,9 @@ import io.leadmkt.connector.http.BuyerHttpExecutor;
 import io.leadmkt.connector.http.BuyerRequest;
 import io.leadmkt.connector.http.HttpAnswer;
 import io.leadmkt.connector.http.HttpFailure;
+import io.leadmkt.connector.http.HttpResult;
+import io.leadmkt.connector.limits.BuyerGate;
+import io.leadmkt.connector.limits.BuyerGate.Permit;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
@@ -24,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * exactly one {@link PostResult}; the future never completes exceptionally. No other buyer is
  * ever called. The timeout is {@code min(the buyer's post timeout, deadline - now)}; with nothing
  * left of the deadline the buyer is not called and the result is a TIMEOUT at once.
+ *
+ * <p>A post is sent even when the {@link BuyerGate} has the buyer paused or at its limits: the
+ * buyer already won this lead with a bid it made while healthy, and refusing the post would turn
+ * its win into an error, pushing the lead to a lower bid or to UNSOLD, when the post may well
+ * succeed (a pause is a guess about the ping endpoint). Posts do count as the buyer's in-flight
+ * requests, and their answers leave its pause state alone.
  */
 public final class PostDispatcher {
 
@@ -33,8 +42,15 @@ public final class PostDispatcher {
     private final BuyerAdapters adapters;
     private final BuyerHttpExecutor http;
     private final Clock clock;
+    private final BuyerGate gate;
 
     public PostDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, Clock clock) {
+        this(directory, adapters, http, clock, new BuyerGate(clock));
+    }
+
+    public PostDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, Clock clock,
+                          BuyerGate gate) {
+        this.gate = gate;
         this.directory = directory;
         this.adapters = adapters;
         this.http = http;
@@ -80,7 +96,16 @@ public final class PostDispatcher {
             return CompletableFuture.completedFuture(
                     Answers.postResult(post, PostStatus.ERROR, null, "BAD_REQUEST", now, 0));
         }
-        return http.execute(request, timeoutMs).thenApply(result -> {
+        Permit permit = gate.admitPost(post.getBuyerId());
+        CompletableFuture<HttpResult> call;
+        try {
+            call = http.execute(request, timeoutMs);
+        } catch (RuntimeException e) {
+            permit.cancelled();
+            throw e;
+        }
+        return call.thenApply(result -> {
+            permit.done();
             if (result instanceof HttpFailure failure) {
                 return Answers.postResult(post, failure.timedOut() ? PostStatus.TIMEOUT : PostStatus.ERROR, null,
                         failure.reasonCode(), failure.failedAt(), failure.latencyMs());

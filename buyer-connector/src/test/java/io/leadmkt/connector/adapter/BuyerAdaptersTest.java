@@ -3,6 +3,7 @@ package io.leadmkt.connector.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.connector.Fixtures;
+import io.leadmkt.connector.limits.BuyerLimits;
 import io.leadmkt.schema.BuyerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +40,14 @@ class BuyerAdaptersTest {
                         e -> assertThat(e.reason()).isEqualTo(BuyerAdapters.BAD_INTEGRATION))
                 .hasMessageContaining("$.ping.response: required")
                 .hasMessageContaining("$.post: required");
+    }
+
+    @Test
+    void shouldKeepTheJsonProtocolWithItsLimitsWhenDocumentHoldsOnlyLimits() {
+        BuyerConfig buyer = Fixtures.buyerWithLimits("b", "http://localhost/b", "{\"pingsPerSecond\": 5}");
+
+        assertThat(adapters.forBuyer(buyer)).isInstanceOf(JsonBuyerAdapter.class);
+        assertThat(adapters.limits(buyer).pingsPerSecond()).isEqualTo(5);
+        assertThat(adapters.limits(Fixtures.buyer("c", "http://localhost/c"))).isEqualTo(BuyerLimits.DEFAULTS);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.leadmkt.connector.Fixtures;
 import io.leadmkt.connector.integration.Integration.AuthType;
 import io.leadmkt.connector.integration.Integration.Format;
+import io.leadmkt.connector.limits.BuyerLimits;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -93,5 +94,38 @@ class IntegrationParserTest {
         assertThat(integration.ping().method()).isEqualTo("GET");
         assertThat(integration.post().method()).isEqualTo("PUT");
         assertThat(integration.auth().signatureHeader()).isEqualTo("X-Leadmkt-Signature");
+    }
+
+    @Test
+    void shouldFillInDefaultLimitsWhenDocumentLeavesThemOut() {
+        Integration onlyLimits = IntegrationParser.parse("{\"limits\": {\"maxConcurrent\": 4, \"pauseAfterErrors\": 3}}");
+        Integration withTemplates = IntegrationParser.parse(Fixtures.resource("integrations/px.json"));
+
+        assertThat(onlyLimits.hasTemplates()).isFalse();
+        assertThat(onlyLimits.buyerLimits()).isEqualTo(new BuyerLimits(4, BuyerLimits.DEFAULTS.pingsPerSecond(), 3,
+                BuyerLimits.DEFAULTS.pauseForMs()));
+        assertThat(withTemplates.buyerLimits()).isEqualTo(BuyerLimits.DEFAULTS);
+        assertThat(IntegrationParser.parse(Fixtures.resource("integrations/leadconduit.yaml")).buyerLimits())
+                .isEqualTo(new BuyerLimits(50, 200, 20, 30_000));
+    }
+
+    @Test
+    void shouldRefuseLimitsWhenTheyAreOutOfRangeOrUnknown() {
+        InvalidIntegrationException refused = catchThrowableOfType(InvalidIntegrationException.class,
+                () -> IntegrationParser.parse("{\"limits\": {\"maxConcurrent\": 0, \"pingsPerSecond\": -1,"
+                        + " \"pauseForMs\": \"soon\", \"burst\": 3}}"));
+
+        assertThat(refused.errors()).anySatisfy(e -> assertThat(e).startsWith("$.limits.maxConcurrent:"))
+                .anySatisfy(e -> assertThat(e).startsWith("$.limits.pingsPerSecond:"))
+                .anySatisfy(e -> assertThat(e).startsWith("$.limits.pauseForMs:"))
+                .anySatisfy(e -> assertThat(e).startsWith("$.limits").contains("burst"));
+    }
+
+    @Test
+    void shouldRequireBothTemplatesWhenDocumentHasOne() {
+        InvalidIntegrationException refused = catchThrowableOfType(InvalidIntegrationException.class,
+                () -> IntegrationParser.parse("{\"post\": {\"response\": {}}}"));
+
+        assertThat(refused.errors()).containsExactly("$.ping: required when post is present");
     }
 }

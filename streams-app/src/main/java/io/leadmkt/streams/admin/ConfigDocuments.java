@@ -300,7 +300,10 @@ public final class ConfigDocuments {
 
     /** Only called on a document the schema accepted: every field present has its type and range. */
     private static BuyerConfig toBuyer(JsonNode doc) {
-        BuyerConfig.Builder b = BuyerConfig.newBuilder().setBuyerId(doc.get("buyerId").asText());
+        // Delivery set even when absent: Avro resolves an enum default by loading the enum class,
+        // which its class-trust check refuses until some AvroSerde has trusted our package.
+        BuyerConfig.Builder b = BuyerConfig.newBuilder().setBuyerId(doc.get("buyerId").asText())
+                .setDelivery(Delivery.WEBHOOK);
         if (doc.has("name")) {
             b.setName(doc.get("name").asText());
         }

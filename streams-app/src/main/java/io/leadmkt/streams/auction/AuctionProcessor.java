@@ -56,6 +56,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public static final String TIMERS_STORE = "auction-timers-store";
     /** The lead (with its PII) of each open auction, written once and deleted when the auction closes. */
     public static final String LEADS_STORE = "auction-leads-store";
+    /** Reason of the TIMEOUT the auction itself writes when a post's result never came. */
+    public static final String NO_POST_RESULT = "NO_POST_RESULT";
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
 
     private final Settings settings;
@@ -316,10 +318,17 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             switch (state.getPhase()) {
                 case COLLECTING -> closeBidding(record, state, now);
                 case POSTING -> {
-                    emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.POST_RESULT, now,
-                            currentBuyer(state), state.getAttempt(), PostStatus.TIMEOUT.name(), null,
-                            Map.of("reason", "NO_POST_RESULT")));
-                    settlePost(record, state, PostStatus.TIMEOUT, now);
+                    // Not settled here: a TIMEOUT result is appended to the post-results partition and
+                    // settles the post when it is read back. A real result queued before it (say, behind
+                    // a takeover's backlog) is read first and wins; the marker then finds it stale.
+                    emit(record, state.getLeadId(), PostResult.newBuilder()
+                            .setLeadId(state.getLeadId())
+                            .setBuyerId(currentBuyer(state))
+                            .setAttempt(state.getAttempt())
+                            .setStatus(PostStatus.TIMEOUT)
+                            .setReason(NO_POST_RESULT)
+                            .setRespondedAt(now)
+                            .build());
                 }
                 case CLOSED -> auctions.delete(state.getLeadId());
                 default -> throw new IllegalStateException("unknown phase " + state.getPhase());

@@ -149,8 +149,34 @@ class AuctionTopologyTest {
 
         Post second = market.posts.readValue();
         assertThat(second.getBuyerId()).isEqualTo("bravo");
+        // The timeout went through the post-results partition, behind any result already queued there.
+        List<io.leadmkt.schema.PostResult> written = market.postResultsWritten.readValuesToList();
+        assertThat(written).singleElement().satisfies(marker -> {
+            assertThat(marker.getStatus()).isEqualTo(PostStatus.TIMEOUT);
+            assertThat(marker.getReason()).isEqualTo(AuctionProcessor.NO_POST_RESULT);
+            assertThat(marker.getBuyerId()).isEqualTo("alpha");
+            assertThat(marker.getAttempt()).isEqualTo(1);
+        });
         market.postResult(second, PostStatus.ACCEPTED);
         assertThat(market.outcomes.readValue().getBuyerId()).isEqualTo("bravo");
+    }
+
+    @Test
+    void shouldKeepAcceptedPostWhenTimeoutMarkerArrivesAfterIt() {
+        submit("L1");
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.bid("L1", "charlie", 1_000);
+        Post first = market.posts.readValue();
+        market.postResult(first, PostStatus.ACCEPTED);
+        // a marker for the same attempt, read after the real result (as a timer racing a backlog would write it)
+        market.postResults.pipeInput("L1", io.leadmkt.schema.PostResult.newBuilder().setLeadId("L1")
+                .setBuyerId(first.getBuyerId()).setAttempt(first.getAttempt()).setStatus(PostStatus.TIMEOUT)
+                .setReason(AuctionProcessor.NO_POST_RESULT).setRespondedAt(market.now()).build());
+
+        assertThat(market.outcomes.readValuesToList()).singleElement()
+                .satisfies(o -> assertThat(o.getBuyerId()).isEqualTo("alpha"));
+        assertThat(market.posts.isEmpty()).as("nobody else is posted the sold lead").isTrue();
     }
 
     @Test
