@@ -95,7 +95,8 @@ public final class Demo {
             log.info("market: {} buyers, campaigns {}", farm.buyers().size(), DemoMarket.describe(campaigns));
 
             Files.createDirectories(stateRoot);
-            LeadMarketApp app = open(LeadMarketApp.start(appConfig));
+            LeadMarketApp app = open(LeadMarketApp.start(appConfig,
+                    io.leadmkt.launcher.config.ConnectorIntegrationCheck.INSTANCE));
             out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
             out.flush();
             BuyerConnector connector = open(BuyerConnector.start(options.settings().connectorConfig(bootstrap)));

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "leadmkt", mixinStandardHelpOptions = true, version = "leadmkt 0.1.0",
         description = "Real-time lead marketplace on Kafka Streams.",
         subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BenchCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
-                LeadMkt.ConnectorCommand.class})
+                LeadMkt.ConnectorCommand.class, io.leadmkt.launcher.config.ConfigCommand.class,
+                io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class})
 public final class LeadMkt implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(LeadMkt.class);
@@ -173,7 +174,8 @@ public final class LeadMkt implements Runnable {
         public Integer call() throws Exception {
             StreamsAppConfig appConfig = Settings.load(config).streamsConfig(bootstrapServers, port, stateDir);
             java.nio.file.Files.createDirectories(appConfig.stateDir());
-            LeadMarketApp app = LeadMarketApp.start(appConfig);
+            // The admin API checks integration documents with the connector's own parser.
+            LeadMarketApp app = LeadMarketApp.start(appConfig, io.leadmkt.launcher.config.ConnectorIntegrationCheck.INSTANCE);
             System.out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
             System.out.flush();
             untilShutdown(app);

@@ -205,7 +205,7 @@ public final class ConfigDocuments {
         String trimmed = text.strip();
         try {
             JsonNode tree = trimmed.startsWith("{") || trimmed.startsWith("[") ? jsonOrFlowYaml(trimmed)
-                    : YAML.readTree(trimmed);
+                    : yamlDocuments(trimmed);
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 throw new IllegalArgumentException("empty document");
             }
@@ -216,6 +216,25 @@ public final class ConfigDocuments {
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON or YAML: " + e.getMessage());
         }
+    }
+
+    /** One YAML document, or several separated by {@code ---}, read as a list of documents. */
+    private static JsonNode yamlDocuments(String text) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (it.hasNextValue()) {
+                JsonNode document = it.nextValue();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    documents.add(document);
+                }
+            }
+        }
+        if (documents.size() == 1) {
+            return documents.get(0);
+        }
+        ArrayNode list = NODES.arrayNode();
+        documents.forEach(list::add);
+        return documents.isEmpty() ? null : list;
     }
 
     /** JSON, else YAML flow style ({buyerId: a}); a JSON document's own error is the one worth showing. */

@@ -149,6 +149,8 @@ public final class ConfigTopics implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Looking must not create: an auto-created config topic would be neither compacted nor sized.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         Map<String, V> table = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {

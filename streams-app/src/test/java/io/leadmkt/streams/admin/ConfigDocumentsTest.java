@@ -122,4 +122,24 @@ class ConfigDocumentsTest {
         assertThat(documents.read("f.json", "{\"buyerId\": ").errors()).singleElement().asString()
                 .startsWith("f.json: $: not JSON or YAML");
     }
+
+    @Test
+    void shouldReadEachYamlDocumentWhenSeparatedByDashes() {
+        String yaml = """
+                buyerId: a
+                pingUrl: http://a/ping
+                postUrl: http://a/post
+                ---
+                campaignId: c
+                vertical: solar
+                floor: "1.00"
+                ---
+                buyerId: b
+                """;
+
+        ConfigBatch batch = documents.read("all.yaml", yaml);
+
+        assertThat(batch.errors()).containsExactlyInAnyOrder("all.yaml: [2].pingUrl: required", "all.yaml: [2].postUrl: required");
+        assertThat(batch.campaigns()).hasSize(1);
+    }
 }
