@@ -259,6 +259,27 @@ class IntakeToPingTopologyTest {
         }
     }
 
+    @Test
+    void shouldPostExactlyWhatWasPingedWhenSourceResendsLeadWithOtherData() {
+        Lead original = lead("L-frozen", market.now()).build();
+        market.submit(original);
+        Ping ping = market.onlyPing();
+        // the source re-sends the same lead id with other qualifying data while the auction runs
+        market.submit(Lead.newBuilder(original).setProfile(io.leadmkt.schema.Profile.newBuilder(original.getProfile())
+                .setZip("73301").setAttributes(java.util.Map.of("homeowner", "false")).build()).build());
+        market.bid("L-frozen", "alpha", 1_500);
+
+        Post post = market.posts.readValue();
+        Lead posted = post.getLead();
+        assertThat(posted.getProfile().getState()).isEqualTo(ping.getPreview().getState());
+        assertThat(posted.getProfile().getZip()).isEqualTo(ping.getPreview().getZip()).isEqualTo("75001");
+        assertThat(posted.getProfile().getVertical()).isEqualTo(ping.getPreview().getVertical());
+        assertThat(posted.getProfile().getAttributes()).isEqualTo(ping.getPreview().getAttributes());
+        assertThat(posted.getEnrichment().getScore()).isEqualTo(ping.getPreview().getScore());
+        assertThat(posted.getSourceId()).isEqualTo(ping.getPreview().getSourceId());
+        assertThat(market.pings.isEmpty()).as("the re-sent lead opens no second auction").isTrue();
+    }
+
     private static Set<String> fieldNames(Schema schema) {
         return schema.getFields().stream()
                 .flatMap(f -> {
