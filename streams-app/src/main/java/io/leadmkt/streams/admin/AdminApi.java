@@ -1,8 +1,7 @@
 package io.leadmkt.streams.admin;
 
+import io.leadmkt.streams.api.JsonResponses;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,7 +42,6 @@ public final class AdminApi {
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final Logger audit = LoggerFactory.getLogger("io.leadmkt.admin.audit");
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final byte[] token;
@@ -58,28 +56,18 @@ public final class AdminApi {
     }
 
     public void putBuyer(Context ctx) {
-        if (!authorized(ctx)) {
-            return;
-        }
-        String id = ctx.pathParam("id");
-        String body = body(ctx);
-        if (body == null) {
-            return;
-        }
-        ConfigBatch batch = documents.buyer(id, body);
-        if (!batch.ok()) {
-            respond(ctx, 400, invalid(batch));
-            return;
-        }
-        BuyerConfig buyer = batch.buyers().get(0);
-        if (!write(ctx, () -> store.put(buyer))) {
-            return;
-        }
-        audit.info("admin api: buyer {} applied from {}", id, ctx.ip());
-        respond(ctx, 200, ConfigDocuments.toJson(buyer));
+        put(ctx, "buyer", documents::buyer, batch -> batch.buyers().get(0), store::put, ConfigDocuments::toJson);
     }
 
     public void putCampaign(Context ctx) {
+        put(ctx, "campaign", documents::campaign, batch -> batch.campaigns().get(0), store::put,
+                ConfigDocuments::toJson);
+    }
+
+    /** Shared by both PUTs: authorize, read, validate (every error with its path), store, answer. */
+    private <T> void put(Context ctx, String kind, java.util.function.BiFunction<String, String, ConfigBatch> parse,
+                         java.util.function.Function<ConfigBatch, T> record, java.util.function.Consumer<T> put,
+                         java.util.function.Function<T, JsonNode> toJson) {
         if (!authorized(ctx)) {
             return;
         }
@@ -88,17 +76,17 @@ public final class AdminApi {
         if (body == null) {
             return;
         }
-        ConfigBatch batch = documents.campaign(id, body);
+        ConfigBatch batch = parse.apply(id, body);
         if (!batch.ok()) {
             respond(ctx, 400, invalid(batch));
             return;
         }
-        CampaignConfig campaign = batch.campaigns().get(0);
-        if (!write(ctx, () -> store.put(campaign))) {
+        T value = record.apply(batch);
+        if (!write(ctx, () -> put.accept(value))) {
             return;
         }
-        audit.info("admin api: campaign {} applied from {}", id, ctx.ip());
-        respond(ctx, 200, ConfigDocuments.toJson(campaign));
+        audit.info("admin api: {} {} applied from {}", kind, id, ctx.ip());
+        respond(ctx, 200, toJson.apply(value));
     }
 
     public void listBuyers(Context ctx) {
@@ -170,13 +158,6 @@ public final class AdminApi {
     }
 
     private static void respond(Context ctx, int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = MAPPER.writeValueAsBytes(body);
-        } catch (IOException e) {
-            status = 500;
-            bytes = "{\"error\":\"internal_error\"}".getBytes(StandardCharsets.UTF_8);
-        }
-        ctx.status(status).contentType("application/json").result(bytes);
+        JsonResponses.respond(ctx, status, body);
     }
 }

@@ -249,13 +249,6 @@ public final class LeadApi implements AutoCloseable {
     }
 
     private static void respond(Context ctx, int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = MAPPER.writeValueAsBytes(body);
-        } catch (IOException e) {
-            status = 500;
-            bytes = "{\"error\":\"internal_error\"}".getBytes(StandardCharsets.UTF_8);
-        }
-        ctx.status(status).contentType("application/json").result(bytes);
+        JsonResponses.respond(ctx, status, body);
     }
 }

@@ -4,6 +4,7 @@ import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
@@ -58,6 +59,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public static final String LEADS_STORE = "auction-leads-store";
     /** Reason of the TIMEOUT the auction itself writes when a post's result never came. */
     public static final String NO_POST_RESULT = "NO_POST_RESULT";
+    /** Reason of the ERROR a BID becomes when its price is missing or negative. */
+    public static final String BAD_PRICE = "BAD_PRICE";
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
 
     private final Settings settings;
@@ -198,16 +201,39 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, bid.getBuyerId(), "AFTER_DEADLINE", now);
             return;
         }
+        Bid answer = validated(bid);
         List<Bid> bids = new ArrayList<>(state.getBids());
-        bids.add(bid);
+        bids.add(answer);
         state.setBids(bids);
-        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, bid.getBuyerId(), null,
-                bid.getStatus().name(), bid.getPriceCents(), bid.getReason() == null ? Map.of() : Map.of("reason", bid.getReason())));
+        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, answer.getBuyerId(), null,
+                answer.getStatus().name(), answer.getPriceCents(),
+                answer.getReason() == null ? Map.of() : Map.of("reason", answer.getReason())));
         if (bids.size() == state.getBuyers().size()) {
             closeBidding(record, state, now);
         } else {
             auctions.put(leadId, state);
         }
+    }
+
+    /**
+     * A BID without a price, or with a negative one, is the buyer's error, not a winnable bid. The
+     * connector already validates webhook answers this way; Kafka-native buyers write their bids
+     * themselves, so the auction checks every answer once more.
+     */
+    static Bid validated(Bid bid) {
+        if (bid.getStatus() != BidStatus.BID || (bid.getPriceCents() != null && bid.getPriceCents() >= 0)) {
+            return bid;
+        }
+        return Bid.newBuilder()
+                .setLeadId(bid.getLeadId())
+                .setBuyerId(bid.getBuyerId())
+                .setStatus(BidStatus.ERROR)
+                .setPriceCents(null)
+                .setPingToken(null)
+                .setReason(BAD_PRICE)
+                .setRespondedAt(bid.getRespondedAt())
+                .setLatencyMs(bid.getLatencyMs())
+                .build();
     }
 
     /** Every pinged buyer answered, or the deadline passed: rank and post to the best, or end unsold. */

@@ -7,9 +7,10 @@ import io.leadmkt.schema.Lead;
 import java.util.List;
 
 /**
- * Which buyers may be pinged for a lead: active webhook buyers that take the lead's state, the
- * campaign's vertical and the campaign itself, whose minimum score the lead meets, and whom the
- * seller has not blocked. A pure function of the lead and the config tables.
+ * Which buyers may be pinged for a lead: active buyers (webhook buyers with ping and post URLs, or
+ * Kafka-native buyers, which need no URL) that take the lead's state, the campaign's vertical and
+ * the campaign itself, whose minimum score the lead meets, and whom the seller has not blocked.
+ * A pure function of the lead and the config tables.
  */
 public final class BuyerEligibility {
     private BuyerEligibility() {
@@ -20,8 +21,8 @@ public final class BuyerEligibility {
         int score = lead.getEnrichment().getScore();
         return buyers.stream()
                 .filter(BuyerConfig::getActive)
-                // Kafka-delivered buyers have their own topics (a later stage); today every ping goes over HTTP.
-                .filter(b -> b.getDelivery() == Delivery.WEBHOOK && b.getPingUrl() != null && b.getPostUrl() != null)
+                // Kafka-native buyers get their pings on their own topic from the connector: no URL needed.
+                .filter(b -> b.getDelivery() == Delivery.KAFKA || (b.getPingUrl() != null && b.getPostUrl() != null))
                 .filter(b -> b.getStates().isEmpty() || b.getStates().contains(state))
                 .filter(b -> b.getVerticals().isEmpty() || b.getVerticals().contains(campaign.getVertical()))
                 .filter(b -> b.getCampaigns().isEmpty() || b.getCampaigns().contains(campaign.getCampaignId()))
