@@ -217,6 +217,28 @@ class MarketplaceEndToEndTest {
     }
 
     @Test
+    void shouldDeadLetterUnreadableBidWhenBytesOnBidsTopicAreNotABid() throws Exception {
+        byte[] garbage = "{\"bid\":\"maybe\"}".getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(Topics.BIDS, "no-such-lead", garbage)).get();
+
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlq-" + UUID.randomUUID());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.EVENTS_DEADLETTER));
+            List<byte[]> seen = new ArrayList<>();
+            Awaitility.await().atMost(SETTLE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                return seen.stream().anyMatch(v -> java.util.Arrays.equals(v, garbage));
+            });
+        }
+        assertThat(app.streams().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+    }
+
+    @Test
     void shouldAnswer400WhenPostedJsonIsMalformed() throws Exception {
         HttpResponse<String> response = postLead("{\"sourceId\": \"s1\", \"contact\": {");
 

@@ -23,6 +23,8 @@ public final class Topics {
     public static final String LEADS_INBOUND = "leads.inbound";
     public static final String LEADS_REJECTED = "leads.rejected";
     public static final String LEADS_DEADLETTER = "leads.deadletter";
+    /** Bids and post results that could not be read (e.g. from a Kafka-native buyer), with the error in headers. */
+    public static final String EVENTS_DEADLETTER = "events.deadletter";
     public static final String PINGS = "pings";
     public static final String BIDS = "bids";
     public static final String POSTS = "posts";
@@ -37,6 +39,7 @@ public final class Topics {
     private final Topic<String, Lead> leadsInbound;
     private final Topic<String, Rejection> leadsRejected;
     private final Topic<String, byte[]> leadsDeadletter;
+    private final Topic<byte[], byte[]> eventsDeadletter;
     private final Topic<String, Ping> pings;
     private final Topic<String, Bid> bids;
     private final Topic<String, Post> posts;
@@ -54,6 +57,7 @@ public final class Topics {
         leadsRejected = new Topic<>(LEADS_REJECTED, key, serde(Rejection.class), false, false);
         // Raw bytes of input that could not be read at all: may hold PII, so short retention.
         leadsDeadletter = new Topic<>(LEADS_DEADLETTER, key, Serdes.ByteArray(), false, true);
+        eventsDeadletter = new Topic<>(EVENTS_DEADLETTER, Serdes.ByteArray(), Serdes.ByteArray(), false, false);
         pings = new Topic<>(PINGS, key, serde(Ping.class), false, false);
         bids = new Topic<>(BIDS, key, serde(Bid.class), false, false);
         posts = new Topic<>(POSTS, key, serde(Post.class), false, true);
@@ -77,6 +81,7 @@ public final class Topics {
     public Topic<String, Lead> leadsInbound() { return leadsInbound; }
     public Topic<String, Rejection> leadsRejected() { return leadsRejected; }
     public Topic<String, byte[]> leadsDeadletter() { return leadsDeadletter; }
+    public Topic<byte[], byte[]> eventsDeadletter() { return eventsDeadletter; }
     public Topic<String, Ping> pings() { return pings; }
     public Topic<String, Bid> bids() { return bids; }
     public Topic<String, Post> posts() { return posts; }
@@ -88,7 +93,7 @@ public final class Topics {
     public Topic<String, SuppressionEntry> suppression() { return suppression; }
 
     public List<Topic<?, ?>> all() {
-        return List.of(leadsInbound, leadsRejected, leadsDeadletter, pings, bids, posts, postResults, outcomes,
+        return List.of(leadsInbound, leadsRejected, leadsDeadletter, eventsDeadletter, pings, bids, posts, postResults, outcomes,
                 audit, buyers, campaigns, suppression);
     }
 }

@@ -171,6 +171,9 @@ public final class LeadMarketApp implements AutoCloseable {
         // A malformed bid or post result (a Kafka-native buyer's bad record) is logged and skipped;
         // the auction's deadline then treats that buyer as silent. Leads are read as bytes and never fail here.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // ... and its bytes are kept, with the error in the record headers (KIP-1034).
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.EVENTS_DEADLETTER);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Records are forwarded as they are produced: caching would hold pings back until a commit.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.producerLingerMs());

@@ -83,6 +83,11 @@ public final class MarketHarness implements AutoCloseable {
         deadletter = driver.createOutputTopic(Topics.LEADS_DEADLETTER, keyReader, Serdes.ByteArray().deserializer());
     }
 
+    /** Raw bytes onto any input topic, for input that is not what the topic's serde expects. */
+    public TestInputTopic<String, byte[]> rawInput(String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), Serdes.ByteArray().serializer());
+    }
+
     public Topics topics() {
         return topics;
     }

@@ -340,6 +340,18 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldKeepAuctioningWhenBidBytesAreGarbage() {
+        // (the bytes go to events.deadletter on a real broker: MarketplaceEndToEndTest)
+        submit("L1");
+        org.apache.kafka.streams.TestInputTopic<String, byte[]> rawBids = market.rawInput(io.leadmkt.schema.Topics.BIDS);
+        rawBids.pipeInput("L1", "{\"price\":\"lots\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        market.bid("L1", "alpha", 1_500);
+        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
+    }
+
+    @Test
     void shouldForgetLeadPiiWhenAuctionCloses() {
         submit("L0");
         assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L0")).as("kept while open").isNotNull();
