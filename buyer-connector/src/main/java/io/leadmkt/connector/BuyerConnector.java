@@ -2,6 +2,7 @@ package io.leadmkt.connector;
 
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.kafka.KafkaBuyerDelivery;
 import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.connector.limits.BuyerHealth;
 import io.leadmkt.connector.ping.PingDispatcher;
@@ -10,20 +11,29 @@ import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,7 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The buyer-connector service: consumes {@code pings} and {@code posts}, calls buyers over HTTP,
  * and produces exactly one {@code bids} event per pinged buyer and one {@code post-results} event
- * per post, keyed by lead id.
+ * per post, keyed by lead id. Kafka-native buyers are not called: their pings and posts are produced
+ * to {@code buyer.<id>.pings} / {@code buyer.<id>.posts} (created here on first use, one partition)
+ * and they answer on {@code bids} and {@code post-results} themselves.
  *
  * <p>Pings and posts are consumed by separate threads (and groups), so slow posts never delay
  * pings. Neither thread waits for HTTP; offsets are committed once a record's events are
@@ -56,6 +68,8 @@ public final class BuyerConnector implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final PingDispatcher pingDispatcher;
     private final PostDispatcher postDispatcher;
+    private final KafkaBuyerDelivery kafkaBuyers;
+    private final Admin admin;
     private final BuyerConfigFeed feed;
     private final RecordLoop<Ping> pingLoop;
     private final RecordLoop<Post> postLoop;
@@ -74,6 +88,9 @@ public final class BuyerConnector implements AutoCloseable {
         this.pingDispatcher = new PingDispatcher(directory, adapters, http, config.pingSafetyMs(),
                 config.maxPriceCents(), clock, gate);
         this.postDispatcher = new PostDispatcher(directory, adapters, http, clock, gate);
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin"));
+        this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic);
         this.feed = new BuyerConfigFeed(newConsumer(null, "buyers"), topics.buyers(), directory,
                 counters.skipped::increment);
         this.pingLoop = new RecordLoop<>("pings", newConsumer(config.groupId() + "-pings", "pings"), Topics.PINGS,
@@ -180,21 +197,26 @@ public final class BuyerConnector implements AutoCloseable {
                 log.warn("producer close failed", e);
             }
             http.close();
+            admin.close(Duration.ofSeconds(2));
         }
     }
 
     private CompletableFuture<?> onPing(Ping ping) {
         counters.pings.increment();
-        return CompletableFuture.allOf(pingDispatcher.dispatchEach(ping).stream()
-                .map(bid -> bid.thenCompose(this::produce))
-                .toArray(CompletableFuture[]::new));
+        List<CompletableFuture<?>> acks = new java.util.ArrayList<>();
+        pingDispatcher.dispatchEach(ping).forEach(bid -> acks.add(bid.thenCompose(this::produce)));
+        // Kafka-native buyers get the ping on their own topic and answer on bids themselves.
+        acks.addAll(kafkaBuyers.deliverPing(ping));
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<?> onPost(Post post) {
         counters.posts.increment();
-        return postDispatcher.dispatchIfWebhook(post)
-                .map(result -> result.thenCompose(this::produce))
-                .orElseGet(() -> CompletableFuture.completedFuture(null));
+        Optional<CompletableFuture<Void>> toKafkaBuyer = kafkaBuyers.deliverPost(post);
+        if (toKafkaBuyer.isPresent()) {
+            return toKafkaBuyer.get(); // the buyer answers on post-results itself
+        }
+        return postDispatcher.dispatch(post).thenCompose(this::produce);
     }
 
     private CompletableFuture<Void> produce(Bid bid) {
@@ -226,6 +248,31 @@ public final class BuyerConnector implements AutoCloseable {
             acked.completeExceptionally(e);
         }
         return acked;
+    }
+
+    /**
+     * Creates a Kafka-native buyer's topic when missing: one partition (a buyer reads all its
+     * leads), the broker's default replication, and the PII retention for its posts.
+     */
+    private void ensureBuyerTopic(String topic) {
+        NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty());
+        if (topic.endsWith(".posts")) {
+            newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicProvisioner.PII_RETENTION_MS)));
+        }
+        try {
+            admin.createTopics(List.of(newTopic)).all().get(10, TimeUnit.SECONDS);
+            log.info("created topic {} for a Kafka-native buyer", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topic " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + topic, e);
+        }
     }
 
     /** Fetches metadata of the output topics now, so the first send does not block an HTTP thread. */

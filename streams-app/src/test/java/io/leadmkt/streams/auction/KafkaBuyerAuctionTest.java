@@ -1,0 +1,149 @@
+package io.leadmkt.streams.auction;
+
+import static io.leadmkt.streams.MarketFixtures.buyer;
+import static io.leadmkt.streams.MarketFixtures.campaign;
+import static io.leadmkt.streams.MarketFixtures.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.Delivery;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.streams.MarketHarness;
+import io.leadmkt.streams.outcome.Outcomes;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Kafka-native buyers: pinged like webhook buyers, their self-written answers validated by the auction. */
+class KafkaBuyerAuctionTest {
+    private static final int DEADLINE_MS = 500;
+    private MarketHarness market;
+
+    @BeforeEach
+    void setUp() {
+        market = new MarketHarness();
+        market.campaign(campaign(1_000, DEADLINE_MS).build());
+        market.buyer(buyer("alpha").build());
+        // No URLs: a Kafka-native buyer needs none.
+        market.buyer(buyer("kbuyer").setDelivery(Delivery.KAFKA).setPingUrl(null).setPostUrl(null).build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        market.close();
+    }
+
+    private Ping submit(String leadId) {
+        market.submit(lead(leadId, market.now()).build());
+        return market.onlyPing();
+    }
+
+    @Test
+    void shouldPingActiveKafkaBuyerWithoutUrls() {
+        assertThat(submit("L1").getBuyers()).containsExactly("alpha", "kbuyer");
+    }
+
+    @Test
+    void shouldApplyTheSameFiltersToKafkaBuyers() {
+        market.buyer(buyer("kinactive").setDelivery(Delivery.KAFKA).setPingUrl(null).setPostUrl(null)
+                .setActive(false).build());
+        market.buyer(buyer("kother").setDelivery(Delivery.KAFKA).setPingUrl(null).setPostUrl(null)
+                .setVerticals(List.of("mortgage")).build());
+
+        assertThat(submit("L1").getBuyers()).containsExactly("alpha", "kbuyer");
+    }
+
+    @Test
+    void shouldPostToKafkaBuyerWhenItsInTimeBidWins() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_200);
+        market.bid("L1", "kbuyer", 2_500);
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).isEqualTo("kbuyer");
+        assertThat(post.getPriceCents()).isEqualTo(2_500);
+        assertThat(post.getPingToken()).isEqualTo("tok-kbuyer");
+
+        market.postResult(post, PostStatus.ACCEPTED);
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SOLD);
+        assertThat(outcome.getBuyerId()).isEqualTo("kbuyer");
+        assertThat(outcome.getPriceCents()).isEqualTo(2_500);
+    }
+
+    @Test
+    void shouldNeverLetANegativePriceWin() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_200);
+        market.bid("L1", "kbuyer", -5_000);
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).isEqualTo("alpha");
+        assertThat(badPriceAudits()).singleElement().satisfies(e -> {
+            assertThat(e.getBuyerId()).isEqualTo("kbuyer");
+            assertThat(e.getStatus()).isEqualTo("ERROR");
+        });
+    }
+
+    @Test
+    void shouldTreatAPricelessBidAsAnErrorAndEndUnsoldWhenItIsTheOnlyAnswer() {
+        submit("L1");
+        market.answer("L1", "alpha", BidStatus.PASS, null);
+        market.answer("L1", "kbuyer", BidStatus.BID, null);
+
+        assertThat(market.posts.isEmpty()).isTrue();
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.NO_BIDS);
+        assertThat(badPriceAudits()).hasSize(1);
+    }
+
+    @Test
+    void shouldIgnoreAnAnswerForALeadTheBuyerWasNotPingedOn() {
+        market.buyer(buyer("kbuyer").setDelivery(Delivery.KAFKA).setPingUrl(null).setPostUrl(null)
+                .setStates(List.of("CA")).build());
+        Ping ping = submit("L1");
+        assertThat(ping.getBuyers()).containsExactly("alpha");
+
+        market.bid("L1", "kbuyer", 9_000);
+        assertThat(market.audit.readValuesToList())
+                .filteredOn(e -> e.getType() == AuditType.LATE_EVENT)
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getBuyerId()).isEqualTo("kbuyer");
+                    assertThat(e.getDetail()).containsEntry("reason", "NOT_PINGED");
+                });
+
+        market.bid("L1", "alpha", 1_200);
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
+    }
+
+    @Test
+    void shouldIgnoreAnAnswerForAnUnknownLeadAndALateOne() {
+        market.bid("nope", "kbuyer", 9_000);
+        submit("L1");
+        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        market.bid("L1", "kbuyer", 9_000);
+
+        assertThat(market.posts.isEmpty()).isTrue();
+        assertThat(market.audit.readValuesToList())
+                .filteredOn(e -> e.getType() == AuditType.LATE_EVENT)
+                .extracting(e -> e.getDetail().get("reason"))
+                .containsExactly("UNKNOWN_AUCTION", "AUCTION_CLOSED");
+    }
+
+    private List<AuditEvent> badPriceAudits() {
+        return market.audit.readValuesToList().stream()
+                .filter(e -> e.getType() == AuditType.BID)
+                .filter(e -> AuctionProcessor.BAD_PRICE.equals(e.getDetail().get("reason")))
+                .toList();
+    }
+}
