@@ -18,6 +18,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicProvisioner {
     /** PII-bearing topics (inbound leads, posts, dead letters) keep data for 7 days. */
     public static final long PII_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+    /**
+     * Answers are timed by the broker (LogAppendTime), not by whoever wrote them: the auction judges
+     * deadlines by this timestamp, and a Kafka-native buyer could otherwise backdate its answer.
+     */
+    static final Set<String> BROKER_TIMED = Set.of(Topics.BIDS, Topics.POST_RESULTS);
 
     private TopicProvisioner() {
     }
@@ -40,6 +45,8 @@ public final class TopicProvisioner {
                 newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             } else if (topic.holdsPii()) {
                 newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(PII_RETENTION_MS)));
+            } else if (BROKER_TIMED.contains(topic.name())) {
+                newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
             }
             missing.add(newTopic);
         }

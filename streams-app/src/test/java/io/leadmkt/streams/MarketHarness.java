@@ -133,9 +133,15 @@ public final class MarketHarness implements AutoCloseable {
 
     /** An answer the buyer gave at {@code respondedAt}, arriving now (e.g. read late after a takeover). */
     public Bid answerAt(String leadId, String buyerId, BidStatus status, Long priceCents, long respondedAt) {
+        return answerStamped(leadId, buyerId, status, priceCents, respondedAt, respondedAt);
+    }
+
+    /** An answer claiming {@code respondedAt} that reached the broker at {@code brokerTime}. */
+    public Bid answerStamped(String leadId, String buyerId, BidStatus status, Long priceCents, long respondedAt,
+                             long brokerTime) {
         Bid bid = Bid.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setStatus(status).setPriceCents(priceCents)
                 .setPingToken(status == BidStatus.BID ? "tok-" + buyerId : null).setRespondedAt(respondedAt).build();
-        bids.pipeInput(leadId, bid);
+        bids.pipeInput(leadId, bid, Instant.ofEpochMilli(brokerTime));
         return bid;
     }
 

@@ -194,7 +194,10 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, bid.getBuyerId(), "DUPLICATE_BID", now);
             return;
         }
-        if (bid.getRespondedAt() > state.getDeadlineAt()) {
+        // A buyer's own clock (respondedAt) is not trusted to be early: the record's timestamp, which
+        // the broker sets on the answer topics (LogAppendTime), bounds it from below.
+        long answeredAt = Math.max(bid.getRespondedAt(), record.timestamp());
+        if (answeredAt > state.getDeadlineAt()) {
             // Judged by when the buyer answered, not when we got to it: after a rebalance or a slow
             // stretch, answers given in time still count while the auction is collecting.
             // Closing is left to the deadline timer, which waits out a takeover's backlog.

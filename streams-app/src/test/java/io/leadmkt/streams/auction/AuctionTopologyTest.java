@@ -330,12 +330,14 @@ class AuctionTopologyTest {
         assertThat(market.outcomes.isEmpty()).isTrue();
         market.answerAt("L1", "alpha", BidStatus.BID, 1_500L, pingedAt + 100);      // answered in time
         market.answerAt("L1", "bravo", BidStatus.BID, 9_900L, pingedAt + DEADLINE_MS + 1); // answered late
+        // claims an early answer, but reached the broker after the deadline: a backdated answer
+        market.answerStamped("L1", "charlie", BidStatus.BID, 9_000L, pingedAt + 50, pingedAt + DEADLINE_MS + 200);
         assertThat(market.posts.isEmpty()).isTrue();
 
         market.advance(Duration.ofSeconds(5));
 
         Post post = market.posts.readValue();
-        assertThat(post.getBuyerId()).as("the in-time answer counts, the late one does not").isEqualTo("alpha");
+        assertThat(post.getBuyerId()).as("the in-time answer counts, late and backdated ones do not").isEqualTo("alpha");
         assertThat(post.getPriceCents()).isEqualTo(1_500);
     }
 
