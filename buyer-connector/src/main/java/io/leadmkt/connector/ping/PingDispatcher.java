@@ -3,6 +3,7 @@ package io.leadmkt.connector.ping;
 import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.adapter.BuyerAdapter;
+import io.leadmkt.connector.adapter.TemplateBuyerAdapter;
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.adapter.RequestRefusedException;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
@@ -170,7 +171,12 @@ public final class PingDispatcher {
         }
         HttpAnswer answer = (HttpAnswer) result;
         try {
-            return withinCeiling(adapter.toBid(ping, buyer, answer), maxPriceCents);
+            Bid bid = withinCeiling(adapter.toBid(ping, buyer, answer), maxPriceCents);
+            if (bid.getStatus() == BidStatus.ERROR) {
+                // Kept for the audit trail. A ping carries no PII, so the answer has none of ours to redact.
+                bid.setRawResponse(TemplateBuyerAdapter.rawBody(answer, java.util.List.of()));
+            }
+            return bid;
         } catch (RuntimeException e) {
             log.warn("adapter failed on the answer of buyer {} to lead {}", buyerId, leadId, e);
             return Answers.failedBid(leadId, buyerId, BidStatus.ERROR, "ADAPTER_ERROR", answer.receivedAt(),

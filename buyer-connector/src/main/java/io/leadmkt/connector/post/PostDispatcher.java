@@ -3,6 +3,8 @@ package io.leadmkt.connector.post;
 import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.adapter.BuyerAdapter;
+import io.leadmkt.connector.adapter.TemplateBuyerAdapter;
+import io.leadmkt.connector.integration.Sources;
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.adapter.RequestRefusedException;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
@@ -112,7 +114,12 @@ public final class PostDispatcher {
             }
             HttpAnswer answer = (HttpAnswer) result;
             try {
-                return adapter.toPostResult(post, answer);
+                PostResult posted = adapter.toPostResult(post, answer);
+                if (posted.getStatus() == PostStatus.ERROR || posted.getStatus() == PostStatus.REJECTED) {
+                    // Kept for the audit trail, with the lead's PII values redacted.
+                    posted.setRawResponse(TemplateBuyerAdapter.rawBody(answer, Sources.piiOf(post)));
+                }
+                return posted;
             } catch (RuntimeException e) {
                 log.warn("adapter failed on the answer of buyer {} to post of lead {}", post.getBuyerId(),
                         post.getLeadId(), e);

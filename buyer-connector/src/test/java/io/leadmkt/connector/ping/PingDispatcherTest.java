@@ -116,6 +116,11 @@ class PingDispatcherTest {
                         tuple("unknown", BidStatus.ERROR, null, "UNKNOWN_BUYER"));
         assertThat(bids.get(0).getPingToken()).isEqualTo("abc");
         assertThat(buyers.requestsTo("/inactive")).isEmpty();
+        // the raw answer of an ERROR is kept for the audit trail; answers that parsed are not
+        assertThat(bids).filteredOn(b -> b.getBuyerId().equals("html")).singleElement()
+                .satisfies(b -> assertThat(b.getRawResponse()).contains("Something went wrong"));
+        assertThat(bids).filteredOn(b -> b.getStatus() != BidStatus.ERROR)
+                .allSatisfy(b -> assertThat(b.getRawResponse()).isNull());
     }
 
     @Test

@@ -205,12 +205,12 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             return;
         }
         Bid answer = validated(bid);
+        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, answer.getBuyerId(), null,
+                answer.getStatus().name(), answer.getPriceCents(), detail(answer.getReason(), answer.getRawResponse())));
+        answer.setRawResponse(null); // the audit trail keeps it; the auction state stays small
         List<Bid> bids = new ArrayList<>(state.getBids());
         bids.add(answer);
         state.setBids(bids);
-        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, answer.getBuyerId(), null,
-                answer.getStatus().name(), answer.getPriceCents(),
-                answer.getReason() == null ? Map.of() : Map.of("reason", answer.getReason())));
         if (bids.size() == state.getBuyers().size()) {
             closeBidding(record, state, now);
         } else {
@@ -294,7 +294,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         }
         emit(record, leadId, Audit.buyerEvent(leadId, AuditType.POST_RESULT, now, result.getBuyerId(),
                 result.getAttempt(), result.getStatus().name(), null,
-                result.getReason() == null ? Map.of() : Map.of("reason", result.getReason())));
+                detail(result.getReason(), result.getRawResponse())));
         settlePost(record, state, result.getStatus(), now);
     }
 
@@ -380,6 +380,18 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     private void unschedule(AuctionState state) {
         timers.delete(timerKey(timerAt(state), state.getLeadId()));
+    }
+
+    /** An answer's reason and, for errors, the buyer's raw response (capped and redacted by the connector). */
+    private static Map<String, String> detail(String reason, String rawResponse) {
+        Map<String, String> detail = new java.util.HashMap<>();
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        if (rawResponse != null) {
+            detail.put("response", rawResponse);
+        }
+        return detail;
     }
 
     /** Zero-padded so that the store's byte order is time order. */

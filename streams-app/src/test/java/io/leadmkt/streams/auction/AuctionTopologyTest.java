@@ -342,6 +342,21 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldAuditRawResponseButNotStoreItWhenBuyerAnswersGarbage() {
+        submit("L1");
+        market.bids.pipeInput("L1", io.leadmkt.schema.Bid.newBuilder().setLeadId("L1").setBuyerId("alpha")
+                .setStatus(BidStatus.ERROR).setReason("BAD_JSON").setRawResponse("<html>oops</html>")
+                .setRespondedAt(market.now()).build(), java.time.Instant.ofEpochMilli(market.now()));
+
+        assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.BID).singleElement()
+                .satisfies(e -> assertThat(e.getDetail()).containsEntry("response", "<html>oops</html>")
+                        .containsEntry("reason", "BAD_JSON"));
+        io.leadmkt.schema.AuctionState state =
+                market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1");
+        assertThat(state.getBids()).singleElement().satisfies(b -> assertThat(b.getRawResponse()).isNull());
+    }
+
+    @Test
     void shouldKeepAuctioningWhenBidBytesAreGarbage() {
         // (the bytes go to events.deadletter on a real broker: MarketplaceEndToEndTest)
         submit("L1");
