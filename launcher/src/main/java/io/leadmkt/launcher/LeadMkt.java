@@ -190,13 +190,20 @@ public final class LeadMkt implements Runnable {
         String bootstrapServers;
         @Option(names = "--config", description = "Properties file, see deploy/config/leadmkt.properties.")
         Path config;
+        @Option(names = "--port", defaultValue = "8081",
+                description = "Port of the connector's status API (GET /v1/buyers/health); 0 = free (default ${DEFAULT-VALUE}).")
+        int port;
 
         @Override
         public Integer call() throws Exception {
             BuyerConnector connector = BuyerConnector.start(Settings.load(config).connectorConfig(bootstrapServers));
-            System.out.println("buyer connector running");
+            ConnectorStatusApi status = ConnectorStatusApi.start(connector, port);
+            System.out.println("buyer connector running; status: http://127.0.0.1:" + status.port() + "/v1/buyers/health");
             System.out.flush();
-            untilShutdown(connector);
+            untilShutdown(() -> {
+                status.close();
+                connector.close();
+            });
             return 0;
         }
     }
