@@ -30,4 +30,13 @@ class RetryAfterTest {
         assertThat(RetryAfter.of(answer("soon", 0))).isEmpty();
         assertThat(RetryAfter.of(answer("-5", 0))).isEmpty();
     }
+
+    @Test
+    void shouldReadSecondsFromBodyWhenBuyerSaysRetryAfterInJson() {
+        HttpAnswer answer = new HttpAnswer(429,
+                "{\"outcome\":\"failure\",\"reason\":\"rate limited\",\"retry_after\":45}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of(), 1, 0, false);
+
+        assertThat(RetryAfter.of(answer)).contains(Duration.ofSeconds(45));
+    }
 }
