@@ -18,6 +18,6 @@ public record ConnectorConfig(
         long maxPriceCents) {
 
     public static ConnectorConfig defaults(String bootstrapServers) {
-        return new ConnectorConfig(bootstrapServers, "leadmkt-connector", 512, 25, 5, 100_000_00L);
+        return new ConnectorConfig(bootstrapServers, "leadmkt-connector", 512, 25, 5, io.leadmkt.schema.Money.MAX_BID_CENTS);
     }
 }

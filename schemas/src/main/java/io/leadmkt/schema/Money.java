@@ -13,6 +13,12 @@ public final class Money {
     /** Optional dollar sign, digits with optional thousands commas, at most two decimals. */
     private static final Pattern AMOUNT = Pattern.compile("^\\$?\\s*(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d{0,2})?$|^\\$?\\s*\\.\\d{1,2}$");
 
+    /**
+     * No bid above this is believed ($100,000.00): the connector's default ceiling for HTTP answers
+     * and the auction's for Kafka-native ones. A higher price is an ERROR, never a win.
+     */
+    public static final long MAX_BID_CENTS = 100_000_00L;
+
     private Money() {
     }
 

@@ -224,16 +224,18 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
      * themselves, so the auction checks every answer once more.
      */
     static Bid validated(Bid bid) {
-        if (bid.getStatus() != BidStatus.BID || (bid.getPriceCents() != null && bid.getPriceCents() >= 0)) {
+        if (bid.getStatus() != BidStatus.BID || (bid.getPriceCents() != null && bid.getPriceCents() >= 0
+                && bid.getPriceCents() <= Money.MAX_BID_CENTS)) {
             return bid;
         }
+        boolean tooHigh = bid.getPriceCents() != null && bid.getPriceCents() > Money.MAX_BID_CENTS;
         return Bid.newBuilder()
                 .setLeadId(bid.getLeadId())
                 .setBuyerId(bid.getBuyerId())
                 .setStatus(BidStatus.ERROR)
                 .setPriceCents(null)
                 .setPingToken(null)
-                .setReason(BAD_PRICE)
+                .setReason(tooHigh ? "PRICE_TOO_HIGH" : BAD_PRICE)
                 .setRespondedAt(bid.getRespondedAt())
                 .setLatencyMs(bid.getLatencyMs())
                 .build();

@@ -94,6 +94,17 @@ class KafkaBuyerAuctionTest {
     }
 
     @Test
+    void shouldNeverLetAnAbsurdPriceWin() {
+        submit("L1");
+        market.bid("L1", "alpha", 1_200);
+        market.bid("L1", "kbuyer", io.leadmkt.schema.Money.MAX_BID_CENTS + 1);
+
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
+        assertThat(market.audit.readValuesToList()).filteredOn(e -> "kbuyer".equals(e.getBuyerId()))
+                .anySatisfy(e -> assertThat(e.getDetail()).containsEntry("reason", "PRICE_TOO_HIGH"));
+    }
+
+    @Test
     void shouldTreatAPricelessBidAsAnErrorAndEndUnsoldWhenItIsTheOnlyAnswer() {
         submit("L1");
         market.answer("L1", "alpha", BidStatus.PASS, null);
