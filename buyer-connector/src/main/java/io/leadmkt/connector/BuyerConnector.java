@@ -231,23 +231,10 @@ public final class BuyerConnector implements AutoCloseable {
     }
 
     private CompletableFuture<Void> send(String topic, String key, byte[] value) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
         if (!producing) {
-            acked.completeExceptionally(new IllegalStateException("connector closed"));
-            return acked;
+            return CompletableFuture.failedFuture(new IllegalStateException("connector closed"));
         }
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
-                if (e == null) {
-                    acked.complete(null);
-                } else {
-                    acked.completeExceptionally(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            acked.completeExceptionally(e);
-        }
-        return acked;
+        return AckedSend.send(producer, new ProducerRecord<>(topic, key, value));
     }
 
     /**

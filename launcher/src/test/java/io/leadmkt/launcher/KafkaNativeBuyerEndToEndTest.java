@@ -139,15 +139,7 @@ class KafkaNativeBuyerEndToEndTest {
         if (kafkaBuyer != null) {
             kafkaBuyer.join(10_000);
         }
-        for (AutoCloseable resource : new AutoCloseable[] {tracker, connector, app, producer, farm, broker}) {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    // keep closing the rest
-                }
-            }
-        }
+        Closing.quietly(tracker, connector, app, producer, farm, broker);
     }
 
     @Test

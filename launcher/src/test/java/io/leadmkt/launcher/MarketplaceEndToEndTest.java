@@ -97,15 +97,7 @@ class MarketplaceEndToEndTest {
 
     @AfterAll
     static void stopMarketplace() {
-        for (AutoCloseable resource : new AutoCloseable[] {tracker, connector, app, producer, farm, broker}) {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    // keep closing the rest
-                }
-            }
-        }
+        Closing.quietly(tracker, connector, app, producer, farm, broker);
     }
 
     @Test

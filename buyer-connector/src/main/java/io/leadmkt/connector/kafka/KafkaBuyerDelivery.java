@@ -1,5 +1,6 @@
 package io.leadmkt.connector.kafka;
 
+import io.leadmkt.connector.AckedSend;
 import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Ping;
@@ -79,7 +80,6 @@ public final class KafkaBuyerDelivery {
     }
 
     private CompletableFuture<Void> send(String topic, String key, java.util.function.Supplier<byte[]> value) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
             if (ensured.add(topic)) {
                 try {
@@ -89,16 +89,9 @@ public final class KafkaBuyerDelivery {
                     throw e;
                 }
             }
-            producer.send(new ProducerRecord<>(topic, key, value.get()), (metadata, e) -> {
-                if (e == null) {
-                    acked.complete(null);
-                } else {
-                    acked.completeExceptionally(e);
-                }
-            });
+            return AckedSend.send(producer, new ProducerRecord<>(topic, key, value.get()));
         } catch (RuntimeException e) {
-            acked.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return acked;
     }
 }
