@@ -150,6 +150,11 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 .setBuyers(qualified.getBuyers())
                 .setOpenedAt(now)
                 .setDeadlineAt(deadlineAt)
+                .setMarginPercentBasisPoints(qualified.getMarginPercentBasisPoints())
+                .setMarginFixedCents(qualified.getMarginFixedCents())
+                .setPricing(qualified.getPricing())
+                .setSecondPriceIncrementCents(qualified.getSecondPriceIncrementCents())
+                .setPreferredBuyers(qualified.getPreferredBuyers())
                 .build();
         if (qualified.getBuyers().isEmpty()) {
             close(record, state, Outcomes.unsold(state, Outcomes.NO_ELIGIBLE_BUYERS, now), now);
@@ -243,7 +248,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     /** Every pinged buyer answered, or the deadline passed: rank and post to the best, or end unsold. */
     private void closeBidding(Record<String, ?> record, AuctionState state, long now) {
-        List<Bid> ranked = BidRanking.winnable(state.getBids(), state.getFloorCents(), List.of());
+        List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), List.of());
         emit(record, state.getLeadId(), Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, Map.of(
                 "answers", Integer.toString(state.getBids().size()),
                 "winnable", Integer.toString(ranked.size()))));
@@ -252,12 +257,15 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             close(record, state, Outcomes.unsold(state, reason, now), now);
             return;
         }
-        postTo(record, state, ranked.get(0), now);
+        postTo(record, state, ranked, now);
     }
 
     // ---- posting -------------------------------------------------------------------------------
 
-    private void postTo(Record<String, ?> record, AuctionState state, Bid bid, long now) {
+    /** Posts to the first of {@code ranked} (the winnable bids not yet posted) at its clearing price. */
+    private void postTo(Record<String, ?> record, AuctionState state, List<Bid> ranked, long now) {
+        Bid bid = ranked.get(0);
+        long priceCents = BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
         int attempt = state.getAttempt() + 1;
         long deadlineAt = now + state.getPostTimeoutMs();
         List<String> posted = new ArrayList<>(state.getPostedBuyers());
@@ -272,7 +280,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 .setLeadId(state.getLeadId())
                 .setBuyerId(bid.getBuyerId())
                 .setAttempt(attempt)
-                .setPriceCents(bid.getPriceCents())
+                .setPriceCents(priceCents)
                 .setPingToken(bid.getPingToken())
                 .setPostedAt(now)
                 .setDeadlineAt(deadlineAt)
@@ -280,7 +288,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 .build();
         emit(record, state.getLeadId(), post);
         emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.POSTED, now, bid.getBuyerId(),
-                attempt, null, bid.getPriceCents(), Map.of()));
+                attempt, null, priceCents, Map.of("bidCents", Long.toString(bid.getPriceCents()))));
     }
 
     private void onPostResult(Record<String, SpecificRecord> record, PostResult result, long now) {
@@ -303,16 +311,31 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     private void settlePost(Record<String, ?> record, AuctionState state, PostStatus status, long now) {
         String buyerId = currentBuyer(state);
         if (status == PostStatus.ACCEPTED) {
-            Bid winning = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
-            close(record, state, Outcomes.sold(state, buyerId, winning.getPriceCents(), now), now);
+            close(record, state, Outcomes.sold(state, buyerId, postedPriceCents(state), now), now);
             return;
         }
-        List<Bid> next = BidRanking.winnable(state.getBids(), state.getFloorCents(), state.getPostedBuyers());
+        List<Bid> next = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
         if (next.isEmpty()) {
             close(record, state, Outcomes.unsold(state, Outcomes.ALL_REJECTED, now), now);
         } else {
-            postTo(record, state, next.get(0), now);
+            postTo(record, state, next, now);
         }
+    }
+
+    /**
+     * The price the current post was made at, recomputed from the state exactly as {@link #postTo}
+     * computed it: the ranking then left out the buyers posted before the current one.
+     */
+    private static long postedPriceCents(AuctionState state) {
+        List<String> posted = state.getPostedBuyers();
+        List<String> before = posted.subList(0, posted.size() - 1);
+        List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), before);
+        String buyerId = currentBuyer(state);
+        if (ranked.isEmpty() || !ranked.get(0).getBuyerId().equals(buyerId)) {
+            throw new IllegalStateException("auction " + state.getLeadId() + " posted to " + buyerId
+                    + " but its ranking no longer leads with it");
+        }
+        return BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
     }
 
     // ---- closing and timers --------------------------------------------------------------------

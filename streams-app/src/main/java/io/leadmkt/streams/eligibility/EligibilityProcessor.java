@@ -38,6 +38,11 @@ public final class EligibilityProcessor extends LeadStage {
                 .setPingDeadlineMs(campaign.getPingDeadlineMs())
                 .setPostTimeoutMs(campaign.getPostTimeoutMs())
                 .setBuyers(buyers)
+                .setMarginPercentBasisPoints(campaign.getMarginPercentBasisPoints())
+                .setMarginFixedCents(campaign.getMarginFixedCents())
+                .setPricing(campaign.getPricing())
+                .setSecondPriceIncrementCents(campaign.getSecondPriceIncrementCents())
+                .setPreferredBuyers(campaign.getPreferredBuyers())
                 .build();
         context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
         context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.QUALIFIED, now,

@@ -3,13 +3,14 @@ package io.leadmkt.streams.outcome;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.streams.auction.Pricing;
 
 /** The final outcome of an auctioned lead, and the reasons a lead goes unsold. */
 public final class Outcomes {
     public static final String NO_ELIGIBLE_BUYERS = "NO_ELIGIBLE_BUYERS";
     /** Every pinged buyer passed, timed out or erred. */
     public static final String NO_BIDS = "NO_BIDS";
-    /** There were bids, none at or above the floor. */
+    /** There were bids, none paying the seller (net of the platform margin) at least the floor. */
     public static final String BELOW_FLOOR = "BELOW_FLOOR";
     /** Every bidder above the floor was posted the lead and none accepted it. */
     public static final String ALL_REJECTED = "ALL_REJECTED";
@@ -17,8 +18,14 @@ public final class Outcomes {
     private Outcomes() {
     }
 
+    /** A sale at {@code priceCents}, what the buyer pays, split exactly into the seller's payout and the platform fee. */
     public static Outcome sold(AuctionState auction, String buyerId, long priceCents, long now) {
-        return base(auction, now).setStatus(OutcomeStatus.SOLD).setBuyerId(buyerId).setPriceCents(priceCents).build();
+        Pricing.Terms terms = Pricing.Terms.of(auction);
+        long payout = Pricing.payoutCents(priceCents, terms);
+        return base(auction, now).setStatus(OutcomeStatus.SOLD).setBuyerId(buyerId).setPriceCents(priceCents)
+                .setSellerPayoutCents(payout)
+                .setPlatformFeeCents(priceCents - payout)
+                .build();
     }
 
     public static Outcome unsold(AuctionState auction, String reason, long now) {
