@@ -189,6 +189,12 @@ public final class ConfigDocuments {
         json.put("pingDeadlineMs", campaign.getPingDeadlineMs());
         json.put("postTimeoutMs", campaign.getPostTimeoutMs());
         json.set("blockedBuyers", strings(campaign.getBlockedBuyers()));
+        // basis points have the same two-decimal shape as cents: 1500 -> "15.00" (percent)
+        json.put("marginPercent", Money.format(campaign.getMarginPercentBasisPoints()));
+        json.put("marginFixed", Money.format(campaign.getMarginFixedCents()));
+        json.put("pricing", campaign.getPricing().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("secondPriceIncrement", Money.format(campaign.getSecondPriceIncrementCents()));
+        json.set("preferredBuyers", strings(campaign.getPreferredBuyers()));
         return json;
     }
 
@@ -368,8 +374,7 @@ public final class ConfigDocuments {
             c.setActive(doc.get("active").asBoolean());
         }
         if (doc.has("floor")) {
-            c.setFloorCents(Money.parseCents(doc.get("floor").asText()).orElseThrow(
-                    () -> new IllegalStateException("schema let through floor " + doc.get("floor"))));
+            c.setFloorCents(exactCents(doc, "floor"));
         }
         if (doc.has("pingDeadlineMs")) {
             c.setPingDeadlineMs(doc.get("pingDeadlineMs").intValue());
@@ -378,7 +383,26 @@ public final class ConfigDocuments {
             c.setPostTimeoutMs(doc.get("postTimeoutMs").intValue());
         }
         c.setBlockedBuyers(list(doc.get("blockedBuyers")));
+        if (doc.has("marginPercent")) {
+            c.setMarginPercentBasisPoints(Math.toIntExact(exactCents(doc, "marginPercent")));
+        }
+        if (doc.has("marginFixed")) {
+            c.setMarginFixedCents(exactCents(doc, "marginFixed"));
+        }
+        if (doc.has("pricing")) {
+            c.setPricing(io.leadmkt.schema.PricingMode.valueOf(doc.get("pricing").asText().toUpperCase(java.util.Locale.ROOT)));
+        }
+        if (doc.has("secondPriceIncrement")) {
+            c.setSecondPriceIncrementCents(exactCents(doc, "secondPriceIncrement"));
+        }
+        c.setPreferredBuyers(list(doc.get("preferredBuyers")));
         return c.build();
+    }
+
+    /** A two-decimal string the schema already checked, as an exact whole number of hundredths. */
+    private static long exactCents(JsonNode doc, String field) {
+        return Money.parseCents(doc.get(field).asText()).orElseThrow(
+                () -> new IllegalStateException("schema let through " + field + " " + doc.get(field)));
     }
 
     private static List<String> list(JsonNode array) {

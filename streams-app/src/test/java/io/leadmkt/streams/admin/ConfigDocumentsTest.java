@@ -71,6 +71,28 @@ class ConfigDocumentsTest {
     }
 
     @Test
+    void shouldReadMoneyTermsExactlyWhenCampaignSetsMarginAndSecondPrice() {
+        ConfigBatch batch = documents.read(null, """
+                {campaignId: c, vertical: solar, floor: "10.00", marginPercent: "15.5", marginFixed: "0.25",
+                 pricing: second_price, secondPriceIncrement: "0.05", preferredBuyers: [acme]}""");
+
+        assertThat(batch.errors()).isEmpty();
+        io.leadmkt.schema.CampaignConfig campaign = batch.campaigns().get(0);
+        assertThat(campaign.getMarginPercentBasisPoints()).isEqualTo(1550);
+        assertThat(campaign.getMarginFixedCents()).isEqualTo(25L);
+        assertThat(campaign.getPricing()).isEqualTo(io.leadmkt.schema.PricingMode.SECOND_PRICE);
+        assertThat(campaign.getSecondPriceIncrementCents()).isEqualTo(5L);
+        assertThat(campaign.getPreferredBuyers()).containsExactly("acme");
+        assertThat(ConfigDocuments.toJson(campaign).get("marginPercent").asText()).isEqualTo("15.50");
+    }
+
+    @Test
+    void shouldRefuseAMarginAboveAHundredPercent() {
+        assertThat(documents.read(null, "{campaignId: c, vertical: solar, marginPercent: \"100.01\"}").errors())
+                .singleElement().asString().startsWith("marginPercent: ");
+    }
+
+    @Test
     void shouldRefuseANumericFloorWhenItCouldBeFloatingPoint() {
         assertThat(documents.read(null, "{campaignId: c, vertical: solar, floor: 12.5}").errors())
                 .singleElement().asString().startsWith("floor: ");
