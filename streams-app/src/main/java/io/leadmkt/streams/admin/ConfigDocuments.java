@@ -17,11 +17,14 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Money;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -165,6 +168,22 @@ public final class ConfigDocuments {
         json.set("verticals", strings(buyer.getVerticals()));
         json.set("campaigns", strings(buyer.getCampaigns()));
         json.put("minScore", buyer.getMinScore());
+        json.put("maxScore", buyer.getMaxScore());
+        json.set("zipCodes", strings(buyer.getZipCodes()));
+        json.set("zipPrefixes", strings(buyer.getZipPrefixes()));
+        json.set("sourceAllow", strings(buyer.getSourceAllow()));
+        json.set("sourceBlock", strings(buyer.getSourceBlock()));
+        json.set("subIdAllow", strings(buyer.getSubIdAllow()));
+        json.set("subIdBlock", strings(buyer.getSubIdBlock()));
+        json.put("timeZone", buyer.getTimeZone());
+        ArrayNode parts = NODES.arrayNode();
+        for (DayPart part : buyer.getDayParts()) {
+            ObjectNode p = parts.addObject();
+            p.set("days", strings(part.getDays()));
+            p.put("from", clock(part.getFromMinute()));
+            p.put("to", clock(part.getToMinute()));
+        }
+        json.set("dayParts", parts);
         if (buyer.getIntegration() != null) {
             try {
                 json.set("integration", JSON.readTree(buyer.getIntegration()));
@@ -283,6 +302,9 @@ public final class ConfigDocuments {
             for (Error error : (kind == Kind.BUYER ? BUYER : CAMPAIGN).validate(doc.toString(), InputFormat.JSON)) {
                 found.add(describe(at, error));
             }
+            if (kind == Kind.BUYER && found.isEmpty()) {
+                found.addAll(buyerRules(doc, at));
+            }
             if (kind == Kind.BUYER && found.isEmpty() && doc.has("integration")) {
                 String path = (at.isEmpty() ? "" : at + ".") + "integration";
                 for (String error : integrationCheck.errors(doc.get("integration").toString())) {
@@ -356,11 +378,66 @@ public final class ConfigDocuments {
         if (doc.has("minScore")) {
             b.setMinScore(doc.get("minScore").intValue());
         }
+        if (doc.has("maxScore")) {
+            b.setMaxScore(doc.get("maxScore").intValue());
+        }
+        b.setZipCodes(list(doc.get("zipCodes")));
+        b.setZipPrefixes(list(doc.get("zipPrefixes")));
+        b.setSourceAllow(list(doc.get("sourceAllow")));
+        b.setSourceBlock(list(doc.get("sourceBlock")));
+        b.setSubIdAllow(list(doc.get("subIdAllow")));
+        b.setSubIdBlock(list(doc.get("subIdBlock")));
+        b.setTimeZone(doc.has("timeZone") ? doc.get("timeZone").asText() : "UTC");
+        List<DayPart> parts = new ArrayList<>();
+        if (doc.has("dayParts")) {
+            for (JsonNode part : doc.get("dayParts")) {
+                parts.add(DayPart.newBuilder().setDays(list(part.get("days")))
+                        .setFromMinute(minutes(part.get("from").asText()))
+                        .setToMinute(minutes(part.get("to").asText())).build());
+            }
+        }
+        b.setDayParts(parts);
         if (doc.has("integration")) {
             // Compact JSON whatever the input was: the connector caches adapters by this text.
             b.setIntegration(doc.get("integration").toString());
         }
         return b.build();
+    }
+
+    /** What the schema cannot say: the time zone is a known zone id, each day-part ends after it starts. */
+    private static List<String> buyerRules(JsonNode doc, String at) {
+        String base = at.isEmpty() ? "" : at + ".";
+        List<String> errors = new ArrayList<>();
+        if (doc.has("timeZone")) {
+            String id = doc.get("timeZone").asText();
+            try {
+                ZoneId.of(id);
+            } catch (DateTimeException e) {
+                errors.add(base + "timeZone: unknown time zone '" + id + "' (expected an IANA id, e.g. America/New_York)");
+            }
+        }
+        if (doc.path("minScore").asInt(0) > doc.path("maxScore").asInt(100)) {
+            errors.add(base + "maxScore: must be at least minScore");
+        }
+        JsonNode parts = doc.get("dayParts");
+        if (parts != null) {
+            for (int i = 0; i < parts.size(); i++) {
+                JsonNode part = parts.get(i);
+                if (minutes(part.get("to").asText()) <= minutes(part.get("from").asText())) {
+                    errors.add(base + "dayParts[" + i + "].to: must be after from (split a window over midnight in two)");
+                }
+            }
+        }
+        return errors;
+    }
+
+    /** "HH:MM" (checked by the schema; "24:00" allowed) as minutes after midnight. */
+    static int minutes(String hhmm) {
+        return Integer.parseInt(hhmm.substring(0, 2)) * 60 + Integer.parseInt(hhmm.substring(3, 5));
+    }
+
+    static String clock(int minutes) {
+        return String.format(Locale.ROOT, "%02d:%02d", minutes / 60, minutes % 60);
     }
 
     private static CampaignConfig toCampaign(JsonNode doc) {

@@ -2,34 +2,109 @@ package io.leadmkt.streams.eligibility;
 
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Lead;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which buyers may be pinged for a lead: active buyers (webhook buyers with ping and post URLs, or
- * Kafka-native buyers, which need no URL) that take the lead's state, the campaign's vertical and
- * the campaign itself, whose minimum score the lead meets, and whom the seller has not blocked.
- * A pure function of the lead and the config tables.
+ * Kafka-native buyers, which need no URL) that take the lead's state, zip, source and sub-id, the
+ * campaign's vertical and the campaign itself, whose score range the lead is in, whose day-parts
+ * (in the buyer's own time zone) include {@code now}, and whom the seller has not blocked.
+ * A pure function of the lead, the config tables and the wall clock.
+ *
+ * <p>Zips: with {@code zipCodes} and {@code zipPrefixes} both empty every zip (and a lead with none)
+ * matches; otherwise the lead's zip must be listed or start with a listed prefix. Allow lists empty
+ * take everything; block lists always win. A buyer whose time zone id is not a valid IANA id (only
+ * possible when written to the topic bypassing the documents) is never eligible: logged once.
  */
 public final class BuyerEligibility {
+    private static final Logger LOG = LoggerFactory.getLogger(BuyerEligibility.class);
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
     private BuyerEligibility() {
     }
 
-    public static List<String> eligibleBuyers(Lead lead, CampaignConfig campaign, List<BuyerConfig> buyers) {
+    public static List<String> eligibleBuyers(Lead lead, CampaignConfig campaign, List<BuyerConfig> buyers, long now) {
         String state = lead.getProfile().getState();
+        String zip = lead.getProfile().getZip();
         int score = lead.getEnrichment().getScore();
         return buyers.stream()
                 .filter(BuyerConfig::getActive)
                 // Kafka-native buyers get their pings on their own topic from the connector: no URL needed.
                 .filter(b -> b.getDelivery() == Delivery.KAFKA || (b.getPingUrl() != null && b.getPostUrl() != null))
                 .filter(b -> b.getStates().isEmpty() || b.getStates().contains(state))
+                .filter(b -> zipMatches(b, zip))
                 .filter(b -> b.getVerticals().isEmpty() || b.getVerticals().contains(campaign.getVertical()))
                 .filter(b -> b.getCampaigns().isEmpty() || b.getCampaigns().contains(campaign.getCampaignId()))
-                .filter(b -> score >= b.getMinScore())
+                .filter(b -> score >= b.getMinScore() && score <= b.getMaxScore())
+                .filter(b -> allowed(b.getSourceAllow(), b.getSourceBlock(), lead.getSourceId()))
+                .filter(b -> allowed(b.getSubIdAllow(), b.getSubIdBlock(), lead.getSubId()))
                 .filter(b -> !campaign.getBlockedBuyers().contains(b.getBuyerId()))
+                .filter(b -> inDayParts(b, now))
                 .map(BuyerConfig::getBuyerId)
                 .sorted()
                 .toList();
+    }
+
+    static boolean zipMatches(BuyerConfig buyer, String zip) {
+        if (buyer.getZipCodes().isEmpty() && buyer.getZipPrefixes().isEmpty()) {
+            return true;
+        }
+        if (zip == null) {
+            return false;
+        }
+        return buyer.getZipCodes().contains(zip) || buyer.getZipPrefixes().stream().anyMatch(zip::startsWith);
+    }
+
+    /** Block wins; an empty allow list takes every value, a missing value included. */
+    static boolean allowed(List<String> allow, List<String> block, String value) {
+        if (value != null && block.contains(value)) {
+            return false;
+        }
+        return allow.isEmpty() || (value != null && allow.contains(value));
+    }
+
+    static boolean inDayParts(BuyerConfig buyer, long now) {
+        Optional<ZoneId> zone = zone(buyer);
+        if (zone.isEmpty()) {
+            return false;
+        }
+        if (buyer.getDayParts().isEmpty()) {
+            return true;
+        }
+        ZonedDateTime local = Instant.ofEpochMilli(now).atZone(zone.get());
+        String day = local.getDayOfWeek().name().substring(0, 3);
+        int minute = local.getHour() * 60 + local.getMinute();
+        for (DayPart part : buyer.getDayParts()) {
+            if (part.getDays().stream().anyMatch(d -> d.toUpperCase(Locale.ROOT).equals(day))
+                    && minute >= part.getFromMinute() && minute < part.getToMinute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Optional<ZoneId> zone(BuyerConfig buyer) {
+        String id = buyer.getTimeZone();
+        try {
+            return Optional.of(ZoneId.of(id == null ? "UTC" : id));
+        } catch (DateTimeException e) {
+            if (WARNED.add(buyer.getBuyerId() + "/" + id)) {
+                LOG.warn("buyer {} has an invalid time zone '{}': not eligible until fixed", buyer.getBuyerId(), id);
+            }
+            return Optional.empty();
+        }
     }
 }

@@ -30,7 +30,7 @@ public final class EligibilityProcessor extends LeadStage {
             return;
         }
         CampaignConfig campaign = found.get();
-        List<String> buyers = BuyerEligibility.eligibleBuyers(lead, campaign, config.allBuyers());
+        List<String> buyers = BuyerEligibility.eligibleBuyers(lead, campaign, config.allBuyers(), now);
         QualifiedLead qualified = QualifiedLead.newBuilder()
                 .setLead(lead)
                 .setCampaignId(campaign.getCampaignId())

@@ -164,4 +164,101 @@ class ConfigDocumentsTest {
         assertThat(batch.errors()).containsExactlyInAnyOrder("all.yaml: [2].pingUrl: required", "all.yaml: [2].postUrl: required");
         assertThat(batch.campaigns()).hasSize(1);
     }
+
+    @Test
+    void shouldReadTheFiltersWhenTheBuyerSetsZipsScoresSourcesAndDayParts() {
+        String yaml = """
+                buyerId: f
+                pingUrl: 'http://f/ping'
+                postUrl: 'http://f/post'
+                zipCodes: ['75001']
+                zipPrefixes: ['750', '9']
+                minScore: 20
+                maxScore: 80
+                sourceAllow: [seller-1]
+                sourceBlock: [seller-9]
+                subIdAllow: [sub-1]
+                subIdBlock: [sub-9]
+                timeZone: America/New_York
+                dayParts:
+                  - {days: [MON, TUE], from: "09:00", to: "17:30"}
+                  - {days: [SAT], from: "20:00", to: "24:00"}
+                """;
+
+        ConfigBatch batch = documents.read(null, yaml);
+
+        assertThat(batch.errors()).isEmpty();
+        BuyerConfig buyer = batch.buyers().get(0);
+        assertThat(buyer.getZipCodes()).containsExactly("75001");
+        assertThat(buyer.getZipPrefixes()).containsExactly("750", "9");
+        assertThat(buyer.getMaxScore()).isEqualTo(80);
+        assertThat(buyer.getSourceAllow()).containsExactly("seller-1");
+        assertThat(buyer.getSourceBlock()).containsExactly("seller-9");
+        assertThat(buyer.getSubIdAllow()).containsExactly("sub-1");
+        assertThat(buyer.getSubIdBlock()).containsExactly("sub-9");
+        assertThat(buyer.getTimeZone()).isEqualTo("America/New_York");
+        assertThat(buyer.getDayParts()).hasSize(2);
+        assertThat(buyer.getDayParts().get(0).getDays()).containsExactly("MON", "TUE");
+        assertThat(buyer.getDayParts().get(0).getFromMinute()).isEqualTo(540);
+        assertThat(buyer.getDayParts().get(0).getToMinute()).isEqualTo(1050);
+        assertThat(buyer.getDayParts().get(1).getToMinute()).isEqualTo(1440);
+    }
+
+    @Test
+    void shouldRoundTripTheFiltersWhenWrittenBackAsADocument() {
+        String json = "{buyerId: f, pingUrl: 'http://f/ping', postUrl: 'http://f/post', zipPrefixes: ['750'],"
+                + " maxScore: 90, sourceBlock: [s], timeZone: Europe/Paris,"
+                + " dayParts: [{days: [FRI], from: '08:05', to: '24:00'}]}";
+        BuyerConfig buyer = documents.read(null, json).buyers().get(0);
+
+        String written = ConfigDocuments.toJson(buyer).toString();
+        assertThat(written).contains("\"timeZone\":\"Europe/Paris\"")
+                .contains("\"dayParts\":[{\"days\":[\"FRI\"],\"from\":\"08:05\",\"to\":\"24:00\"}]");
+        ConfigBatch again = documents.read(null, written);
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.buyers()).containsExactly(buyer);
+    }
+
+    @Test
+    void shouldDefaultTheFiltersWhenTheDocumentLeavesThemOut() {
+        BuyerConfig buyer = documents.read(null, buyer("a")).buyers().get(0);
+
+        assertThat(buyer.getTimeZone()).isEqualTo("UTC");
+        assertThat(buyer.getMaxScore()).isEqualTo(100);
+        assertThat(buyer.getDayParts()).isEmpty();
+        assertThat(buyer.getZipCodes()).isEmpty();
+        assertThat(buyer.getZipPrefixes()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseTheBuyerWithAPathErrorWhenTheTimeZoneIsUnknown() {
+        ConfigBatch batch = documents.read("b.yaml", "buyers: [{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " timeZone: Mars/Olympus_Mons}]");
+
+        assertThat(batch.buyers()).isEmpty();
+        assertThat(batch.errors()).singleElement().asString()
+                .startsWith("b.yaml: buyers[0].timeZone: ").contains("Mars/Olympus_Mons");
+    }
+
+    @Test
+    void shouldRefuseBadFiltersWhenZipsTimesOrDaysAreMalformed() {
+        String yaml = "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q', zipCodes: ['7500'],"
+                + " zipPrefixes: ['7x'], maxScore: 101,"
+                + " dayParts: [{days: [MONDAY], from: '9:00', to: '24:30'}, {days: [MON], from: '17:00', to: '09:00'}]}";
+
+        ConfigBatch batch = documents.read(null, yaml);
+
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("zipCodes[0]: "))
+                .anySatisfy(e -> assertThat(e).startsWith("zipPrefixes[0]: "))
+                .anySatisfy(e -> assertThat(e).startsWith("maxScore: "))
+                .anySatisfy(e -> assertThat(e).startsWith("dayParts[0].days[0]: "))
+                .anySatisfy(e -> assertThat(e).startsWith("dayParts[0].from: "))
+                .anySatisfy(e -> assertThat(e).startsWith("dayParts[0].to: "));
+        assertThat(documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " dayParts: [{days: [MON], from: '17:00', to: '09:00'}]}").errors())
+                .containsExactly("dayParts[0].to: must be after from (split a window over midnight in two)");
+        assertThat(documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " minScore: 60, maxScore: 40}").errors())
+                .containsExactly("maxScore: must be at least minScore");
+    }
 }
