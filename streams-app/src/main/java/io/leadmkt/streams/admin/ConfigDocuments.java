@@ -19,6 +19,7 @@ import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
+import io.leadmkt.schema.MarketplaceMode;
 import io.leadmkt.schema.Money;
 import java.io.IOException;
 import java.io.InputStream;
@@ -214,6 +215,11 @@ public final class ConfigDocuments {
         json.put("pricing", campaign.getPricing().name().toLowerCase(java.util.Locale.ROOT));
         json.put("secondPriceIncrement", Money.format(campaign.getSecondPriceIncrementCents()));
         json.set("preferredBuyers", strings(campaign.getPreferredBuyers()));
+        ObjectNode floors = NODES.objectNode();
+        new java.util.TreeMap<>(campaign.getStateFloorsCents()).forEach((state, cents) -> floors.put(state, Money.format(cents)));
+        json.set("stateFloors", floors);
+        json.put("marketplace", campaign.getMarketplace().name().toLowerCase(Locale.ROOT));
+        json.set("allowedBuyers", strings(campaign.getAllowedBuyers()));
         return json;
     }
 
@@ -304,6 +310,9 @@ public final class ConfigDocuments {
             }
             if (kind == Kind.BUYER && found.isEmpty()) {
                 found.addAll(buyerRules(doc, at));
+            }
+            if (kind == Kind.CAMPAIGN && found.isEmpty()) {
+                found.addAll(campaignRules(doc, at));
             }
             if (kind == Kind.BUYER && found.isEmpty() && doc.has("integration")) {
                 String path = (at.isEmpty() ? "" : at + ".") + "integration";
@@ -431,6 +440,17 @@ public final class ConfigDocuments {
         return errors;
     }
 
+    /** What the schema cannot say: a private campaign names at least one allowed buyer. */
+    private static List<String> campaignRules(JsonNode doc, String at) {
+        String base = at.isEmpty() ? "" : at + ".";
+        List<String> errors = new ArrayList<>();
+        if ("private".equals(doc.path("marketplace").asText()) && doc.path("allowedBuyers").size() == 0) {
+            errors.add(base + "allowedBuyers: required and not empty when marketplace is private"
+                    + " (a private campaign with no allowed buyer would sell nothing)");
+        }
+        return errors;
+    }
+
     /** "HH:MM" (checked by the schema; "24:00" allowed) as minutes after midnight. */
     static int minutes(String hhmm) {
         return Integer.parseInt(hhmm.substring(0, 2)) * 60 + Integer.parseInt(hhmm.substring(3, 5));
@@ -473,6 +493,20 @@ public final class ConfigDocuments {
             c.setSecondPriceIncrementCents(exactCents(doc, "secondPriceIncrement"));
         }
         c.setPreferredBuyers(list(doc.get("preferredBuyers")));
+        Map<String, Long> floors = new java.util.LinkedHashMap<>();
+        if (doc.has("stateFloors")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = doc.get("stateFloors").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                floors.put(e.getKey(), Money.parseCents(e.getValue().asText()).orElseThrow(
+                        () -> new IllegalStateException("schema let through stateFloors." + e.getKey() + " " + e.getValue())));
+            }
+        }
+        c.setStateFloorsCents(floors);
+        // Set even when absent: Avro resolves an enum default by loading the enum class (see toBuyer).
+        c.setMarketplace(doc.has("marketplace")
+                ? MarketplaceMode.valueOf(doc.get("marketplace").asText().toUpperCase(Locale.ROOT))
+                : MarketplaceMode.OPEN);
+        c.setAllowedBuyers(list(doc.get("allowedBuyers")));
         return c.build();
     }
 

@@ -5,12 +5,14 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.MarketplaceMode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Which buyers may be pinged for a lead: active buyers (webhook buyers with ping and post URLs, or
  * Kafka-native buyers, which need no URL) that take the lead's state, zip, source and sub-id, the
  * campaign's vertical and the campaign itself, whose score range the lead is in, whose day-parts
- * (in the buyer's own time zone) include {@code now}, and whom the seller has not blocked.
+ * (in the buyer's own time zone) include {@code now}, whom the seller has not blocked and, for a
+ * PRIVATE campaign, whom the seller has allowed.
  * A pure function of the lead, the config tables and the wall clock.
  *
  * <p>Zips: with {@code zipCodes} and {@code zipPrefixes} both empty every zip (and a lead with none)
@@ -51,11 +54,35 @@ public final class BuyerEligibility {
                 .filter(b -> score >= b.getMinScore() && score <= b.getMaxScore())
                 .filter(b -> allowed(b.getSourceAllow(), b.getSourceBlock(), lead.getSourceId()))
                 .filter(b -> allowed(b.getSubIdAllow(), b.getSubIdBlock(), lead.getSubId()))
-                .filter(b -> !campaign.getBlockedBuyers().contains(b.getBuyerId()))
+                .filter(b -> sellerAllows(campaign, b.getBuyerId()))
                 .filter(b -> inDayParts(b, now))
                 .map(BuyerConfig::getBuyerId)
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * The seller's own say: a blocked buyer never, in either mode; a PRIVATE campaign takes only
+     * its allow-list (an empty list then takes nobody); an OPEN campaign ignores the allow-list.
+     */
+    static boolean sellerAllows(CampaignConfig campaign, String buyerId) {
+        if (campaign.getBlockedBuyers().contains(buyerId)) {
+            return false;
+        }
+        return campaign.getMarketplace() != MarketplaceMode.PRIVATE || campaign.getAllowedBuyers().contains(buyerId);
+    }
+
+    /** The floor of this lead's auction: the campaign's floor for the lead's state when it has one, else its floor. */
+    public static long floorCents(CampaignConfig campaign, Lead lead) {
+        String state = lead.getProfile() == null ? null : lead.getProfile().getState();
+        Map<String, Long> floors = campaign.getStateFloorsCents();
+        if (state != null && floors != null) {
+            Long floor = floors.get(state.toUpperCase(Locale.ROOT));
+            if (floor != null) {
+                return floor;
+            }
+        }
+        return campaign.getFloorCents();
     }
 
     static boolean zipMatches(BuyerConfig buyer, String zip) {

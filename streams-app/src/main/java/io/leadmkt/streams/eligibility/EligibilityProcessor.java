@@ -13,7 +13,8 @@ import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Names the buyers to ping and the auction's terms (floor, deadlines) from the campaign, and
+ * Names the buyers to ping and the auction's terms (floor — the campaign's floor for the lead's
+ * state when it has one —, deadlines) from the campaign, and
  * re-keys the lead by its id for the auction. A lead with no eligible buyer still opens an
  * auction, which ends it UNSOLD at once: outcomes come from one place.
  */
@@ -34,7 +35,7 @@ public final class EligibilityProcessor extends LeadStage {
         QualifiedLead qualified = QualifiedLead.newBuilder()
                 .setLead(lead)
                 .setCampaignId(campaign.getCampaignId())
-                .setFloorCents(campaign.getFloorCents())
+                .setFloorCents(BuyerEligibility.floorCents(campaign, lead))
                 .setPingDeadlineMs(campaign.getPingDeadlineMs())
                 .setPostTimeoutMs(campaign.getPostTimeoutMs())
                 .setBuyers(buyers)

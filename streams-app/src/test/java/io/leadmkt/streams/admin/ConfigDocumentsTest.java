@@ -261,4 +261,72 @@ class ConfigDocumentsTest {
                 + " minScore: 60, maxScore: 40}").errors())
                 .containsExactly("maxScore: must be at least minScore");
     }
+
+    @Test
+    void shouldReadStateFloorsExactlyAndPrivateMarketplaceWhenTheCampaignSetsThem() {
+        ConfigBatch batch = documents.read(null, """
+                campaignId: c
+                vertical: solar
+                floor: "10.00"
+                stateFloors: {CA: "20.00", NY: "18.5", TX: "0.07"}
+                marketplace: private
+                allowedBuyers: [acme, globex]
+                """);
+
+        assertThat(batch.errors()).isEmpty();
+        io.leadmkt.schema.CampaignConfig campaign = batch.campaigns().get(0);
+        assertThat(campaign.getStateFloorsCents()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("CA", 2_000L, "NY", 1_850L, "TX", 7L));
+        assertThat(campaign.getMarketplace()).isEqualTo(io.leadmkt.schema.MarketplaceMode.PRIVATE);
+        assertThat(campaign.getAllowedBuyers()).containsExactly("acme", "globex");
+    }
+
+    @Test
+    void shouldRoundTripStateFloorsAndMarketplaceWhenWrittenBackAsADocument() {
+        io.leadmkt.schema.CampaignConfig campaign = documents.read(null, """
+                {campaignId: c, vertical: solar, stateFloors: {NY: "18.50", CA: "20"}, marketplace: private,
+                 allowedBuyers: [acme]}""").campaigns().get(0);
+
+        var json = ConfigDocuments.toJson(campaign);
+        assertThat(json.get("stateFloors").get("CA").asText()).isEqualTo("20.00");
+        assertThat(json.get("stateFloors").get("NY").asText()).isEqualTo("18.50");
+        assertThat(json.get("marketplace").asText()).isEqualTo("private");
+        ConfigBatch again = documents.read(null, json.toString());
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.campaigns()).containsExactly(campaign);
+    }
+
+    @Test
+    void shouldDefaultToAnOpenMarketplaceWithoutStateFloorsWhenTheDocumentLeavesThemOut() {
+        io.leadmkt.schema.CampaignConfig campaign = documents.read(null, "{campaignId: c, vertical: solar}")
+                .campaigns().get(0);
+
+        assertThat(campaign.getMarketplace()).isEqualTo(io.leadmkt.schema.MarketplaceMode.OPEN);
+        assertThat(campaign.getStateFloorsCents()).isEmpty();
+        assertThat(campaign.getAllowedBuyers()).isEmpty();
+        assertThat(ConfigDocuments.toJson(campaign).get("marketplace").asText()).isEqualTo("open");
+    }
+
+    @Test
+    void shouldRefuseAPrivateCampaignWithAPathErrorWhenItAllowsNoBuyer() {
+        ConfigBatch missing = documents.read(null, "campaigns: [{campaignId: c, vertical: solar, marketplace: private}]");
+        ConfigBatch empty = documents.read(null, "{campaignId: c, vertical: solar, marketplace: private, allowedBuyers: []}");
+
+        assertThat(missing.errors()).singleElement().asString().startsWith("campaigns[0].allowedBuyers: ");
+        assertThat(empty.errors()).singleElement().asString().startsWith("allowedBuyers: ");
+        assertThat(missing.campaigns()).isEmpty();
+        assertThat(empty.campaigns()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseBadStateFloorsWhenTheStateOrAmountIsMalformed() {
+        ConfigBatch batch = documents.read(null, """
+                {campaignId: c, vertical: solar, stateFloors: {ca: "20.00", NY: "18.555", TX: 12}, marketplace: closed}""");
+
+        assertThat(batch.campaigns()).isEmpty();
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("stateFloors"))
+                .anySatisfy(e -> assertThat(e).startsWith("stateFloors.NY: "))
+                .anySatisfy(e -> assertThat(e).startsWith("stateFloors.TX: "))
+                .anySatisfy(e -> assertThat(e).startsWith("marketplace: "));
+    }
 }

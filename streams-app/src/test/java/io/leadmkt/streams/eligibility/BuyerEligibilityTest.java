@@ -10,8 +10,10 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Enrichment;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.MarketplaceMode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BuyerEligibilityTest {
@@ -121,5 +123,57 @@ class BuyerEligibilityTest {
 
         assertThat(eligible(lead(), broken, fine)).containsExactly("fine");
         assertThat(eligible(lead(), broken, fine)).containsExactly("fine");
+    }
+
+    @Test
+    void shouldOfferOnlyAllowedBuyersWhenTheCampaignIsPrivate() {
+        CampaignConfig privateCampaign = campaign(1_000, 500).setMarketplace(MarketplaceMode.PRIVATE)
+                .setAllowedBuyers(List.of("friend", "partner")).build();
+
+        assertThat(BuyerEligibility.eligibleBuyers(lead(), privateCampaign,
+                List.of(buyer("friend").build(), buyer("stranger").build(), buyer("partner").build()), WEDNESDAY_15_UTC))
+                .containsExactly("friend", "partner");
+    }
+
+    @Test
+    void shouldIgnoreTheAllowListWhenTheCampaignIsOpen() {
+        CampaignConfig open = campaign(1_000, 500).setMarketplace(MarketplaceMode.OPEN)
+                .setAllowedBuyers(List.of("friend")).build();
+
+        assertThat(BuyerEligibility.eligibleBuyers(lead(), open,
+                List.of(buyer("friend").build(), buyer("stranger").build()), WEDNESDAY_15_UTC))
+                .containsExactly("friend", "stranger");
+    }
+
+    @Test
+    void shouldExcludeABlockedBuyerWhenTheCampaignIsPrivateAndAlsoAllowsIt() {
+        CampaignConfig privateCampaign = campaign(1_000, 500).setMarketplace(MarketplaceMode.PRIVATE)
+                .setAllowedBuyers(List.of("friend", "frenemy")).setBlockedBuyers(List.of("frenemy")).build();
+
+        assertThat(BuyerEligibility.eligibleBuyers(lead(), privateCampaign,
+                List.of(buyer("friend").build(), buyer("frenemy").build()), WEDNESDAY_15_UTC))
+                .containsExactly("friend");
+    }
+
+    @Test
+    void shouldStillApplyTheBuyersOwnFiltersWhenTheCampaignIsPrivate() {
+        CampaignConfig privateCampaign = campaign(1_000, 500).setMarketplace(MarketplaceMode.PRIVATE)
+                .setAllowedBuyers(List.of("ohio", "any")).build();
+
+        assertThat(BuyerEligibility.eligibleBuyers(lead(), privateCampaign,
+                List.of(buyer("ohio").setStates(List.of("OH")).build(), buyer("any").build()), WEDNESDAY_15_UTC))
+                .containsExactly("any");
+    }
+
+    @Test
+    void shouldUseTheStateFloorWhenTheCampaignHasOneForTheLeadsState() {
+        CampaignConfig floors = campaign(1_000, 500).setStateFloorsCents(Map.of("TX", 1_750L, "CA", 2_000L)).build();
+        Lead texas = lead();
+        Lead ohio = MarketFixtures.lead("L2", 0).build();
+        ohio.getProfile().setState("OH");
+
+        assertThat(BuyerEligibility.floorCents(floors, texas)).isEqualTo(1_750L);
+        assertThat(BuyerEligibility.floorCents(floors, ohio)).isEqualTo(1_000L);
+        assertThat(BuyerEligibility.floorCents(campaign, texas)).isEqualTo(1_000L);
     }
 }
