@@ -115,6 +115,12 @@ public final class MarketHarness implements AutoCloseable {
         inbound.pipeInput(lead.getLeadId(), lead);
     }
 
+    /** Submits a fresh complete lead and returns the one ping it produced. */
+    public Ping submitAndPing(String leadId) {
+        submit(MarketFixtures.lead(leadId, now()).build());
+        return onlyPing();
+    }
+
     public Ping onlyPing() {
         List<Ping> all = pings.readValuesToList();
         if (all.size() != 1) {

@@ -41,8 +41,7 @@ class AuctionTopologyTest {
     }
 
     private Ping submit(String leadId) {
-        market.submit(lead(leadId, market.now()).build());
-        return market.onlyPing();
+        return market.submitAndPing(leadId);
     }
 
     @Test

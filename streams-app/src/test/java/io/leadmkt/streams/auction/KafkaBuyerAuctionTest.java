@@ -2,7 +2,6 @@ package io.leadmkt.streams.auction;
 
 import static io.leadmkt.streams.MarketFixtures.buyer;
 import static io.leadmkt.streams.MarketFixtures.campaign;
-import static io.leadmkt.streams.MarketFixtures.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.AuditEvent;
@@ -42,8 +41,7 @@ class KafkaBuyerAuctionTest {
     }
 
     private Ping submit(String leadId) {
-        market.submit(lead(leadId, market.now()).build());
-        return market.onlyPing();
+        return market.submitAndPing(leadId);
     }
 
     @Test
