@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class LeadApi implements AutoCloseable {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Beyond this a too-large body is not read to its end: the connection is dropped instead. */
+    static final long MAX_DRAIN_BYTES = 4L * 1024 * 1024;
     static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
@@ -210,14 +212,32 @@ public final class LeadApi implements AutoCloseable {
      * past the limit, so neither a lying Content-Length nor a chunked stream can make us buffer more.
      */
     private static Optional<byte[]> boundedBody(Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
-            return Optional.empty();
-        }
         try (InputStream in = ctx.bodyInputStream()) {
+            if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+                drain(in);
+                return Optional.empty();
+            }
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+            if (body.length > MAX_BODY_BYTES) {
+                drain(in);
+                return Optional.empty();
+            }
+            return Optional.of(body);
         } catch (IOException e) {
             throw new HttpResponseException(400, "body could not be read");
+        }
+    }
+
+    /**
+     * Reads and discards what a too-large request still sends (up to {@link #MAX_DRAIN_BYTES}), so
+     * the client finishes writing and reads our 413 instead of a broken pipe.
+     */
+    private static void drain(InputStream in) throws IOException {
+        long left = MAX_DRAIN_BYTES;
+        byte[] sink = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            left -= n;
         }
     }
 
