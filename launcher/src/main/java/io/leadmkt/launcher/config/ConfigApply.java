@@ -65,23 +65,21 @@ public final class ConfigApply {
 
     /** Writes a tombstone for the buyer, if it exists. */
     public ConfigChange deleteBuyer(String buyerId, boolean dryRun) {
-        boolean present = topics.currentBuyers().containsKey(buyerId);
-        ConfigChange change = new ConfigChange("buyer", buyerId,
-                present ? ConfigChange.Action.DELETED : ConfigChange.Action.ABSENT, List.of());
-        if (present && !dryRun) {
-            topics.deleteBuyer(buyerId);
-        }
-        report(List.of(change), dryRun);
-        return change;
+        return delete("buyer", buyerId, topics.currentBuyers().containsKey(buyerId), topics::deleteBuyer, dryRun);
     }
 
     /** Writes a tombstone for the campaign, if it exists. */
     public ConfigChange deleteCampaign(String campaignId, boolean dryRun) {
-        boolean present = topics.currentCampaigns().containsKey(campaignId);
-        ConfigChange change = new ConfigChange("campaign", campaignId,
+        return delete("campaign", campaignId, topics.currentCampaigns().containsKey(campaignId),
+                topics::deleteCampaign, dryRun);
+    }
+
+    private ConfigChange delete(String kind, String id, boolean present, java.util.function.Consumer<String> tombstone,
+                                boolean dryRun) {
+        ConfigChange change = new ConfigChange(kind, id,
                 present ? ConfigChange.Action.DELETED : ConfigChange.Action.ABSENT, List.of());
         if (present && !dryRun) {
-            topics.deleteCampaign(campaignId);
+            tombstone.accept(id);
         }
         report(List.of(change), dryRun);
         return change;
