@@ -24,6 +24,9 @@ public final class TopicProvisioner {
      */
     static final Set<String> BROKER_TIMED = Set.of(Topics.BIDS, Topics.POST_RESULTS);
 
+    /** Logs whose total order matters more than their throughput: one partition. */
+    static final Set<String> SINGLE_PARTITION = Set.of(Topics.CONFIG_CHANGES);
+
     private TopicProvisioner() {
     }
 
@@ -40,7 +43,7 @@ public final class TopicProvisioner {
             if (existing.contains(topic.name())) {
                 continue;
             }
-            NewTopic newTopic = new NewTopic(topic.name(), topic.compacted() ? 1 : partitions, replicationFactor);
+            NewTopic newTopic = new NewTopic(topic.name(), topic.compacted() || SINGLE_PARTITION.contains(topic.name()) ? 1 : partitions, replicationFactor);
             if (topic.compacted()) {
                 newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             } else if (topic.holdsPii()) {

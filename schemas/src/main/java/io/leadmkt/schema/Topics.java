@@ -34,6 +34,16 @@ public final class Topics {
     public static final String CONFIG_BUYERS = "config.buyers";
     public static final String CONFIG_CAMPAIGNS = "config.campaigns";
     public static final String CONFIG_SUPPRESSION = "config.suppression";
+    /** Append-only log of every applied config change: who, when, what. */
+    public static final String CONFIG_CHANGES = "config.changes";
+    /** Cap reservations from the auction to the buyer's cap keeper, keyed by buyer id. */
+    public static final String CAP_REQUESTS = "caps.requests";
+    /** The cap keeper's answers, keyed by lead id (co-partitioned with the auction's inputs). */
+    public static final String CAP_DECISIONS = "caps.decisions";
+    /** Which buyers are full until when, keyed by buyer id; eligibility does not ping a full buyer. */
+    public static final String CAP_STATUS = "caps.status";
+    /** Each buyer's recent post-acceptance rate, keyed by buyer id. */
+    public static final String BUYER_STATS = "buyers.stats";
 
     private final SchemaIdResolver resolver;
     private final Topic<String, Lead> leadsInbound;
@@ -49,6 +59,11 @@ public final class Topics {
     private final Topic<String, BuyerConfig> buyers;
     private final Topic<String, CampaignConfig> campaigns;
     private final Topic<String, SuppressionEntry> suppression;
+    private final Topic<String, ConfigChange> configChanges;
+    private final Topic<String, CapRequest> capRequests;
+    private final Topic<String, CapDecision> capDecisions;
+    private final Topic<String, BuyerCapStatus> capStatus;
+    private final Topic<String, BuyerStats> buyerStats;
 
     public Topics(SchemaIdResolver resolver) {
         this.resolver = resolver;
@@ -67,6 +82,11 @@ public final class Topics {
         buyers = new Topic<>(CONFIG_BUYERS, key, serde(BuyerConfig.class), true, false);
         campaigns = new Topic<>(CONFIG_CAMPAIGNS, key, serde(CampaignConfig.class), true, false);
         suppression = new Topic<>(CONFIG_SUPPRESSION, key, serde(SuppressionEntry.class), true, false);
+        configChanges = new Topic<>(CONFIG_CHANGES, key, serde(ConfigChange.class), false, false);
+        capRequests = new Topic<>(CAP_REQUESTS, key, serde(CapRequest.class), false, false);
+        capDecisions = new Topic<>(CAP_DECISIONS, key, serde(CapDecision.class), false, false);
+        capStatus = new Topic<>(CAP_STATUS, key, serde(BuyerCapStatus.class), true, false);
+        buyerStats = new Topic<>(BUYER_STATS, key, serde(BuyerStats.class), true, false);
     }
 
     /** Topics whose ids come from the schemas shipped in this jar: no registry needed. */
@@ -91,9 +111,14 @@ public final class Topics {
     public Topic<String, BuyerConfig> buyers() { return buyers; }
     public Topic<String, CampaignConfig> campaigns() { return campaigns; }
     public Topic<String, SuppressionEntry> suppression() { return suppression; }
+    public Topic<String, ConfigChange> configChanges() { return configChanges; }
+    public Topic<String, CapRequest> capRequests() { return capRequests; }
+    public Topic<String, CapDecision> capDecisions() { return capDecisions; }
+    public Topic<String, BuyerCapStatus> capStatus() { return capStatus; }
+    public Topic<String, BuyerStats> buyerStats() { return buyerStats; }
 
     public List<Topic<?, ?>> all() {
         return List.of(leadsInbound, leadsRejected, leadsDeadletter, eventsDeadletter, pings, bids, posts, postResults, outcomes,
-                audit, buyers, campaigns, suppression);
+                audit, buyers, campaigns, suppression, configChanges, capRequests, capDecisions, capStatus, buyerStats);
     }
 }

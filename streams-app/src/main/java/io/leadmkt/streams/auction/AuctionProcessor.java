@@ -393,7 +393,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     private long timerAt(AuctionState state) {
         return switch (state.getPhase()) {
             case COLLECTING -> state.getDeadlineAt();
-            case POSTING -> state.getPostDeadlineAt() + settings.postGraceMs();
+            case RESERVING, POSTING -> state.getPostDeadlineAt() + settings.postGraceMs();
             case CLOSED -> state.getOutcome().getDecidedAt() + settings.closedRetentionMs();
         };
     }
