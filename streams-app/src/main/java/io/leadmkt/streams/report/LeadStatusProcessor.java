@@ -134,7 +134,8 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
             case RECEIVED -> "received";
             case QUALIFIED -> "qualified";
             case PINGED, BID -> "bidding";
-            case AUCTION_CLOSED, POSTED, POST_RESULT -> "posting";
+            case AUCTION_CLOSED, POSTED, POST_RESULT, CAP_GRANTED, CAP_REFUSED -> "posting";
+            case ROUND_EXHAUSTED -> "bidding";
             case SOLD -> "sold";
             case UNSOLD -> "unsold";
             case REJECTED -> "rejected";
