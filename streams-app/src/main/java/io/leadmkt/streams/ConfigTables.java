@@ -1,6 +1,8 @@
 package io.leadmkt.streams;
 
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.SuppressionEntry;
 import java.util.ArrayList;
@@ -13,23 +15,31 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Read access to the three config tables (buyers, campaigns, suppression list). They are global
- * tables: every instance holds all of them, so any stage can look up any buyer or hash without a
- * repartition, and a change on the compacted topic is effective for the next lead.
+ * Read access to the config tables (buyers, campaigns, suppression list) and the two derived
+ * buyer tables eligibility reads (cap status: who is full until when; buyer stats: recent
+ * post-acceptance rate). They are global tables: every instance holds all of them, so any stage
+ * can look up any buyer or hash without a repartition, and a change on the compacted topic is
+ * effective for the next lead.
  */
 public final class ConfigTables {
     public static final String BUYERS_STORE = "config-buyers-store";
     public static final String CAMPAIGNS_STORE = "config-campaigns-store";
     public static final String SUPPRESSION_STORE = "config-suppression-store";
+    public static final String CAP_STATUS_STORE = "caps-status-store";
+    public static final String BUYER_STATS_STORE = "buyers-stats-store";
 
     private final TimestampedKeyValueStore<String, BuyerConfig> buyers;
     private final TimestampedKeyValueStore<String, CampaignConfig> campaigns;
     private final TimestampedKeyValueStore<String, SuppressionEntry> suppression;
+    private final TimestampedKeyValueStore<String, BuyerCapStatus> capStatus;
+    private final TimestampedKeyValueStore<String, BuyerStats> buyerStats;
 
     public ConfigTables(ProcessingContext context) {
         this.buyers = context.getStateStore(BUYERS_STORE);
         this.campaigns = context.getStateStore(CAMPAIGNS_STORE);
         this.suppression = context.getStateStore(SUPPRESSION_STORE);
+        this.capStatus = context.getStateStore(CAP_STATUS_STORE);
+        this.buyerStats = context.getStateStore(BUYER_STATS_STORE);
     }
 
     public Optional<CampaignConfig> campaign(String campaignId) {
@@ -42,6 +52,22 @@ public final class ConfigTables {
 
     public boolean suppressed(String identityHash) {
         return identityHash != null && valueOf(suppression.get(identityHash)) != null;
+    }
+
+    /** The buyer's cap status from {@code caps.status}; empty when the cap keeper never wrote one (open). */
+    /** When the buyer's document was last written (the config record's timestamp); 0 when unknown. */
+    public long buyerChangedAt(String buyerId) {
+        ValueAndTimestamp<BuyerConfig> stored = buyerId == null ? null : buyers.get(buyerId);
+        return stored == null ? 0 : stored.timestamp();
+    }
+
+    public Optional<BuyerCapStatus> capStatus(String buyerId) {
+        return buyerId == null ? Optional.empty() : Optional.ofNullable(valueOf(capStatus.get(buyerId)));
+    }
+
+    /** The buyer's recent post results from {@code buyers.stats}; empty before its first post result. */
+    public Optional<BuyerStats> buyerStats(String buyerId) {
+        return buyerId == null ? Optional.empty() : Optional.ofNullable(valueOf(buyerStats.get(buyerId)));
     }
 
     public List<BuyerConfig> allBuyers() {

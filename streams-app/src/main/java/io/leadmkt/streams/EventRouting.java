@@ -1,6 +1,9 @@
 package io.leadmkt.streams;
 
 import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.BuyerCapStatus;
+import io.leadmkt.schema.CapDecision;
+import io.leadmkt.schema.CapRequest;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
@@ -32,7 +35,10 @@ public final class EventRouting implements TopicNameExtractor<String, SpecificRe
                 Ping.class, topics.pings(),
                 Post.class, topics.posts(),
                 PostResult.class, topics.postResults(),
-                Outcome.class, topics.outcomes());
+                Outcome.class, topics.outcomes(),
+                CapRequest.class, topics.capRequests(),
+                CapDecision.class, topics.capDecisions(),
+                BuyerCapStatus.class, topics.capStatus());
     }
 
     private Topics.Topic<String, ? extends SpecificRecord> topicOf(SpecificRecord value) {

@@ -1,16 +1,23 @@
 package io.leadmkt.streams;
 
 import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.BuyerCapStatus;
+import io.leadmkt.schema.BuyerStats;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.CapReservation;
+import io.leadmkt.schema.CapUsage;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.auction.AuctionProcessor;
+import io.leadmkt.streams.caps.CapKeeper;
 import io.leadmkt.streams.comply.ComplianceProcessor;
 import io.leadmkt.streams.comply.DuplicateGuard;
 import io.leadmkt.streams.eligibility.EligibilityProcessor;
 import io.leadmkt.streams.enrich.EnrichProcessor;
 import io.leadmkt.streams.intake.LeadIntakeProcessor;
+import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +47,10 @@ public final class LeadMarketTopology {
     public static final String LEADS_BY_IDENTITY = "leads-by-identity";
     /** Repartition: qualified leads keyed by lead id, co-partitioned with bids and post results. */
     public static final String LEADS_QUALIFIED = "leads-qualified";
+    /** Repartition: post results keyed by buyer, for the buyer's acceptance rate. */
+    public static final String POST_RESULTS_BY_BUYER = "post-results-by-buyer";
+    /** How often the cap keeper forgets ended periods and settled holds. */
+    static final Duration CAP_CLEANUP_EVERY = Duration.ofMinutes(1);
     static final long STATUS_RETENTION_MS = Duration.ofDays(7).toMillis();
 
     private LeadMarketTopology() {
@@ -105,16 +116,37 @@ public final class LeadMarketTopology {
         // auction: qualified leads, bids and post results of one lead meet on one partition
         KStream<String, SpecificRecord> bids = events(builder, topics.bids(), "bids");
         KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results");
+        KStream<String, SpecificRecord> capDecisions = events(builder, topics.capDecisions(), "cap-decisions");
         AuctionProcessor.Settings auctionSettings = new AuctionProcessor.Settings(
                 Duration.ofMillis(config.auctionPunctuateMs()), config.postGraceMs(), config.closedAuctionRetentionMs(),
                 config.auctionSettleMs());
         KStream<String, Object> auctionEvents = qualified
                 .merge(bids, Named.as("auction-merge-bids"))
                 .merge(postResults, Named.as("auction-merge-post-results"))
+                .merge(capDecisions, Named.as("auction-merge-cap-decisions"))
                 .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class),
                         topics.serde(Lead.class), inMemory),
                         Named.as("auction"));
         toEvents(auctionEvents, routing, "auction");
+
+        // buyer stats: each buyer's recent post-acceptance rate, for ranking ties and the acceptance discount
+        postResults
+                .mapValues(v -> (PostResult) v, Named.as("post-results-cast"))
+                .selectKey((leadId, result) -> result.getBuyerId(), Named.as("key-post-results-by-buyer"))
+                .repartition(Repartitioned.<String, PostResult>as(POST_RESULTS_BY_BUYER)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(PostResult.class))
+                        .withNumberOfPartitions(config.partitions()))
+                .process(BuyerStatsProcessor.supplier(topics.serde(BuyerStats.class), inMemory), Named.as("buyer-stats"))
+                .to(topics.buyerStats().name(), Produced.with(topics.buyerStats().keySerde(),
+                        topics.buyerStats().valueSerde()).withName("buyer-stats-sink"));
+
+        // caps: every hold on one buyer's caps and balance is judged by the one task owning its partition
+        KStream<String, Object> capEvents = builder
+                .stream(topics.capRequests().name(), Consumed.with(topics.capRequests().keySerde(),
+                        topics.capRequests().valueSerde()).withName("cap-requests-source"))
+                .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
+                        topics.serde(BuyerCapStatus.class), CAP_CLEANUP_EVERY, inMemory), Named.as("cap-keeper"));
+        toEvents(capEvents, routing, "cap-keeper");
 
         // report: where each lead is and how it ended
         events(builder, topics.audit(), "audit")
@@ -131,6 +163,8 @@ public final class LeadMarketTopology {
         globalTable(builder, topics.buyers(), ConfigTables.BUYERS_STORE);
         globalTable(builder, topics.campaigns(), ConfigTables.CAMPAIGNS_STORE);
         globalTable(builder, topics.suppression(), ConfigTables.SUPPRESSION_STORE);
+        globalTable(builder, topics.capStatus(), ConfigTables.CAP_STATUS_STORE);
+        globalTable(builder, topics.buyerStats(), ConfigTables.BUYER_STATS_STORE);
     }
 
     private static <V> void globalTable(StreamsBuilder builder, Topics.Topic<String, V> topic, String store) {

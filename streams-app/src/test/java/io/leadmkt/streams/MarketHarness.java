@@ -5,6 +5,7 @@ import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.CapDecision;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.Outcome;
@@ -86,6 +87,17 @@ public final class MarketHarness implements AutoCloseable {
     /** Raw bytes onto any input topic, for input that is not what the topic's serde expects. */
     public TestInputTopic<String, byte[]> rawInput(String topic) {
         return driver.createInputTopic(topic, new StringSerializer(), Serdes.ByteArray().serializer());
+    }
+
+    /** Any topic the topology writes, read with its registry serde. */
+    public <V> TestOutputTopic<String, V> outputTopic(String name, Topics.Topic<String, V> topic) {
+        return driver.createOutputTopic(name, new StringDeserializer(), topic.valueSerde().deserializer());
+    }
+
+    /** The cap keeper's answers, for feeding the auction one it did not expect. */
+    public TestInputTopic<String, CapDecision> capDecisions() {
+        return driver.createInputTopic(Topics.CAP_DECISIONS, new StringSerializer(),
+                topics.capDecisions().valueSerde().serializer());
     }
 
     public Topics topics() {

@@ -5,6 +5,10 @@ import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.BuyerTerms;
+import io.leadmkt.schema.CapDecision;
+import io.leadmkt.schema.CapRequest;
+import io.leadmkt.schema.CapRequestKind;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
@@ -61,6 +65,11 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public static final String NO_POST_RESULT = "NO_POST_RESULT";
     /** Reason of the ERROR a BID becomes when its price is missing or negative. */
     public static final String BAD_PRICE = "BAD_PRICE";
+    /** Reason of the refusal the auction itself writes when the cap keeper has not answered in time. */
+    public static final String NO_CAP_DECISION = "NO_CAP_DECISION";
+    /** Reason on a fixed-price buyer's bid: not pinged, its configured price is its bid. */
+    public static final String FIXED_PRICE = "FIXED_PRICE";
+    private static final int NO_MULTIPLIER = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
 
     private final Settings settings;
@@ -123,6 +132,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             onBid(record, bid, now);
         } else if (value instanceof PostResult result) {
             onPostResult(record, result, now);
+        } else if (value instanceof CapDecision decision) {
+            onCapDecision(record, decision, now);
         } else {
             LOG.warn("auction ignores unexpected {} for lead {}", value == null ? "null" : value.getClass(), record.key());
         }
@@ -136,8 +147,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, null, "AUCTION_ALREADY_OPEN", now);
             return;
         }
-        long deadlineAt = now + qualified.getPingDeadlineMs();
         Lead lead = qualified.getLead();
+        List<List<String>> rounds = qualified.getRounds().isEmpty()
+                ? List.of(qualified.getBuyers()) : qualified.getRounds();
         AuctionState state = AuctionState.newBuilder()
                 .setLeadId(leadId)
                 .setPhase(AuctionPhase.COLLECTING)
@@ -147,27 +159,99 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 .setReceivedAt(lead.getEnrichment().getReceivedAt())
                 .setFloorCents(qualified.getFloorCents())
                 .setPostTimeoutMs(qualified.getPostTimeoutMs())
-                .setBuyers(qualified.getBuyers())
+                .setPingDeadlineMs(qualified.getPingDeadlineMs())
+                .setBuyers(List.of()) // the buyers offered so far: filled round by round
                 .setOpenedAt(now)
-                .setDeadlineAt(deadlineAt)
+                .setDeadlineAt(now + qualified.getPingDeadlineMs())
                 .setMarginPercentBasisPoints(qualified.getMarginPercentBasisPoints())
                 .setMarginFixedCents(qualified.getMarginFixedCents())
                 .setPricing(qualified.getPricing())
                 .setSecondPriceIncrementCents(qualified.getSecondPriceIncrementCents())
                 .setPreferredBuyers(qualified.getPreferredBuyers())
+                .setRouting(qualified.getRouting())
+                .setRounds(rounds)
+                .setBuyerTerms(qualified.getBuyerTerms())
+                .setAcceptanceDiscount(qualified.getAcceptanceDiscount())
                 .build();
         if (qualified.getBuyers().isEmpty()) {
             close(record, state, Outcomes.unsold(state, Outcomes.NO_ELIGIBLE_BUYERS, now), now);
             return;
         }
-        Ping ping = PingFactory.ping(qualified, now, deadlineAt);
         leads.put(leadId, lead);
-        save(state);
-        emit(record, leadId, ping);
-        emit(record, leadId, Audit.event(leadId, AuditType.PINGED, now, Map.of(
-                "buyers", String.join(",", qualified.getBuyers()),
-                "floor", Money.format(qualified.getFloorCents()),
-                "deadlineAt", Long.toString(deadlineAt))));
+        openRound(record, state, 0, now);
+    }
+
+    /**
+     * Offers the lead to one round of buyers: all of them in a parallel auction, one in a waterfall,
+     * one tier in tiers. Fixed-price buyers are not pinged; their price is their bid, at once.
+     */
+    private void openRound(Record<String, ?> record, AuctionState state, int round, long now) {
+        List<String> roundBuyers = state.getRounds().get(round);
+        long deadlineAt = now + state.getPingDeadlineMs();
+        unschedule(state);
+        state.setPhase(AuctionPhase.COLLECTING);
+        state.setRound(round);
+        state.setDeadlineAt(deadlineAt);
+        List<String> offered = new ArrayList<>(state.getBuyers());
+        offered.addAll(roundBuyers);
+        state.setBuyers(offered);
+        List<String> pinged = new ArrayList<>();
+        List<Bid> bids = new ArrayList<>(state.getBids());
+        for (String buyerId : roundBuyers) {
+            BuyerTerms terms = state.getBuyerTerms().get(buyerId);
+            if (terms != null && terms.getFixedPriceCents() != null) {
+                Bid fixed = fixedPriceBid(state.getLeadId(), buyerId, terms.getFixedPriceCents(), now);
+                bids.add(fixed);
+                emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.BID, now, buyerId, null,
+                        fixed.getStatus().name(), fixed.getPriceCents(), Map.of("reason", FIXED_PRICE)));
+            } else {
+                pinged.add(buyerId);
+            }
+        }
+        state.setBids(bids);
+        if (!pinged.isEmpty()) {
+            emit(record, state.getLeadId(), PingFactory.ping(leads.get(state.getLeadId()), state.getCampaignId(),
+                    state.getFloorCents(), pinged, now, deadlineAt));
+            Map<String, String> detail = new java.util.HashMap<>(Map.of(
+                    "buyers", String.join(",", pinged),
+                    "floor", Money.format(state.getFloorCents()),
+                    "deadlineAt", Long.toString(deadlineAt)));
+            if (state.getRounds().size() > 1) {
+                detail.put("round", (round + 1) + "/" + state.getRounds().size());
+            }
+            emit(record, state.getLeadId(), Audit.event(state.getLeadId(), AuditType.PINGED, now, detail));
+        }
+        if (roundAnswered(state)) {
+            closeBidding(record, state, now);
+        } else {
+            save(state);
+        }
+    }
+
+    /** A fixed-price buyer's bid: its price for this lead, answered the moment its round opens. */
+    static Bid fixedPriceBid(String leadId, String buyerId, long priceCents, long now) {
+        return Bid.newBuilder()
+                .setLeadId(leadId)
+                .setBuyerId(buyerId)
+                .setStatus(BidStatus.BID)
+                .setPriceCents(priceCents)
+                .setReason(FIXED_PRICE)
+                .setRespondedAt(now)
+                .build();
+    }
+
+    /** Whether every buyer of the current round has answered. */
+    private static boolean roundAnswered(AuctionState state) {
+        List<String> round = state.getRounds().get(state.getRound());
+        return round.stream().allMatch(buyerId -> answered(state, buyerId));
+    }
+
+    private static boolean answered(AuctionState state, String buyerId) {
+        return state.getBids().stream().anyMatch(b -> b.getBuyerId().equals(buyerId));
+    }
+
+    private static boolean lastRound(AuctionState state) {
+        return state.getRound() >= state.getRounds().size() - 1;
     }
 
     // ---- collecting bids -----------------------------------------------------------------------
@@ -195,7 +279,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, bid.getBuyerId(), "NOT_PINGED", now);
             return;
         }
-        if (state.getBids().stream().anyMatch(b -> b.getBuyerId().equals(bid.getBuyerId()))) {
+        if (answered(state, bid.getBuyerId())) {
             late(record, leadId, bid.getBuyerId(), "DUPLICATE_BID", now);
             return;
         }
@@ -209,14 +293,27 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             late(record, leadId, bid.getBuyerId(), "AFTER_DEADLINE", now);
             return;
         }
+        if (!state.getRounds().get(state.getRound()).contains(bid.getBuyerId())) {
+            late(record, leadId, bid.getBuyerId(), "ROUND_CLOSED", now); // a silent buyer of an earlier round
+            return;
+        }
         Bid answer = validated(bid);
+        Map<String, String> detail = detail(answer.getReason(), answer.getRawResponse());
+        BuyerTerms terms = state.getBuyerTerms().get(answer.getBuyerId());
+        if (answer.getStatus() == BidStatus.BID && terms != null
+                && (terms.getMultiplierBasisPoints() != NO_MULTIPLIER || terms.getPenaltyCents() != 0)) {
+            // Vendor scoring: the buyer values leads from this source differently. Ranked and paid
+            // adjusted; the raw bid stays in the audit trail.
+            detail.put("rawBidCents", Long.toString(answer.getPriceCents()));
+            answer.setPriceCents(BidAdjustment.adjustedCents(answer.getPriceCents(), terms));
+        }
         emit(record, leadId, Audit.buyerEvent(leadId, AuditType.BID, now, answer.getBuyerId(), null,
-                answer.getStatus().name(), answer.getPriceCents(), detail(answer.getReason(), answer.getRawResponse())));
+                answer.getStatus().name(), answer.getPriceCents(), detail));
         answer.setRawResponse(null); // the audit trail keeps it; the auction state stays small
         List<Bid> bids = new ArrayList<>(state.getBids());
         bids.add(answer);
         state.setBids(bids);
-        if (bids.size() == state.getBuyers().size()) {
+        if (roundAnswered(state)) {
             closeBidding(record, state, now);
         } else {
             auctions.put(leadId, state);
@@ -248,32 +345,62 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     /** Every pinged buyer answered, or the deadline passed: rank and post to the best, or end unsold. */
     private void closeBidding(Record<String, ?> record, AuctionState state, long now) {
-        List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), List.of());
+        // Buyers posted in an earlier round (they rejected, or their cap refused) are out of the running.
+        List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
         emit(record, state.getLeadId(), Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, Map.of(
                 "answers", Integer.toString(state.getBids().size()),
                 "winnable", Integer.toString(ranked.size()))));
         if (ranked.isEmpty()) {
-            String reason = BidRanking.anyPriced(state.getBids()) ? Outcomes.BELOW_FLOOR : Outcomes.NO_BIDS;
-            close(record, state, Outcomes.unsold(state, reason, now), now);
+            nextRoundOrUnsold(record, state, BidRanking.anyPriced(state.getBids())
+                    ? Outcomes.BELOW_FLOOR : Outcomes.NO_BIDS, now);
             return;
         }
         postTo(record, state, ranked, now);
     }
 
+    /** Nothing left to post in this round: offer the lead to the next round, or end it unsold. */
+    private void nextRoundOrUnsold(Record<String, ?> record, AuctionState state, String reason, long now) {
+        if (lastRound(state)) {
+            close(record, state, Outcomes.unsold(state, reason, now), now);
+            return;
+        }
+        emit(record, state.getLeadId(), Audit.event(state.getLeadId(), AuditType.ROUND_EXHAUSTED, now, Map.of(
+                "round", (state.getRound() + 1) + "/" + state.getRounds().size(), "reason", reason)));
+        openRound(record, state, state.getRound() + 1, now);
+    }
+
     // ---- posting -------------------------------------------------------------------------------
 
-    /** Posts to the first of {@code ranked} (the winnable bids not yet posted) at its clearing price. */
+    /**
+     * Posts to the first of {@code ranked} (the winnable bids not yet posted) at its clearing price;
+     * a buyer with caps or a balance first gets a hold on its cap keeper, and is posted once granted.
+     */
     private void postTo(Record<String, ?> record, AuctionState state, List<Bid> ranked, long now) {
         Bid bid = ranked.get(0);
         long priceCents = BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
         int attempt = state.getAttempt() + 1;
-        long deadlineAt = now + state.getPostTimeoutMs();
         List<String> posted = new ArrayList<>(state.getPostedBuyers());
         posted.add(bid.getBuyerId());
         unschedule(state);
-        state.setPhase(AuctionPhase.POSTING);
         state.setAttempt(attempt);
         state.setPostedBuyers(posted);
+        state.setPostDeadlineAt(now + state.getPostTimeoutMs());
+        BuyerTerms terms = state.getBuyerTerms().get(bid.getBuyerId());
+        if (terms != null && terms.getCapped()) {
+            state.setPhase(AuctionPhase.RESERVING);
+            save(state);
+            emitTo(record, bid.getBuyerId(), capRequest(state, bid.getBuyerId(), attempt, CapRequestKind.RESERVE,
+                    priceCents, now));
+            return;
+        }
+        post(record, state, bid, priceCents, now);
+    }
+
+    private void post(Record<String, ?> record, AuctionState state, Bid bid, long priceCents, long now) {
+        int attempt = state.getAttempt();
+        long deadlineAt = now + state.getPostTimeoutMs();
+        unschedule(state);
+        state.setPhase(AuctionPhase.POSTING);
         state.setPostDeadlineAt(deadlineAt);
         save(state);
         Post post = Post.newBuilder()
@@ -310,16 +437,72 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     private void settlePost(Record<String, ?> record, AuctionState state, PostStatus status, long now) {
         String buyerId = currentBuyer(state);
+        long priceCents = postedPriceCents(state);
+        if (state.getReservedAttempt() == state.getAttempt()) {
+            // The hold becomes spend, or goes back to the buyer's caps.
+            emitTo(record, buyerId, capRequest(state, buyerId, state.getAttempt(),
+                    status == PostStatus.ACCEPTED ? CapRequestKind.CONFIRM : CapRequestKind.RELEASE, priceCents, now));
+        }
         if (status == PostStatus.ACCEPTED) {
-            close(record, state, Outcomes.sold(state, buyerId, postedPriceCents(state), now), now);
+            close(record, state, Outcomes.sold(state, buyerId, priceCents, now), now);
             return;
         }
+        tryNext(record, state, Outcomes.ALL_REJECTED, now);
+    }
+
+    /** The current buyer will not take the lead: post to the next-best, or go on to the next round. */
+    private void tryNext(Record<String, ?> record, AuctionState state, String reasonIfNone, long now) {
         List<Bid> next = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
         if (next.isEmpty()) {
-            close(record, state, Outcomes.unsold(state, Outcomes.ALL_REJECTED, now), now);
+            nextRoundOrUnsold(record, state, reasonIfNone, now);
         } else {
             postTo(record, state, next, now);
         }
+    }
+
+    // ---- caps ----------------------------------------------------------------------------------
+
+    private void onCapDecision(Record<String, SpecificRecord> record, CapDecision decision, long now) {
+        String leadId = decision.getLeadId();
+        AuctionState state = auctions.get(leadId);
+        boolean awaited = state != null && state.getPhase() == AuctionPhase.RESERVING
+                && decision.getAttempt() == state.getAttempt() && decision.getBuyerId().equals(currentBuyer(state));
+        if (!awaited) {
+            late(record, leadId, decision.getBuyerId(), "STALE_CAP_DECISION", now);
+            boolean alreadyUsed = state != null && state.getReservedAttempt() == decision.getAttempt();
+            if (decision.getGranted() && !alreadyUsed) {
+                // Granted after the auction stopped waiting (it took the refusal marker): give it back.
+                emitTo(record, decision.getBuyerId(), CapRequest.newBuilder()
+                        .setLeadId(leadId).setBuyerId(decision.getBuyerId()).setAttempt(decision.getAttempt())
+                        .setKind(CapRequestKind.RELEASE).setPriceCents(0).setRequestedAt(now).build());
+            }
+            return;
+        }
+        String buyerId = decision.getBuyerId();
+        long priceCents = postedPriceCents(state);
+        if (decision.getGranted()) {
+            emit(record, leadId, Audit.buyerEvent(leadId, AuditType.CAP_GRANTED, now, buyerId, state.getAttempt(),
+                    null, priceCents, Map.of()));
+            state.setReservedAttempt(state.getAttempt());
+            Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
+            post(record, state, bid, priceCents, now);
+            return;
+        }
+        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.CAP_REFUSED, now, buyerId, state.getAttempt(),
+                null, priceCents, decision.getReason() == null ? Map.of() : Map.of("reason", decision.getReason())));
+        tryNext(record, state, Outcomes.CAPPED, now);
+    }
+
+    private static CapRequest capRequest(AuctionState state, String buyerId, int attempt, CapRequestKind kind,
+                                         long priceCents, long now) {
+        return CapRequest.newBuilder()
+                .setLeadId(state.getLeadId())
+                .setBuyerId(buyerId)
+                .setAttempt(attempt)
+                .setKind(kind)
+                .setPriceCents(priceCents)
+                .setRequestedAt(now)
+                .build();
     }
 
     /**
@@ -384,6 +567,18 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                             .setRespondedAt(now)
                             .build());
                 }
+                case RESERVING ->
+                    // The cap keeper has not answered in time (it lags or is restoring). A refusal is
+                    // appended to the decisions partition; a real answer queued before it wins, and a
+                    // grant read after it is released.
+                    emit(record, state.getLeadId(), CapDecision.newBuilder()
+                            .setLeadId(state.getLeadId())
+                            .setBuyerId(currentBuyer(state))
+                            .setAttempt(state.getAttempt())
+                            .setGranted(false)
+                            .setReason(NO_CAP_DECISION)
+                            .setDecidedAt(now)
+                            .build());
                 case CLOSED -> auctions.delete(state.getLeadId());
                 default -> throw new IllegalStateException("unknown phase " + state.getPhase());
             }
@@ -439,6 +634,11 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     }
 
     private void emit(Record<String, ?> record, String leadId, Object value) {
-        context.forward(new Record<>(leadId, value, record.timestamp(), record.headers()));
+        emitTo(record, leadId, value);
+    }
+
+    /** Forwards under another key: cap requests are keyed by buyer, so one buyer's meet on one partition. */
+    private void emitTo(Record<String, ?> record, String key, Object value) {
+        context.forward(new Record<>(key, value, record.timestamp(), record.headers()));
     }
 }

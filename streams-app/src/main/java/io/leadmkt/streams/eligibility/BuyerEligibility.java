@@ -1,5 +1,6 @@
 package io.leadmkt.streams.eligibility;
 
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.DayPart;
@@ -10,6 +11,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Kafka-native buyers, which need no URL) that take the lead's state, zip, source and sub-id, the
  * campaign's vertical and the campaign itself, whose score range the lead is in, whose day-parts
  * (in the buyer's own time zone) include {@code now}, whom the seller has not blocked and, for a
- * PRIVATE campaign, whom the seller has allowed.
+ * PRIVATE campaign, whom the seller has allowed; and, checked separately by {@link #capFull},
+ * who the cap keeper does not say is full.
  * A pure function of the lead, the config tables and the wall clock.
  *
  * <p>Zips: with {@code zipCodes} and {@code zipPrefixes} both empty every zip (and a lead with none)
@@ -40,6 +43,14 @@ public final class BuyerEligibility {
     }
 
     public static List<String> eligibleBuyers(Lead lead, CampaignConfig campaign, List<BuyerConfig> buyers, long now) {
+        return eligible(lead, campaign, buyers, now).stream().map(BuyerConfig::getBuyerId).toList();
+    }
+
+    /**
+     * The eligible buyers' documents, sorted by buyer id. Caps are not looked at here: a buyer full
+     * by {@code caps.status} is filtered afterwards with {@link #capFull}, so it can be audited.
+     */
+    public static List<BuyerConfig> eligible(Lead lead, CampaignConfig campaign, List<BuyerConfig> buyers, long now) {
         String state = lead.getProfile().getState();
         String zip = lead.getProfile().getZip();
         int score = lead.getEnrichment().getScore();
@@ -56,9 +67,19 @@ public final class BuyerEligibility {
                 .filter(b -> allowed(b.getSubIdAllow(), b.getSubIdBlock(), lead.getSubId()))
                 .filter(b -> sellerAllows(campaign, b.getBuyerId()))
                 .filter(b -> inDayParts(b, now))
-                .map(BuyerConfig::getBuyerId)
-                .sorted()
+                .sorted(Comparator.comparing(BuyerConfig::getBuyerId))
                 .toList();
+    }
+
+    /**
+     * Whether the cap keeper says the buyer is full at {@code now}: {@code fullUntil} is later than
+     * now (0: open; {@code Long.MAX_VALUE}: until its balance is topped up). No status: open. A
+     * status older than the buyer's last config change ({@code buyerChangedAt}) no longer holds: a
+     * raised cap or a top-up must reopen the buyer at once, and only its cap keeper can say whether
+     * it is still full — it will, on the next hold it refuses.
+     */
+    public static boolean capFull(BuyerCapStatus status, long buyerChangedAt, long now) {
+        return status != null && status.getFullUntil() > now && status.getUpdatedAt() >= buyerChangedAt;
     }
 
     /**

@@ -1,12 +1,18 @@
 package io.leadmkt.streams.eligibility;
 
 import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.BuyerTerms;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.streams.LeadStage;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.outcome.Rejections;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +23,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * state when it has one —, deadlines) from the campaign, and
  * re-keys the lead by its id for the auction. A lead with no eligible buyer still opens an
  * auction, which ends it UNSOLD at once: outcomes come from one place.
+ *
+ * <p>A buyer the cap keeper reports full ({@code caps.status} {@code fullUntil} after now) is
+ * left out and named in the QUALIFIED audit event's {@code capped} detail (buyer ids only). Every
+ * eligible buyer gets its own {@link BuyerTerms} ({@link BuyerTermsResolver}), and the campaign's
+ * routing orders them into ping rounds ({@link PingRounds}); {@code buyers} stays the full list.
  */
 public final class EligibilityProcessor extends LeadStage {
 
@@ -31,7 +42,24 @@ public final class EligibilityProcessor extends LeadStage {
             return;
         }
         CampaignConfig campaign = found.get();
-        List<String> buyers = BuyerEligibility.eligibleBuyers(lead, campaign, config.allBuyers(), now);
+        List<BuyerConfig> eligible = new ArrayList<>();
+        List<String> capped = new ArrayList<>();
+        for (BuyerConfig buyer : BuyerEligibility.eligible(lead, campaign, config.allBuyers(), now)) {
+            if (BuyerEligibility.capFull(config.capStatus(buyer.getBuyerId()).orElse(null),
+                    config.buyerChangedAt(buyer.getBuyerId()), now)) {
+                capped.add(buyer.getBuyerId());
+            } else {
+                eligible.add(buyer);
+            }
+        }
+        List<String> buyers = eligible.stream().map(BuyerConfig::getBuyerId).toList();
+        Map<String, BuyerTerms> terms = new HashMap<>();
+        for (BuyerConfig buyer : eligible) {
+            terms.put(buyer.getBuyerId(), BuyerTermsResolver.resolve(buyer, lead,
+                    config.buyerStats(buyer.getBuyerId()).orElse(null)));
+        }
+        List<List<String>> rounds = PingRounds.rounds(campaign, eligible, terms);
+        RoutingMode routing = campaign.getRouting() == null ? RoutingMode.PARALLEL : campaign.getRouting();
         QualifiedLead qualified = QualifiedLead.newBuilder()
                 .setLead(lead)
                 .setCampaignId(campaign.getCampaignId())
@@ -44,10 +72,22 @@ public final class EligibilityProcessor extends LeadStage {
                 .setPricing(campaign.getPricing())
                 .setSecondPriceIncrementCents(campaign.getSecondPriceIncrementCents())
                 .setPreferredBuyers(campaign.getPreferredBuyers())
+                .setRouting(routing)
+                .setRounds(rounds)
+                .setBuyerTerms(terms)
+                .setAcceptanceDiscount(campaign.getAcceptanceDiscount())
                 .build();
         context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
+        // Ids, counts and modes only: the audit trail holds no PII.
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put("eligibleBuyers", Integer.toString(buyers.size()));
+        detail.put("score", Integer.toString(lead.getEnrichment().getScore()));
+        detail.put("routing", routing.name());
+        detail.put("rounds", Integer.toString(rounds.size()));
+        if (!capped.isEmpty()) {
+            detail.put("capped", String.join(",", capped));
+        }
         context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.QUALIFIED, now,
-                Map.of("eligibleBuyers", Integer.toString(buyers.size()), "score",
-                        Integer.toString(lead.getEnrichment().getScore())))));
+                detail)));
     }
 }

@@ -14,14 +14,18 @@ public final class Outcomes {
     public static final String BELOW_FLOOR = "BELOW_FLOOR";
     /** Every bidder above the floor was posted the lead and none accepted it. */
     public static final String ALL_REJECTED = "ALL_REJECTED";
+    /** Every winnable bid's buyer was at a cap or out of balance. */
+    public static final String CAPPED = "CAPPED";
 
     private Outcomes() {
     }
 
-    /** A sale at {@code priceCents}, what the buyer pays, split exactly into the seller's payout and the platform fee. */
+    /**
+     * A sale at {@code priceCents}, what the buyer pays, split exactly into the seller's payout and the
+     * platform fee under the winning buyer's own margin (the campaign's when it has none).
+     */
     public static Outcome sold(AuctionState auction, String buyerId, long priceCents, long now) {
-        Pricing.Terms terms = Pricing.Terms.of(auction);
-        long payout = Pricing.payoutCents(priceCents, terms);
+        long payout = Pricing.payoutCents(priceCents, Pricing.Terms.of(auction), buyerId);
         return base(auction, now).setStatus(OutcomeStatus.SOLD).setBuyerId(buyerId).setPriceCents(priceCents)
                 .setSellerPayoutCents(payout)
                 .setPlatformFeeCents(priceCents - payout)

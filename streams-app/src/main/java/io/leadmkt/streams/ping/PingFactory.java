@@ -6,6 +6,7 @@ import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Profile;
 import io.leadmkt.schema.QualifiedLead;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * Builds the one ping per lead. Its preview is assembled field by field from the qualifying
@@ -17,14 +18,21 @@ public final class PingFactory {
     }
 
     public static Ping ping(QualifiedLead qualified, long pingedAt, long deadlineAt) {
+        return ping(qualified.getLead(), qualified.getCampaignId(), qualified.getFloorCents(), qualified.getBuyers(),
+                pingedAt, deadlineAt);
+    }
+
+    /** A ping of {@code lead} to {@code buyers}: one round of its auction. */
+    public static Ping ping(Lead lead, String campaignId, long floorCents, List<String> buyers, long pingedAt,
+                            long deadlineAt) {
         return Ping.newBuilder()
-                .setLeadId(qualified.getLead().getLeadId())
-                .setCampaignId(qualified.getCampaignId())
-                .setFloorCents(qualified.getFloorCents())
+                .setLeadId(lead.getLeadId())
+                .setCampaignId(campaignId)
+                .setFloorCents(floorCents)
                 .setPingedAt(pingedAt)
                 .setDeadlineAt(deadlineAt)
-                .setBuyers(qualified.getBuyers())
-                .setPreview(preview(qualified.getLead()))
+                .setBuyers(buyers)
+                .setPreview(preview(lead))
                 .build();
     }
 
