@@ -1,5 +1,6 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.schema.RoutingMode;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public final class Bench {
 
     private Demo.Options options(Profile profile, Duration length) {
         return new Demo.Options(length, rate, buyers, 0, 42, 0.0, Duration.ofSeconds(30),
-                Settings.empty().with(profile.settings()), warmup, true, slowBuyers);
+                Settings.empty().with(profile.settings()), warmup, true, slowBuyers, RoutingMode.PARALLEL);
     }
 
     public List<String> run(List<Profile> profiles) throws Exception {

@@ -3,6 +3,7 @@ package io.leadmkt.launcher;
 import io.leadmkt.connector.BuyerConnector;
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
@@ -47,10 +48,11 @@ public final class Demo {
      * @param warmup         leads sent in this first part of the run count but are not timed (JIT warm-up)
      * @param fastMarket     well-behaved 1-5 ms buyers instead of the realistic mixed market (benchmarks)
      * @param slowBuyers     in the fast market, how many buyers answer only after every deadline
+     * @param mode           routing of every campaign, so the modes can be compared on the same market
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
-                          boolean fastMarket, int slowBuyers) {
+                          boolean fastMarket, int slowBuyers, RoutingMode mode) {
     }
 
     private final Options options;
@@ -86,11 +88,12 @@ public final class Demo {
                 TopicProvisioner.ensureTopics(admin, topics, appConfig.partitions(), appConfig.replicationFactor());
             }
 
-            List<CampaignConfig> campaigns = DemoMarket.campaigns();
+            List<CampaignConfig> campaigns = DemoMarket.campaigns(options.mode());
             BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
                     : BuyerFarm.market(options.buyers(), options.seed()));
             try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
-                DemoMarket.seed(configProducer, topics, campaigns, farm.configs(), DemoMarket.suppression());
+                DemoMarket.seed(configProducer, topics, campaigns, DemoMarket.inTiers(farm.configs()),
+                        DemoMarket.suppression());
             }
             log.info("market: {} buyers, campaigns {}", farm.buyers().size(), DemoMarket.describe(campaigns));
 

@@ -2,6 +2,7 @@ package io.leadmkt.launcher;
 
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.LeadGenerator;
@@ -24,12 +25,37 @@ public final class DemoMarket {
     private DemoMarket() {
     }
 
-    /** Three sellers' campaigns, one per sample vertical. */
+    /** Buyers per tier in the demo's tiers mode; in waterfall mode each buyer is its own step. */
+    static final int TIER_SIZE = 3;
+
+    /** Three sellers' campaigns, one per sample vertical, parallel auctions. */
     public static List<CampaignConfig> campaigns() {
-        return List.of(
+        return campaigns(RoutingMode.PARALLEL);
+    }
+
+    /** Three sellers' campaigns, one per sample vertical, all routed by {@code mode}. */
+    public static List<CampaignConfig> campaigns(RoutingMode mode) {
+        List<CampaignConfig> campaigns = List.of(
                 campaign("camp-auto", "seller-quotewizard", SampleData.AUTO_INSURANCE, 500, 500),
                 campaign("camp-solar", "seller-sunleads", SampleData.SOLAR, 1_500, 500),
                 campaign("camp-home", "seller-homepros", SampleData.HOME_SERVICES, 800, 500));
+        campaigns.forEach(campaign -> campaign.setRouting(mode));
+        return campaigns;
+    }
+
+    /**
+     * The simulated buyers with priorities that make tiers of {@link #TIER_SIZE} in buyer-id order
+     * (priority 10 for the first tier, 20 for the next, ...): a waterfall walks them one by one in
+     * that order, tiers run an auction per tier. Parallel auctions ignore priorities.
+     */
+    public static List<BuyerConfig> inTiers(List<BuyerConfig> buyers) {
+        List<BuyerConfig> sorted = buyers.stream()
+                .sorted(java.util.Comparator.comparing(BuyerConfig::getBuyerId)).toList();
+        List<BuyerConfig> out = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            out.add(BuyerConfig.newBuilder(sorted.get(i)).setPriority((i / TIER_SIZE + 1) * 10).build());
+        }
+        return out;
     }
 
     public static CampaignConfig campaign(String campaignId, String sellerId, String vertical, long floorCents,
@@ -93,7 +119,8 @@ public final class DemoMarket {
     static Map<String, String> describe(List<CampaignConfig> campaigns) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         campaigns.forEach(c -> out.put(c.getCampaignId(), c.getVertical() + " floor $"
-                + io.leadmkt.schema.Money.format(c.getFloorCents()) + " deadline " + c.getPingDeadlineMs() + " ms"));
+                + io.leadmkt.schema.Money.format(c.getFloorCents()) + " deadline " + c.getPingDeadlineMs() + " ms "
+                + c.getRouting().name().toLowerCase(java.util.Locale.ROOT)));
         return out;
     }
 }

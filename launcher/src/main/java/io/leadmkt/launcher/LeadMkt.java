@@ -105,6 +105,11 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--fast-market", description = "Well-behaved 1-5 ms buyers that always bid and accept, "
                 + "instead of the realistic mixed market: measures the platform, not the buyers.")
         boolean fastMarket;
+        @Option(names = "--mode", defaultValue = "parallel", converter = RoutingModeConverter.class,
+                description = "Routing of every campaign: parallel (one auction of all buyers), waterfall (one buyer "
+                        + "at a time by priority) or tiers (parallel inside a tier of three buyers, waterfall across "
+                        + "tiers) (default ${DEFAULT-VALUE}).")
+        io.leadmkt.schema.RoutingMode mode;
 
         @Override
         public Integer call() throws Exception {
@@ -114,7 +119,7 @@ public final class LeadMkt implements Runnable {
             }
             PrintStream out = System.out;
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0), out);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode), out);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();

@@ -205,8 +205,15 @@ public final class OutcomeTracker implements AutoCloseable {
         long unsold = 0;
         long rejected = 0;
         long revenue = 0;
+        long payout = 0;
+        Map<String, Long> reasons = new java.util.HashMap<>();
+        long offered = 0;
         for (String id : leadIds) {
             Outcome outcome = outcomes.get(id);
+            if (outcome != null) {
+                offered += outcome.getBuyersPinged();
+                payout += outcome.getSellerPayoutCents() == null ? 0 : outcome.getSellerPayoutCents();
+            }
             if (rejections.containsKey(id) && outcome == null) {
                 rejected++;
             } else if (outcome != null && outcome.getStatus() == OutcomeStatus.SOLD) {
@@ -214,11 +221,13 @@ public final class OutcomeTracker implements AutoCloseable {
                 revenue += outcome.getPriceCents() == null ? 0 : outcome.getPriceCents();
             } else if (outcome != null) {
                 unsold++;
+                reasons.merge(String.valueOf(outcome.getReason()), 1L, Long::sum);
             }
         }
         double p50 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(50) / 1000.0;
         double p99 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(99) / 1000.0;
-        return new Summary(leadIds.size(), rejected, sold, unsold, revenue, p50, p99);
+        double buyersPerLead = sold + unsold == 0 ? 0 : (double) offered / (sold + unsold);
+        return new Summary(leadIds.size(), rejected, sold, unsold, reasons, revenue, payout, buyersPerLead, p50, p99);
     }
 
     /** Revenue of every SOLD outcome seen, whoever sent the lead. */

@@ -8,6 +8,7 @@ import io.leadmkt.streams.StreamsAppConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,14 +110,23 @@ class SettingsTest {
         assertThat(demo.port).isZero();
         assertThat(demo.seed).isEqualTo(7);
         assertThat(demo.badFraction).isEqualTo(0.1);
+        assertThat(demo.mode).as("default").isEqualTo(io.leadmkt.schema.RoutingMode.PARALLEL);
+    }
+
+    @Test
+    void shouldParseRoutingModeCaseInsensitivelyWhenDemoIsAskedForAWaterfall() {
+        CommandLine.ParseResult parsed = LeadMkt.commandLine().parseArgs("demo", "--mode", "waterfall");
+        LeadMkt.DemoCommand demo = (LeadMkt.DemoCommand) parsed.subcommand().commandSpec().userObject();
+        assertThat(demo.mode).isEqualTo(io.leadmkt.schema.RoutingMode.WATERFALL);
     }
 
     @Test
     void shouldPrintExactSummaryJsonWhenAsked() {
-        Summary summary = new Summary(10, 2, 7, 1, 123450, 12.34, 98.76);
+        Summary summary = new Summary(10, 2, 7, 1, Map.of("NO_BIDS", 1L), 123450, 104933, 2.5, 12.34, 98.76);
 
         assertThat(summary.toJson()).isEqualTo("{\"leads\":10,\"rejected\":2,\"sold\":7,\"unsold\":1,"
-                + "\"revenue\":\"1234.50\",\"latency_ms\":{\"p50\":12.3,\"p99\":98.8}}");
+                + "\"unsold_reasons\":{\"NO_BIDS\":1},\"revenue\":\"1234.50\",\"payout\":\"1049.33\",\"buyers_per_lead\":2.50,"
+                + "\"latency_ms\":{\"p50\":12.3,\"p99\":98.8}}");
         assertThat(summary.accounted()).isEqualTo(summary.leads());
     }
 }

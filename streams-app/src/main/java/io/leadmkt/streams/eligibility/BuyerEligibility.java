@@ -56,8 +56,7 @@ public final class BuyerEligibility {
         int score = lead.getEnrichment().getScore();
         return buyers.stream()
                 .filter(BuyerConfig::getActive)
-                // Kafka-native buyers get their pings on their own topic from the connector: no URL needed.
-                .filter(b -> b.getDelivery() == Delivery.KAFKA || (b.getPingUrl() != null && b.getPostUrl() != null))
+                .filter(b -> reachable(b, state))
                 .filter(b -> b.getStates().isEmpty() || b.getStates().contains(state))
                 .filter(b -> zipMatches(b, zip))
                 .filter(b -> b.getVerticals().isEmpty() || b.getVerticals().contains(campaign.getVertical()))
@@ -69,6 +68,19 @@ public final class BuyerEligibility {
                 .filter(b -> inDayParts(b, now))
                 .sorted(Comparator.comparing(BuyerConfig::getBuyerId))
                 .toList();
+    }
+
+    /**
+     * Whether leads can reach the buyer: Kafka-native buyers get pings and posts on their own topics
+     * (no URL needed); a webhook buyer needs a post URL, and a ping URL unless it buys leads from
+     * {@code state} at a fixed price (it is never pinged for them).
+     */
+    static boolean reachable(BuyerConfig buyer, String state) {
+        if (buyer.getDelivery() == Delivery.KAFKA) {
+            return true;
+        }
+        boolean pinged = BuyerTermsResolver.fixedPriceCents(buyer, state) == null;
+        return buyer.getPostUrl() != null && (!pinged || buyer.getPingUrl() != null);
     }
 
     /**

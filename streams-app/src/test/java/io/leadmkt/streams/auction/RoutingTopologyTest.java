@@ -140,7 +140,7 @@ class RoutingTopologyTest {
 
     @Test
     void shouldPostAFixedPriceBuyerWithoutPingingItWhenItLeadsAPriceWaterfall() {
-        market.buyer(buyer("dave").setPriority(9).setFixedPriceCents(2_000L)
+        market.buyer(buyer("dave").setPriority(9).setFixedPriceCents(2_000L).setPingUrl(null) // never pinged
                 .setFixedPriceByStateCents(Map.of("TX", 3_000L)).build());
         routing(RoutingMode.WATERFALL, WaterfallOrder.PRICE);
         market.submit(lead("L1", market.now()).build()); // a Texas lead

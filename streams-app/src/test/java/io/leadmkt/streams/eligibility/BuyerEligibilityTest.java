@@ -48,6 +48,19 @@ class BuyerEligibilityTest {
     }
 
     @Test
+    void shouldNeedNoPingUrlOnlyWhenTheBuyerHasAFixedPriceForTheLeadsState() {
+        BuyerConfig fixedEverywhere = buyer("fixed").setPingUrl(null).setFixedPriceCents(2_000L).build();
+        BuyerConfig fixedInCalifornia = buyer("fixed-ca").setPingUrl(null)
+                .setFixedPriceByStateCents(Map.of("CA", 3_000L)).build();
+        BuyerConfig noPingUrl = buyer("no-ping-url").setPingUrl(null).build();
+        BuyerConfig noPostUrl = buyer("no-post-url").setPostUrl(null).setFixedPriceCents(2_000L).build();
+
+        // A Texas lead: fixed-ca would have to be pinged, and cannot be.
+        assertThat(eligible(lead(), fixedEverywhere, fixedInCalifornia, noPingUrl, noPostUrl))
+                .containsExactly("fixed");
+    }
+
+    @Test
     void shouldMatchZipByListOrPrefixWhenTheBuyerFiltersZips() {
         BuyerConfig listed = buyer("listed").setZipCodes(List.of("75001")).build();
         BuyerConfig prefix = buyer("prefix").setZipPrefixes(List.of("750")).build();
