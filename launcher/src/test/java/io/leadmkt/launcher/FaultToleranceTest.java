@@ -1,44 +1,33 @@
 package io.leadmkt.launcher;
 
+import static io.leadmkt.launcher.RealMarket.SETTLE;
+import static io.leadmkt.launcher.RealMarket.TOPICS;
+import static io.leadmkt.launcher.RealMarket.activePartitions;
+import static io.leadmkt.launcher.RealMarket.closeAll;
+import static io.leadmkt.launcher.RealMarket.leadIdsOf;
+import static io.leadmkt.launcher.RealMarket.leaveGracefully;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadmkt.connector.BuyerConnector;
-import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.schema.TopicProvisioner;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.simulator.SimulatedBuyer;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -67,49 +56,34 @@ import org.slf4j.LoggerFactory;
 class FaultToleranceTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultToleranceTest.class);
-    private static final Topics TOPICS = Topics.embedded();
-    private static final Duration SETTLE = Duration.ofSeconds(120);
     /** Ping deadline and post timeout, far beyond any take-over here; buyers answer in milliseconds. */
     private static final int DEADLINE_MS = 30_000;
-    private static final CampaignConfig CAMPAIGN = withPostTimeout(
-            DemoMarket.campaign("camp-ft", "seller-ft", "auto_insurance", 1_000, DEADLINE_MS), DEADLINE_MS);
+    private static final CampaignConfig CAMPAIGN = RealMarket.campaign("camp-ft", "seller-ft", 1_000, DEADLINE_MS);
     private static final double LEADS_PER_SECOND = 40;
 
-    private static EmbeddedKafkaBroker broker;
-    private static BuyerFarm farm;
-    private static BuyerConnector connector;
-    private static KafkaProducer<String, byte[]> producer;
+    private static RealMarket market;
     private static OutcomeTracker tracker;
     private static LeadGenerator generator;
 
     @BeforeAll
     static void startMarketplace() throws Exception {
-        broker = EmbeddedKafkaBroker.onFreePorts().start();
-        String bootstrap = broker.bootstrapServers();
-        farm = BuyerFarm.start(List.of(
+        market = RealMarket.start(List.of(
                 BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(3_000).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
                 BuyerSpec.of("good", BuyerBehaviour.alwaysBids(2_000)),
-                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(1_200))));
-        producer = DemoMarket.producer(bootstrap, "fault-test");
-        // Market config must be on its topics before the first instance starts.
-        StreamsAppConfig defaults = appConfig("unused");
-        try (Admin admin = broker.admin()) {
-            TopicProvisioner.ensureTopics(admin, TOPICS, defaults.partitions(), defaults.replicationFactor());
-        }
-        DemoMarket.seed(producer, TOPICS, List.of(CAMPAIGN), farm.configs(), List.of());
-        connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
-        tracker = new OutcomeTracker(bootstrap, TOPICS, id -> OptionalLong.empty()).start();
-        generator = new LeadGenerator(producer, TOPICS, new LeadGenerator.Options(1, 0, 4242, List.of(CAMPAIGN)));
+                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(1_200))), List.of(CAMPAIGN));
+        tracker = market.tracker();
+        generator = new LeadGenerator(market.producer(), TOPICS,
+                new LeadGenerator.Options(1, 0, 4242, List.of(CAMPAIGN)));
     }
 
     @AfterAll
     static void stopMarketplace() {
-        closeAll(tracker, connector, producer, farm, broker);
+        closeAll(market);
     }
 
     @Test
     void shouldEndEveryLeadExactlyOnceWhenStreamsInstanceCrashesMidFlight() throws Exception {
-        StreamsAppConfig configA = appConfig("crash-a");
+        StreamsAppConfig configA = market.appConfig("crash-a");
         LeadMarketApp a = LeadMarketApp.start(configA);
         LeadMarketApp b = null;
         try (SteadyLeads leads = SteadyLeads.start(generator, LEADS_PER_SECOND)) {
@@ -119,12 +93,12 @@ class FaultToleranceTest {
             crash(a, configA);
             LOG.info("instance A crashed with {} leads sent, {} of them ended", sentAtCrash, endedAtCrash);
 
-            b = LeadMarketApp.start(appConfig("crash-b"));
+            b = LeadMarketApp.start(market.appConfig("crash-b"));
             // Keep leads flowing into the survivor for a while, then let everything in flight end.
             int target = Math.max(200, leads.sentCount() + 40);
             Awaitility.await().atMost(SETTLE).until(() -> leads.sentCount() >= target);
             leads.stop();
-            awaitEveryLeadEnded(leads.ids());
+            market.awaitEveryLeadEnded(leads.ids());
             closeAll(b, a); // both committed and stopped: nothing more can reach the outcomes topic
 
             assertEveryLeadEndedOnceSoldToGood(leads.ids());
@@ -135,12 +109,12 @@ class FaultToleranceTest {
 
     @Test
     void shouldEndEveryLeadExactlyOnceWhenSecondInstanceJoinsAndLeaves() {
-        LeadMarketApp a = LeadMarketApp.start(appConfig("rebalance-a"));
+        LeadMarketApp a = LeadMarketApp.start(market.appConfig("rebalance-a"));
         LeadMarketApp b = null;
         try (SteadyLeads leads = SteadyLeads.start(generator, LEADS_PER_SECOND)) {
             awaitEnded(leads, 20);
 
-            b = LeadMarketApp.start(appConfig("rebalance-b"));
+            b = LeadMarketApp.start(market.appConfig("rebalance-b"));
             LeadMarketApp joined = b;
             // Cooperative rebalancing: A first gives tasks up, a follow-up rebalance hands them to B.
             // Wait until B runs an auction (open auctions move with it), not just stateless intake.
@@ -153,7 +127,7 @@ class FaultToleranceTest {
             LOG.info("instance B left");
             awaitEnded(leads, leads.sentCount() + 20);
             leads.stop();
-            awaitEveryLeadEnded(leads.ids());
+            market.awaitEveryLeadEnded(leads.ids());
             closeAll(b, a); // both committed and stopped: nothing more can reach the outcomes topic
 
             assertEveryLeadEndedOnceSoldToGood(leads.ids());
@@ -185,7 +159,7 @@ class FaultToleranceTest {
         // Exactly-once v2 names a stream thread's transactional id "<application.id>-<process id>-<thread>";
         // A is the only live instance, and fencing an id of an instance already stopped changes nothing.
         String prefix = config.applicationId() + "-";
-        try (Admin admin = broker.admin()) {
+        try (Admin admin = market.broker().admin()) {
             List<String> transactionalIds = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
                     .map(TransactionListing::transactionalId)
                     .filter(id -> id.startsWith(prefix))
@@ -197,16 +171,11 @@ class FaultToleranceTest {
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
-    private static void awaitEveryLeadEnded(List<String> leadIds) {
-        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(tracker.missing(leadIds)).as("leads without a final answer").isEmpty());
-    }
-
     private static void assertEveryLeadEndedOnceSoldToGood(List<String> leadIds) {
         Set<String> ids = Set.copyOf(leadIds);
         assertThat(ids).as("lead ids are unique").hasSameSizeAs(leadIds);
         assertThat(tracker.rejections().keySet()).as("rejected valid leads").doesNotContainAnyElementsOf(ids);
-        List<Outcome> outcomes = committedOutcomes().stream().filter(o -> ids.contains(o.getLeadId())).toList();
+        List<Outcome> outcomes = market.committedOutcomes().stream().filter(o -> ids.contains(o.getLeadId())).toList();
         assertThat(outcomes).extracting(Outcome::getLeadId).as("outcome records per lead")
                 .doesNotHaveDuplicates().hasSize(ids.size());
         assertThat(outcomes).allSatisfy(outcome -> {
@@ -215,7 +184,7 @@ class FaultToleranceTest {
             assertThat(outcome.getPriceCents()).as("%s", outcome).isEqualTo(2_000L);
         });
 
-        Map<String, SimulatedBuyer> buyers = farm.byId();
+        Map<String, SimulatedBuyer> buyers = market.farm().byId();
         for (SimulatedBuyer buyer : buyers.values()) {
             assertThat(leadIdsOf(buyer.posts(), ids)).as("posts to %s per lead", buyer.buyerId()).doesNotHaveDuplicates();
             assertThat(leadIdsOf(buyer.pings(), ids)).as("pings to %s per lead", buyer.buyerId()).doesNotHaveDuplicates();
@@ -226,35 +195,6 @@ class FaultToleranceTest {
         assertThat(buyers.get("good").acceptedLeadIds()).containsAll(ids);
     }
 
-    /**
-     * Every committed record on {@code outcomes}, read to the end. The tracker has no way to say it
-     * has read everything, and a duplicate outcome could be the last record written.
-     */
-    private static List<Outcome> committedOutcomes() {
-        Map<String, Object> props = new HashMap<>(broker.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<Outcome> outcomes = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPICS.outcomes().name(), Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Awaitility.await().atMost(SETTLE).until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(record -> outcomes.add(
-                        TOPICS.outcomes().valueSerde().deserializer().deserialize(record.topic(), record.value())));
-                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-            });
-        }
-        return outcomes;
-    }
-
-    private static List<String> leadIdsOf(List<Map<String, Object>> bodies, Set<String> ids) {
-        return bodies.stream().map(body -> String.valueOf(body.get("leadId"))).filter(ids::contains).toList();
-    }
-
     /** Waits until at least {@code count} of the stream's leads have a final answer. */
     private static void awaitEnded(SteadyLeads leads, int count) {
         Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(50))
@@ -263,52 +203,6 @@ class FaultToleranceTest {
 
     private static int ended(List<String> leadIds) {
         return leadIds.size() - tracker.missing(leadIds).size();
-    }
-
-    private static Set<TopicPartition> activePartitions(LeadMarketApp app) {
-        return app.streams().metadataForLocalThreads().stream()
-                .flatMap(thread -> thread.activeTasks().stream())
-                .flatMap(task -> task.topicPartitions().stream())
-                .collect(Collectors.toSet());
-    }
-
-    /** An instance of the one deployment: same application id, its own state directory and a free port. */
-    private static StreamsAppConfig appConfig(String instance) {
-        Path stateDir = Path.of("target", "fault-state-" + instance + "-" + UUID.randomUUID()).toAbsolutePath();
-        return StreamsAppConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0);
-    }
-
-    private static CampaignConfig withPostTimeout(CampaignConfig campaign, int postTimeoutMs) {
-        campaign.setPostTimeoutMs(postTimeoutMs);
-        return campaign;
-    }
-
-    /**
-     * A graceful scale-in: commit, close and leave the group, so the remaining instance takes the
-     * tasks over at once. {@link LeadMarketApp#close()} alone keeps the member in the group (Kafka
-     * Streams' default for {@code close(Duration)}): its partitions then stay unprocessed until
-     * {@code session.timeout.ms} (45 s) expires, 43 s measured here.
-     */
-    private static void leaveGracefully(LeadMarketApp app) {
-        app.streams().close(CloseOptions.timeout(Duration.ofSeconds(30))
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        app.close();
-    }
-
-    private static void closeAll(AutoCloseable... resources) {
-        for (AutoCloseable resource : resources) {
-            if (resource != null) {
-                try {
-                    if (resource instanceof LeadMarketApp app) {
-                        leaveGracefully(app);
-                    } else {
-                        resource.close();
-                    }
-                } catch (Exception e) {
-                    LOG.warn("close failed: {}", e.toString());
-                }
-            }
-        }
     }
 
     /** Valid leads sent at a steady rate from a background thread until {@link #stop()}. */
@@ -338,7 +232,7 @@ class FaultToleranceTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            producer.flush();
+            market.producer().flush();
             assertThat(generator.failedSends()).as("lead sends that failed").isZero();
         }
 

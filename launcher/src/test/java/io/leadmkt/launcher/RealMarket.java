@@ -1,0 +1,218 @@
+package io.leadmkt.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.connector.BuyerConnector;
+import io.leadmkt.connector.ConnectorConfig;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.TopicProvisioner;
+import io.leadmkt.schema.Topics;
+import io.leadmkt.simulator.BuyerFarm;
+import io.leadmkt.simulator.BuyerSpec;
+import io.leadmkt.streams.LeadMarketApp;
+import io.leadmkt.streams.StreamsAppConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The marketplace on one real (embedded KRaft) broker, for tests that need real partitions,
+ * transactions and rebalances: the broker, a farm of simulated HTTP buyers, the real buyer
+ * connector, an {@link OutcomeTracker} and a lead producer, with the market config seeded before
+ * any streams instance starts. Each test starts its own streams instances from
+ * {@link #appConfig}: one application id, as instances of one deployment.
+ */
+final class RealMarket implements AutoCloseable {
+
+    static final Topics TOPICS = Topics.embedded();
+    /** The longest any wait here may take before the test fails. */
+    static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final Logger LOG = LoggerFactory.getLogger(RealMarket.class);
+
+    private EmbeddedKafkaBroker broker;
+    private BuyerFarm farm;
+    private KafkaProducer<String, byte[]> producer;
+    private BuyerConnector connector;
+    private OutcomeTracker tracker;
+
+    private RealMarket() {
+    }
+
+    /** Starts the marketplace with the buyers registered as they are. */
+    static RealMarket start(List<BuyerSpec> buyers, List<CampaignConfig> campaigns) throws Exception {
+        return start(buyers, campaigns, buyer -> { });
+    }
+
+    /**
+     * Starts the broker and the buyers, writes the campaigns and the buyers' registrations (each
+     * first passed to {@code registration}, e.g. to give a buyer caps), then starts the connector
+     * and the tracker.
+     */
+    static RealMarket start(List<BuyerSpec> buyers, List<CampaignConfig> campaigns,
+                            Consumer<BuyerConfig> registration) throws Exception {
+        RealMarket market = new RealMarket();
+        try {
+            market.broker = EmbeddedKafkaBroker.onFreePorts().start();
+            String bootstrap = market.broker.bootstrapServers();
+            market.farm = BuyerFarm.start(buyers);
+            market.producer = DemoMarket.producer(bootstrap, "real-market-test");
+            // Market config must be on its topics before the first instance starts.
+            StreamsAppConfig defaults = market.appConfig("unused");
+            try (Admin admin = market.broker.admin()) {
+                TopicProvisioner.ensureTopics(admin, TOPICS, defaults.partitions(), defaults.replicationFactor());
+            }
+            List<BuyerConfig> configs = market.farm.configs();
+            configs.forEach(registration);
+            DemoMarket.seed(market.producer, TOPICS, campaigns, configs, List.of());
+            market.connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
+            market.tracker = new OutcomeTracker(bootstrap, TOPICS, id -> OptionalLong.empty()).start();
+            return market;
+        } catch (Exception | Error e) {
+            market.close();
+            throw e;
+        }
+    }
+
+    EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
+    BuyerFarm farm() {
+        return farm;
+    }
+
+    KafkaProducer<String, byte[]> producer() {
+        return producer;
+    }
+
+    OutcomeTracker tracker() {
+        return tracker;
+    }
+
+    /** An instance of the one deployment: same application id, its own state directory and a free port. */
+    StreamsAppConfig appConfig(String instance) {
+        Path stateDir = Path.of("target", "market-state-" + instance + "-" + UUID.randomUUID()).toAbsolutePath();
+        return StreamsAppConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0);
+    }
+
+    /** As {@link #appConfig(String)}, with {@code streamThreads} stream threads (the config has no wither for it). */
+    StreamsAppConfig appConfig(String instance, int streamThreads) {
+        StreamsAppConfig c = appConfig(instance);
+        return new StreamsAppConfig(c.bootstrapServers(), c.applicationId(), c.stateDir(), c.httpPort(), c.partitions(),
+                c.replicationFactor(), c.processingGuarantee(), c.commitIntervalMs(), c.producerLingerMs(), c.pollMs(),
+                streamThreads, c.auctionPunctuateMs(), c.postGraceMs(), c.closedAuctionRetentionMs(),
+                c.dedupeWindowMs(), c.storeType(), c.auctionSettleMs(), c.advertisedHost());
+    }
+
+    /** An auto-insurance campaign whose ping deadline and post timeout are both {@code deadlineMs}. */
+    static CampaignConfig campaign(String campaignId, String sellerId, long floorCents, int deadlineMs) {
+        CampaignConfig campaign = DemoMarket.campaign(campaignId, sellerId, "auto_insurance", floorCents, deadlineMs);
+        campaign.setPostTimeoutMs(deadlineMs);
+        return campaign;
+    }
+
+    /** Waits until every one of the leads has a final answer (an outcome or a rejection). */
+    void awaitEveryLeadEnded(Collection<String> leadIds) {
+        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(tracker.missing(leadIds)).as("leads without a final answer").isEmpty());
+    }
+
+    /**
+     * Every committed record on {@code outcomes}, read to the end. The tracker has no way to say it
+     * has read everything, and a duplicate outcome could be the last record written.
+     */
+    List<Outcome> committedOutcomes() {
+        return committed(TOPICS.outcomes());
+    }
+
+    /** Every committed value on a topic, from its beginning to its end as of now. */
+    <V> List<V> committed(Topics.Topic<String, V> topic) {
+        Map<String, Object> props = new HashMap<>(broker.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<V> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Awaitility.await().atMost(SETTLE).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(
+                        topic.valueSerde().deserializer().deserialize(record.topic(), record.value())));
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
+        }
+        return values;
+    }
+
+    /** The lead ids of request bodies a simulated buyer received, kept only for the given leads. */
+    static List<String> leadIdsOf(List<Map<String, Object>> bodies, Set<String> ids) {
+        return bodies.stream().map(body -> String.valueOf(body.get("leadId"))).filter(ids::contains).toList();
+    }
+
+    /** The partitions an instance's stream threads process as active tasks right now. */
+    static Set<TopicPartition> activePartitions(LeadMarketApp app) {
+        return app.streams().metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * A graceful scale-in: commit, close and leave the group, so the remaining instance takes the
+     * tasks over at once. {@link org.apache.kafka.streams.KafkaStreams#close(Duration)} alone keeps the
+     * member in the group: its partitions then stay unprocessed until {@code session.timeout.ms}
+     * (45 s) expires, 43 s measured here.
+     */
+    static void leaveGracefully(LeadMarketApp app) {
+        app.streams().close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        app.close();
+    }
+
+    /** Closes everything given, in order, streams instances gracefully, even when one of them fails. */
+    static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                try {
+                    if (resource instanceof LeadMarketApp app) {
+                        leaveGracefully(app);
+                    } else {
+                        resource.close();
+                    }
+                } catch (Exception e) {
+                    LOG.warn("close failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(tracker, connector, producer, farm, broker);
+    }
+}
