@@ -9,14 +9,12 @@ import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Contact;
 import io.leadmkt.schema.FieldError;
-import io.leadmkt.schema.IdentityHash;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Rejection;
-import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.outcome.Rejections;
 import java.nio.charset.StandardCharsets;
@@ -125,10 +123,7 @@ class IntakeToPingTopologyTest {
     @Test
     void shouldRejectWhenConsumerIsSuppressed() {
         Lead lead = lead("bad-7", market.now()).build();
-        String digits = lead.getContact().getPhone().replaceAll("\\D", "");
-        String hash = IdentityHash.ofPhone("+1" + digits);
-        market.suppression.pipeInput(hash, SuppressionEntry.newBuilder().setHash(hash).setKind("phone")
-                .setReason("do-not-call request").setAddedAt(market.now()).build());
+        market.suppressPhoneOf(lead, "do-not-call request");
 
         market.submit(lead);
 

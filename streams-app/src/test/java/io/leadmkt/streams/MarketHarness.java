@@ -15,6 +15,7 @@ import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.IdentityHash;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.nio.file.Path;
@@ -121,6 +122,13 @@ public final class MarketHarness implements AutoCloseable {
 
     public void buyer(BuyerConfig buyer) {
         buyers.pipeInput(buyer.getBuyerId(), buyer);
+    }
+
+    /** Puts the lead's consumer (by phone) on the suppression list, as an opt-out or erasure request would. */
+    public void suppressPhoneOf(Lead lead, String reason) {
+        String hash = IdentityHash.ofPhone("+1" + lead.getContact().getPhone().replaceAll("\\D", ""));
+        suppression.pipeInput(hash, SuppressionEntry.newBuilder().setHash(hash).setKind("phone")
+                .setReason(reason).setAddedAt(now()).build());
     }
 
     public void submit(Lead lead) {

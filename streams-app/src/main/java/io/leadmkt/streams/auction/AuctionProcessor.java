@@ -18,6 +18,7 @@ import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.outcome.Outcomes;
@@ -77,6 +78,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     private KeyValueStore<String, AuctionState> auctions;
     private KeyValueStore<String, String> timers;
     private KeyValueStore<String, Lead> leads;
+    private ConfigTables config;
     private long timersFrom;
 
     /**
@@ -118,6 +120,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         this.auctions = context.getStateStore(AUCTIONS_STORE);
         this.timers = context.getStateStore(TIMERS_STORE);
         this.leads = context.getStateStore(LEADS_STORE);
+        this.config = new ConfigTables(context);
         this.timersFrom = context.currentSystemTimeMs() + settings.settleMs();
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
@@ -376,6 +379,10 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
      * a buyer with caps or a balance first gets a hold on its cap keeper, and is posted once granted.
      */
     private void postTo(Record<String, ?> record, AuctionState state, List<Bid> ranked, long now) {
+        if (optedOut(state)) {
+            close(record, state, Outcomes.unsold(state, Outcomes.SUPPRESSED, now), now);
+            return;
+        }
         Bid bid = ranked.get(0);
         long priceCents = BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
         int attempt = state.getAttempt() + 1;
@@ -460,6 +467,16 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         }
     }
 
+    /**
+     * Whether the consumer opted out (or asked to be erased) after the lead passed compliance: a
+     * suppression that arrives while the auction runs still stops the full lead reaching a buyer.
+     */
+    private boolean optedOut(AuctionState state) {
+        Lead lead = leads.get(state.getLeadId());
+        return lead != null && (config.suppressed(lead.getEnrichment().getPhoneHash())
+                || config.suppressed(lead.getEnrichment().getEmailHash()));
+    }
+
     // ---- caps ----------------------------------------------------------------------------------
 
     private void onCapDecision(Record<String, SpecificRecord> record, CapDecision decision, long now) {
@@ -484,6 +501,12 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             emit(record, leadId, Audit.buyerEvent(leadId, AuditType.CAP_GRANTED, now, buyerId, state.getAttempt(),
                     null, priceCents, Map.of()));
             state.setReservedAttempt(state.getAttempt());
+            if (optedOut(state)) {
+                emitTo(record, buyerId, capRequest(state, buyerId, state.getAttempt(), CapRequestKind.RELEASE,
+                        priceCents, now));
+                close(record, state, Outcomes.unsold(state, Outcomes.SUPPRESSED, now), now);
+                return;
+            }
             Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
             post(record, state, bid, priceCents, now);
             return;

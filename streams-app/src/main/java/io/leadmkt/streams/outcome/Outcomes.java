@@ -16,6 +16,8 @@ public final class Outcomes {
     public static final String ALL_REJECTED = "ALL_REJECTED";
     /** Every winnable bid's buyer was at a cap or out of balance. */
     public static final String CAPPED = "CAPPED";
+    /** The consumer opted out or asked to be erased while the auction ran: the lead is not posted. */
+    public static final String SUPPRESSED = "SUPPRESSED";
 
     private Outcomes() {
     }

@@ -368,6 +368,23 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldNotPostTheLeadWhenTheConsumerOptsOutWhileTheAuctionRuns() {
+        Lead lead = lead("L-optout", market.now()).build();
+        market.submit(lead);
+        market.onlyPing();
+        market.suppressPhoneOf(lead, "opted out by SMS STOP");
+        market.bid("L-optout", "alpha", 2_000);
+        market.bid("L-optout", "bravo", 1_500);
+        market.answer("L-optout", "charlie", BidStatus.PASS, null);
+
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.SUPPRESSED);
+        assertThat(market.posts.isEmpty()).as("no buyer receives the lead").isTrue();
+        assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L-optout")).isNull();
+    }
+
+    @Test
     void shouldForgetLeadPiiWhenAuctionCloses() {
         submit("L0");
         assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L0")).as("kept while open").isNotNull();
