@@ -30,8 +30,34 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
+    /**
+     * How a topic is made: config tables compacted with one partition, the config change log with one
+     * partition (one order) kept forever (it is the audit of who changed what), PII-bearing topics with
+     * a 7-day retention, answer topics broker-timed, the rest with {@code partitions} partitions.
+     */
+    public static NewTopic newTopic(Topics.Topic<?, ?> topic, int partitions, short replicationFactor) {
+        boolean single = topic.compacted() || SINGLE_PARTITION.contains(topic.name());
+        NewTopic newTopic = new NewTopic(topic.name(), single ? 1 : partitions, replicationFactor);
+        if (topic.compacted()) {
+            newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        } else if (topic.holdsPii()) {
+            newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(PII_RETENTION_MS)));
+        } else if (BROKER_TIMED.contains(topic.name())) {
+            newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+        } else if (topic.name().equals(Topics.CONFIG_CHANGES)) {
+            newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        }
+        return newTopic;
+    }
+
     public static void ensureTopics(Admin admin, Topics topics, int partitions, short replicationFactor)
             throws InterruptedException {
+        ensureTopics(admin, topics.all(), partitions, replicationFactor);
+    }
+
+    /** Creates those of {@code wanted} that are missing, each as {@link #newTopic} describes it. */
+    public static void ensureTopics(Admin admin, List<Topics.Topic<?, ?>> wanted, int partitions,
+                                    short replicationFactor) throws InterruptedException {
         Set<String> existing;
         try {
             existing = admin.listTopics().names().get();
@@ -39,19 +65,10 @@ public final class TopicProvisioner {
             throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
         }
         List<NewTopic> missing = new ArrayList<>();
-        for (Topics.Topic<?, ?> topic : topics.all()) {
-            if (existing.contains(topic.name())) {
-                continue;
+        for (Topics.Topic<?, ?> topic : wanted) {
+            if (!existing.contains(topic.name())) {
+                missing.add(newTopic(topic, partitions, replicationFactor));
             }
-            NewTopic newTopic = new NewTopic(topic.name(), topic.compacted() || SINGLE_PARTITION.contains(topic.name()) ? 1 : partitions, replicationFactor);
-            if (topic.compacted()) {
-                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            } else if (topic.holdsPii()) {
-                newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(PII_RETENTION_MS)));
-            } else if (BROKER_TIMED.contains(topic.name())) {
-                newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
-            }
-            missing.add(newTopic);
         }
         if (missing.isEmpty()) {
             return;

@@ -1,34 +1,35 @@
 package io.leadmkt.launcher.config;
 
-import io.leadmkt.schema.BuyerConfig;
-import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.ConfigAction;
 import io.leadmkt.streams.admin.ConfigBatch;
+import io.leadmkt.streams.admin.ConfigChanges;
+import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.admin.ConfigTopics;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * {@code leadmkt config apply}: compares a checked batch with the current compacted topics, writes
- * only what differs, and tells who changed what. The audit trail of config changes proper is
- * issue 4's; until then each change is one line on stderr and {@code appliedBy} in the summary.
+ * only what differs, and tells who changed what. The writing and the audit trail are
+ * {@link ConfigTopics}' (shared with the admin API): each written document comes with its
+ * {@code ConfigChange} on {@code config.changes}, by {@code appliedBy} via {@code config-apply}.
  */
 public final class ConfigApply {
 
     private final ConfigTopics topics;
     private final String appliedBy;
+    private final Author author;
     private final PrintWriter out;
     private final PrintWriter err;
 
     public ConfigApply(ConfigTopics topics, String appliedBy, PrintWriter out, PrintWriter err) {
         this.topics = topics;
         this.appliedBy = appliedBy;
+        this.author = new Author(appliedBy, ConfigChanges.VIA_CONFIG_APPLY);
         this.out = out;
         this.err = err;
     }
@@ -38,26 +39,20 @@ public final class ConfigApply {
         if (!batch.ok()) {
             throw new IllegalArgumentException("invalid batch");
         }
-        List<ConfigChange> changes = new ArrayList<>();
-        if (!batch.buyers().isEmpty()) {
-            changes.addAll(compare("buyer", batch.buyers(), topics.currentBuyers(), BuyerConfig::getBuyerId));
-        }
-        if (!batch.campaigns().isEmpty()) {
-            changes.addAll(compare("campaign", batch.campaigns(), topics.currentCampaigns(), CampaignConfig::getCampaignId));
-        }
-        return changes;
+        return summary(batch, topics.plan(batch.buyers(), batch.campaigns(), author));
     }
 
-    /** Writes the created and updated records (all or nothing is checked before: the batch is valid), prints the summary. */
+    /** Writes the created and updated records with their changes (the batch is valid: all or nothing), prints the summary. */
     public List<ConfigChange> apply(ConfigBatch batch, boolean dryRun) {
-        List<ConfigChange> changes = plan(batch);
-        if (!dryRun && changes.stream().anyMatch(ConfigChange::writes)) {
+        List<ConfigChange> changes;
+        if (dryRun) {
+            changes = plan(batch);
+        } else {
+            if (!batch.ok()) {
+                throw new IllegalArgumentException("invalid batch");
+            }
             topics.ensureTopics();
-            List<BuyerConfig> buyers = batch.buyers().stream()
-                    .filter(b -> writes(changes, "buyer", b.getBuyerId())).toList();
-            List<CampaignConfig> campaigns = batch.campaigns().stream()
-                    .filter(c -> writes(changes, "campaign", c.getCampaignId())).toList();
-            topics.putAll(buyers, campaigns);
+            changes = summary(batch, topics.apply(batch.buyers(), batch.campaigns(), author));
         }
         report(changes, dryRun);
         return changes;
@@ -65,24 +60,41 @@ public final class ConfigApply {
 
     /** Writes a tombstone for the buyer, if it exists. */
     public ConfigChange deleteBuyer(String buyerId, boolean dryRun) {
-        return delete("buyer", buyerId, topics.currentBuyers().containsKey(buyerId), topics::deleteBuyer, dryRun);
+        return delete("buyer", buyerId, dryRun ? topics.currentBuyers().containsKey(buyerId)
+                : topics.deleteBuyer(buyerId, author).isPresent(), dryRun);
     }
 
     /** Writes a tombstone for the campaign, if it exists. */
     public ConfigChange deleteCampaign(String campaignId, boolean dryRun) {
-        return delete("campaign", campaignId, topics.currentCampaigns().containsKey(campaignId),
-                topics::deleteCampaign, dryRun);
+        return delete("campaign", campaignId, dryRun ? topics.currentCampaigns().containsKey(campaignId)
+                : topics.deleteCampaign(campaignId, author).isPresent(), dryRun);
     }
 
-    private ConfigChange delete(String kind, String id, boolean present, java.util.function.Consumer<String> tombstone,
-                                boolean dryRun) {
+    private ConfigChange delete(String kind, String id, boolean present, boolean dryRun) {
         ConfigChange change = new ConfigChange(kind, id,
                 present ? ConfigChange.Action.DELETED : ConfigChange.Action.ABSENT, List.of());
-        if (present && !dryRun) {
-            tombstone.accept(id);
-        }
         report(List.of(change), dryRun);
         return change;
+    }
+
+    /** One line per document of the batch: its change, or unchanged. */
+    private static List<ConfigChange> summary(ConfigBatch batch, List<io.leadmkt.schema.ConfigChange> applied) {
+        Map<String, io.leadmkt.schema.ConfigChange> byKey = new HashMap<>();
+        applied.forEach(c -> byKey.put(c.getKind() + "/" + c.getId(), c));
+        List<ConfigChange> changes = new ArrayList<>();
+        batch.buyers().forEach(b -> changes.add(summary(ConfigChanges.BUYER, b.getBuyerId(), byKey)));
+        batch.campaigns().forEach(c -> changes.add(summary(ConfigChanges.CAMPAIGN, c.getCampaignId(), byKey)));
+        return changes;
+    }
+
+    private static ConfigChange summary(String kind, String id, Map<String, io.leadmkt.schema.ConfigChange> byKey) {
+        io.leadmkt.schema.ConfigChange change = byKey.get(kind + "/" + id);
+        if (change == null) {
+            return new ConfigChange(kind, id, ConfigChange.Action.UNCHANGED, List.of());
+        }
+        return change.getAction() == ConfigAction.CREATED
+                ? new ConfigChange(kind, id, ConfigChange.Action.CREATED, List.of())
+                : new ConfigChange(kind, id, ConfigChange.Action.UPDATED, ConfigChanges.fields(change));
     }
 
     private void report(List<ConfigChange> changes, boolean dryRun) {
@@ -103,30 +115,5 @@ public final class ConfigApply {
 
     private static long count(List<ConfigChange> changes, ConfigChange.Action action) {
         return changes.stream().filter(c -> c.action() == action).count();
-    }
-
-    private static boolean writes(List<ConfigChange> changes, String kind, String id) {
-        return changes.stream().anyMatch(c -> c.kind().equals(kind) && c.id().equals(id) && c.writes());
-    }
-
-    private static <V extends SpecificRecord> List<ConfigChange> compare(String kind, List<V> wanted,
-                                                                         Map<String, V> current, Function<V, String> id) {
-        List<ConfigChange> changes = new ArrayList<>();
-        for (V record : wanted) {
-            V now = current.get(id.apply(record));
-            if (now == null) {
-                changes.add(new ConfigChange(kind, id.apply(record), ConfigChange.Action.CREATED, List.of()));
-                continue;
-            }
-            List<String> differ = new ArrayList<>();
-            for (Schema.Field field : record.getSchema().getFields()) {
-                if (!Objects.equals(String.valueOf(record.get(field.pos())), String.valueOf(now.get(field.pos())))) {
-                    differ.add(field.name());
-                }
-            }
-            changes.add(new ConfigChange(kind, id.apply(record),
-                    differ.isEmpty() ? ConfigChange.Action.UNCHANGED : ConfigChange.Action.UPDATED, differ));
-        }
-        return changes;
     }
 }

@@ -2,6 +2,7 @@ package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigBatch;
+import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,10 +13,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code leadmkt config apply | delete}: buyers and campaigns as checked documents on the compacted topics. */
+/**
+ * {@code leadmkt config apply | delete | history}: buyers and campaigns as checked documents on the
+ * compacted topics, every change audited on {@code config.changes}.
+ */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Applies buyer and campaign documents to the compacted config topics, or deletes one.",
-        subcommands = {ConfigCommand.Apply.class, ConfigCommand.Delete.class})
+        description = "Applies buyer and campaign documents to the compacted config topics, deletes one, "
+                + "or shows who changed what.",
+        subcommands = {ConfigCommand.Apply.class, ConfigCommand.Delete.class, ConfigCommand.History.class})
 public final class ConfigCommand implements Runnable {
 
     /** Exit code for documents that do not validate. */
@@ -29,19 +34,19 @@ public final class ConfigCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Who applies: --by, else $USER. */
+    /** Who applies: --actor (or --by), else the OS user. */
     static String appliedBy(String by) {
         if (by != null && !by.isBlank()) {
-            return by;
+            return by.strip();
         }
-        String user = System.getenv("USER");
+        String user = System.getProperty("user.name");
         return user == null || user.isBlank() ? "unknown" : user;
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = "Validates every document (buyer.schema.json, campaign.schema.json, the buyer's integration), "
-                    + "then writes what changed to config.buyers / config.campaigns keyed by id. Nothing is written "
-                    + "if any document is invalid.")
+                    + "then writes what changed to config.buyers / config.campaigns keyed by id, each change "
+                    + "with its audit record on config.changes. Nothing is written if any document is invalid.")
     static final class Apply implements Callable<Integer> {
         @Option(names = {"-f", "--file"}, required = true, description = "YAML or JSON file: one document, a list, "
                 + "or {buyers: [...], campaigns: [...]} (repeatable).")
@@ -51,7 +56,8 @@ public final class ConfigCommand implements Runnable {
         String bootstrapServers;
         @Option(names = "--dry-run", description = "Validate and show what would change; write nothing.")
         boolean dryRun;
-        @Option(names = "--by", description = "Who applies, for the audit line (default: $USER).")
+        @Option(names = {"--actor", "--by"}, description = "Who applies, for the audit trail on config.changes "
+                + "(default: the OS user).")
         String by;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -95,7 +101,8 @@ public final class ConfigCommand implements Runnable {
         String bootstrapServers;
         @Option(names = "--dry-run", description = "Show what would be deleted; write nothing.")
         boolean dryRun;
-        @Option(names = "--by", description = "Who deletes, for the audit line (default: $USER).")
+        @Option(names = {"--actor", "--by"}, description = "Who deletes, for the audit trail on config.changes "
+                + "(default: the OS user).")
         String by;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -115,6 +122,46 @@ public final class ConfigCommand implements Runnable {
                     apply.deleteCampaign(id, dryRun);
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = "Prints applied config changes from config.changes, oldest first, one line each: "
+                    + "time (UTC), actor, via, kind/id, action, then each changed path as before -> after "
+                    + "(JSON; 'absent' when there was none; integration secrets as \"***\").")
+    static final class History implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+        String bootstrapServers;
+        @Option(names = "--id", description = "Only changes of this buyer or campaign id.")
+        String id;
+        @Option(names = "--kind", description = "Only changes of this kind: buyer, campaign or suppression.")
+        String kind;
+        @Option(names = "--limit", description = "Only the most recent N matching changes (default: all).")
+        Integer limit;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (kind != null && !List.of("buyer", "campaign", "suppression").contains(kind)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--kind must be buyer, campaign or suppression: " + kind);
+            }
+            if (limit != null && limit < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1: " + limit);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            List<io.leadmkt.schema.ConfigChange> changes;
+            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-history")) {
+                changes = topics.history().stream()
+                        .filter(c -> id == null || c.getId().equals(id))
+                        .filter(c -> kind == null || c.getKind().equals(kind))
+                        .toList();
+            }
+            int from = limit == null ? 0 : Math.max(0, changes.size() - limit);
+            changes.subList(from, changes.size()).forEach(c -> out.println(ConfigChanges.describe(c)));
+            out.flush();
             return 0;
         }
     }

@@ -172,4 +172,117 @@ class ConfigApplyTest {
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("POST http://127.0.0.1:9/ping", "POST http://127.0.0.1:9/post");
     }
+
+    private static List<io.leadmkt.schema.ConfigChange> history(String id) {
+        return topics.history().stream().filter(c -> c.getId().equals(id)).toList();
+    }
+
+    @Test
+    void shouldAuditEveryWrittenChangeWhenABuyerIsCreatedUpdatedAndDeleted() throws Exception {
+        Path v1 = file("audit-v1.yaml", "{buyerId: audit-a, pingUrl: 'http://a/ping', postUrl: 'http://a/post'}");
+        Path v2 = file("audit-v2.yaml", "{buyerId: audit-a, pingUrl: 'http://a/ping', postUrl: 'http://a/post',"
+                + " minScore: 30, caps: [{period: day, leads: 100, spend: '2500'}]}");
+        String servers = broker.bootstrapServers();
+
+        assertThat(config("apply", "-f", v1.toString(), "--bootstrap-servers", servers, "--actor", "alice").exit()).isZero();
+        assertThat(config("apply", "-f", v1.toString(), "--bootstrap-servers", servers, "--actor", "alice").exit()).isZero();
+        assertThat(config("apply", "-f", v2.toString(), "--bootstrap-servers", servers, "--actor", "alice").out())
+                .contains("buyer audit-a: updated (minScore, caps)");
+        assertThat(config("delete", "buyer", "audit-a", "--bootstrap-servers", servers, "--actor", "bob").exit()).isZero();
+        config("delete", "buyer", "audit-a", "--bootstrap-servers", servers, "--actor", "bob");
+
+        List<io.leadmkt.schema.ConfigChange> changes = history("audit-a");
+        assertThat(changes).extracting(c -> c.getAction().name()).containsExactly("CREATED", "UPDATED", "DELETED");
+        assertThat(changes).extracting(io.leadmkt.schema.ConfigChange::getActor).containsExactly("alice", "alice", "bob");
+        assertThat(changes).allSatisfy(c -> {
+            assertThat(c.getVia()).isEqualTo("config-apply");
+            assertThat(c.getKind()).isEqualTo("buyer");
+            assertThat(c.getAt()).isPositive();
+        });
+        assertThat(changes.get(1).getChanges()).containsExactlyInAnyOrder(
+                new io.leadmkt.schema.FieldChange("/minScore", "0", "30"),
+                new io.leadmkt.schema.FieldChange("/caps/0", null, "{\"period\":\"day\",\"leads\":100,\"spend\":\"2500.00\"}"));
+        assertThat(changes.get(2).getChanges()).contains(new io.leadmkt.schema.FieldChange("/buyerId", "\"audit-a\"", null));
+    }
+
+    @Test
+    void shouldPrintOneLinePerChangeWhenHistoryIsAskedFor() throws Exception {
+        Path v1 = file("hist-v1.yaml", "{buyerId: hist-a, delivery: kafka}");
+        Path v2 = file("hist-v2.yaml", "{buyerId: hist-a, delivery: kafka, priority: 7}");
+        Path campaign = file("hist-c.yaml", "{campaignId: hist-a, vertical: solar, routing: tiers}");
+        String servers = broker.bootstrapServers();
+        config("apply", "-f", v1.toString(), "-f", campaign.toString(), "--bootstrap-servers", servers, "--actor", "carol");
+        config("apply", "-f", v2.toString(), "--bootstrap-servers", servers, "--actor", "dave");
+
+        Run all = config("history", "--bootstrap-servers", servers, "--id", "hist-a");
+        Run buyers = config("history", "--bootstrap-servers", servers, "--id", "hist-a", "--kind", "buyer");
+        Run last = config("history", "--bootstrap-servers", servers, "--id", "hist-a", "--limit", "1");
+        Run bad = config("history", "--bootstrap-servers", servers, "--kind", "seller");
+
+        assertThat(all.exit()).isZero();
+        assertThat(all.out().lines()).hasSize(3);
+        assertThat(all.out()).contains(" carol config-apply buyer/hist-a CREATED /buyerId: absent -> \"hist-a\"")
+                .contains(" carol config-apply campaign/hist-a CREATED ")
+                .contains("/routing: absent -> \"tiers\"");
+        assertThat(buyers.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains(" buyer/hist-a "));
+        assertThat(last.out().lines()).singleElement().asString()
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z dave config-apply buyer/hist-a UPDATED /priority: 100 -> 7");
+        assertThat(bad.exit()).isNotZero();
+    }
+
+    @Test
+    void shouldRecordTheOsUserWhenNoActorIsGiven() throws Exception {
+        Path buyer = file("os.yaml", "{buyerId: os-a, delivery: kafka}");
+
+        Run run = config("apply", "-f", buyer.toString(), "--bootstrap-servers", broker.bootstrapServers());
+
+        assertThat(run.out()).contains("appliedBy=" + System.getProperty("user.name"));
+        assertThat(history("os-a")).singleElement()
+                .extracting(io.leadmkt.schema.ConfigChange::getActor).isEqualTo(System.getProperty("user.name"));
+    }
+
+    @Test
+    void shouldAuditAdminApiChangesWithTheActorAndMaskedSecretsWhenPutOnARealBroker() throws Exception {
+        io.leadmkt.streams.admin.AdminApi admin = new io.leadmkt.streams.admin.AdminApi("t0ken", ConfigFiles.documents(),
+                new io.leadmkt.streams.admin.StreamsConfigStore(topics, () -> null));
+        try (io.leadmkt.streams.api.LeadApi api = new io.leadmkt.streams.api.LeadApi(0,
+                lead -> java.util.concurrent.CompletableFuture.completedFuture(null), id -> java.util.Optional.empty(),
+                java.util.Map::of, admin).start()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String body = """
+                    {"pingUrl":"http://a/ping","postUrl":"http://a/post",
+                     "integration":{"auth":{"type":"bearer","token":"sup3r-s3cret"},
+                                    "ping":{"response":{"price":{"path":"$.price"}}},
+                                    "post":{"response":{"success":{"path":"$.ok","equals":"true"}}}}}""";
+            java.util.function.Supplier<java.net.http.HttpRequest> put = () -> java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + api.port() + "/v1/admin/buyers/admin-audit"))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .header("Authorization", "Bearer t0ken").header("X-Actor", "erin").build();
+
+            java.net.http.HttpResponse<String> first = http.send(put.get(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> again = http.send(put.get(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(topics.currentBuyers()).containsKey("admin-audit");
+            List<io.leadmkt.schema.ConfigChange> changes = history("admin-audit");
+            assertThat(changes).singleElement().satisfies(c -> {
+                assertThat(c.getActor()).isEqualTo("erin");
+                assertThat(c.getVia()).isEqualTo("admin-api");
+                assertThat(c.getAction()).isEqualTo(io.leadmkt.schema.ConfigAction.CREATED);
+            });
+            assertThat(changes.get(0).toString()).doesNotContain("sup3r-s3cret").contains("***");
+        }
+    }
+
+    @Test
+    void shouldValidateTheRulesExampleWhenReadAsItIs() {
+        ConfigBatch batch = ConfigFiles.read(List.of(Path.of("..", "deploy", "config", "rules.example.yaml")));
+
+        assertThat(batch.errors()).isEmpty();
+        assertThat(batch.buyers()).extracting(BuyerConfig::getBuyerId).containsExactly("capped-auto", "fixed-price-auto");
+        assertThat(batch.buyers().get(0).getCaps()).hasSize(3);
+        assertThat(batch.buyers().get(1).getFixedPriceByStateCents()).containsEntry("CA", 3_000L);
+        assertThat(batch.campaigns()).singleElement().extracting(c -> c.getRouting().name()).isEqualTo("WATERFALL");
+    }
 }

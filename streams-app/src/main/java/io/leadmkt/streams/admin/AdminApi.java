@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.ConfigChange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +27,18 @@ import org.slf4j.LoggerFactory;
  *       (JSON) checked by {@link ConfigDocuments}; 200 with the stored record as a document once
  *       the compacted topic has it, 400 {@code {"error":"invalid_config","errors":[...]}} naming
  *       every bad path, 503 when the topic cannot take it.</li>
+ *   <li>{@code DELETE /v1/admin/buyers/{id}}, {@code DELETE /v1/admin/campaigns/{id}}: a tombstone;
+ *       200 {@code {"deleted":"buyer","id":...}}, 404 {@code not_found} when there is no such record.</li>
  *   <li>{@code GET /v1/admin/buyers}: {@code {"buyers":[...]}} from this instance's global table.</li>
  * </ul>
  * Every call needs {@code Authorization: Bearer <token>}; the token comes from
  * {@code LEADMKT_ADMIN_TOKEN}, and without one every admin call is 403 {@code admin_disabled}, so
  * a forgotten variable closes the door rather than opening it.
+ *
+ * <p>Every applied change is audited on {@code config.changes} (via {@code admin-api}, see
+ * {@link ConfigTopics}). There is one token, so it names no person: the actor is the
+ * {@value #ACTOR_HEADER} request header when given (e.g. the operator behind a tool that holds
+ * the token; at most 100 printable characters), else {@value #TOKEN_ACTOR}.
  *
  * <p>The integration document of a buyer is checked by the {@link IntegrationCheck} the app was
  * started with: the buyer-connector's full parser when the launcher starts the app, else the buyer
@@ -40,6 +49,10 @@ public final class AdminApi {
     /** The environment variable holding the admin bearer token. */
     public static final String TOKEN_ENV = "LEADMKT_ADMIN_TOKEN";
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Optional request header naming who acts, for the audit trail. */
+    public static final String ACTOR_HEADER = "X-Actor";
+    /** The actor recorded when the request names none. */
+    public static final String TOKEN_ACTOR = "admin-token";
 
     private static final Logger audit = LoggerFactory.getLogger("io.leadmkt.admin.audit");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -64,9 +77,51 @@ public final class AdminApi {
                 ConfigDocuments::toJson);
     }
 
+    public void deleteBuyer(Context ctx) {
+        delete(ctx, ConfigChanges.BUYER, store::deleteBuyer);
+    }
+
+    public void deleteCampaign(Context ctx) {
+        delete(ctx, ConfigChanges.CAMPAIGN, store::deleteCampaign);
+    }
+
+    private void delete(Context ctx, String kind,
+                        java.util.function.BiFunction<String, ConfigChanges.Author, Optional<ConfigChange>> delete) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        String id = ctx.pathParam("id");
+        ConfigChanges.Author author = author(ctx);
+        Optional<ConfigChange> change;
+        try {
+            change = delete.apply(id, author);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(AdminApi.class).warn("config delete failed: {}", e.toString());
+            respond(ctx, 503, JSON.objectNode().put("error", "config_unavailable").put("retryable", true));
+            return;
+        }
+        if (change.isEmpty()) {
+            respond(ctx, 404, JSON.objectNode().put("error", "not_found").put("kind", kind).put("id", id));
+            return;
+        }
+        audit.info("admin api: {} {} deleted by {} from {}", kind, id, author.actor(), ctx.ip());
+        respond(ctx, 200, JSON.objectNode().put("deleted", kind).put("id", id));
+    }
+
+    /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else {@value #TOKEN_ACTOR}. */
+    static ConfigChanges.Author author(Context ctx) {
+        String given = ctx.header(ACTOR_HEADER);
+        String actor = given == null ? "" : given.strip();
+        if (actor.isEmpty() || actor.length() > 100 || !actor.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            actor = TOKEN_ACTOR;
+        }
+        return new ConfigChanges.Author(actor, ConfigChanges.VIA_ADMIN_API);
+    }
+
     /** Shared by both PUTs: authorize, read, validate (every error with its path), store, answer. */
     private <T> void put(Context ctx, String kind, java.util.function.BiFunction<String, String, ConfigBatch> parse,
-                         java.util.function.Function<ConfigBatch, T> record, java.util.function.Consumer<T> put,
+                         java.util.function.Function<ConfigBatch, T> record,
+                         java.util.function.BiFunction<T, ConfigChanges.Author, Optional<ConfigChange>> put,
                          java.util.function.Function<T, JsonNode> toJson) {
         if (!authorized(ctx)) {
             return;
@@ -82,10 +137,11 @@ public final class AdminApi {
             return;
         }
         T value = record.apply(batch);
-        if (!write(ctx, () -> put.accept(value))) {
+        ConfigChanges.Author author = author(ctx);
+        if (!write(ctx, () -> put.apply(value, author))) {
             return;
         }
-        audit.info("admin api: {} {} applied from {}", kind, id, ctx.ip());
+        audit.info("admin api: {} {} applied by {} from {}", kind, id, author.actor(), ctx.ip());
         respond(ctx, 200, toJson.apply(value));
     }
 

@@ -15,15 +15,21 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import io.leadmkt.schema.BuyerCap;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.MarketplaceMode;
 import io.leadmkt.schema.Money;
+import io.leadmkt.schema.RoutingMode;
+import io.leadmkt.schema.SourceAdjustment;
+import io.leadmkt.schema.WaterfallOrder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -32,6 +38,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The one place where buyer and campaign documents (YAML or JSON) become {@link BuyerConfig} and
@@ -193,6 +201,46 @@ public final class ConfigDocuments {
                 json.put("integration", buyer.getIntegration());
             }
         }
+        ArrayNode caps = NODES.arrayNode();
+        for (BuyerCap cap : buyer.getCaps()) {
+            ObjectNode c = caps.addObject();
+            c.put("period", cap.getPeriod().name().toLowerCase(Locale.ROOT));
+            if (cap.getMaxLeads() != null) {
+                c.put("leads", cap.getMaxLeads());
+            }
+            if (cap.getMaxSpendCents() != null) {
+                c.put("spend", Money.format(cap.getMaxSpendCents()));
+            }
+        }
+        json.set("caps", caps);
+        if (buyer.getPrepaidCents() != null) {
+            json.put("prepaid", Money.format(buyer.getPrepaidCents()));
+        }
+        json.put("creditLimit", Money.format(buyer.getCreditLimitCents()));
+        if (buyer.getFixedPriceCents() != null) {
+            json.put("fixedPrice", Money.format(buyer.getFixedPriceCents()));
+        }
+        ObjectNode byState = NODES.objectNode();
+        new TreeMap<>(buyer.getFixedPriceByStateCents()).forEach((state, cents) -> byState.put(state.toString(), Money.format(cents)));
+        json.set("fixedPriceByState", byState);
+        ArrayNode adjustments = NODES.arrayNode();
+        for (SourceAdjustment adjustment : buyer.getSourceAdjustments()) {
+            ObjectNode a = adjustments.addObject();
+            a.put("source", adjustment.getSourceId());
+            if (adjustment.getSubId() != null) {
+                a.put("subId", adjustment.getSubId());
+            }
+            a.put("multiplier", multiplier(adjustment.getMultiplierBasisPoints()));
+            a.put("penalty", Money.format(adjustment.getPenaltyCents()));
+        }
+        json.set("sourceAdjustments", adjustments);
+        if (buyer.getMarginPercentBasisPoints() != null) {
+            json.put("marginPercent", Money.format(buyer.getMarginPercentBasisPoints()));
+        }
+        if (buyer.getMarginFixedCents() != null) {
+            json.put("marginFixed", Money.format(buyer.getMarginFixedCents()));
+        }
+        json.put("priority", buyer.getPriority());
         return json;
     }
 
@@ -220,6 +268,12 @@ public final class ConfigDocuments {
         json.set("stateFloors", floors);
         json.put("marketplace", campaign.getMarketplace().name().toLowerCase(Locale.ROOT));
         json.set("allowedBuyers", strings(campaign.getAllowedBuyers()));
+        json.put("routing", campaign.getRouting().name().toLowerCase(Locale.ROOT));
+        json.put("waterfallOrder", campaign.getWaterfallOrder().name().toLowerCase(Locale.ROOT));
+        ObjectNode priorities = NODES.objectNode();
+        new TreeMap<>(campaign.getBuyerPriorities()).forEach((buyer, priority) -> priorities.put(buyer.toString(), priority));
+        json.set("buyerPriorities", priorities);
+        json.put("acceptanceDiscount", campaign.getAcceptanceDiscount());
         return json;
     }
 
@@ -410,6 +464,36 @@ public final class ConfigDocuments {
             // Compact JSON whatever the input was: the connector caches adapters by this text.
             b.setIntegration(doc.get("integration").toString());
         }
+        List<BuyerCap> caps = new ArrayList<>();
+        for (JsonNode cap : doc.path("caps")) {
+            caps.add(BuyerCap.newBuilder()
+                    .setPeriod(CapPeriod.valueOf(cap.get("period").asText().toUpperCase(Locale.ROOT)))
+                    .setMaxLeads(cap.has("leads") ? Integer.valueOf(cap.get("leads").intValue()) : null)
+                    .setMaxSpendCents(cap.has("spend") ? exactCents(cap, "spend") : null)
+                    .build());
+        }
+        b.setCaps(caps);
+        b.setPrepaidCents(doc.has("prepaid") ? exactCents(doc, "prepaid") : null);
+        b.setCreditLimitCents(doc.has("creditLimit") ? exactCents(doc, "creditLimit") : 0L);
+        b.setFixedPriceCents(doc.has("fixedPrice") ? exactCents(doc, "fixedPrice") : null);
+        b.setFixedPriceByStateCents(centsByKey(doc.get("fixedPriceByState"), "fixedPriceByState"));
+        List<SourceAdjustment> adjustments = new ArrayList<>();
+        for (JsonNode adjustment : doc.path("sourceAdjustments")) {
+            adjustments.add(SourceAdjustment.newBuilder()
+                    .setSourceId(adjustment.get("source").asText())
+                    .setSubId(adjustment.has("subId") ? adjustment.get("subId").asText() : null)
+                    .setMultiplierBasisPoints(adjustment.has("multiplier")
+                            ? multiplierBasisPoints(adjustment.get("multiplier").asText()) : 10_000)
+                    .setPenaltyCents(adjustment.has("penalty") ? exactCents(adjustment, "penalty") : 0L)
+                    .build());
+        }
+        b.setSourceAdjustments(adjustments);
+        b.setMarginPercentBasisPoints(doc.has("marginPercent")
+                ? Integer.valueOf(Math.toIntExact(exactCents(doc, "marginPercent"))) : null);
+        b.setMarginFixedCents(doc.has("marginFixed") ? exactCents(doc, "marginFixed") : null);
+        if (doc.has("priority")) {
+            b.setPriority(doc.get("priority").intValue());
+        }
         return b.build();
     }
 
@@ -434,6 +518,53 @@ public final class ConfigDocuments {
                 JsonNode part = parts.get(i);
                 if (minutes(part.get("to").asText()) <= minutes(part.get("from").asText())) {
                     errors.add(base + "dayParts[" + i + "].to: must be after from (split a window over midnight in two)");
+                }
+            }
+        }
+        JsonNode caps = doc.get("caps");
+        if (caps != null) {
+            Map<String, Integer> periods = new HashMap<>();
+            for (int i = 0; i < caps.size(); i++) {
+                JsonNode cap = caps.get(i);
+                if (!cap.has("leads") && !cap.has("spend")) {
+                    errors.add(base + "caps[" + i + "]: needs leads, spend or both (a cap without a limit limits nothing)");
+                }
+                String period = cap.get("period").asText();
+                Integer first = periods.putIfAbsent(period, i);
+                if (first != null) {
+                    errors.add(base + "caps[" + i + "].period: '" + period + "' is already capped at caps[" + first
+                            + "] (one cap per period, with leads and spend together)");
+                }
+            }
+        }
+        if (doc.has("creditLimit") && !doc.has("prepaid") && exactCents(doc, "creditLimit") > 0) {
+            errors.add(base + "creditLimit: needs prepaid (without a deposit no balance is kept;"
+                    + " write prepaid: \"0.00\" for credit only)");
+        }
+        JsonNode byState = doc.get("fixedPriceByState");
+        JsonNode states = doc.get("states");
+        if (byState != null && states != null && states.size() > 0) {
+            Set<String> taken = new java.util.HashSet<>(list(states));
+            for (Iterator<String> it = byState.fieldNames(); it.hasNext(); ) {
+                String state = it.next();
+                if (!taken.contains(state)) {
+                    errors.add(base + "fixedPriceByState." + state + ": the buyer does not take " + state
+                            + " (not in states), so this price would never apply");
+                }
+            }
+        }
+        JsonNode adjustments = doc.get("sourceAdjustments");
+        if (adjustments != null) {
+            Map<String, Integer> seen = new HashMap<>();
+            for (int i = 0; i < adjustments.size(); i++) {
+                JsonNode adjustment = adjustments.get(i);
+                String source = adjustment.get("source").asText();
+                String key = source + "\u0000" + adjustment.path("subId").asText("");
+                Integer first = seen.putIfAbsent(key, i);
+                if (first != null) {
+                    errors.add(base + "sourceAdjustments[" + i + "]: source '" + source + "'"
+                            + (adjustment.has("subId") ? " sub-id '" + adjustment.get("subId").asText() + "'" : "")
+                            + " is already adjusted at sourceAdjustments[" + first + "]");
                 }
             }
         }
@@ -507,6 +638,20 @@ public final class ConfigDocuments {
                 ? MarketplaceMode.valueOf(doc.get("marketplace").asText().toUpperCase(Locale.ROOT))
                 : MarketplaceMode.OPEN);
         c.setAllowedBuyers(list(doc.get("allowedBuyers")));
+        // Set even when absent, as marketplace above.
+        c.setRouting(doc.has("routing")
+                ? RoutingMode.valueOf(doc.get("routing").asText().toUpperCase(Locale.ROOT)) : RoutingMode.PARALLEL);
+        c.setWaterfallOrder(doc.has("waterfallOrder")
+                ? WaterfallOrder.valueOf(doc.get("waterfallOrder").asText().toUpperCase(Locale.ROOT))
+                : WaterfallOrder.PRIORITY);
+        Map<String, Integer> priorities = new java.util.LinkedHashMap<>();
+        if (doc.has("buyerPriorities")) {
+            doc.get("buyerPriorities").fields().forEachRemaining(e -> priorities.put(e.getKey(), e.getValue().intValue()));
+        }
+        c.setBuyerPriorities(priorities);
+        if (doc.has("acceptanceDiscount")) {
+            c.setAcceptanceDiscount(doc.get("acceptanceDiscount").asBoolean());
+        }
         return c.build();
     }
 
@@ -514,6 +659,27 @@ public final class ConfigDocuments {
     private static long exactCents(JsonNode doc, String field) {
         return Money.parseCents(doc.get(field).asText()).orElseThrow(
                 () -> new IllegalStateException("schema let through " + field + " " + doc.get(field)));
+    }
+
+    /** {state: "12.50", ...} (checked by the schema) as exact cents by key, in the document's order. */
+    private static Map<String, Long> centsByKey(JsonNode object, String field) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (object != null) {
+            object.fields().forEachRemaining(e -> out.put(e.getKey(), Money.parseCents(e.getValue().asText()).orElseThrow(
+                    () -> new IllegalStateException("schema let through " + field + "." + e.getKey() + " " + e.getValue()))));
+        }
+        return out;
+    }
+
+    /** A multiplier "0.80" (0..10, at most four decimals, checked by the schema) as exact basis points: 8000. */
+    static int multiplierBasisPoints(String text) {
+        return new BigDecimal(text).movePointRight(4).intValueExact();
+    }
+
+    /** Basis points as a multiplier with at least two decimals: 8000 -> "0.80", 12345 -> "1.2345". */
+    static String multiplier(int basisPoints) {
+        BigDecimal value = BigDecimal.valueOf(basisPoints, 4).stripTrailingZeros();
+        return value.setScale(Math.max(2, value.scale())).toPlainString();
     }
 
     private static List<String> list(JsonNode array) {

@@ -2,17 +2,30 @@ package io.leadmkt.streams.admin;
 
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.streams.admin.ConfigChanges.Author;
 import java.util.List;
+import java.util.Optional;
 
-/** What the admin API reads and writes: the live buyers table and the config topics. */
+/**
+ * What the admin API reads and writes: the live buyers table and the config topics. Every write is
+ * audited by {@code author} (see {@link ConfigTopics}); each returns the change it made, empty when
+ * there was nothing to change.
+ */
 public interface ConfigStore {
 
     /** Every buyer as this instance currently sees it (the streams app's global table). */
     List<BuyerConfig> buyers();
 
-    /** Writes the buyer to its compacted topic; returns once the broker has it. */
-    void put(BuyerConfig buyer);
+    /** Writes the buyer to its compacted topic, with its change; returns once the broker has them. */
+    Optional<ConfigChange> put(BuyerConfig buyer, Author author);
 
-    /** Writes the campaign to its compacted topic; returns once the broker has it. */
-    void put(CampaignConfig campaign);
+    /** Writes the campaign to its compacted topic, with its change; returns once the broker has them. */
+    Optional<ConfigChange> put(CampaignConfig campaign, Author author);
+
+    /** A tombstone for the buyer, with its change; empty when there is no such buyer. */
+    Optional<ConfigChange> deleteBuyer(String buyerId, Author author);
+
+    /** A tombstone for the campaign, with its change; empty when there is no such campaign. */
+    Optional<ConfigChange> deleteCampaign(String campaignId, Author author);
 }

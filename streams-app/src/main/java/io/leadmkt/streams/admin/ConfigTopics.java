@@ -1,84 +1,115 @@
 package io.leadmkt.streams.admin;
 
 import io.leadmkt.schema.BuyerConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.admin.ConfigChanges.Author;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the compacted config topics ({@code config.buyers}, {@code config.campaigns}):
- * the current table as a map by id, records keyed by id, tombstones. Writes use an idempotent
- * producer with {@code acks=all} and return only once the broker has them.
+ * the current table as a map by id, records keyed by id, tombstones. It is the one writer of config,
+ * for {@code leadmkt config apply | delete} and the admin API alike, and every change it writes is
+ * audited: one {@link ConfigChange} per changed document on {@code config.changes} (who, when, which
+ * fields from what to what; see {@link ConfigChanges}), in the same Kafka transaction as the config
+ * records, so a reader sees both or neither. A document equal to the current one writes nothing.
+ * Writes return only once the transaction is committed and visible to read-committed readers.
+ *
+ * <p>The previous value of each document is read from the topic just before writing; writers in
+ * one process are serialised, two processes writing the same id at the same instant may each
+ * report the difference from the same previous value.
  */
 public final class ConfigTopics implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(ConfigTopics.class);
 
     private final String bootstrapServers;
     private final Topics topics;
-    private final KafkaProducer<String, byte[]> producer;
+    private final String clientId;
+    private final LongSupplier clock;
+    private KafkaProducer<String, byte[]> producer;
+    private boolean ensured;
 
     public ConfigTopics(String bootstrapServers, Topics topics, String clientId) {
-        this.bootstrapServers = bootstrapServers;
-        this.topics = topics;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this(bootstrapServers, topics, clientId, System::currentTimeMillis);
     }
 
-    /** Creates the two config topics, compacted, when they are missing (a fresh cluster before the streams app). */
+    /** {@code clock}: the {@code at} of the changes written, epoch milliseconds. */
+    public ConfigTopics(String bootstrapServers, Topics topics, String clientId, LongSupplier clock) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.clientId = clientId;
+        this.clock = clock;
+    }
+
+    /** Transactional (hence idempotent, acks=all); created on the first write, again after a failed one. */
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            // Unique per writer: config apply runs and app instances never fence one another.
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId + "-" + UUID.randomUUID());
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+            KafkaProducer<String, byte[]> created = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            try {
+                created.initTransactions();
+            } catch (RuntimeException e) {
+                created.close(Duration.ZERO);
+                throw new IllegalStateException("cannot start a config transaction: " + e.getMessage(), e);
+            }
+            producer = created;
+        }
+        return producer;
+    }
+
+    /**
+     * Creates the two config topics, compacted, and the append-only change log when they are missing
+     * (a fresh cluster before the streams app).
+     */
     public void ensureTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            var existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String name : List.of(topics.buyers().name(), topics.campaigns().name())) {
-                if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, 1, (short) -1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-                }
-            }
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create config topics: " + e, e);
+            // Config topics have one partition whatever the cluster's lead topics have; -1: broker default.
+            TopicProvisioner.ensureTopics(admin, List.of(topics.buyers(), topics.campaigns(), topics.configChanges()),
+                    1, (short) -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -95,43 +126,181 @@ public final class ConfigTopics implements AutoCloseable {
         return current(topics.campaigns());
     }
 
-    public void put(BuyerConfig buyer) {
-        send(topics.buyers(), buyer.getBuyerId(), buyer);
+    /** Every change ever applied, oldest first (config.changes read from the beginning). */
+    public List<ConfigChange> history() {
+        List<ConfigChange> changes = new ArrayList<>();
+        read(topics.configChanges(), r -> {
+            if (r.value() != null) {
+                changes.add(change(r.topic(), r.value()));
+            }
+        });
+        return changes;
     }
 
-    public void put(CampaignConfig campaign) {
-        send(topics.campaigns(), campaign.getCampaignId(), campaign);
+    private ConfigChange change(String topic, byte[] value) {
+        return topics.configChanges().valueSerde().deserializer().deserialize(topic, value);
     }
 
-    /** Writes every record and waits until the broker has all of them. */
-    public void putAll(List<BuyerConfig> buyers, List<CampaignConfig> campaigns) {
-        List<Future<?>> sends = new ArrayList<>();
-        buyers.forEach(b -> sends.add(producer.send(record(topics.buyers(), b.getBuyerId(), b))));
-        campaigns.forEach(c -> sends.add(producer.send(record(topics.campaigns(), c.getCampaignId(), c))));
-        producer.flush();
-        sends.forEach(ConfigTopics::await);
+    /**
+     * What writing these records would change, against the topics as they are now: one change per
+     * document that differs (unchanged ones are left out). Nothing is written.
+     */
+    public List<ConfigChange> plan(List<BuyerConfig> buyers, List<CampaignConfig> campaigns, Author author) {
+        return planned(buyers, campaigns, author).changes();
     }
 
-    /** A tombstone: compaction then forgets the buyer, and the streams app's global table drops it. */
-    public void deleteBuyer(String buyerId) {
-        await(producer.send(new ProducerRecord<>(topics.buyers().name(), buyerId, null)));
+    /** Writes the buyer if it differs from the current one, with its change; the change, or empty if unchanged. */
+    public Optional<ConfigChange> put(BuyerConfig buyer, Author author) {
+        return apply(List.of(buyer), List.of(), author).stream().findFirst();
     }
 
-    public void deleteCampaign(String campaignId) {
-        await(producer.send(new ProducerRecord<>(topics.campaigns().name(), campaignId, null)));
+    /** Writes the campaign if it differs from the current one, with its change; the change, or empty if unchanged. */
+    public Optional<ConfigChange> put(CampaignConfig campaign, Author author) {
+        return apply(List.of(), List.of(campaign), author).stream().findFirst();
     }
 
-    private <V> void send(Topics.Topic<String, V> topic, String key, V value) {
-        await(producer.send(record(topic, key, value)));
+    /**
+     * Writes every record that differs from the current table, and one change per such record, in
+     * one transaction; returns the changes once committed (empty: nothing differed, nothing written).
+     */
+    public synchronized List<ConfigChange> apply(List<BuyerConfig> buyers, List<CampaignConfig> campaigns,
+                                                 Author author) {
+        Plan plan = planned(buyers, campaigns, author);
+        if (!plan.changes().isEmpty()) {
+            write(plan.records(), plan.changes());
+        }
+        return plan.changes();
+    }
+
+    /** Deletes the buyer (a tombstone, with its change); empty when there is no such buyer. */
+    public Optional<ConfigChange> deleteBuyer(String buyerId, Author author) {
+        return delete(topics.buyers(), ConfigChanges.BUYER, buyerId,
+                b -> ConfigChanges.document((BuyerConfig) b), author);
+    }
+
+    /** Deletes the campaign (a tombstone, with its change); empty when there is no such campaign. */
+    public Optional<ConfigChange> deleteCampaign(String campaignId, Author author) {
+        return delete(topics.campaigns(), ConfigChanges.CAMPAIGN, campaignId,
+                c -> ConfigChanges.document((CampaignConfig) c), author);
+    }
+
+    private synchronized <V> Optional<ConfigChange> delete(Topics.Topic<String, V> topic, String kind, String id,
+                                                           Function<Object, JsonNode> document, Author author) {
+        V current = current(topic).get(id);
+        if (current == null) {
+            return Optional.empty();
+        }
+        Optional<ConfigChange> change = ConfigChanges.change(kind, id, document.apply(current), null, author,
+                clock.getAsLong());
+        write(List.of(new ProducerRecord<>(topic.name(), id, null)), change.stream().toList());
+        return change;
+    }
+
+    private record Plan(List<ProducerRecord<String, byte[]>> records, List<ConfigChange> changes) {
+    }
+
+    private Plan planned(List<BuyerConfig> buyers, List<CampaignConfig> campaigns, Author author) {
+        long at = clock.getAsLong();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        List<ConfigChange> changes = new ArrayList<>();
+        if (!buyers.isEmpty()) {
+            Map<String, BuyerConfig> now = currentBuyers();
+            for (BuyerConfig buyer : buyers) {
+                ConfigChanges.change(ConfigChanges.BUYER, buyer.getBuyerId(),
+                        ConfigChanges.document(now.get(buyer.getBuyerId())), ConfigChanges.document(buyer), author, at)
+                        .ifPresent(change -> {
+                            changes.add(change);
+                            records.add(record(topics.buyers(), buyer.getBuyerId(), buyer));
+                        });
+            }
+        }
+        if (!campaigns.isEmpty()) {
+            Map<String, CampaignConfig> now = currentCampaigns();
+            for (CampaignConfig campaign : campaigns) {
+                ConfigChanges.change(ConfigChanges.CAMPAIGN, campaign.getCampaignId(),
+                        ConfigChanges.document(now.get(campaign.getCampaignId())), ConfigChanges.document(campaign),
+                        author, at)
+                        .ifPresent(change -> {
+                            changes.add(change);
+                            records.add(record(topics.campaigns(), campaign.getCampaignId(), campaign));
+                        });
+            }
+        }
+        return new Plan(records, changes);
+    }
+
+    /** Config records and their changes, all or none: one transaction, committed before returning. */
+    private synchronized void write(List<ProducerRecord<String, byte[]>> records, List<ConfigChange> changes) {
+        if (!ensured) {
+            // Once per writer: a change log auto-created by the broker (if it even may) would be mis-sized.
+            ensureTopics();
+            ensured = true;
+        }
+        KafkaProducer<String, byte[]> p = producer();
+        Map<TopicPartition, Long> written = new java.util.HashMap<>();
+        try {
+            p.beginTransaction();
+            List<Future<?>> sends = new ArrayList<>();
+            records.forEach(r -> sends.add(p.send(r)));
+            for (ConfigChange change : changes) {
+                sends.add(p.send(record(topics.configChanges(), change.getKind() + "/" + change.getId(), change)));
+            }
+            p.commitTransaction();
+            for (Future<?> send : sends) {
+                RecordMetadata m = (RecordMetadata) await(send);
+                written.merge(new TopicPartition(m.topic(), m.partition()), m.offset(), Math::max);
+            }
+        } catch (RuntimeException e) {
+            try {
+                p.abortTransaction();
+            } catch (RuntimeException abort) {
+                log.debug("abort after a failed config write failed too: {}", abort.toString());
+            }
+            // A producer in a failed state cannot be reused; the next write starts a fresh one.
+            p.close(Duration.ZERO);
+            producer = null;
+            Throwable cause = e instanceof IllegalStateException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("write to config topic failed: " + cause.getMessage(), e);
+        }
+        awaitVisible(written);
     }
 
     private static <V> ProducerRecord<String, byte[]> record(Topics.Topic<String, V> topic, String key, V value) {
         return new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
     }
 
-    private static void await(Future<?> send) {
+    /**
+     * Until a read-committed reader sees every written offset: the commit returns before the broker
+     * has written its markers, and a caller reading right after (the next config apply, the sandbox,
+     * a GET) must find what it wrote.
+     */
+    private void awaitVisible(Map<TopicPartition, Long> written) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (true) {
+                Map<TopicPartition, Long> end = consumer.endOffsets(written.keySet(), TIMEOUT);
+                if (written.entrySet().stream().allMatch(w -> end.getOrDefault(w.getKey(), 0L) > w.getValue())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("config change committed but not visible within " + TIMEOUT);
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the config change to be visible", e);
+        }
+    }
+
+    private static Object await(Future<?> send) {
         try {
-            send.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return send.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("write to config topic failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -144,6 +313,19 @@ public final class ConfigTopics implements AutoCloseable {
 
     /** Reads the compacted topic from the beginning up to its end offsets: small, so read whole. */
     private <V> Map<String, V> current(Topics.Topic<String, V> topic) {
+        Map<String, V> table = new TreeMap<>();
+        read(topic, r -> {
+            if (r.value() == null) {
+                table.remove(r.key());
+            } else {
+                table.put(r.key(), topic.valueSerde().deserializer().deserialize(topic.name(), r.value()));
+            }
+        });
+        return table;
+    }
+
+    /** Every committed record of the topic, from the beginning to its end offsets as of now; none if it is missing. */
+    private void read(Topics.Topic<String, ?> topic, Consumer<ConsumerRecord<String, byte[]>> each) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -151,12 +333,11 @@ public final class ConfigTopics implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Looking must not create: an auto-created config topic would be neither compacted nor sized.
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        Map<String, V> table = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), TIMEOUT);
             if (infos == null || infos.isEmpty()) {
-                return table;
+                return;
             }
             List<TopicPartition> partitions = infos.stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
@@ -169,21 +350,19 @@ public final class ConfigTopics implements AutoCloseable {
                     throw new IllegalStateException("could not read " + topic.name() + " to its end within " + TIMEOUT);
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        table.remove(r.key());
-                    } else {
-                        table.put(r.key(), topic.valueSerde().deserializer().deserialize(topic.name(), r.value()));
-                    }
+                    each.accept(r);
                 }
             }
         } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
-            return table;
+            // not there yet: nothing applied
         }
-        return table;
     }
 
     @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
     }
 }

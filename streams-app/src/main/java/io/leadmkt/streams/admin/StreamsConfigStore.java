@@ -2,9 +2,12 @@ package io.leadmkt.streams.admin;
 
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.ConfigTables;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -45,12 +48,22 @@ public final class StreamsConfigStore implements ConfigStore {
     }
 
     @Override
-    public void put(BuyerConfig buyer) {
-        topics.put(buyer);
+    public Optional<ConfigChange> put(BuyerConfig buyer, Author author) {
+        return topics.put(buyer, author);
     }
 
     @Override
-    public void put(CampaignConfig campaign) {
-        topics.put(campaign);
+    public Optional<ConfigChange> put(CampaignConfig campaign, Author author) {
+        return topics.put(campaign, author);
+    }
+
+    @Override
+    public Optional<ConfigChange> deleteBuyer(String buyerId, Author author) {
+        return topics.deleteBuyer(buyerId, author);
+    }
+
+    @Override
+    public Optional<ConfigChange> deleteCampaign(String campaignId, Author author) {
+        return topics.deleteCampaign(campaignId, author);
     }
 }

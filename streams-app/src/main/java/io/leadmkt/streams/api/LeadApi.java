@@ -104,6 +104,8 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.put("/v1/admin/buyers/{id}", admin::putBuyer);
                 config.routes.put("/v1/admin/campaigns/{id}", admin::putCampaign);
                 config.routes.get("/v1/admin/buyers", admin::listBuyers);
+                config.routes.delete("/v1/admin/buyers/{id}", admin::deleteBuyer);
+                config.routes.delete("/v1/admin/campaigns/{id}", admin::deleteCampaign);
             }
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));

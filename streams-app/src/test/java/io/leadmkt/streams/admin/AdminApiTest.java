@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.streams.api.LeadApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ class AdminApiTest {
     private static final class FakeStore implements ConfigStore {
         final List<BuyerConfig> buyers = new CopyOnWriteArrayList<>();
         final List<CampaignConfig> campaigns = new CopyOnWriteArrayList<>();
+        final List<ConfigChanges.Author> authors = new CopyOnWriteArrayList<>();
 
         @Override
         public List<BuyerConfig> buyers() {
@@ -36,14 +38,33 @@ class AdminApiTest {
         }
 
         @Override
-        public void put(BuyerConfig buyer) {
+        public Optional<ConfigChange> put(BuyerConfig buyer, ConfigChanges.Author author) {
+            authors.add(author);
             buyers.removeIf(b -> b.getBuyerId().equals(buyer.getBuyerId()));
             buyers.add(buyer);
+            return ConfigChanges.change("buyer", buyer.getBuyerId(), null, ConfigChanges.document(buyer), author, 0L);
         }
 
         @Override
-        public void put(CampaignConfig campaign) {
+        public Optional<ConfigChange> put(CampaignConfig campaign, ConfigChanges.Author author) {
+            authors.add(author);
             campaigns.add(campaign);
+            return ConfigChanges.change("campaign", campaign.getCampaignId(), null, ConfigChanges.document(campaign),
+                    author, 0L);
+        }
+
+        @Override
+        public Optional<ConfigChange> deleteBuyer(String buyerId, ConfigChanges.Author author) {
+            authors.add(author);
+            Optional<BuyerConfig> gone = buyers.stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst();
+            gone.ifPresent(buyers::remove);
+            return gone.flatMap(b -> ConfigChanges.change("buyer", buyerId, ConfigChanges.document(b), null, author, 0L));
+        }
+
+        @Override
+        public Optional<ConfigChange> deleteCampaign(String campaignId, ConfigChanges.Author author) {
+            authors.add(author);
+            return Optional.empty();
         }
     }
 
@@ -66,11 +87,19 @@ class AdminApiTest {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        return call(method, path, token, body, null);
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body, String actor)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (actor != null) {
+            request.header(AdminApi.ACTOR_HEADER, actor);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -140,5 +169,36 @@ class AdminApiTest {
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(put.body()).get("floor").asText()).isEqualTo("15.50");
         assertThat(store.campaigns).singleElement().extracting(CampaignConfig::getFloorCents).isEqualTo(1550L);
+    }
+
+    @Test
+    void shouldRecordTheActorHeaderWhenGivenElseTheTokenWhenAChangeIsPut() throws Exception {
+        start(TOKEN);
+        String body = "{\"pingUrl\":\"http://acme/ping\",\"postUrl\":\"http://acme/post\"}";
+
+        assertThat(call("PUT", "/v1/admin/buyers/acme", TOKEN, body, "alice@ops").statusCode()).isEqualTo(200);
+        assertThat(call("PUT", "/v1/admin/buyers/acme", TOKEN, body).statusCode()).isEqualTo(200);
+        assertThat(call("PUT", "/v1/admin/buyers/acme", TOKEN, body, "   ").statusCode()).isEqualTo(200);
+
+        assertThat(store.authors).containsExactly(
+                new ConfigChanges.Author("alice@ops", ConfigChanges.VIA_ADMIN_API),
+                new ConfigChanges.Author(AdminApi.TOKEN_ACTOR, ConfigChanges.VIA_ADMIN_API),
+                new ConfigChanges.Author(AdminApi.TOKEN_ACTOR, ConfigChanges.VIA_ADMIN_API));
+    }
+
+    @Test
+    void shouldDeleteTheBuyerWhenItExistsAnd404WhenItDoesNot() throws Exception {
+        start(TOKEN);
+        call("PUT", "/v1/admin/buyers/acme", TOKEN, "{\"pingUrl\":\"http://acme/ping\",\"postUrl\":\"http://acme/post\"}");
+        HttpResponse<String> first = call("DELETE", "/v1/admin/buyers/acme", TOKEN, null, "bob");
+        HttpResponse<String> second = call("DELETE", "/v1/admin/buyers/acme", TOKEN, null, "bob");
+        HttpResponse<String> unauthorized = call("DELETE", "/v1/admin/campaigns/c", null, null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(first.body()).get("deleted").asText()).isEqualTo("buyer");
+        assertThat(second.statusCode()).isEqualTo(404);
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(store.buyers).isEmpty();
+        assertThat(store.authors).last().isEqualTo(new ConfigChanges.Author("bob", ConfigChanges.VIA_ADMIN_API));
     }
 }

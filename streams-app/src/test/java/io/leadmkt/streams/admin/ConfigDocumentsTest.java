@@ -329,4 +329,225 @@ class ConfigDocumentsTest {
                 .anySatisfy(e -> assertThat(e).startsWith("stateFloors.TX: "))
                 .anySatisfy(e -> assertThat(e).startsWith("marketplace: "));
     }
+
+    private static final String RULES_BUYER = """
+            buyerId: rules
+            postUrl: 'http://r/post'
+            states: [CA, TX]
+            timeZone: America/Los_Angeles
+            caps:
+              - {period: day, leads: 100, spend: "2500.00"}
+              - {period: month, spend: "40000"}
+              - {period: hour, leads: 0}
+            prepaid: "5000.00"
+            creditLimit: "500.5"
+            fixedPrice: "25.00"
+            fixedPriceByState: {CA: "30.00"}
+            sourceAdjustments:
+              - {source: aff-1, subId: x, multiplier: "0.80", penalty: "1.00"}
+              - {source: aff-1, multiplier: "1.2345"}
+              - {source: aff-2, penalty: "0.05"}
+            marginPercent: "12.5"
+            marginFixed: "0.25"
+            priority: 10
+            """;
+
+    @Test
+    void shouldReadCapsBudgetFixedPricesAndAdjustmentsExactlyWhenTheBuyerSetsThem() {
+        ConfigBatch batch = documents.read(null, RULES_BUYER);
+
+        assertThat(batch.errors()).isEmpty();
+        BuyerConfig buyer = batch.buyers().get(0);
+        assertThat(buyer.getCaps()).containsExactly(
+                new io.leadmkt.schema.BuyerCap(io.leadmkt.schema.CapPeriod.DAY, 100, 250_000L),
+                new io.leadmkt.schema.BuyerCap(io.leadmkt.schema.CapPeriod.MONTH, null, 4_000_000L),
+                new io.leadmkt.schema.BuyerCap(io.leadmkt.schema.CapPeriod.HOUR, 0, null));
+        assertThat(buyer.getPrepaidCents()).isEqualTo(500_000L);
+        assertThat(buyer.getCreditLimitCents()).isEqualTo(50_050L);
+        assertThat(buyer.getFixedPriceCents()).isEqualTo(2_500L);
+        assertThat(buyer.getFixedPriceByStateCents()).containsExactlyEntriesOf(java.util.Map.of("CA", 3_000L));
+        assertThat(buyer.getSourceAdjustments()).containsExactly(
+                new io.leadmkt.schema.SourceAdjustment("aff-1", "x", 8_000, 100L),
+                new io.leadmkt.schema.SourceAdjustment("aff-1", null, 12_345, 0L),
+                new io.leadmkt.schema.SourceAdjustment("aff-2", null, 10_000, 5L));
+        assertThat(buyer.getMarginPercentBasisPoints()).isEqualTo(1_250);
+        assertThat(buyer.getMarginFixedCents()).isEqualTo(25L);
+        assertThat(buyer.getPriority()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldRoundTripTheNewBuyerRulesWhenWrittenBackAsADocument() {
+        BuyerConfig buyer = documents.read(null, RULES_BUYER).buyers().get(0);
+
+        var json = ConfigDocuments.toJson(buyer);
+        assertThat(json.get("caps").get(0).toString()).isEqualTo("{\"period\":\"day\",\"leads\":100,\"spend\":\"2500.00\"}");
+        assertThat(json.get("caps").get(1).has("leads")).isFalse();
+        assertThat(json.get("sourceAdjustments").get(0).get("multiplier").asText()).isEqualTo("0.80");
+        assertThat(json.get("sourceAdjustments").get(1).get("multiplier").asText()).isEqualTo("1.2345");
+        assertThat(json.get("sourceAdjustments").get(1).has("subId")).isFalse();
+        assertThat(json.get("creditLimit").asText()).isEqualTo("500.50");
+        assertThat(json.get("marginPercent").asText()).isEqualTo("12.50");
+        ConfigBatch again = documents.read(null, json.toString());
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.buyers()).containsExactly(buyer);
+    }
+
+    @Test
+    void shouldLeaveTheNewBuyerRulesUnsetWhenTheDocumentLeavesThemOut() {
+        BuyerConfig buyer = documents.read(null, buyer("a")).buyers().get(0);
+
+        assertThat(buyer.getCaps()).isEmpty();
+        assertThat(buyer.getPrepaidCents()).isNull();
+        assertThat(buyer.getCreditLimitCents()).isZero();
+        assertThat(buyer.getFixedPriceCents()).isNull();
+        assertThat(buyer.getFixedPriceByStateCents()).isEmpty();
+        assertThat(buyer.getSourceAdjustments()).isEmpty();
+        assertThat(buyer.getMarginPercentBasisPoints()).isNull();
+        assertThat(buyer.getMarginFixedCents()).isNull();
+        assertThat(buyer.getPriority()).isEqualTo(100);
+        var json = ConfigDocuments.toJson(buyer);
+        assertThat(json.has("prepaid")).isFalse();
+        assertThat(json.has("fixedPrice")).isFalse();
+        assertThat(json.has("marginPercent")).isFalse();
+        assertThat(documents.read(null, json.toString()).buyers()).containsExactly(buyer);
+    }
+
+    @Test
+    void shouldNameThePathWhenACapIsMalformed() {
+        ConfigBatch batch = documents.read("caps.yaml", """
+                buyers:
+                  - buyerId: a
+                    pingUrl: 'http://a/p'
+                    postUrl: 'http://a/q'
+                    caps:
+                      - {period: fortnight, leads: 5}
+                      - {period: day, leads: -1}
+                      - {period: week, spend: "-3.00"}
+                      - {period: month, spend: 12.5}
+                """);
+
+        assertThat(batch.buyers()).isEmpty();
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("caps.yaml: buyers[0].caps[0].period: "))
+                .anySatisfy(e -> assertThat(e).startsWith("caps.yaml: buyers[0].caps[1].leads: "))
+                .anySatisfy(e -> assertThat(e).startsWith("caps.yaml: buyers[0].caps[2].spend: "))
+                .anySatisfy(e -> assertThat(e).startsWith("caps.yaml: buyers[0].caps[3].spend: "));
+    }
+
+    @Test
+    void shouldRefuseACapWhenItHasNoLimitOrItsPeriodIsCappedTwice() {
+        ConfigBatch batch = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " caps: [{period: day, leads: 5}, {period: hour}, {period: day, spend: '10.00'}]}");
+
+        assertThat(batch.errors()).containsExactlyInAnyOrder(
+                "caps[1]: needs leads, spend or both (a cap without a limit limits nothing)",
+                "caps[2].period: 'day' is already capped at caps[0] (one cap per period, with leads and spend together)");
+    }
+
+    @Test
+    void shouldRefuseAMultiplierWhenItIsOutOfRangeOrTooPrecise() {
+        ConfigBatch batch = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " sourceAdjustments: [{source: s1, multiplier: '10.01'}, {source: s2, multiplier: '0.12345'},"
+                + " {source: s3, multiplier: '-0.5'}, {source: s4, multiplier: 0.8}, {subId: x}]}");
+
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("sourceAdjustments[0].multiplier: "))
+                .anySatisfy(e -> assertThat(e).startsWith("sourceAdjustments[1].multiplier: "))
+                .anySatisfy(e -> assertThat(e).startsWith("sourceAdjustments[2].multiplier: "))
+                .anySatisfy(e -> assertThat(e).startsWith("sourceAdjustments[3].multiplier: "))
+                .anySatisfy(e -> assertThat(e).isEqualTo("sourceAdjustments[4].source: required"));
+        assertThat(documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " sourceAdjustments: [{source: s1, multiplier: '10'}, {source: s2, multiplier: '0'}]}")
+                .buyers().get(0).getSourceAdjustments())
+                .extracting(io.leadmkt.schema.SourceAdjustment::getMultiplierBasisPoints).containsExactly(100_000, 0);
+    }
+
+    @Test
+    void shouldRefuseTheSameSourceAdjustedTwiceWhenSubIdsMatch() {
+        ConfigBatch batch = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " sourceAdjustments: [{source: s1}, {source: s1, subId: x}, {source: s1, subId: x, penalty: '1'}]}");
+
+        assertThat(batch.errors()).containsExactly(
+                "sourceAdjustments[2]: source 's1' sub-id 'x' is already adjusted at sourceAdjustments[1]");
+    }
+
+    @Test
+    void shouldRefuseAFixedStatePriceWhenTheStateIsMalformedOrNotTaken() {
+        ConfigBatch malformed = documents.read(null, "{buyerId: a, postUrl: 'http://a/q', fixedPrice: '20',"
+                + " fixedPriceByState: {ca: '30.00', NY: '30.001'}}");
+        ConfigBatch notTaken = documents.read(null, "{buyerId: a, postUrl: 'http://a/q', fixedPrice: '20',"
+                + " states: [TX], fixedPriceByState: {CA: '30.00', TX: '22'}}");
+
+        assertThat(malformed.errors()).anySatisfy(e -> assertThat(e).startsWith("fixedPriceByState"))
+                .anySatisfy(e -> assertThat(e).startsWith("fixedPriceByState.NY: "));
+        assertThat(notTaken.errors()).containsExactly(
+                "fixedPriceByState.CA: the buyer does not take CA (not in states), so this price would never apply");
+    }
+
+    @Test
+    void shouldNeedOnlyAPostUrlWhenTheWebhookBuyerHasAFixedPrice() {
+        assertThat(documents.read(null, "{buyerId: a, postUrl: 'http://a/q', fixedPrice: '20'}").errors()).isEmpty();
+        assertThat(documents.read(null, "{buyerId: a, fixedPrice: '20'}").errors()).containsExactly("postUrl: required");
+        // Only some states at a fixed price: pinged for the others, so the ping URL is still needed.
+        assertThat(documents.read(null, "{buyerId: a, postUrl: 'http://a/q', fixedPriceByState: {CA: '20'}}").errors())
+                .containsExactly("pingUrl: required");
+    }
+
+    @Test
+    void shouldRefuseACreditLimitWhenNoBalanceIsKept() {
+        assertThat(documents.read(null, "{buyerId: a, delivery: kafka, creditLimit: '100'}").errors())
+                .singleElement().asString().startsWith("creditLimit: needs prepaid");
+        assertThat(documents.read(null, "{buyerId: a, delivery: kafka, prepaid: '0', creditLimit: '100'}").errors())
+                .isEmpty();
+        assertThat(documents.read(null, "{buyerId: a, delivery: kafka, prepaid: '-5', priority: -1,"
+                + " marginPercent: '100.01'}").errors())
+                .anySatisfy(e -> assertThat(e).startsWith("prepaid: "))
+                .anySatisfy(e -> assertThat(e).startsWith("priority: "))
+                .anySatisfy(e -> assertThat(e).startsWith("marginPercent: "));
+    }
+
+    @Test
+    void shouldReadAndRoundTripRoutingWhenTheCampaignIsAWaterfall() {
+        io.leadmkt.schema.CampaignConfig campaign = documents.read(null, """
+                campaignId: w
+                vertical: solar
+                routing: waterfall
+                waterfallOrder: price
+                buyerPriorities: {acme: 1, globex: 2}
+                acceptanceDiscount: true
+                """).campaigns().get(0);
+
+        assertThat(campaign.getRouting()).isEqualTo(io.leadmkt.schema.RoutingMode.WATERFALL);
+        assertThat(campaign.getWaterfallOrder()).isEqualTo(io.leadmkt.schema.WaterfallOrder.PRICE);
+        assertThat(campaign.getBuyerPriorities()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("acme", 1, "globex", 2));
+        assertThat(campaign.getAcceptanceDiscount()).isTrue();
+        var json = ConfigDocuments.toJson(campaign);
+        assertThat(json.get("routing").asText()).isEqualTo("waterfall");
+        assertThat(json.get("waterfallOrder").asText()).isEqualTo("price");
+        assertThat(documents.read(null, json.toString()).campaigns()).containsExactly(campaign);
+    }
+
+    @Test
+    void shouldDefaultToParallelRoutingWhenTheCampaignLeavesItOut() {
+        io.leadmkt.schema.CampaignConfig campaign = documents.read(null, "{campaignId: c, vertical: solar}")
+                .campaigns().get(0);
+
+        assertThat(campaign.getRouting()).isEqualTo(io.leadmkt.schema.RoutingMode.PARALLEL);
+        assertThat(campaign.getWaterfallOrder()).isEqualTo(io.leadmkt.schema.WaterfallOrder.PRIORITY);
+        assertThat(campaign.getBuyerPriorities()).isEmpty();
+        assertThat(campaign.getAcceptanceDiscount()).isFalse();
+        assertThat(documents.read(null, ConfigDocuments.toJson(campaign).toString()).campaigns()).containsExactly(campaign);
+    }
+
+    @Test
+    void shouldNameThePathWhenRoutingTermsAreMalformed() {
+        ConfigBatch batch = documents.read(null, "{campaignId: c, vertical: solar, routing: ping_tree,"
+                + " waterfallOrder: random, buyerPriorities: {acme: -1, 'bad id': 2, globex: '3'}, acceptanceDiscount: yes please}");
+
+        assertThat(batch.campaigns()).isEmpty();
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("routing: "))
+                .anySatisfy(e -> assertThat(e).startsWith("waterfallOrder: "))
+                .anySatisfy(e -> assertThat(e).startsWith("buyerPriorities.acme: "))
+                .anySatisfy(e -> assertThat(e).startsWith("buyerPriorities.globex: "))
+                .anySatisfy(e -> assertThat(e).startsWith("buyerPriorities"))
+                .anySatisfy(e -> assertThat(e).startsWith("acceptanceDiscount: "));
+    }
 }
