@@ -124,6 +124,11 @@ public final class MarketHarness implements AutoCloseable {
         buyers.pipeInput(buyer.getBuyerId(), buyer);
     }
 
+    /** The buyer's document, written to its topic now (the record's timestamp is the harness clock). */
+    public void buyerChangedNow(BuyerConfig buyer) {
+        buyers.pipeInput(buyer.getBuyerId(), buyer, Instant.ofEpochMilli(now()));
+    }
+
     /** Puts the lead's consumer (by phone) on the suppression list, as an opt-out or erasure request would. */
     public void suppressPhoneOf(Lead lead, String reason) {
         String hash = IdentityHash.ofPhone("+1" + lead.getContact().getPhone().replaceAll("\\D", ""));

@@ -155,6 +155,25 @@ class CapsTopologyTest {
     }
 
     @Test
+    void shouldPingAFullBuyerAgainAsSoonAsItsCapIsRaised() {
+        capped("alpha", daily(1));
+        market.submitAndPing("L1");
+        market.bid("L1", "alpha", 900);
+        market.bid("L1", "bravo", 500);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        market.advance(Duration.ofMinutes(1));
+        assertThat(market.submitAndPing("L2").getBuyers()).as("full for today").containsExactly("bravo");
+        market.answer("L2", "bravo", BidStatus.PASS, null);
+
+        market.advance(Duration.ofMinutes(1));
+        market.buyerChangedNow(buyer("alpha").setTimeZone("America/New_York").setCaps(List.of(daily(2))).build());
+        assertThat(market.submitAndPing("L3").getBuyers()).as("the raised cap reopens it").contains("alpha");
+        market.bid("L3", "alpha", 900);
+        market.bid("L3", "bravo", 500);
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
+    }
+
+    @Test
     void shouldSellNoMoreThanThePrepaidBalanceAndCreditAllow() {
         market.buyer(buyer("alpha").setPrepaidCents(1_000L).setCreditLimitCents(200).build());
         market.submitAndPing("L1");
