@@ -21,11 +21,14 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
+import io.leadmkt.schema.FieldFilter;
+import io.leadmkt.schema.FilterOp;
 import io.leadmkt.schema.MarketplaceMode;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.SourceAdjustment;
 import io.leadmkt.schema.WaterfallOrder;
+import io.leadmkt.streams.eligibility.FieldFilters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The one place where buyer and campaign documents (YAML or JSON) become {@link BuyerConfig} and
@@ -234,6 +238,16 @@ public final class ConfigDocuments {
             a.put("penalty", Money.format(adjustment.getPenaltyCents()));
         }
         json.set("sourceAdjustments", adjustments);
+        ArrayNode filters = NODES.arrayNode();
+        for (FieldFilter filter : buyer.getFieldFilters()) {
+            ObjectNode f = filters.addObject();
+            f.put("field", filter.getField());
+            f.put("op", filter.getOp().name().toLowerCase(Locale.ROOT));
+            if (!filter.getValues().isEmpty()) {
+                f.set("values", strings(filter.getValues()));
+            }
+        }
+        json.set("fieldFilters", filters);
         if (buyer.getMarginPercentBasisPoints() != null) {
             json.put("marginPercent", Money.format(buyer.getMarginPercentBasisPoints()));
         }
@@ -488,6 +502,15 @@ public final class ConfigDocuments {
                     .build());
         }
         b.setSourceAdjustments(adjustments);
+        List<FieldFilter> filters = new ArrayList<>();
+        for (JsonNode filter : doc.path("fieldFilters")) {
+            filters.add(FieldFilter.newBuilder()
+                    .setField(filter.get("field").asText())
+                    .setOp(FilterOp.valueOf(filter.get("op").asText().toUpperCase(Locale.ROOT)))
+                    .setValues(list(filter.get("values")))
+                    .build());
+        }
+        b.setFieldFilters(filters);
         b.setMarginPercentBasisPoints(doc.has("marginPercent")
                 ? Integer.valueOf(Math.toIntExact(exactCents(doc, "marginPercent"))) : null);
         b.setMarginFixedCents(doc.has("marginFixed") ? exactCents(doc, "marginFixed") : null);
@@ -553,6 +576,7 @@ public final class ConfigDocuments {
                 }
             }
         }
+        errors.addAll(fieldFilterRules(doc.get("fieldFilters"), base));
         JsonNode adjustments = doc.get("sourceAdjustments");
         if (adjustments != null) {
             Map<String, Integer> seen = new HashMap<>();
@@ -565,6 +589,46 @@ public final class ConfigDocuments {
                     errors.add(base + "sourceAdjustments[" + i + "]: source '" + source + "'"
                             + (adjustment.has("subId") ? " sub-id '" + adjustment.get("subId").asText() + "'" : "")
                             + " is already adjusted at sourceAdjustments[" + first + "]");
+                }
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * What the schema cannot say of field filters: the field is one a buyer may see before it wins
+     * (never PII), numeric conditions have one number, list conditions at least one value.
+     */
+    private static List<String> fieldFilterRules(JsonNode filters, String base) {
+        List<String> errors = new ArrayList<>();
+        if (filters == null) {
+            return errors;
+        }
+        for (int i = 0; i < filters.size(); i++) {
+            JsonNode filter = filters.get(i);
+            String at = base + "fieldFilters[" + i + "]";
+            String field = filter.path("field").asText();
+            if (!FieldFilters.known(field)) {
+                errors.add(at + ".field: '" + field + "' is not a lead preview field (one of "
+                        + new TreeSet<>(FieldFilters.FIELDS) + " or attributes.<key>); buyers never filter on contact details");
+            }
+            String op = filter.path("op").asText();
+            List<String> values = list(filter.get("values"));
+            switch (op) {
+                case "in", "not_in" -> {
+                    if (values.isEmpty()) {
+                        errors.add(at + ".values: at least one value is needed for " + op);
+                    }
+                }
+                case "present", "absent" -> {
+                    if (!values.isEmpty()) {
+                        errors.add(at + ".values: " + op + " takes no values");
+                    }
+                }
+                default -> {
+                    if (values.size() != 1 || !values.get(0).matches("-?[0-9]+(\\.[0-9]+)?")) {
+                        errors.add(at + ".values: " + op + " needs exactly one number, e.g. [\"2015\"]");
+                    }
                 }
             }
         }

@@ -6,6 +6,8 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.LeadPreview;
+import io.leadmkt.streams.ping.PingFactory;
 import io.leadmkt.schema.MarketplaceMode;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -54,6 +56,7 @@ public final class BuyerEligibility {
         String state = lead.getProfile().getState();
         String zip = lead.getProfile().getZip();
         int score = lead.getEnrichment().getScore();
+        LeadPreview preview = PingFactory.preview(lead);
         return buyers.stream()
                 .filter(BuyerConfig::getActive)
                 .filter(b -> reachable(b, state))
@@ -66,6 +69,7 @@ public final class BuyerEligibility {
                 .filter(b -> allowed(b.getSubIdAllow(), b.getSubIdBlock(), lead.getSubId()))
                 .filter(b -> sellerAllows(campaign, b.getBuyerId()))
                 .filter(b -> inDayParts(b, now))
+                .filter(b -> FieldFilters.matches(b.getFieldFilters(), preview))
                 .sorted(Comparator.comparing(BuyerConfig::getBuyerId))
                 .toList();
     }

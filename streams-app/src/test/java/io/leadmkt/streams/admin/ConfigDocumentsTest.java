@@ -470,6 +470,40 @@ class ConfigDocumentsTest {
     }
 
     @Test
+    void shouldReadFieldFiltersOnAnyPreviewFieldWhenTheBuyerSetsThem() {
+        ConfigBatch batch = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " fieldFilters: [{field: attributes.homeowner, op: in, values: ['true']},"
+                + " {field: attributes.vehicle_year, op: at_least, values: ['2015']}, {field: subId, op: absent}]}");
+
+        assertThat(batch.errors()).isEmpty();
+        assertThat(batch.buyers().get(0).getFieldFilters()).containsExactly(
+                new io.leadmkt.schema.FieldFilter("attributes.homeowner", io.leadmkt.schema.FilterOp.IN, List.of("true")),
+                new io.leadmkt.schema.FieldFilter("attributes.vehicle_year", io.leadmkt.schema.FilterOp.AT_LEAST,
+                        List.of("2015")),
+                new io.leadmkt.schema.FieldFilter("subId", io.leadmkt.schema.FilterOp.ABSENT, List.of()));
+        BuyerConfig again = documents.read(null, ConfigDocuments.toJson(batch.buyers().get(0)).toString()).buyers().get(0);
+        assertThat(again.getFieldFilters()).isEqualTo(batch.buyers().get(0).getFieldFilters());
+    }
+
+    @Test
+    void shouldRefuseFieldFiltersOnContactDetailsOrWithoutTheValuesTheirConditionNeeds() {
+        ConfigBatch batch = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " fieldFilters: [{field: email, op: present}, {field: score, op: at_least, values: [high]},"
+                + " {field: state, op: in}, {field: zip, op: absent, values: ['75001']}]}");
+        ConfigBatch unknownOp = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " fieldFilters: [{field: state, op: like, values: [T%]}]}");
+
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith(
+                        "fieldFilters[0].field: 'email' is not a lead preview field"))
+                .anySatisfy(e -> assertThat(e).isEqualTo(
+                        "fieldFilters[1].values: at_least needs exactly one number, e.g. [\"2015\"]"))
+                .anySatisfy(e -> assertThat(e).isEqualTo("fieldFilters[2].values: at least one value is needed for in"))
+                .anySatisfy(e -> assertThat(e).isEqualTo("fieldFilters[3].values: absent takes no values"));
+        assertThat(batch.buyers()).isEmpty();
+        assertThat(unknownOp.errors()).singleElement().satisfies(e -> assertThat(e).startsWith("fieldFilters[0].op"));
+    }
+
+    @Test
     void shouldRefuseAFixedStatePriceWhenTheStateIsMalformedOrNotTaken() {
         ConfigBatch malformed = documents.read(null, "{buyerId: a, postUrl: 'http://a/q', fixedPrice: '20',"
                 + " fixedPriceByState: {ca: '30.00', NY: '30.001'}}");

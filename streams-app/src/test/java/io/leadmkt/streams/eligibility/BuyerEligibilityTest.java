@@ -9,6 +9,8 @@ import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Enrichment;
+import io.leadmkt.schema.FieldFilter;
+import io.leadmkt.schema.FilterOp;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.MarketplaceMode;
 import java.time.Instant;
@@ -45,6 +47,16 @@ class BuyerEligibilityTest {
     @Test
     void shouldTakeEveryBuyerWhenNoNewFilterIsSet() {
         assertThat(eligible(lead(), buyer("a").build())).containsExactly("a");
+    }
+
+    @Test
+    void shouldApplyFieldFiltersToTheLeadsPreviewWhenTheBuyerSetsThem() {
+        BuyerConfig homeowners = buyer("homeowners").setFieldFilters(List.of(FieldFilter.newBuilder()
+                .setField("attributes.homeowner").setOp(FilterOp.IN).setValues(List.of("true")).build())).build();
+        BuyerConfig renters = buyer("renters").setFieldFilters(List.of(FieldFilter.newBuilder()
+                .setField("attributes.homeowner").setOp(FilterOp.IN).setValues(List.of("false")).build())).build();
+
+        assertThat(eligible(lead(), homeowners, renters)).containsExactly("homeowners");
     }
 
     @Test
