@@ -17,8 +17,14 @@ import java.util.Map;
  */
 public final class Bench {
 
-    /** A named set of streams-app settings, as {@code --set} keys of the launcher. */
-    public record Profile(String name, Map<String, String> settings) {
+    /**
+     * A named set of streams-app settings, as {@code --set} keys of the launcher; {@code capped}: every
+     * buyer has a (never reached) daily cap, so every sale takes the cap keeper's hold round trip.
+     */
+    public record Profile(String name, Map<String, String> settings, boolean capped) {
+        Profile(String name, Map<String, String> settings) {
+            this(name, settings, false);
+        }
     }
 
     public static final List<Profile> PROFILES = List.of(
@@ -35,6 +41,15 @@ public final class Bench {
     public static final List<Profile> DEADLINE_PROFILES = List.of(
             withPoll(profile("eos-commit20-poll10", "exactly_once_v2", 20, 0, "rocksdb"), 10),
             withPoll(profile("eos-commit20-poll100", "exactly_once_v2", 20, 0, "rocksdb"), 100));
+
+    /** What a cap costs: the chosen settings, buyers without and with caps. */
+    public static final List<Profile> CAP_PROFILES = List.of(
+            profile("eos-commit20-linger5", "exactly_once_v2", 20, 5, "rocksdb"),
+            capped(profile("eos-commit20-linger5-capped", "exactly_once_v2", 20, 5, "rocksdb")));
+
+    private static Profile capped(Profile profile) {
+        return new Profile(profile.name(), profile.settings(), true);
+    }
 
     private static Profile withPoll(Profile profile, long pollMs) {
         Map<String, String> settings = new LinkedHashMap<>(profile.settings());
@@ -70,7 +85,8 @@ public final class Bench {
 
     private Demo.Options options(Profile profile, Duration length) {
         return new Demo.Options(length, rate, buyers, 0, 42, 0.0, Duration.ofSeconds(30),
-                Settings.empty().with(profile.settings()), warmup, true, slowBuyers, RoutingMode.PARALLEL);
+                Settings.empty().with(profile.settings()), warmup, true, slowBuyers, RoutingMode.PARALLEL,
+                profile.capped());
     }
 
     public List<String> run(List<Profile> profiles) throws Exception {

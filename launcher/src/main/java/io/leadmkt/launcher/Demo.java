@@ -2,6 +2,7 @@ package io.leadmkt.launcher;
 
 import io.leadmkt.connector.BuyerConnector;
 import io.leadmkt.connector.ConnectorConfig;
+import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.TopicProvisioner;
@@ -49,10 +50,11 @@ public final class Demo {
      * @param fastMarket     well-behaved 1-5 ms buyers instead of the realistic mixed market (benchmarks)
      * @param slowBuyers     in the fast market, how many buyers answer only after every deadline
      * @param mode           routing of every campaign, so the modes can be compared on the same market
+     * @param capEveryBuyer   give every buyer a daily cap it never reaches (benchmarks the hold round trip)
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
-                          boolean fastMarket, int slowBuyers, RoutingMode mode) {
+                          boolean fastMarket, int slowBuyers, RoutingMode mode, boolean capEveryBuyer) {
     }
 
     private final Options options;
@@ -92,7 +94,9 @@ public final class Demo {
             BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
                     : BuyerFarm.market(options.buyers(), options.seed()));
             try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
-                DemoMarket.seed(configProducer, topics, campaigns, DemoMarket.inTiers(farm.configs()),
+                List<BuyerConfig> buyers = DemoMarket.inTiers(farm.configs());
+                DemoMarket.seed(configProducer, topics, campaigns,
+                        options.capEveryBuyer() ? DemoMarket.withUnreachableCaps(buyers) : buyers,
                         DemoMarket.suppression());
             }
             log.info("market: {} buyers, campaigns {}", farm.buyers().size(), DemoMarket.describe(campaigns));

@@ -1,7 +1,9 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.schema.BuyerCap;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
@@ -41,6 +43,13 @@ public final class DemoMarket {
                 campaign("camp-home", "seller-homepros", SampleData.HOME_SERVICES, 800, 500));
         campaigns.forEach(campaign -> campaign.setRouting(mode));
         return campaigns;
+    }
+
+    /** The buyers, each with a daily cap far above anything a run sells: every sale needs a hold. */
+    public static List<BuyerConfig> withUnreachableCaps(List<BuyerConfig> buyers) {
+        return buyers.stream().map(b -> BuyerConfig.newBuilder(b).setCaps(List.of(BuyerCap.newBuilder()
+                .setPeriod(CapPeriod.DAY).setMaxLeads(Integer.MAX_VALUE).setMaxSpendCents(null).build())).build())
+                .toList();
     }
 
     /**

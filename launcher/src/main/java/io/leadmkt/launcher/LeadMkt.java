@@ -59,10 +59,13 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--deadlines", description = "Measure how punctually auctions close at their deadline "
                 + "(low rate, one buyer that never answers in time) for poll.ms 10 and 100, instead of the latency profiles.")
         boolean deadlines;
+        @Option(names = "--caps", description = "Measure what caps cost: every sale of a capped buyer waits for "
+                + "its cap keeper's hold; the same market without and with a (never reached) cap on every buyer.")
+        boolean caps;
 
         @Override
         public Integer call() throws Exception {
-            List<Bench.Profile> all = deadlines ? Bench.DEADLINE_PROFILES : Bench.PROFILES;
+            List<Bench.Profile> all = deadlines ? Bench.DEADLINE_PROFILES : caps ? Bench.CAP_PROFILES : Bench.PROFILES;
             List<Bench.Profile> chosen = all.stream()
                     .filter(p -> profiles == null || profiles.contains(p.name())).toList();
             if (chosen.isEmpty()) {
@@ -119,7 +122,7 @@ public final class LeadMkt implements Runnable {
             }
             PrintStream out = System.out;
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode), out);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, false), out);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();
