@@ -132,6 +132,32 @@ class IntakeToPingTopologyTest {
     }
 
     @Test
+    void shouldRejectWhenTheConsumerAskedForErasureWithThePhoneWrittenAnotherWay() {
+        Lead lead = lead("erased-1", market.now()).build();
+        String digits = lead.getContact().getPhone().replaceAll("\\D", "");
+        // what an operator types from the consumer's letter, not what the seller's form sent
+        market.suppress("+1 " + digits.substring(0, 3) + " " + digits.substring(3, 6) + " " + digits.substring(6),
+                null, null);
+
+        market.submit(lead);
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.SUPPRESSED);
+        assertThat(market.pings.isEmpty()).isTrue();
+        assertGoodLeadStillFlows();
+    }
+
+    @Test
+    void shouldRejectWhenTheConsumerAskedForErasureByEmailOnly() {
+        Lead lead = lead("erased-2", market.now()).build();
+        market.suppress(null, "  " + lead.getContact().getEmail().toUpperCase() + " ", "opt-out");
+
+        market.submit(lead);
+
+        assertThat(onlyRejection().getReasonCode()).isEqualTo(Rejections.SUPPRESSED);
+        assertThat(market.pings.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldRejectSecondLeadWhenSameConsumerArrivesWithinWindow() {
         Lead first = lead("dup-1", market.now()).build();
         Lead second = Lead.newBuilder(first).setLeadId("dup-2").build();

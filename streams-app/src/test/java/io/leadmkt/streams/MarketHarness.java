@@ -15,8 +15,8 @@ import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.SuppressionEntry;
-import io.leadmkt.schema.IdentityHash;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.admin.Suppressions;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,9 +131,19 @@ public final class MarketHarness implements AutoCloseable {
 
     /** Puts the lead's consumer (by phone) on the suppression list, as an opt-out or erasure request would. */
     public void suppressPhoneOf(Lead lead, String reason) {
-        String hash = IdentityHash.ofPhone("+1" + lead.getContact().getPhone().replaceAll("\\D", ""));
-        suppression.pipeInput(hash, SuppressionEntry.newBuilder().setHash(hash).setKind("phone")
-                .setReason(reason).setAddedAt(now()).build());
+        suppress(lead.getContact().getPhone(), null, reason);
+    }
+
+    /**
+     * Puts a consumer on the suppression list with the entries {@code leadmkt config suppress} and the
+     * admin API write for that request (see {@link Suppressions}).
+     */
+    public void suppress(String phone, String email, String reason) {
+        Suppressions.Parsed request = Suppressions.request(phone, email, reason, now());
+        if (!request.ok()) {
+            throw new IllegalArgumentException(String.join(", ", request.errors()));
+        }
+        request.entries().forEach(entry -> suppression.pipeInput(entry.getHash(), entry));
     }
 
     public void submit(Lead lead) {

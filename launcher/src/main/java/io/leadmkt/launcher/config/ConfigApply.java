@@ -1,6 +1,7 @@
 package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.ConfigAction;
+import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.admin.ConfigBatch;
 import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
@@ -17,6 +18,7 @@ import java.util.Map;
  * only what differs, and tells who changed what. The writing and the audit trail are
  * {@link ConfigTopics}' (shared with the admin API): each written document comes with its
  * {@code ConfigChange} on {@code config.changes}, by {@code appliedBy} via {@code config-apply}.
+ * The same goes for {@code leadmkt config suppress}: suppression-list entries, audited alike.
  */
 public final class ConfigApply {
 
@@ -68,6 +70,27 @@ public final class ConfigApply {
     public ConfigChange deleteCampaign(String campaignId, boolean dryRun) {
         return delete("campaign", campaignId, dryRun ? topics.currentCampaigns().containsKey(campaignId)
                 : topics.deleteCampaign(campaignId, author).isPresent(), dryRun);
+    }
+
+    /**
+     * Puts the entries on the suppression list with their changes (see {@link ConfigTopics#suppress});
+     * prints one line per entry, {@code phone suppression <hash>: created | updated (reason) | unchanged},
+     * so only hashes reach the terminal and the logs.
+     */
+    public List<ConfigChange> suppress(List<SuppressionEntry> entries) {
+        Map<String, io.leadmkt.schema.ConfigChange> byHash = new HashMap<>();
+        topics.suppress(entries, author).forEach(c -> byHash.put(c.getId(), c));
+        List<ConfigChange> changes = new ArrayList<>();
+        for (SuppressionEntry entry : entries) {
+            io.leadmkt.schema.ConfigChange change = byHash.get(entry.getHash());
+            String kind = entry.getKind() + " " + ConfigChanges.SUPPRESSION;
+            changes.add(change == null ? new ConfigChange(kind, entry.getHash(), ConfigChange.Action.UNCHANGED, List.of())
+                    : change.getAction() == ConfigAction.CREATED
+                    ? new ConfigChange(kind, entry.getHash(), ConfigChange.Action.CREATED, List.of())
+                    : new ConfigChange(kind, entry.getHash(), ConfigChange.Action.UPDATED, ConfigChanges.fields(change)));
+        }
+        report(changes, false);
+        return changes;
     }
 
     private ConfigChange delete(String kind, String id, boolean present, boolean dryRun) {

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * What applying one record does to its config table.
  *
- * @param kind    buyer or campaign
- * @param id      the record key
+ * @param kind    buyer, campaign, or phone / email suppression
+ * @param id      the record key (a suppression's: the identity hash)
  * @param action  created, updated, unchanged or deleted (or absent, for a delete of nothing)
  * @param fields  the fields an update changes
  */

@@ -4,6 +4,7 @@ import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigBatch;
 import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigTopics;
+import io.leadmkt.streams.admin.Suppressions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,13 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code leadmkt config apply | delete | history}: buyers and campaigns as checked documents on the
- * compacted topics, every change audited on {@code config.changes}.
+ * {@code leadmkt config apply | delete | suppress | history}: buyers and campaigns as checked documents
+ * on the compacted topics, consumers' opt-outs on the suppression list, every change audited on
+ * {@code config.changes}.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Applies buyer and campaign documents to the compacted config topics, deletes one, "
-                + "or shows who changed what.",
-        subcommands = {ConfigCommand.Apply.class, ConfigCommand.Delete.class, ConfigCommand.History.class})
+                + "suppresses a consumer, or shows who changed what.",
+        subcommands = {ConfigCommand.Apply.class, ConfigCommand.Delete.class, ConfigCommand.Suppress.class,
+                ConfigCommand.History.class})
 public final class ConfigCommand implements Runnable {
 
     /** Exit code for documents that do not validate. */
@@ -126,6 +129,46 @@ public final class ConfigCommand implements Runnable {
         }
     }
 
+    @Command(name = "suppress", mixinStandardHelpOptions = true,
+            description = "Puts a consumer on the suppression list (an opt-out or erasure request): the hash of "
+                    + "the phone (E.164) and/or the email (lower case), as intake computes them, to "
+                    + "config.suppression, each with its audit record on config.changes. New leads of that "
+                    + "consumer are rejected SUPPRESSED; open auctions end UNSOLD SUPPRESSED. Prints the "
+                    + "hashes only; an entry already there with the same reason is not written again.")
+    static final class Suppress implements Callable<Integer> {
+        @Option(names = "--phone", description = "The consumer's US phone number, any common notation.")
+        String phone;
+        @Option(names = "--email", description = "The consumer's email address.")
+        String email;
+        @Option(names = "--reason", description = "Why, for the audit trail (default: "
+                + Suppressions.DEFAULT_REASON + ").")
+        String reason;
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+        String bootstrapServers;
+        @Option(names = {"--actor", "--by"}, description = "Who suppresses, for the audit trail on config.changes "
+                + "(default: the OS user).")
+        String by;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Suppressions.Parsed request = Suppressions.request(phone, email, reason, System.currentTimeMillis());
+            if (!request.ok()) {
+                err.println("invalid suppression, nothing written (" + request.errors().size() + " errors):");
+                request.errors().forEach(e -> err.println("  " + e));
+                err.flush();
+                return INVALID;
+            }
+            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-suppress")) {
+                new ConfigApply(topics, appliedBy(by), out, err).suppress(request.entries());
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Prints applied config changes from config.changes, oldest first, one line each: "
                     + "time (UTC), actor, via, kind/id, action, then each changed path as before -> after "
@@ -133,7 +176,7 @@ public final class ConfigCommand implements Runnable {
     static final class History implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
         String bootstrapServers;
-        @Option(names = "--id", description = "Only changes of this buyer or campaign id.")
+        @Option(names = "--id", description = "Only changes of this buyer or campaign id, or suppression hash.")
         String id;
         @Option(names = "--kind", description = "Only changes of this kind: buyer, campaign or suppression.")
         String kind;

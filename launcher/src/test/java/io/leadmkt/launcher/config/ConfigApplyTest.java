@@ -285,4 +285,74 @@ class ConfigApplyTest {
         assertThat(batch.buyers().get(1).getFixedPriceByStateCents()).containsEntry("CA", 3_000L);
         assertThat(batch.campaigns()).singleElement().extracting(c -> c.getRouting().name()).isEqualTo("WATERFALL");
     }
+
+    @Test
+    void shouldWriteTheHashesWithTheirAuditOnceWhenAConsumerIsSuppressedTwice() throws Exception {
+        String servers = broker.bootstrapServers();
+        String phoneHash = io.leadmkt.schema.IdentityHash.ofPhone("+15125550123");
+        String emailHash = io.leadmkt.schema.IdentityHash.ofEmail("erase.me@example.com");
+
+        Run first = config("suppress", "--phone", "(512) 555-0123",
+                "--email", " Erase.Me@Example.com", "--bootstrap-servers", servers, "--actor", "alice");
+        Run again = config("suppress", "--phone", "512.555.0123", "--email", "erase.me@example.com",
+                "--bootstrap-servers", servers, "--actor", "alice");
+        Run history = config("history", "--bootstrap-servers", servers, "--kind", "suppression");
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("phone suppression " + phoneHash + ": created",
+                "email suppression " + emailHash + ": created", "2 created, 0 updated, 0 deleted, 0 unchanged; appliedBy=alice");
+        assertThat(first.out() + first.err()).doesNotContainIgnoringCase("555-0123").doesNotContainIgnoringCase("erase.me");
+        assertThat(topics.currentSuppressions().get(phoneHash)).satisfies(e -> {
+            assertThat(e.getKind()).isEqualTo("phone");
+            assertThat(e.getReason()).isEqualTo("erasure request");
+        });
+        assertThat(topics.currentSuppressions().get(emailHash).getKind()).isEqualTo("email");
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("0 created, 0 updated, 0 deleted, 2 unchanged");
+        assertThat(again.err()).doesNotContain("config change");
+
+        List<io.leadmkt.schema.ConfigChange> changes = history(phoneHash);
+        assertThat(changes).singleElement().satisfies(c -> {
+            assertThat(c.getKind()).isEqualTo("suppression");
+            assertThat(c.getAction()).isEqualTo(io.leadmkt.schema.ConfigAction.CREATED);
+            assertThat(c.getActor()).isEqualTo("alice");
+            assertThat(c.getVia()).isEqualTo("config-apply");
+            assertThat(c.getChanges()).containsExactly(new io.leadmkt.schema.FieldChange("/kind", null, "\"phone\""),
+                    new io.leadmkt.schema.FieldChange("/reason", null, "\"erasure request\""));
+        });
+        assertThat(history(emailHash)).hasSize(1);
+        assertThat(history.exit()).isZero();
+        assertThat(history.out().lines())
+                .anySatisfy(l -> assertThat(l).contains(" alice config-apply suppression/" + phoneHash + " CREATED "))
+                .anySatisfy(l -> assertThat(l).contains(" alice config-apply suppression/" + emailHash + " CREATED "))
+                .allSatisfy(l -> assertThat(l).contains(" suppression/"));
+        assertThat(history.out()).doesNotContainIgnoringCase("555-0123").doesNotContainIgnoringCase("erase.me");
+    }
+
+    @Test
+    void shouldRecordTheNewReasonWhenAConsumerIsSuppressedAgainForAnother() throws Exception {
+        String servers = broker.bootstrapServers();
+        String hash = io.leadmkt.schema.IdentityHash.ofPhone("+15125550124");
+        config("suppress", "--phone", "512-555-0124", "--bootstrap-servers", servers, "--actor", "alice");
+
+        Run run = config("suppress", "--phone", "512-555-0124", "--reason", "litigator", "--bootstrap-servers", servers,
+                "--actor", "bob");
+
+        assertThat(run.out()).contains("phone suppression " + hash + ": updated (reason)");
+        assertThat(topics.currentSuppressions().get(hash).getReason()).isEqualTo("litigator");
+        assertThat(history(hash)).extracting(c -> c.getAction().name()).containsExactly("CREATED", "UPDATED");
+        assertThat(history(hash).get(1).getChanges())
+                .containsExactly(new io.leadmkt.schema.FieldChange("/reason", "\"erasure request\"", "\"litigator\""));
+    }
+
+    @Test
+    void shouldWriteNothingAndNameTheFieldWhenTheSuppressionIsInvalid() {
+        Run bad = config("suppress", "--phone", "555-0199", "--bootstrap-servers", broker.bootstrapServers());
+        Run none = config("suppress", "--reason", "opt-out", "--bootstrap-servers", broker.bootstrapServers());
+
+        assertThat(bad.exit()).isEqualTo(ConfigCommand.INVALID);
+        assertThat(bad.err()).contains("nothing written", "phone: not a US phone number").doesNotContain("555-0199");
+        assertThat(none.exit()).isEqualTo(ConfigCommand.INVALID);
+        assertThat(none.err()).contains("one of phone or email is required");
+    }
 }

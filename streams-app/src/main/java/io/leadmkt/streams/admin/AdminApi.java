@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.SuppressionEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code DELETE /v1/admin/buyers/{id}}, {@code DELETE /v1/admin/campaigns/{id}}: a tombstone;
  *       200 {@code {"deleted":"buyer","id":...}}, 404 {@code not_found} when there is no such record.</li>
  *   <li>{@code GET /v1/admin/buyers}: {@code {"buyers":[...]}} from this instance's global table.</li>
+ *   <li>{@code POST /v1/admin/suppressions}: a consumer's opt-out or erasure request
+ *       {@code {"phone":...,"email":...,"reason":...}} (one of phone or email; reason defaults to
+ *       {@value Suppressions#DEFAULT_REASON}) put on the suppression list as hashes (see
+ *       {@link Suppressions}); 200 {@code {"suppressed":[{"kind":"phone","hash":...}],"changed":n}}
+ *       once the topic has them ({@code changed}: entries that were not already there), 400
+ *       {@code invalid_config} with the field errors. Neither the phone nor the email is logged.</li>
  * </ul>
  * Every call needs {@code Authorization: Bearer <token>}; the token comes from
  * {@code LEADMKT_ADMIN_TOKEN}, and without one every admin call is 403 {@code admin_disabled}, so
@@ -106,6 +113,35 @@ public final class AdminApi {
         }
         audit.info("admin api: {} {} deleted by {} from {}", kind, id, author.actor(), ctx.ip());
         respond(ctx, 200, JSON.objectNode().put("deleted", kind).put("id", id));
+    }
+
+    public void suppress(Context ctx) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        String body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        Suppressions.Parsed request = Suppressions.request(body, System.currentTimeMillis());
+        if (!request.ok()) {
+            respond(ctx, 400, invalid(request.errors()));
+            return;
+        }
+        ConfigChanges.Author author = author(ctx);
+        List<ConfigChange> changes = new java.util.ArrayList<>();
+        if (!write(ctx, () -> changes.addAll(store.suppress(request.entries(), author)))) {
+            return;
+        }
+        ObjectNode json = JSON.objectNode();
+        ArrayNode suppressed = json.putArray("suppressed");
+        for (SuppressionEntry entry : request.entries()) {
+            suppressed.addObject().put("kind", entry.getKind()).put("hash", entry.getHash());
+            audit.info("admin api: suppression {}/{} applied by {} from {}", entry.getKind(), entry.getHash(),
+                    author.actor(), ctx.ip());
+        }
+        json.put("changed", changes.size());
+        respond(ctx, 200, json);
     }
 
     /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else {@value #TOKEN_ACTOR}. */
@@ -207,9 +243,13 @@ public final class AdminApi {
     }
 
     private static ObjectNode invalid(ConfigBatch batch) {
+        return invalid(batch.errors());
+    }
+
+    private static ObjectNode invalid(List<String> errors) {
         ObjectNode json = JSON.objectNode().put("error", "invalid_config");
-        ArrayNode errors = json.putArray("errors");
-        batch.errors().forEach(errors::add);
+        ArrayNode list = json.putArray("errors");
+        errors.forEach(list::add);
         return json;
     }
 

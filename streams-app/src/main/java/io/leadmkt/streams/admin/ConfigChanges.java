@@ -9,6 +9,7 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigAction;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.FieldChange;
+import io.leadmkt.schema.SuppressionEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,6 +31,8 @@ public final class ConfigChanges {
 
     public static final String BUYER = "buyer";
     public static final String CAMPAIGN = "campaign";
+    /** A suppression-list entry; its id is the identity hash, its document only {kind, reason}. */
+    public static final String SUPPRESSION = "suppression";
     /** {@code via} of {@code leadmkt config apply | delete}. */
     public static final String VIA_CONFIG_APPLY = "config-apply";
     /** {@code via} of the admin HTTP API. */
@@ -59,6 +62,22 @@ public final class ConfigChanges {
     /** A campaign as the document its changes are computed on; null stays null (absent). */
     public static JsonNode document(CampaignConfig campaign) {
         return campaign == null ? null : ConfigDocuments.toJson(campaign);
+    }
+
+    /**
+     * A suppression entry as the document its changes are computed on: {@code {kind, reason}} only.
+     * The hash is the change's id; {@code addedAt} is left out so suppressing the same consumer for
+     * the same reason again is no change. Null stays null (absent).
+     */
+    public static JsonNode document(SuppressionEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        ObjectNode document = NODES.objectNode().put("kind", entry.getKind());
+        if (entry.getReason() != null) {
+            document.put("reason", entry.getReason());
+        }
+        return document;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.leadmkt.streams.admin;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
 import java.util.List;
 import java.util.Optional;
@@ -28,4 +29,10 @@ public interface ConfigStore {
 
     /** A tombstone for the campaign, with its change; empty when there is no such campaign. */
     Optional<ConfigChange> deleteCampaign(String campaignId, Author author);
+
+    /**
+     * Puts the entries on the suppression list, each with its change, skipping those already there
+     * with the same kind and reason; the changes written (empty: nothing new).
+     */
+    List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author);
 }

@@ -4,6 +4,7 @@ import io.leadmkt.schema.BuyerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
@@ -41,9 +42,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes the compacted config topics ({@code config.buyers}, {@code config.campaigns}):
+ * Reads and writes the compacted config topics ({@code config.buyers}, {@code config.campaigns},
+ * {@code config.suppression}):
  * the current table as a map by id, records keyed by id, tombstones. It is the one writer of config,
- * for {@code leadmkt config apply | delete} and the admin API alike, and every change it writes is
+ * for {@code leadmkt config apply | delete | suppress} and the admin API alike, and every change it writes is
  * audited: one {@link ConfigChange} per changed document on {@code config.changes} (who, when, which
  * fields from what to what; see {@link ConfigChanges}), in the same Kafka transaction as the config
  * records, so a reader sees both or neither. A document equal to the current one writes nothing.
@@ -102,13 +104,14 @@ public final class ConfigTopics implements AutoCloseable {
     }
 
     /**
-     * Creates the two config topics, compacted, and the append-only change log when they are missing
-     * (a fresh cluster before the streams app).
+     * Creates the config topics (buyers, campaigns, suppression list), compacted, and the append-only
+     * change log when they are missing (a fresh cluster before the streams app).
      */
     public void ensureTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             // Config topics have one partition whatever the cluster's lead topics have; -1: broker default.
-            TopicProvisioner.ensureTopics(admin, List.of(topics.buyers(), topics.campaigns(), topics.configChanges()),
+            TopicProvisioner.ensureTopics(admin, List.of(topics.buyers(), topics.campaigns(), topics.suppression(),
+                            topics.configChanges()),
                     1, (short) -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,6 +175,27 @@ public final class ConfigTopics implements AutoCloseable {
         return plan.changes();
     }
 
+    /**
+     * Puts each entry on the suppression list (keyed by its hash) unless it is already there with the
+     * same kind and reason, with one {@code suppression} change per entry written (id: the hash;
+     * document: {@code {kind, reason}}, never the phone or email), all in one transaction; returns the
+     * changes once committed (empty: every entry was already there, nothing written).
+     */
+    public synchronized List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author) {
+        Plan plan = new Plan(new ArrayList<>(), new ArrayList<>());
+        plan(plan, topics.suppression(), ConfigChanges.SUPPRESSION, entries, SuppressionEntry::getHash,
+                ConfigChanges::document, author, clock.getAsLong());
+        if (!plan.changes().isEmpty()) {
+            write(plan.records(), plan.changes());
+        }
+        return plan.changes();
+    }
+
+    /** The suppression list as it is now, by hash. */
+    public Map<String, SuppressionEntry> currentSuppressions() {
+        return current(topics.suppression());
+    }
+
     /** Deletes the buyer (a tombstone, with its change); empty when there is no such buyer. */
     public Optional<ConfigChange> deleteBuyer(String buyerId, Author author) {
         return delete(topics.buyers(), ConfigChanges.BUYER, buyerId,
@@ -201,32 +225,35 @@ public final class ConfigTopics implements AutoCloseable {
 
     private Plan planned(List<BuyerConfig> buyers, List<CampaignConfig> campaigns, Author author) {
         long at = clock.getAsLong();
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        List<ConfigChange> changes = new ArrayList<>();
-        if (!buyers.isEmpty()) {
-            Map<String, BuyerConfig> now = currentBuyers();
-            for (BuyerConfig buyer : buyers) {
-                ConfigChanges.change(ConfigChanges.BUYER, buyer.getBuyerId(),
-                        ConfigChanges.document(now.get(buyer.getBuyerId())), ConfigChanges.document(buyer), author, at)
-                        .ifPresent(change -> {
-                            changes.add(change);
-                            records.add(record(topics.buyers(), buyer.getBuyerId(), buyer));
-                        });
-            }
+        Plan plan = new Plan(new ArrayList<>(), new ArrayList<>());
+        plan(plan, topics.buyers(), ConfigChanges.BUYER, buyers, BuyerConfig::getBuyerId, ConfigChanges::document,
+                author, at);
+        plan(plan, topics.campaigns(), ConfigChanges.CAMPAIGN, campaigns, CampaignConfig::getCampaignId,
+                ConfigChanges::document, author, at);
+        return plan;
+    }
+
+    /**
+     * Adds to {@code plan} each value whose document differs from the one now on {@code topic}, with
+     * its change; a value given twice is compared with the first, so it is not written twice.
+     */
+    private <V> void plan(Plan plan, Topics.Topic<String, V> topic, String kind, List<V> values,
+                          Function<V, String> id, Function<V, JsonNode> document, Author author, long at) {
+        if (values.isEmpty()) {
+            return;
         }
-        if (!campaigns.isEmpty()) {
-            Map<String, CampaignConfig> now = currentCampaigns();
-            for (CampaignConfig campaign : campaigns) {
-                ConfigChanges.change(ConfigChanges.CAMPAIGN, campaign.getCampaignId(),
-                        ConfigChanges.document(now.get(campaign.getCampaignId())), ConfigChanges.document(campaign),
-                        author, at)
-                        .ifPresent(change -> {
-                            changes.add(change);
-                            records.add(record(topics.campaigns(), campaign.getCampaignId(), campaign));
-                        });
-            }
+        Map<String, V> now = current(topic);
+        for (V value : values) {
+            String key = id.apply(value);
+            V before = now.get(key);
+            ConfigChanges.change(kind, key, before == null ? null : document.apply(before), document.apply(value),
+                            author, at)
+                    .ifPresent(change -> {
+                        plan.changes().add(change);
+                        plan.records().add(record(topic, key, value));
+                        now.put(key, value);
+                    });
         }
-        return new Plan(records, changes);
     }
 
     /** Config records and their changes, all or none: one transaction, committed before returning. */

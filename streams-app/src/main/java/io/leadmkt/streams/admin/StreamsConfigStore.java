@@ -3,6 +3,7 @@ package io.leadmkt.streams.admin;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.ConfigTables;
 import java.util.ArrayList;
@@ -65,5 +66,10 @@ public final class StreamsConfigStore implements ConfigStore {
     @Override
     public Optional<ConfigChange> deleteCampaign(String campaignId, Author author) {
         return topics.deleteCampaign(campaignId, author);
+    }
+
+    @Override
+    public List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author) {
+        return topics.suppress(entries, author);
     }
 }

@@ -106,6 +106,7 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.get("/v1/admin/buyers", admin::listBuyers);
                 config.routes.delete("/v1/admin/buyers/{id}", admin::deleteBuyer);
                 config.routes.delete("/v1/admin/campaigns/{id}", admin::deleteCampaign);
+                config.routes.post("/v1/admin/suppressions", admin::suppress);
             }
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));

@@ -167,17 +167,33 @@ public final class LeadNormalizer {
     }
 
     private static String email(String raw, Errors errors) {
+        if (trimToNull(raw) == null) {
+            return null;
+        }
+        Optional<String> email = normalizedEmail(raw);
+        if (email.isEmpty()) {
+            errors.add("contact.email", FORMAT, "email must look like name@example.com (at most 254 characters)");
+            return null;
+        }
+        return email.get();
+    }
+
+    /**
+     * The email as intake stores (and so hashes) it: trimmed, lower-cased, {@code local@domain.tld},
+     * at most 254 characters; empty when blank or not an email. Public for the suppression list,
+     * whose entries must match what intake computes.
+     */
+    public static Optional<String> normalizedEmail(String raw) {
         String email = trimToNull(raw);
         if (email == null) {
-            return null;
+            return Optional.empty();
         }
         email = email.toLowerCase(Locale.ROOT);
         int at = email.lastIndexOf('@');
         if (email.length() > MAX_EMAIL_LENGTH || at > 64 || !EMAIL.matcher(email).matches()) {
-            errors.add("contact.email", FORMAT, "email must look like name@example.com (at most 254 characters)");
-            return null;
+            return Optional.empty();
         }
-        return email;
+        return Optional.of(email);
     }
 
     private static Profile profile(Profile raw, Errors errors) {

@@ -5,8 +5,9 @@ import java.util.Optional;
 /**
  * Turns the ways US consumers and forms write a phone number into E.164, so one person's number
  * hashes the same way whichever form captured it (dedupe and suppression match on that hash).
+ * Public for the suppression list, whose entries must hash a number exactly as intake does.
  */
-final class UsPhoneNumber {
+public final class UsPhoneNumber {
 
     private UsPhoneNumber() {
     }
@@ -16,7 +17,7 @@ final class UsPhoneNumber {
      * empty for anything else: letters, extensions, other country codes, or numbers the North
      * American Numbering Plan cannot assign (area code or exchange starting with 0 or 1).
      */
-    static Optional<String> toE164(String text) {
+    public static Optional<String> toE164(String text) {
         if (text == null) {
             return Optional.empty();
         }

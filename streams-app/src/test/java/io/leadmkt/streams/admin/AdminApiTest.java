@@ -7,16 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.IdentityHash;
+import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.api.LeadApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,7 @@ class AdminApiTest {
         final List<BuyerConfig> buyers = new CopyOnWriteArrayList<>();
         final List<CampaignConfig> campaigns = new CopyOnWriteArrayList<>();
         final List<ConfigChanges.Author> authors = new CopyOnWriteArrayList<>();
+        final Map<String, SuppressionEntry> suppressions = new ConcurrentHashMap<>();
 
         @Override
         public List<BuyerConfig> buyers() {
@@ -65,6 +70,18 @@ class AdminApiTest {
         public Optional<ConfigChange> deleteCampaign(String campaignId, ConfigChanges.Author author) {
             authors.add(author);
             return Optional.empty();
+        }
+
+        @Override
+        public List<ConfigChange> suppress(List<SuppressionEntry> entries, ConfigChanges.Author author) {
+            authors.add(author);
+            List<ConfigChange> changes = new ArrayList<>();
+            for (SuppressionEntry entry : entries) {
+                SuppressionEntry before = suppressions.put(entry.getHash(), entry);
+                ConfigChanges.change(ConfigChanges.SUPPRESSION, entry.getHash(), ConfigChanges.document(before),
+                        ConfigChanges.document(entry), author, 0L).ifPresent(changes::add);
+            }
+            return changes;
         }
     }
 
@@ -200,5 +217,62 @@ class AdminApiTest {
         assertThat(unauthorized.statusCode()).isEqualTo(401);
         assertThat(store.buyers).isEmpty();
         assertThat(store.authors).last().isEqualTo(new ConfigChanges.Author("bob", ConfigChanges.VIA_ADMIN_API));
+    }
+
+    @Test
+    void shouldSuppressTheHashesAndCountOnlyNewEntriesWhenARequestIsPosted() throws Exception {
+        start(TOKEN);
+        String body = "{\"phone\":\"(512) 555-0123\",\"email\":\" Ada@Example.com \"}";
+
+        HttpResponse<String> first = call("POST", "/v1/admin/suppressions", TOKEN, body, "dpo@ops");
+        HttpResponse<String> again = call("POST", "/v1/admin/suppressions", TOKEN, body, "dpo@ops");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode json = JSON.readTree(first.body());
+        assertThat(json.get("changed").asInt()).isEqualTo(2);
+        assertThat(json.get("suppressed")).hasSize(2);
+        assertThat(json.get("suppressed").get(0).get("kind").asText()).isEqualTo("phone");
+        assertThat(json.get("suppressed").get(0).get("hash").asText()).isEqualTo(IdentityHash.ofPhone("+15125550123"));
+        assertThat(json.get("suppressed").get(1).get("kind").asText()).isEqualTo("email");
+        assertThat(json.get("suppressed").get(1).get("hash").asText()).isEqualTo(IdentityHash.ofEmail("ada@example.com"));
+        assertThat(first.body()).doesNotContain("555-0123", "Ada", "ada@");
+        assertThat(store.suppressions.values()).extracting(SuppressionEntry::getReason)
+                .containsOnly(Suppressions.DEFAULT_REASON);
+        assertThat(store.authors).last().isEqualTo(new ConfigChanges.Author("dpo@ops", ConfigChanges.VIA_ADMIN_API));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).get("changed").asInt()).isZero();
+        assertThat(JSON.readTree(again.body()).get("suppressed")).hasSize(2);
+    }
+
+    @Test
+    void shouldAnswer400WithTheFieldErrorsWhenTheSuppressionRequestIsInvalid() throws Exception {
+        start(TOKEN);
+
+        HttpResponse<String> bad = call("POST", "/v1/admin/suppressions", TOKEN, "{\"phone\":\"555-0123\"}");
+        HttpResponse<String> empty = call("POST", "/v1/admin/suppressions", TOKEN, "{\"reason\":\"opt-out\"}");
+
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText()).isEqualTo("invalid_config");
+        assertThat(JSON.readTree(bad.body()).get("errors")).extracting(JsonNode::asText)
+                .containsExactly("phone: not a US phone number");
+        assertThat(bad.body()).doesNotContain("555-0123");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(empty.body()).get("errors")).extracting(JsonNode::asText)
+                .containsExactly("one of phone or email is required");
+        assertThat(store.suppressions).isEmpty();
+        assertThat(store.authors).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer401Or403AndSuppressNothingWhenTheSuppressionRequestIsNotAuthorized() throws Exception {
+        start(TOKEN);
+        String body = "{\"phone\":\"(512) 555-0123\"}";
+
+        assertThat(call("POST", "/v1/admin/suppressions", null, body).statusCode()).isEqualTo(401);
+        assertThat(call("POST", "/v1/admin/suppressions", "wrong", body).statusCode()).isEqualTo(401);
+        api.close();
+        start(null);
+        assertThat(call("POST", "/v1/admin/suppressions", TOKEN, body).statusCode()).isEqualTo(403);
+        assertThat(store.suppressions).isEmpty();
     }
 }
