@@ -9,6 +9,7 @@ import io.leadmkt.schema.CapUsage;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.auction.AuctionProcessor;
 import io.leadmkt.streams.caps.CapKeeper;
@@ -21,6 +22,7 @@ import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -51,6 +53,8 @@ public final class LeadMarketTopology {
     public static final String POST_RESULTS_BY_BUYER = "post-results-by-buyer";
     /** How often the cap keeper forgets ended periods and settled holds. */
     static final Duration CAP_CLEANUP_EVERY = Duration.ofMinutes(1);
+    /** The reason on a suppression entry whose record could not be read. */
+    public static final String UNDECODABLE = "UNDECODABLE";
     static final long STATUS_RETENTION_MS = Duration.ofDays(7).toMillis();
 
     private LeadMarketTopology() {
@@ -160,18 +164,24 @@ public final class LeadMarketTopology {
     }
 
     private static void configTables(StreamsBuilder builder, Topics topics) {
-        globalTable(builder, topics.buyers(), ConfigTables.BUYERS_STORE);
-        globalTable(builder, topics.campaigns(), ConfigTables.CAMPAIGNS_STORE);
-        globalTable(builder, topics.suppression(), ConfigTables.SUPPRESSION_STORE);
-        globalTable(builder, topics.capStatus(), ConfigTables.CAP_STATUS_STORE);
-        globalTable(builder, topics.buyerStats(), ConfigTables.BUYER_STATS_STORE);
+        globalTable(builder, topics.buyers(), ConfigTables.BUYERS_STORE, () -> null);
+        globalTable(builder, topics.campaigns(), ConfigTables.CAMPAIGNS_STORE, () -> null);
+        // The key is the hash: whatever the value, the consumer stays suppressed.
+        globalTable(builder, topics.suppression(), ConfigTables.SUPPRESSION_STORE, () -> SuppressionEntry.newBuilder()
+                .setHash("").setKind("unknown").setReason(UNDECODABLE).setAddedAt(0).build());
+        globalTable(builder, topics.capStatus(), ConfigTables.CAP_STATUS_STORE, () -> null);
+        globalTable(builder, topics.buyerStats(), ConfigTables.BUYER_STATS_STORE, () -> null);
     }
 
-    private static <V> void globalTable(StreamsBuilder builder, Topics.Topic<String, V> topic, String store) {
+    private static <V> void globalTable(StreamsBuilder builder, Topics.Topic<String, V> topic, String store,
+                                        Supplier<V> whenUndecodable) {
+        Serde<V> values = topic.valueSerde();
+        Serde<V> tolerant = Serdes.serdeFrom(values.serializer(),
+                new UndecodableConfig<>(values.deserializer(), whenUndecodable));
         builder.globalTable(topic.name(),
-                Consumed.with(topic.keySerde(), topic.valueSerde()).withName(topic.name() + "-source"),
+                Consumed.with(topic.keySerde(), tolerant).withName(topic.name() + "-source"),
                 Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-                        .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+                        .withKeySerde(topic.keySerde()).withValueSerde(values));
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> events(
