@@ -79,8 +79,10 @@ class AdminOnRunningAppTest {
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         assertThat(topics.currentBuyers()).containsKey("live-a");
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode buyers = JSON.readTree(call("GET", "/v1/admin/buyers", null).body()).get("buyers");
-            assertThat(buyers).extracting(b -> b.get("buyerId").asText()).contains("live-a");
+            JsonNode listing = JSON.readTree(call("GET", "/v1/admin/buyers", null).body());
+            assertThat(listing.get("buyers")).extracting(b -> b.get("buyerId").asText()).contains("live-a");
+            // read from the running app's cap-status and stats tables: open, no posts yet
+            assertThat(listing.get("status").get("live-a").get("full").asBoolean()).isFalse();
         });
     }
 

@@ -1,19 +1,22 @@
 package io.leadmkt.streams.admin;
 
-import io.leadmkt.streams.api.JsonResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.streams.api.JsonResponses;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -193,11 +196,41 @@ public final class AdminApi {
             return;
         }
         ArrayNode list = JSON.arrayNode();
-        buyers.stream().sorted(Comparator.comparing(BuyerConfig::getBuyerId))
-                .forEach(b -> list.add(ConfigDocuments.toJson(b)));
+        ObjectNode status = JSON.objectNode();
+        long now = System.currentTimeMillis();
+        try {
+            buyers.stream().sorted(Comparator.comparing(BuyerConfig::getBuyerId)).forEach(b -> {
+                list.add(ConfigDocuments.toJson(b));
+                status.set(b.getBuyerId(), status(b.getBuyerId(), now));
+            });
+        } catch (RuntimeException e) {
+            respond(ctx, 503, JSON.objectNode().put("error", "unavailable").put("retryable", true));
+            return;
+        }
         ObjectNode json = JSON.objectNode();
+        // Documents as applied (a GET can be edited and PUT back), and beside them what the market
+        // made of each buyer: whether its caps stop it now, and its recent post-acceptance rate.
         json.set("buyers", list);
+        json.set("status", status);
         respond(ctx, 200, json);
+    }
+
+    /** {@code {"full": bool, "fullUntil": ISO|"until topped up", "fullReason", "acceptanceRate": "0.9200", "recentPosts": n}} */
+    private ObjectNode status(String buyerId, long now) {
+        ObjectNode status = JSON.objectNode();
+        Optional<BuyerCapStatus> cap = store.capStatus(buyerId).filter(c -> c.getFullUntil() > now);
+        status.put("full", cap.isPresent());
+        cap.ifPresent(c -> {
+            status.put("fullUntil", c.getFullUntil() == Long.MAX_VALUE ? "until topped up"
+                    : Instant.ofEpochMilli(c.getFullUntil()).toString());
+            status.put("fullReason", c.getReason());
+        });
+        store.stats(buyerId).ifPresent(stats -> {
+            status.put("acceptanceRate", new BigDecimal(stats.getAcceptanceRateBasisPoints()).movePointLeft(4)
+                    .toPlainString());
+            status.put("recentPosts", stats.getRecent().length());
+        });
+        return status;
     }
 
     private boolean authorized(Context ctx) {

@@ -1,6 +1,8 @@
 package io.leadmkt.streams.admin;
 
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.SuppressionEntry;
@@ -17,6 +19,16 @@ public interface ConfigStore {
 
     /** Every buyer as this instance currently sees it (the streams app's global table). */
     List<BuyerConfig> buyers();
+
+    /** What the buyer's cap keeper last published (caps.status); empty: never full. */
+    default Optional<BuyerCapStatus> capStatus(String buyerId) {
+        return Optional.empty();
+    }
+
+    /** The buyer's recent post results (buyers.stats); empty: no post yet. */
+    default Optional<BuyerStats> stats(String buyerId) {
+        return Optional.empty();
+    }
 
     /** Writes the buyer to its compacted topic, with its change; returns once the broker has them. */
     Optional<ConfigChange> put(BuyerConfig buyer, Author author);

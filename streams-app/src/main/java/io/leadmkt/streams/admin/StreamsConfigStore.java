@@ -1,11 +1,13 @@
 package io.leadmkt.streams.admin;
 
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.SuppressionEntry;
-import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.admin.ConfigChanges.Author;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,12 +32,7 @@ public final class StreamsConfigStore implements ConfigStore {
 
     @Override
     public List<BuyerConfig> buyers() {
-        KafkaStreams running = streams.get();
-        if (running == null) {
-            throw new IllegalStateException("streams app is starting");
-        }
-        ReadOnlyKeyValueStore<String, BuyerConfig> store = running.store(StoreQueryParameters.fromNameAndType(
-                ConfigTables.BUYERS_STORE, QueryableStoreTypes.<String, BuyerConfig>keyValueStore()));
+        ReadOnlyKeyValueStore<String, BuyerConfig> store = table(ConfigTables.BUYERS_STORE);
         List<BuyerConfig> all = new ArrayList<>();
         try (KeyValueIterator<String, BuyerConfig> it = store.all()) {
             while (it.hasNext()) {
@@ -46,6 +43,25 @@ public final class StreamsConfigStore implements ConfigStore {
             }
         }
         return all;
+    }
+
+    @Override
+    public Optional<BuyerCapStatus> capStatus(String buyerId) {
+        return Optional.ofNullable(this.<BuyerCapStatus>table(ConfigTables.CAP_STATUS_STORE).get(buyerId));
+    }
+
+    @Override
+    public Optional<BuyerStats> stats(String buyerId) {
+        return Optional.ofNullable(this.<BuyerStats>table(ConfigTables.BUYER_STATS_STORE).get(buyerId));
+    }
+
+    /** One of the global tables, as every instance holds it whole. */
+    private <V> ReadOnlyKeyValueStore<String, V> table(String name) {
+        KafkaStreams running = streams.get();
+        if (running == null) {
+            throw new IllegalStateException("streams app is starting");
+        }
+        return running.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     @Override

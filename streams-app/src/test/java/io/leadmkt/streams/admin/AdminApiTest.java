@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.IdentityHash;
@@ -36,6 +38,18 @@ class AdminApiTest {
         final List<CampaignConfig> campaigns = new CopyOnWriteArrayList<>();
         final List<ConfigChanges.Author> authors = new CopyOnWriteArrayList<>();
         final Map<String, SuppressionEntry> suppressions = new ConcurrentHashMap<>();
+        final Map<String, BuyerCapStatus> capStatus = new ConcurrentHashMap<>();
+        final Map<String, BuyerStats> stats = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<BuyerCapStatus> capStatus(String buyerId) {
+            return Optional.ofNullable(capStatus.get(buyerId));
+        }
+
+        @Override
+        public Optional<BuyerStats> stats(String buyerId) {
+            return Optional.ofNullable(stats.get(buyerId));
+        }
 
         @Override
         public List<BuyerConfig> buyers() {
@@ -201,6 +215,29 @@ class AdminApiTest {
                 new ConfigChanges.Author("alice@ops", ConfigChanges.VIA_ADMIN_API),
                 new ConfigChanges.Author(AdminApi.TOKEN_ACTOR, ConfigChanges.VIA_ADMIN_API),
                 new ConfigChanges.Author(AdminApi.TOKEN_ACTOR, ConfigChanges.VIA_ADMIN_API));
+    }
+
+    @Test
+    void shouldShowBesideEachBuyerWhetherItsCapsStopItAndItsAcceptanceRate() throws Exception {
+        start(TOKEN);
+        for (String id : List.of("capped", "broke", "fresh")) {
+            call("PUT", "/v1/admin/buyers/" + id, TOKEN, "{\"pingUrl\":\"http://b/ping\",\"postUrl\":\"http://b/post\"}");
+        }
+        store.capStatus.put("capped", new BuyerCapStatus("capped", 4_102_444_800_000L, "DAY_LEADS_CAP", 0L));
+        store.capStatus.put("broke", new BuyerCapStatus("broke", Long.MAX_VALUE, "BALANCE", 0L));
+        store.capStatus.put("fresh", new BuyerCapStatus("fresh", 1_000L, "DAY_LEADS_CAP", 0L)); // long over
+        store.stats.put("capped", new BuyerStats("capped", "AAAR", 7_500, 0L));
+
+        JsonNode status = JSON.readTree(call("GET", "/v1/admin/buyers", TOKEN, null).body()).get("status");
+
+        assertThat(status.get("capped").get("full").asBoolean()).isTrue();
+        assertThat(status.get("capped").get("fullUntil").asText()).isEqualTo("2100-01-01T00:00:00Z");
+        assertThat(status.get("capped").get("fullReason").asText()).isEqualTo("DAY_LEADS_CAP");
+        assertThat(status.get("capped").get("acceptanceRate").asText()).isEqualTo("0.7500");
+        assertThat(status.get("capped").get("recentPosts").asInt()).isEqualTo(4);
+        assertThat(status.get("broke").get("fullUntil").asText()).isEqualTo("until topped up");
+        assertThat(status.get("fresh").get("full").asBoolean()).isFalse();
+        assertThat(status.get("fresh").has("acceptanceRate")).isFalse();
     }
 
     @Test
