@@ -45,13 +45,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The auction of one lead, from ping to outcome.
  *
- * <p>A qualified lead opens an auction: one ping names every eligible buyer. Bids are collected
- * until every pinged buyer has answered or the deadline passes, whichever is first. The deadline
- * is kept on wall-clock time by a punctuator over an index of timers, not by stream time, so a
- * lone lead at 3 a.m. closes on time with no other traffic. The best bid at or above the floor is
- * posted; on anything but ACCEPTED the next-best is posted, until one accepts (SOLD) or none is
- * left (UNSOLD). A post whose result never comes is treated as a TIMEOUT after its deadline plus
- * a grace period, so a lost connector cannot hold a lead forever.
+ * <p>A qualified lead opens an auction, offered round by round: one round of every eligible buyer
+ * in a parallel auction, one buyer per round in a waterfall, one tier per round (see
+ * {@code eligibility.PingRounds}). A round pings its buyers at once (fixed-price buyers are not
+ * pinged: their price is their bid) and collects bids until every one of them has answered or the
+ * round's deadline passes, whichever is first. Deadlines are kept on wall-clock time by a
+ * punctuator over an index of timers, not by stream time, so a lone lead at 3 a.m. closes on time
+ * with no other traffic. The best bid whose seller payout reaches the floor is posted; on anything
+ * but ACCEPTED the next-best is posted; when a round has nothing left, the next round is pinged;
+ * until one accepts (SOLD) or no round is left (UNSOLD). A post whose result never comes is
+ * treated as a TIMEOUT after its deadline plus a grace period, so a lost connector cannot hold a
+ * lead forever.
+ *
+ * <p>A buyer with caps or a balance is posted only once its cap keeper has granted a hold on the
+ * price (RESERVING, see {@code caps.CapKeeper}): a refusal moves on to the next-best bid, and the
+ * post's result confirms or releases the hold. A consumer who opted out while the auction ran is
+ * never posted.
  *
  * <p>Every transition is idempotent by lead, buyer and attempt: a redelivered or late event finds
  * the auction already past it and changes nothing (it is audited as LATE_EVENT). A closed auction
