@@ -388,10 +388,6 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
      * a buyer with caps or a balance first gets a hold on its cap keeper, and is posted once granted.
      */
     private void postTo(Record<String, ?> record, AuctionState state, List<Bid> ranked, long now) {
-        if (optedOut(state)) {
-            close(record, state, Outcomes.unsold(state, Outcomes.SUPPRESSED, now), now);
-            return;
-        }
         Bid bid = ranked.get(0);
         long priceCents = BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
         int attempt = state.getAttempt() + 1;
@@ -412,7 +408,16 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         post(record, state, bid, priceCents, now);
     }
 
+    /** The one place a lead goes to a buyer: never to a consumer who opted out meanwhile. */
     private void post(Record<String, ?> record, AuctionState state, Bid bid, long priceCents, long now) {
+        if (optedOut(state)) {
+            if (state.getReservedAttempt() == state.getAttempt()) {
+                emitTo(record, bid.getBuyerId(), capRequest(state, bid.getBuyerId(), state.getAttempt(),
+                        CapRequestKind.RELEASE, priceCents, now));
+            }
+            close(record, state, Outcomes.unsold(state, Outcomes.SUPPRESSED, now), now);
+            return;
+        }
         int attempt = state.getAttempt();
         long deadlineAt = now + state.getPostTimeoutMs();
         unschedule(state);
@@ -510,12 +515,6 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             emit(record, leadId, Audit.buyerEvent(leadId, AuditType.CAP_GRANTED, now, buyerId, state.getAttempt(),
                     null, priceCents, Map.of()));
             state.setReservedAttempt(state.getAttempt());
-            if (optedOut(state)) {
-                emitTo(record, buyerId, capRequest(state, buyerId, state.getAttempt(), CapRequestKind.RELEASE,
-                        priceCents, now));
-                close(record, state, Outcomes.unsold(state, Outcomes.SUPPRESSED, now), now);
-                return;
-            }
             Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
             post(record, state, bid, priceCents, now);
             return;

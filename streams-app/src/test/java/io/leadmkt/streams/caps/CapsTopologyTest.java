@@ -174,6 +174,24 @@ class CapsTopologyTest {
     }
 
     @Test
+    void shouldGiveTheHoldBackAndPostNothingWhenTheConsumerOptedOutDuringTheAuction() {
+        capped("alpha", daily(1));
+        io.leadmkt.schema.Lead lead = io.leadmkt.streams.MarketFixtures.lead("L1", market.now()).build();
+        market.submit(lead);
+        market.onlyPing();
+        market.suppressPhoneOf(lead, "opted out by SMS STOP");
+        market.bid("L1", "alpha", 900);
+        market.bid("L1", "bravo", 500);
+
+        assertThat(capRequests.readValuesToList()).extracting(CapRequest::getKind)
+                .containsExactly(CapRequestKind.RESERVE, CapRequestKind.RELEASE);
+        assertThat(market.posts.isEmpty()).isTrue();
+        assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.SUPPRESSED);
+        KeyValueStore<String, CapUsage> usage = market.store(CapKeeper.USAGE_STORE);
+        assertThat(usage.get(CapPeriods.lifetime("alpha").key()).getLeads()).as("the hold was given back").isZero();
+    }
+
+    @Test
     void shouldSellNoMoreThanThePrepaidBalanceAndCreditAllow() {
         market.buyer(buyer("alpha").setPrepaidCents(1_000L).setCreditLimitCents(200).build());
         market.submitAndPing("L1");
