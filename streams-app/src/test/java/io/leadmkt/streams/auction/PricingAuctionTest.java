@@ -77,6 +77,28 @@ class PricingAuctionTest {
     }
 
     @Test
+    void shouldRankByNetBidAndSplitUnderTheWinnersOwnMarginWhenABuyerHasOne() {
+        // alpha pays the platform 30 %: its $10.00 nets the seller $7.00; bravo's $8.00 at the campaign's
+        // 10 % nets $7.20 and wins, though lower.
+        market.buyer(buyer("alpha").setMarginPercentBasisPoints(3_000).build());
+        open(campaign(500, DEADLINE_MS).setMarginPercentBasisPoints(1_000).build(), "L1");
+        market.bid("L1", "alpha", 1_000);
+        market.bid("L1", "bravo", 800);
+        market.answer("L1", "charlie", io.leadmkt.schema.BidStatus.PASS, null);
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).isEqualTo("bravo");
+        market.postResult(post, PostStatus.REJECTED);
+        Post second = market.posts.readValue();
+        assertThat(second.getBuyerId()).isEqualTo("alpha");
+        market.postResult(second, PostStatus.ACCEPTED);
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getPriceCents()).isEqualTo(1_000);
+        assertThat(outcome.getPlatformFeeCents()).as("alpha's own 30 %").isEqualTo(300);
+        assertThat(outcome.getSellerPayoutCents()).isEqualTo(700);
+    }
+
+    @Test
     void shouldChargeNextBidPlusIncrementWhenSecondPrice() {
         open(campaign(1_000, DEADLINE_MS).setPricing(PricingMode.SECOND_PRICE).setSecondPriceIncrementCents(5).build(),
                 "L1");
