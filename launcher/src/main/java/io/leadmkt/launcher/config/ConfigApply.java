@@ -1,10 +1,11 @@
 package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.ConfigAction;
+import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.admin.ConfigBatch;
-import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
+import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigTopics;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -37,7 +38,7 @@ public final class ConfigApply {
     }
 
     /** What applying {@code batch} would change; nothing is written. */
-    public List<ConfigChange> plan(ConfigBatch batch) {
+    public List<AppliedChange> plan(ConfigBatch batch) {
         if (!batch.ok()) {
             throw new IllegalArgumentException("invalid batch");
         }
@@ -45,8 +46,8 @@ public final class ConfigApply {
     }
 
     /** Writes the created and updated records with their changes (the batch is valid: all or nothing), prints the summary. */
-    public List<ConfigChange> apply(ConfigBatch batch, boolean dryRun) {
-        List<ConfigChange> changes;
+    public List<AppliedChange> apply(ConfigBatch batch, boolean dryRun) {
+        List<AppliedChange> changes;
         if (dryRun) {
             changes = plan(batch);
         } else {
@@ -61,13 +62,13 @@ public final class ConfigApply {
     }
 
     /** Writes a tombstone for the buyer, if it exists. */
-    public ConfigChange deleteBuyer(String buyerId, boolean dryRun) {
+    public AppliedChange deleteBuyer(String buyerId, boolean dryRun) {
         return delete("buyer", buyerId, dryRun ? topics.currentBuyers().containsKey(buyerId)
                 : topics.deleteBuyer(buyerId, author).isPresent(), dryRun);
     }
 
     /** Writes a tombstone for the campaign, if it exists. */
-    public ConfigChange deleteCampaign(String campaignId, boolean dryRun) {
+    public AppliedChange deleteCampaign(String campaignId, boolean dryRun) {
         return delete("campaign", campaignId, dryRun ? topics.currentCampaigns().containsKey(campaignId)
                 : topics.deleteCampaign(campaignId, author).isPresent(), dryRun);
     }
@@ -77,52 +78,52 @@ public final class ConfigApply {
      * prints one line per entry, {@code phone suppression <hash>: created | updated (reason) | unchanged},
      * so only hashes reach the terminal and the logs.
      */
-    public List<ConfigChange> suppress(List<SuppressionEntry> entries) {
-        Map<String, io.leadmkt.schema.ConfigChange> byHash = new HashMap<>();
+    public List<AppliedChange> suppress(List<SuppressionEntry> entries) {
+        Map<String, ConfigChange> byHash = new HashMap<>();
         topics.suppress(entries, author).forEach(c -> byHash.put(c.getId(), c));
-        List<ConfigChange> changes = new ArrayList<>();
+        List<AppliedChange> changes = new ArrayList<>();
         for (SuppressionEntry entry : entries) {
-            io.leadmkt.schema.ConfigChange change = byHash.get(entry.getHash());
+            ConfigChange change = byHash.get(entry.getHash());
             String kind = entry.getKind() + " " + ConfigChanges.SUPPRESSION;
-            changes.add(change == null ? new ConfigChange(kind, entry.getHash(), ConfigChange.Action.UNCHANGED, List.of())
+            changes.add(change == null ? new AppliedChange(kind, entry.getHash(), AppliedChange.Action.UNCHANGED, List.of())
                     : change.getAction() == ConfigAction.CREATED
-                    ? new ConfigChange(kind, entry.getHash(), ConfigChange.Action.CREATED, List.of())
-                    : new ConfigChange(kind, entry.getHash(), ConfigChange.Action.UPDATED, ConfigChanges.fields(change)));
+                    ? new AppliedChange(kind, entry.getHash(), AppliedChange.Action.CREATED, List.of())
+                    : new AppliedChange(kind, entry.getHash(), AppliedChange.Action.UPDATED, ConfigChanges.fields(change)));
         }
         report(changes, false);
         return changes;
     }
 
-    private ConfigChange delete(String kind, String id, boolean present, boolean dryRun) {
-        ConfigChange change = new ConfigChange(kind, id,
-                present ? ConfigChange.Action.DELETED : ConfigChange.Action.ABSENT, List.of());
+    private AppliedChange delete(String kind, String id, boolean present, boolean dryRun) {
+        AppliedChange change = new AppliedChange(kind, id,
+                present ? AppliedChange.Action.DELETED : AppliedChange.Action.ABSENT, List.of());
         report(List.of(change), dryRun);
         return change;
     }
 
     /** One line per document of the batch: its change, or unchanged. */
-    private static List<ConfigChange> summary(ConfigBatch batch, List<io.leadmkt.schema.ConfigChange> applied) {
-        Map<String, io.leadmkt.schema.ConfigChange> byKey = new HashMap<>();
+    private static List<AppliedChange> summary(ConfigBatch batch, List<ConfigChange> applied) {
+        Map<String, ConfigChange> byKey = new HashMap<>();
         applied.forEach(c -> byKey.put(c.getKind() + "/" + c.getId(), c));
-        List<ConfigChange> changes = new ArrayList<>();
+        List<AppliedChange> changes = new ArrayList<>();
         batch.buyers().forEach(b -> changes.add(summary(ConfigChanges.BUYER, b.getBuyerId(), byKey)));
         batch.campaigns().forEach(c -> changes.add(summary(ConfigChanges.CAMPAIGN, c.getCampaignId(), byKey)));
         return changes;
     }
 
-    private static ConfigChange summary(String kind, String id, Map<String, io.leadmkt.schema.ConfigChange> byKey) {
-        io.leadmkt.schema.ConfigChange change = byKey.get(kind + "/" + id);
+    private static AppliedChange summary(String kind, String id, Map<String, ConfigChange> byKey) {
+        ConfigChange change = byKey.get(kind + "/" + id);
         if (change == null) {
-            return new ConfigChange(kind, id, ConfigChange.Action.UNCHANGED, List.of());
+            return new AppliedChange(kind, id, AppliedChange.Action.UNCHANGED, List.of());
         }
         return change.getAction() == ConfigAction.CREATED
-                ? new ConfigChange(kind, id, ConfigChange.Action.CREATED, List.of())
-                : new ConfigChange(kind, id, ConfigChange.Action.UPDATED, ConfigChanges.fields(change));
+                ? new AppliedChange(kind, id, AppliedChange.Action.CREATED, List.of())
+                : new AppliedChange(kind, id, AppliedChange.Action.UPDATED, ConfigChanges.fields(change));
     }
 
-    private void report(List<ConfigChange> changes, boolean dryRun) {
+    private void report(List<AppliedChange> changes, boolean dryRun) {
         Instant at = Instant.now();
-        for (ConfigChange change : changes) {
+        for (AppliedChange change : changes) {
             out.println(change);
             if (change.writes() && !dryRun) {
                 err.println("config change by " + appliedBy + " at " + at + ": " + change);
@@ -130,13 +131,13 @@ public final class ConfigApply {
         }
         out.printf("%s%d created, %d updated, %d deleted, %d unchanged; appliedBy=%s at %s%n",
                 dryRun ? "dry run, nothing written: " : "",
-                count(changes, ConfigChange.Action.CREATED), count(changes, ConfigChange.Action.UPDATED),
-                count(changes, ConfigChange.Action.DELETED), count(changes, ConfigChange.Action.UNCHANGED),
+                count(changes, AppliedChange.Action.CREATED), count(changes, AppliedChange.Action.UPDATED),
+                count(changes, AppliedChange.Action.DELETED), count(changes, AppliedChange.Action.UNCHANGED),
                 appliedBy, at);
         out.flush();
     }
 
-    private static long count(List<ConfigChange> changes, ConfigChange.Action action) {
+    private static long count(List<AppliedChange> changes, AppliedChange.Action action) {
         return changes.stream().filter(c -> c.action() == action).count();
     }
 }

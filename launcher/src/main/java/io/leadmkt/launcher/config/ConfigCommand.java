@@ -1,5 +1,6 @@
 package io.leadmkt.launcher.config;
 
+import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigBatch;
 import io.leadmkt.streams.admin.ConfigChanges;
@@ -9,10 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code leadmkt config apply | delete | suppress | history}: buyers and campaigns as checked documents
@@ -195,7 +196,7 @@ public final class ConfigCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1: " + limit);
             }
             PrintWriter out = spec.commandLine().getOut();
-            List<io.leadmkt.schema.ConfigChange> changes;
+            List<ConfigChange> changes;
             try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-history")) {
                 changes = topics.history().stream()
                         .filter(c -> id == null || c.getId().equals(id))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.launcher.EmbeddedKafkaBroker;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigBatch;
 import io.leadmkt.streams.admin.ConfigTopics;
@@ -173,7 +174,7 @@ class ConfigApplyTest {
         assertThat(out.toString()).contains("POST http://127.0.0.1:9/ping", "POST http://127.0.0.1:9/post");
     }
 
-    private static List<io.leadmkt.schema.ConfigChange> history(String id) {
+    private static List<ConfigChange> history(String id) {
         return topics.history().stream().filter(c -> c.getId().equals(id)).toList();
     }
 
@@ -191,9 +192,9 @@ class ConfigApplyTest {
         assertThat(config("delete", "buyer", "audit-a", "--bootstrap-servers", servers, "--actor", "bob").exit()).isZero();
         config("delete", "buyer", "audit-a", "--bootstrap-servers", servers, "--actor", "bob");
 
-        List<io.leadmkt.schema.ConfigChange> changes = history("audit-a");
+        List<ConfigChange> changes = history("audit-a");
         assertThat(changes).extracting(c -> c.getAction().name()).containsExactly("CREATED", "UPDATED", "DELETED");
-        assertThat(changes).extracting(io.leadmkt.schema.ConfigChange::getActor).containsExactly("alice", "alice", "bob");
+        assertThat(changes).extracting(ConfigChange::getActor).containsExactly("alice", "alice", "bob");
         assertThat(changes).allSatisfy(c -> {
             assertThat(c.getVia()).isEqualTo("config-apply");
             assertThat(c.getKind()).isEqualTo("buyer");
@@ -238,7 +239,7 @@ class ConfigApplyTest {
 
         assertThat(run.out()).contains("appliedBy=" + System.getProperty("user.name"));
         assertThat(history("os-a")).singleElement()
-                .extracting(io.leadmkt.schema.ConfigChange::getActor).isEqualTo(System.getProperty("user.name"));
+                .extracting(ConfigChange::getActor).isEqualTo(System.getProperty("user.name"));
     }
 
     @Test
@@ -265,7 +266,7 @@ class ConfigApplyTest {
             assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(topics.currentBuyers()).containsKey("admin-audit");
-            List<io.leadmkt.schema.ConfigChange> changes = history("admin-audit");
+            List<ConfigChange> changes = history("admin-audit");
             assertThat(changes).singleElement().satisfies(c -> {
                 assertThat(c.getActor()).isEqualTo("erin");
                 assertThat(c.getVia()).isEqualTo("admin-api");
@@ -311,7 +312,7 @@ class ConfigApplyTest {
         assertThat(again.out()).contains("0 created, 0 updated, 0 deleted, 2 unchanged");
         assertThat(again.err()).doesNotContain("config change");
 
-        List<io.leadmkt.schema.ConfigChange> changes = history(phoneHash);
+        List<ConfigChange> changes = history(phoneHash);
         assertThat(changes).singleElement().satisfies(c -> {
             assertThat(c.getKind()).isEqualTo("suppression");
             assertThat(c.getAction()).isEqualTo(io.leadmkt.schema.ConfigAction.CREATED);

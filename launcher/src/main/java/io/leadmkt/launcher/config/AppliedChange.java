@@ -10,7 +10,7 @@ import java.util.List;
  * @param action  created, updated, unchanged or deleted (or absent, for a delete of nothing)
  * @param fields  the fields an update changes
  */
-public record ConfigChange(String kind, String id, Action action, List<String> fields) {
+public record AppliedChange(String kind, String id, Action action, List<String> fields) {
 
     public enum Action { CREATED, UPDATED, UNCHANGED, DELETED, ABSENT }
 
