@@ -138,9 +138,10 @@ public final class LeadMarketApp implements AutoCloseable {
     private static void provision(StreamsAppConfig config, Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             TopicProvisioner.ensureTopics(admin, topics, config.partitions(), config.replicationFactor());
-            // The auction reads qualified leads, bids and post results of one lead on one partition
-            // number: refuse to start on topics that would silently split them.
-            List<String> leadKeyed = List.of(topics.bids().name(), topics.postResults().name());
+            // The auction reads qualified leads, bids, post results and cap decisions of one lead on
+            // one partition number: refuse to start on topics that would silently split them.
+            List<String> leadKeyed = List.of(topics.bids().name(), topics.postResults().name(),
+                    topics.capDecisions().name());
             Map<String, TopicDescription> described = admin.describeTopics(leadKeyed).allTopicNames().get();
             for (TopicDescription d : described.values()) {
                 if (d.partitions().size() != config.partitions()) {
