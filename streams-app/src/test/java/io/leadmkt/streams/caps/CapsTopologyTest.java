@@ -192,6 +192,28 @@ class CapsTopologyTest {
     }
 
     @Test
+    void shouldForgetEndedPeriodsAndSettledHoldsButKeepTheLifetimeTotal() {
+        capped("alpha", daily(5));
+        market.submitAndPing("L1");
+        market.bid("L1", "alpha", 900);
+        market.bid("L1", "bravo", 500);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        KeyValueStore<String, CapUsage> usage = market.store(CapKeeper.USAGE_STORE);
+        KeyValueStore<String, io.leadmkt.schema.CapReservation> holds = market.store(CapKeeper.RESERVATIONS_STORE);
+        String today = CapPeriods.of("alpha", CapPeriod.DAY, java.time.ZoneId.of("America/New_York"), market.now()).key();
+        assertThat(usage.get(today).getLeads()).isEqualTo(1);
+        assertThat(holds.get("L1|1").getConfirmed()).isTrue();
+
+        market.advance(Duration.ofHours(2)); // past New York's midnight, and a cleanup
+        assertThat(usage.get(today)).as("the day is over").isNull();
+        assertThat(usage.get(CapPeriods.lifetime("alpha").key()).getSpendCents()).isEqualTo(900);
+        assertThat(holds.get("L1|1")).as("kept a day, to recognise a redelivered request").isNotNull();
+
+        market.advance(Duration.ofDays(1));
+        assertThat(holds.get("L1|1")).isNull();
+    }
+
+    @Test
     void shouldSellNoMoreThanThePrepaidBalanceAndCreditAllow() {
         market.buyer(buyer("alpha").setPrepaidCents(1_000L).setCreditLimitCents(200).build());
         market.submitAndPing("L1");
