@@ -9,6 +9,7 @@ import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.Money;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.api.JsonResponses;
 import java.io.IOException;
@@ -215,7 +216,10 @@ public final class AdminApi {
         respond(ctx, 200, json);
     }
 
-    /** {@code {"full": bool, "fullUntil": ISO|"until topped up", "fullReason", "acceptanceRate": "0.9200", "recentPosts": n}} */
+    /**
+     * {@code {"full": bool, "fullUntil": ISO|"until topped up", "fullReason", "spendLeft": "10.00",
+     * "acceptanceRate": "0.9200", "recentPosts": n}}; spendLeft once a hold was refused for spend.
+     */
     private ObjectNode status(String buyerId, long now) {
         ObjectNode status = JSON.objectNode();
         Optional<BuyerCapStatus> cap = store.capStatus(buyerId).filter(c -> c.getFullUntil() > now);
@@ -225,6 +229,8 @@ public final class AdminApi {
                     : Instant.ofEpochMilli(c.getFullUntil()).toString());
             status.put("fullReason", c.getReason());
         });
+        store.capStatus(buyerId).filter(c -> c.getSpendLeftCents() != null && c.getSpendLeftUntil() > now)
+                .ifPresent(c -> status.put("spendLeft", Money.format(c.getSpendLeftCents())));
         store.stats(buyerId).ifPresent(stats -> {
             status.put("acceptanceRate", new BigDecimal(stats.getAcceptanceRateBasisPoints()).movePointLeft(4)
                     .toPlainString());

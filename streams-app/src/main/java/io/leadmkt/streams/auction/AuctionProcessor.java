@@ -21,6 +21,7 @@ import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.eligibility.BuyerEligibility;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.ping.PingFactory;
 import java.time.Duration;
@@ -79,6 +80,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public static final String NO_CAP_DECISION = "NO_CAP_DECISION";
     /** Reason on a fixed-price buyer's bid: not pinged, its configured price is its bid. */
     public static final String FIXED_PRICE = "FIXED_PRICE";
+    /** Reason of a hold the auction does not even ask for: the price is above what the buyer can still spend. */
+    public static final String OVER_SPEND_LEFT = "OVER_SPEND_LEFT";
     private static final int NO_MULTIPLIER = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
 
@@ -399,6 +402,15 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         state.setPostDeadlineAt(now + state.getPostTimeoutMs());
         BuyerTerms terms = state.getBuyerTerms().get(bid.getBuyerId());
         if (terms != null && terms.getCapped()) {
+            Long left = BuyerEligibility.spendLeftCents(config.capStatus(bid.getBuyerId()).orElse(null),
+                    config.buyerChangedAt(bid.getBuyerId()), now);
+            if (left != null && priceCents > left) {
+                // Its cap keeper already said it cannot spend this much: a hold would only be refused,
+                // and the lead would wait a round trip for nothing.
+                refused(record, state, bid.getBuyerId(), priceCents, Map.of("reason", OVER_SPEND_LEFT,
+                        "spendLeftCents", Long.toString(left)), now);
+                return;
+            }
             state.setPhase(AuctionPhase.RESERVING);
             save(state);
             emitTo(record, bid.getBuyerId(), capRequest(state, bid.getBuyerId(), attempt, CapRequestKind.RESERVE,
@@ -519,8 +531,15 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             post(record, state, bid, priceCents, now);
             return;
         }
-        emit(record, leadId, Audit.buyerEvent(leadId, AuditType.CAP_REFUSED, now, buyerId, state.getAttempt(),
-                null, priceCents, decision.getReason() == null ? Map.of() : Map.of("reason", decision.getReason())));
+        refused(record, state, buyerId, priceCents,
+                decision.getReason() == null ? Map.of() : Map.of("reason", decision.getReason()), now);
+    }
+
+    /** The current buyer may not take the lead under its caps: audited, and on to the next-best. */
+    private void refused(Record<String, ?> record, AuctionState state, String buyerId, long priceCents,
+                         Map<String, String> detail, long now) {
+        emit(record, state.getLeadId(), Audit.buyerEvent(state.getLeadId(), AuditType.CAP_REFUSED, now, buyerId,
+                state.getAttempt(), null, priceCents, detail));
         tryNext(record, state, Outcomes.CAPPED, now);
     }
 

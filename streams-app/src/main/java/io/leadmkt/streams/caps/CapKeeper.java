@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -182,8 +183,11 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
     }
 
     /**
-     * Tells eligibility when the buyer is full (so it is not pinged for leads it could not take),
-     * and when it is open again; written only when that changes.
+     * Tells eligibility when the buyer is full (so it is not pinged for leads it could not take) and,
+     * once a hold was refused for spend, how much it can still spend (so a bid above that is not even
+     * tried: a nearly spent buyer would otherwise top auction after auction only to be refused, each
+     * refusal costing the lead a round trip). Written only when that changes, so a buyer far from its
+     * limits costs no writes.
      */
     private void publishStatus(Record<String, CapRequest> record, String buyerId, String refusal, long now) {
         BuyerConfig buyer = config.buyer(buyerId).orElse(null);
@@ -192,15 +196,23 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
         }
         long fullUntil = CapRules.fullUntil(buyer, now, usage::get);
         BuyerCapStatus last = statuses.get(buyerId);
-        long lastUntil = last == null || last.getFullUntil() <= now ? 0 : last.getFullUntil();
-        if (fullUntil == lastUntil) {
+        boolean lastCurrent = last != null && last.getUpdatedAt() >= config.buyerChangedAt(buyerId);
+        long lastUntil = !lastCurrent || last.getFullUntil() <= now ? 0 : last.getFullUntil();
+        boolean watchSpend = CapRules.spendRefusal(refusal)
+                || (lastCurrent && last.getSpendLeftCents() != null && last.getSpendLeftUntil() > now);
+        Optional<CapRules.SpendLeft> left = watchSpend ? CapRules.spendLeft(buyer, now, usage::get) : Optional.empty();
+        Long spendLeft = left.map(CapRules.SpendLeft::cents).orElse(null);
+        Long lastLeft = lastCurrent && last.getSpendLeftUntil() > now ? last.getSpendLeftCents() : null;
+        if (fullUntil == lastUntil && Objects.equals(spendLeft, lastLeft)) {
             return;
         }
         BuyerCapStatus status = BuyerCapStatus.newBuilder()
                 .setBuyerId(buyerId)
                 .setFullUntil(fullUntil)
-                .setReason(fullUntil == 0 ? null : Objects.requireNonNullElse(refusal, "FULL"))
+                .setReason(fullUntil == 0 && spendLeft == null ? null : Objects.requireNonNullElse(refusal, "FULL"))
                 .setUpdatedAt(now)
+                .setSpendLeftCents(spendLeft)
+                .setSpendLeftUntil(left.map(CapRules.SpendLeft::until).orElse(0L))
                 .build();
         statuses.put(buyerId, status);
         context.forward(new Record<String, Object>(buyerId, status, record.timestamp(), record.headers()));

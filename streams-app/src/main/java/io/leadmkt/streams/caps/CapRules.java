@@ -72,6 +72,49 @@ public final class CapRules {
         return new Verdict(true, null, spans);
     }
 
+    /** What a buyer can still spend, and until when that figure holds. */
+    public record SpendLeft(long cents, long until) {
+    }
+
+    /**
+     * The least the buyer can still spend under any spend cap or its balance, with the end of the
+     * period that binds (Long.MAX_VALUE for the balance); empty when nothing limits its spend.
+     */
+    public static java.util.Optional<SpendLeft> spendLeft(BuyerConfig buyer, long now,
+                                                          Function<String, CapUsage> usage) {
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(buyer.getTimeZone());
+        } catch (DateTimeException | NullPointerException e) {
+            return java.util.Optional.empty();
+        }
+        SpendLeft least = null;
+        for (BuyerCap cap : buyer.getCaps()) {
+            if (cap.getMaxSpendCents() != null) {
+                CapPeriods.Span span = CapPeriods.of(buyer.getBuyerId(), cap.getPeriod(), zone, now);
+                CapUsage used = usage.apply(span.key());
+                long left = Math.max(0, cap.getMaxSpendCents() - (used == null ? 0 : used.getSpendCents()));
+                if (least == null || left < least.cents()) {
+                    least = new SpendLeft(left, span.endsAt());
+                }
+            }
+        }
+        if (buyer.getPrepaidCents() != null) {
+            CapUsage used = usage.apply(CapPeriods.lifetime(buyer.getBuyerId()).key());
+            long available = buyer.getPrepaidCents() + Math.max(0, buyer.getCreditLimitCents());
+            long left = Math.max(0, available - (used == null ? 0 : used.getSpendCents()));
+            if (least == null || left < least.cents()) {
+                least = new SpendLeft(left, Long.MAX_VALUE);
+            }
+        }
+        return java.util.Optional.ofNullable(least);
+    }
+
+    /** Whether a refusal was for spend (a cap's spend or the balance) rather than for a count. */
+    public static boolean spendRefusal(String reason) {
+        return reason != null && (reason.endsWith("_SPEND_CAP") || reason.equals(BALANCE));
+    }
+
     /**
      * Until when the buyer cannot take even one more lead: the latest end among exhausted periods,
      * {@link Long#MAX_VALUE} when its balance is used up, 0 when it can still take one.

@@ -99,6 +99,16 @@ public final class BuyerEligibility {
     }
 
     /**
+     * What the buyer can still spend, when its cap keeper has said so (after refusing a hold for
+     * spend) and that still holds: same staleness rule as {@link #capFull}. Null: no limit known.
+     */
+    public static Long spendLeftCents(BuyerCapStatus status, long buyerChangedAt, long now) {
+        boolean current = status != null && status.getSpendLeftCents() != null && status.getSpendLeftUntil() > now
+                && status.getUpdatedAt() >= buyerChangedAt;
+        return current ? status.getSpendLeftCents() : null;
+    }
+
+    /**
      * The seller's own say: a blocked buyer never, in either mode; a PRIVATE campaign takes only
      * its allow-list (an empty list then takes nobody); an OPEN campaign ignores the allow-list.
      */

@@ -223,9 +223,9 @@ class AdminApiTest {
         for (String id : List.of("capped", "broke", "fresh")) {
             call("PUT", "/v1/admin/buyers/" + id, TOKEN, "{\"pingUrl\":\"http://b/ping\",\"postUrl\":\"http://b/post\"}");
         }
-        store.capStatus.put("capped", new BuyerCapStatus("capped", 4_102_444_800_000L, "DAY_LEADS_CAP", 0L));
-        store.capStatus.put("broke", new BuyerCapStatus("broke", Long.MAX_VALUE, "BALANCE", 0L));
-        store.capStatus.put("fresh", new BuyerCapStatus("fresh", 1_000L, "DAY_LEADS_CAP", 0L)); // long over
+        store.capStatus.put("capped", new BuyerCapStatus("capped", 4_102_444_800_000L, "DAY_LEADS_CAP", 0L, null, 0L));
+        store.capStatus.put("broke", new BuyerCapStatus("broke", Long.MAX_VALUE, "BALANCE", 0L, 0L, Long.MAX_VALUE));
+        store.capStatus.put("fresh", new BuyerCapStatus("fresh", 1_000L, "DAY_LEADS_CAP", 0L, null, 0L)); // long over
         store.stats.put("capped", new BuyerStats("capped", "AAAR", 7_500, 0L));
 
         JsonNode status = JSON.readTree(call("GET", "/v1/admin/buyers", TOKEN, null).body()).get("status");
@@ -236,6 +236,8 @@ class AdminApiTest {
         assertThat(status.get("capped").get("acceptanceRate").asText()).isEqualTo("0.7500");
         assertThat(status.get("capped").get("recentPosts").asInt()).isEqualTo(4);
         assertThat(status.get("broke").get("fullUntil").asText()).isEqualTo("until topped up");
+        assertThat(status.get("broke").get("spendLeft").asText()).isEqualTo("0.00");
+        assertThat(status.get("capped").has("spendLeft")).isFalse();
         assertThat(status.get("fresh").get("full").asBoolean()).isFalse();
         assertThat(status.get("fresh").has("acceptanceRate")).isFalse();
     }

@@ -111,6 +111,24 @@ class CapRulesTest {
     }
 
     @Test
+    void shouldReportTheTightestSpendLimitAndWhenItEnds() {
+        BuyerConfig buyer = buyer("UTC", List.of(cap(CapPeriod.DAY, null, 5_000L), cap(CapPeriod.HOUR, 10, null)),
+                4_000L, 0);
+        long now = at("2026-11-28T10:15:00Z");
+        take(CapRules.judge(buyer, 3_000, now, usage::get), 3_000);
+
+        assertThat(CapRules.spendLeft(buyer, now, usage::get)).contains(new CapRules.SpendLeft(1_000, Long.MAX_VALUE));
+        BuyerConfig richer = buyer("UTC", List.of(cap(CapPeriod.DAY, null, 5_000L)), 100_000L, 0);
+        assertThat(CapRules.spendLeft(richer, now, usage::get))
+                .contains(new CapRules.SpendLeft(2_000, at("2026-11-29T00:00:00Z")));
+        assertThat(CapRules.spendLeft(buyer("UTC", List.of(cap(CapPeriod.DAY, 3, null)), null, 0), now, usage::get))
+                .as("counts only: no spend limit").isEmpty();
+        assertThat(CapRules.spendRefusal("DAY_SPEND_CAP")).isTrue();
+        assertThat(CapRules.spendRefusal(CapRules.BALANCE)).isTrue();
+        assertThat(CapRules.spendRefusal("DAY_LEADS_CAP")).isFalse();
+    }
+
+    @Test
     void shouldRefuseRatherThanGuessWhenTheTimeZoneIsBadOrTheBuyerIsGone() {
         BuyerConfig bad = buyer("Mars/Olympus", List.of(cap(CapPeriod.DAY, 5, null)), null, 0);
         assertThat(CapRules.judge(bad, 100, 0, usage::get).reason()).isEqualTo(CapRules.BAD_TIME_ZONE);

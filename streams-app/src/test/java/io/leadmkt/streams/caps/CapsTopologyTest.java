@@ -232,6 +232,37 @@ class CapsTopologyTest {
     }
 
     @Test
+    void shouldNotAskForAHoldAboveWhatTheBuyerCanStillSpendOnceOneWasRefusedForSpend() {
+        market.buyer(buyer("alpha").setPrepaidCents(1_000L).setCreditLimitCents(200).build());
+        market.submitAndPing("L1");
+        market.bid("L1", "alpha", 700);
+        market.bid("L1", "bravo", 500);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        market.submitAndPing("L2");
+        market.bid("L2", "alpha", 600); // refused: 700 + 600 > 1,200 — now the keeper says $5.00 is left
+        market.bid("L2", "bravo", 500);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        capRequests.readValuesToList();
+        market.audit.readValuesToList();
+
+        market.submitAndPing("L3");
+        market.bid("L3", "alpha", 600);
+        market.bid("L3", "bravo", 500);
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("bravo");
+        assertThat(capRequests.readValuesToList()).as("no hold asked for a price it cannot pay").isEmpty();
+        assertThat(audits(AuditType.CAP_REFUSED)).singleElement().satisfies(a -> {
+            assertThat(a.getBuyerId()).isEqualTo("alpha");
+            assertThat(a.getDetail()).containsEntry("reason", io.leadmkt.streams.auction.AuctionProcessor.OVER_SPEND_LEFT)
+                    .containsEntry("spendLeftCents", "500");
+        });
+
+        market.submitAndPing("L4");
+        market.bid("L4", "alpha", 450); // within what is left
+        market.bid("L4", "bravo", 400);
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
+    }
+
+    @Test
     void shouldEndUnsoldAsCappedWhenTheOnlyWinnableBuyerIsRefused() {
         capped("alpha", daily(1));
         market.submitAndPing("L1");
