@@ -63,6 +63,17 @@ class CapsTopologyTest {
         return BuyerCap.newBuilder().setPeriod(CapPeriod.DAY).setMaxLeads(leads).build();
     }
 
+    /** A fresh lead, pinged, on which alpha and bravo bid. */
+    private void auction(String leadId, long alphaCents, long bravoCents) {
+        market.submitAndPing(leadId);
+        bid(leadId, alphaCents, bravoCents);
+    }
+
+    private void bid(String leadId, long alphaCents, long bravoCents) {
+        market.bid(leadId, "alpha", alphaCents);
+        market.bid(leadId, "bravo", bravoCents);
+    }
+
     private List<AuditEvent> audits(AuditType type) {
         return market.audit.readValuesToList().stream().filter(a -> a.getType() == type).toList();
     }
@@ -70,9 +81,7 @@ class CapsTopologyTest {
     @Test
     void shouldPostACappedBuyerOnlyAfterItsHoldIsGranted() {
         capped("alpha", daily(5));
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 900, 500);
 
         List<CapRequest> requests = capRequests.readValuesToList();
         assertThat(requests).extracting(CapRequest::getKind).containsExactly(CapRequestKind.RESERVE);
@@ -112,9 +121,7 @@ class CapsTopologyTest {
     @Test
     void shouldGiveTheHoldBackWhenTheCappedBuyerRejectsThePost() {
         capped("alpha", daily(1));
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 900, 500);
         market.postResult(market.posts.readValue(), PostStatus.REJECTED);
         assertThat(capRequests.readValuesToList()).extracting(CapRequest::getKind)
                 .containsExactly(CapRequestKind.RESERVE, CapRequestKind.RELEASE);
@@ -122,17 +129,14 @@ class CapsTopologyTest {
 
         Ping ping = market.submitAndPing("L2");
         assertThat(ping.getBuyers()).as("alpha is open again").contains("alpha");
-        market.bid("L2", "alpha", 900);
-        market.bid("L2", "bravo", 500);
+        bid("L2", 900, 500);
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
     }
 
     @Test
     void shouldNotPingAFullBuyerUntilItsLocalMidnightAndThenSellToItAgain() {
         capped("alpha", daily(1));
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 900, 500);
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
 
         // 23:30 Friday in New York: alpha's one lead today is sold.
@@ -145,8 +149,7 @@ class CapsTopologyTest {
         market.advance(Duration.between(Instant.ofEpochMilli(market.now()), Instant.parse("2026-11-28T05:00:01Z")));
         Ping saturday = market.submitAndPing("L3");
         assertThat(saturday.getBuyers()).contains("alpha");
-        market.bid("L3", "alpha", 900);
-        market.bid("L3", "bravo", 500);
+        bid("L3", 900, 500);
         Post post = market.posts.readValue();
         assertThat(post.getBuyerId()).isEqualTo("alpha");
         market.postResult(post, PostStatus.ACCEPTED);
@@ -157,9 +160,7 @@ class CapsTopologyTest {
     @Test
     void shouldPingAFullBuyerAgainAsSoonAsItsCapIsRaised() {
         capped("alpha", daily(1));
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 900, 500);
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
         market.advance(Duration.ofMinutes(1));
         assertThat(market.submitAndPing("L2").getBuyers()).as("full for today").containsExactly("bravo");
@@ -168,8 +169,7 @@ class CapsTopologyTest {
         market.advance(Duration.ofMinutes(1));
         market.buyerChangedNow(buyer("alpha").setTimeZone("America/New_York").setCaps(List.of(daily(2))).build());
         assertThat(market.submitAndPing("L3").getBuyers()).as("the raised cap reopens it").contains("alpha");
-        market.bid("L3", "alpha", 900);
-        market.bid("L3", "bravo", 500);
+        bid("L3", 900, 500);
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
     }
 
@@ -180,8 +180,7 @@ class CapsTopologyTest {
         market.submit(lead);
         market.onlyPing();
         market.suppressPhoneOf(lead, "opted out by SMS STOP");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        bid("L1", 900, 500);
 
         assertThat(capRequests.readValuesToList()).extracting(CapRequest::getKind)
                 .containsExactly(CapRequestKind.RESERVE, CapRequestKind.RELEASE);
@@ -194,9 +193,7 @@ class CapsTopologyTest {
     @Test
     void shouldForgetEndedPeriodsAndSettledHoldsButKeepTheLifetimeTotal() {
         capped("alpha", daily(5));
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 900, 500);
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
         KeyValueStore<String, CapUsage> usage = market.store(CapKeeper.USAGE_STORE);
         KeyValueStore<String, io.leadmkt.schema.CapReservation> holds = market.store(CapKeeper.RESERVATIONS_STORE);
@@ -216,14 +213,10 @@ class CapsTopologyTest {
     @Test
     void shouldSellNoMoreThanThePrepaidBalanceAndCreditAllow() {
         market.buyer(buyer("alpha").setPrepaidCents(1_000L).setCreditLimitCents(200).build());
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 700);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 700, 500);
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
 
-        market.submitAndPing("L2");
-        market.bid("L2", "alpha", 600); // 700 + 600 > 1,000 + 200
-        market.bid("L2", "bravo", 500);
+        auction("L2", 600, 500); // 700 + 600 > 1,000 + 200
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("bravo");
         assertThat(audits(AuditType.CAP_REFUSED)).singleElement()
                 .satisfies(a -> assertThat(a.getDetail()).containsEntry("reason", CapRules.BALANCE));
@@ -234,20 +227,14 @@ class CapsTopologyTest {
     @Test
     void shouldNotAskForAHoldAboveWhatTheBuyerCanStillSpendOnceOneWasRefusedForSpend() {
         market.buyer(buyer("alpha").setPrepaidCents(1_000L).setCreditLimitCents(200).build());
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 700);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 700, 500);
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
-        market.submitAndPing("L2");
-        market.bid("L2", "alpha", 600); // refused: 700 + 600 > 1,200 — now the keeper says $5.00 is left
-        market.bid("L2", "bravo", 500);
+        auction("L2", 600, 500); // refused: 700 + 600 > 1,200 — now the keeper says $5.00 is left
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
         capRequests.readValuesToList();
         market.audit.readValuesToList();
 
-        market.submitAndPing("L3");
-        market.bid("L3", "alpha", 600);
-        market.bid("L3", "bravo", 500);
+        auction("L3", 600, 500);
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("bravo");
         assertThat(capRequests.readValuesToList()).as("no hold asked for a price it cannot pay").isEmpty();
         assertThat(audits(AuditType.CAP_REFUSED)).singleElement().satisfies(a -> {
@@ -256,9 +243,7 @@ class CapsTopologyTest {
                     .containsEntry("spendLeftCents", "500");
         });
 
-        market.submitAndPing("L4");
-        market.bid("L4", "alpha", 450); // within what is left
-        market.bid("L4", "bravo", 400);
+        auction("L4", 450, 400); // within what is left
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
     }
 
@@ -281,9 +266,7 @@ class CapsTopologyTest {
     @Test
     void shouldReleaseAGrantThatArrivesAfterTheAuctionStoppedWaitingForIt() {
         capped("alpha", daily(1));
-        market.submitAndPing("L1");
-        market.bid("L1", "alpha", 900);
-        market.bid("L1", "bravo", 500);
+        auction("L1", 900, 500);
         Post post = market.posts.readValue();
         capRequests.readValuesToList();
 
