@@ -38,13 +38,28 @@ public final class ConfigCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Who applies: --actor (or --by), else the OS user. */
-    static String appliedBy(String by) {
-        if (by != null && !by.isBlank()) {
-            return by.strip();
+    /** The {@code --actor} option of every command that writes config: who, for the audit trail. */
+    static final class Actor {
+        @Option(names = {"--actor", "--by"}, description = "Who makes the change, for the audit trail on "
+                + "config.changes (default: the OS user).")
+        String given;
+
+        /** --actor (or --by), else the OS user. */
+        String name() {
+            if (given != null && !given.isBlank()) {
+                return given.strip();
+            }
+            String user = System.getProperty("user.name");
+            return user == null || user.isBlank() ? "unknown" : user;
         }
-        String user = System.getProperty("user.name");
-        return user == null || user.isBlank() ? "unknown" : user;
+    }
+
+    /** Prints why nothing was written, and the exit code for it. */
+    static int invalid(PrintWriter err, String what, List<String> errors) {
+        err.println("invalid " + what + ", nothing written (" + errors.size() + " errors):");
+        errors.forEach(e -> err.println("  " + e));
+        err.flush();
+        return INVALID;
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -60,9 +75,8 @@ public final class ConfigCommand implements Runnable {
         String bootstrapServers;
         @Option(names = "--dry-run", description = "Validate and show what would change; write nothing.")
         boolean dryRun;
-        @Option(names = {"--actor", "--by"}, description = "Who applies, for the audit trail on config.changes "
-                + "(default: the OS user).")
-        String by;
+        @CommandLine.Mixin
+        Actor actor;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -72,10 +86,7 @@ public final class ConfigCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             ConfigBatch batch = ConfigFiles.read(files);
             if (!batch.ok()) {
-                err.println("invalid config, nothing written (" + batch.errors().size() + " errors):");
-                batch.errors().forEach(e -> err.println("  " + e));
-                err.flush();
-                return INVALID;
+                return invalid(err, "config", batch.errors());
             }
             if (bootstrapServers == null) {
                 if (!dryRun) {
@@ -88,7 +99,7 @@ public final class ConfigCommand implements Runnable {
                 return 0;
             }
             try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-apply")) {
-                new ConfigApply(topics, appliedBy(by), out, err).apply(batch, dryRun);
+                new ConfigApply(topics, actor.name(), out, err).apply(batch, dryRun);
             }
             return 0;
         }
@@ -105,9 +116,8 @@ public final class ConfigCommand implements Runnable {
         String bootstrapServers;
         @Option(names = "--dry-run", description = "Show what would be deleted; write nothing.")
         boolean dryRun;
-        @Option(names = {"--actor", "--by"}, description = "Who deletes, for the audit trail on config.changes "
-                + "(default: the OS user).")
-        String by;
+        @CommandLine.Mixin
+        Actor actor;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -119,7 +129,7 @@ public final class ConfigCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-delete")) {
-                ConfigApply apply = new ConfigApply(topics, appliedBy(by), out, err);
+                ConfigApply apply = new ConfigApply(topics, actor.name(), out, err);
                 if (kind.equals("buyer")) {
                     apply.deleteBuyer(id, dryRun);
                 } else {
@@ -146,9 +156,8 @@ public final class ConfigCommand implements Runnable {
         String reason;
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
         String bootstrapServers;
-        @Option(names = {"--actor", "--by"}, description = "Who suppresses, for the audit trail on config.changes "
-                + "(default: the OS user).")
-        String by;
+        @CommandLine.Mixin
+        Actor actor;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -158,13 +167,10 @@ public final class ConfigCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Suppressions.Parsed request = Suppressions.request(phone, email, reason, System.currentTimeMillis());
             if (!request.ok()) {
-                err.println("invalid suppression, nothing written (" + request.errors().size() + " errors):");
-                request.errors().forEach(e -> err.println("  " + e));
-                err.flush();
-                return INVALID;
+                return invalid(err, "suppression", request.errors());
             }
             try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-suppress")) {
-                new ConfigApply(topics, appliedBy(by), out, err).suppress(request.entries());
+                new ConfigApply(topics, actor.name(), out, err).suppress(request.entries());
             }
             return 0;
         }
