@@ -40,7 +40,7 @@ public final class ConfigCommand implements Runnable {
 
     /** The {@code --actor} option of every command that writes config: who, for the audit trail. */
     static final class Actor {
-        @Option(names = {"--actor", "--by"}, description = "Who makes the change, for the audit trail on "
+        @Option(names = {"--actor", "--by"}, paramLabel = "<who>", description = "Who makes the change, for the audit trail on "
                 + "config.changes (default: the OS user).")
         String given;
 
