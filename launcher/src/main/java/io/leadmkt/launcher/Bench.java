@@ -86,7 +86,7 @@ public final class Bench {
     private Demo.Options options(Profile profile, Duration length) {
         return new Demo.Options(length, rate, buyers, 0, 42, 0.0, Duration.ofSeconds(30),
                 Settings.empty().with(profile.settings()), warmup, true, slowBuyers, RoutingMode.PARALLEL,
-                profile.capped());
+                profile.capped() ? Integer.MAX_VALUE : 0);
     }
 
     public List<String> run(List<Profile> profiles) throws Exception {

@@ -50,11 +50,12 @@ public final class Demo {
      * @param fastMarket     well-behaved 1-5 ms buyers instead of the realistic mixed market (benchmarks)
      * @param slowBuyers     in the fast market, how many buyers answer only after every deadline
      * @param mode           routing of every campaign, so the modes can be compared on the same market
-     * @param capEveryBuyer   give every buyer a daily cap it never reaches (benchmarks the hold round trip)
+     * @param dailyCapPerBuyer every buyer takes at most this many leads a day (0: no caps; a huge cap
+     *                       never binds but makes every sale take the hold round trip, for benchmarks)
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
-                          boolean fastMarket, int slowBuyers, RoutingMode mode, boolean capEveryBuyer) {
+                          boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer) {
     }
 
     private final Options options;
@@ -96,7 +97,8 @@ public final class Demo {
             try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
                 List<BuyerConfig> buyers = DemoMarket.inTiers(farm.configs());
                 DemoMarket.seed(configProducer, topics, campaigns,
-                        options.capEveryBuyer() ? DemoMarket.withUnreachableCaps(buyers) : buyers,
+                        options.dailyCapPerBuyer() > 0 ? DemoMarket.withDailyCap(buyers, options.dailyCapPerBuyer())
+                                : buyers,
                         DemoMarket.suppression());
             }
             log.info("market: {} buyers, campaigns {}", farm.buyers().size(), DemoMarket.describe(campaigns));

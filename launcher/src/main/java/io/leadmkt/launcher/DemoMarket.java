@@ -45,10 +45,10 @@ public final class DemoMarket {
         return campaigns;
     }
 
-    /** The buyers, each with a daily cap far above anything a run sells: every sale needs a hold. */
-    public static List<BuyerConfig> withUnreachableCaps(List<BuyerConfig> buyers) {
+    /** The buyers, each taking at most {@code leads} leads a day (in its own time zone). */
+    public static List<BuyerConfig> withDailyCap(List<BuyerConfig> buyers, int leads) {
         return buyers.stream().map(b -> BuyerConfig.newBuilder(b).setCaps(List.of(BuyerCap.newBuilder()
-                .setPeriod(CapPeriod.DAY).setMaxLeads(Integer.MAX_VALUE).setMaxSpendCents(null).build())).build())
+                .setPeriod(CapPeriod.DAY).setMaxLeads(leads).setMaxSpendCents(null).build())).build())
                 .toList();
     }
 

@@ -113,16 +113,19 @@ public final class LeadMkt implements Runnable {
                         + "at a time by priority) or tiers (parallel inside a tier of three buyers, waterfall across "
                         + "tiers) (default ${DEFAULT-VALUE}).")
         io.leadmkt.schema.RoutingMode mode;
+        @Option(names = "--daily-cap", defaultValue = "0", description = "Every buyer takes at most this many leads "
+                + "a day (0: no caps): watch caps bind, exactly, and leads go to the next-best bid (default ${DEFAULT-VALUE}).")
+        int dailyCap;
 
         @Override
         public Integer call() throws Exception {
-            if (rate <= 0 || buyers < 1 || badFraction < 0 || badFraction > 1) {
+            if (rate <= 0 || buyers < 1 || badFraction < 0 || badFraction > 1 || dailyCap < 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--rate must be > 0, --buyers >= 1, --bad-fraction within [0, 1]");
+                        "--rate must be > 0, --buyers >= 1, --bad-fraction within [0, 1], --daily-cap >= 0");
             }
             PrintStream out = System.out;
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, false), out);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap), out);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();

@@ -207,6 +207,7 @@ public final class OutcomeTracker implements AutoCloseable {
         long revenue = 0;
         long payout = 0;
         Map<String, Long> reasons = new java.util.HashMap<>();
+        Map<String, Long> byBuyer = new java.util.HashMap<>();
         long offered = 0;
         for (String id : leadIds) {
             Outcome outcome = outcomes.get(id);
@@ -219,6 +220,7 @@ public final class OutcomeTracker implements AutoCloseable {
             } else if (outcome != null && outcome.getStatus() == OutcomeStatus.SOLD) {
                 sold++;
                 revenue += outcome.getPriceCents() == null ? 0 : outcome.getPriceCents();
+                byBuyer.merge(String.valueOf(outcome.getBuyerId()), 1L, Long::sum);
             } else if (outcome != null) {
                 unsold++;
                 reasons.merge(String.valueOf(outcome.getReason()), 1L, Long::sum);
@@ -227,7 +229,7 @@ public final class OutcomeTracker implements AutoCloseable {
         double p50 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(50) / 1000.0;
         double p99 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(99) / 1000.0;
         double buyersPerLead = sold + unsold == 0 ? 0 : (double) offered / (sold + unsold);
-        return new Summary(leadIds.size(), rejected, sold, unsold, reasons, revenue, payout, buyersPerLead, p50, p99);
+        return new Summary(leadIds.size(), rejected, sold, unsold, reasons, byBuyer, revenue, payout, buyersPerLead, p50, p99);
     }
 
     /** Revenue of every SOLD outcome seen, whoever sent the lead. */

@@ -13,10 +13,12 @@ import java.util.stream.Collectors;
  * final answer being visible to a read-committed consumer.
  */
 public record Summary(long leads, long rejected, long sold, long unsold, Map<String, Long> unsoldReasons,
-                      long revenueCents, long payoutCents, double buyersPerLead, double p50Ms, double p99Ms) {
+                      Map<String, Long> soldByBuyer, long revenueCents, long payoutCents, double buyersPerLead,
+                      double p50Ms, double p99Ms) {
 
     public Summary {
         unsoldReasons = Map.copyOf(unsoldReasons);
+        soldByBuyer = Map.copyOf(soldByBuyer);
     }
 
     public long accounted() {
@@ -26,14 +28,15 @@ public record Summary(long leads, long rejected, long sold, long unsold, Map<Str
     /** One line of JSON: the demo's last line on stdout. */
     public String toJson() {
         return String.format(Locale.ROOT,
-                "{\"leads\":%d,\"rejected\":%d,\"sold\":%d,\"unsold\":%d,\"unsold_reasons\":{%s},\"revenue\":\"%s\","
+                "{\"leads\":%d,\"rejected\":%d,\"sold\":%d,\"unsold\":%d,\"unsold_reasons\":{%s},\"sold_by_buyer\":{%s},\"revenue\":\"%s\","
                         + "\"payout\":\"%s\",\"buyers_per_lead\":%.2f,\"latency_ms\":{\"p50\":%.1f,\"p99\":%.1f}}",
-                leads, rejected, sold, unsold, reasonsJson(), Money.format(revenueCents), Money.format(payoutCents),
+                leads, rejected, sold, unsold, counts(unsoldReasons), counts(soldByBuyer), Money.format(revenueCents),
+                Money.format(payoutCents),
                 buyersPerLead, p50Ms, p99Ms);
     }
 
-    private String reasonsJson() {
-        return new TreeMap<>(unsoldReasons).entrySet().stream()
+    private static String counts(Map<String, Long> counts) {
+        return new TreeMap<>(counts).entrySet().stream()
                 .map(e -> "\"" + e.getKey() + "\":" + e.getValue())
                 .collect(Collectors.joining(","));
     }

@@ -111,6 +111,7 @@ class SettingsTest {
         assertThat(demo.seed).isEqualTo(7);
         assertThat(demo.badFraction).isEqualTo(0.1);
         assertThat(demo.mode).as("default").isEqualTo(io.leadmkt.schema.RoutingMode.PARALLEL);
+        assertThat(demo.dailyCap).as("no caps by default").isZero();
     }
 
     @Test
@@ -122,10 +123,10 @@ class SettingsTest {
 
     @Test
     void shouldPrintExactSummaryJsonWhenAsked() {
-        Summary summary = new Summary(10, 2, 7, 1, Map.of("NO_BIDS", 1L), 123450, 104933, 2.5, 12.34, 98.76);
+        Summary summary = new Summary(10, 2, 7, 1, Map.of("NO_BIDS", 1L), Map.of("b2", 3L, "b1", 4L), 123450, 104933, 2.5, 12.34, 98.76);
 
         assertThat(summary.toJson()).isEqualTo("{\"leads\":10,\"rejected\":2,\"sold\":7,\"unsold\":1,"
-                + "\"unsold_reasons\":{\"NO_BIDS\":1},\"revenue\":\"1234.50\",\"payout\":\"1049.33\",\"buyers_per_lead\":2.50,"
+                + "\"unsold_reasons\":{\"NO_BIDS\":1},\"sold_by_buyer\":{\"b1\":4,\"b2\":3},\"revenue\":\"1234.50\",\"payout\":\"1049.33\",\"buyers_per_lead\":2.50,"
                 + "\"latency_ms\":{\"p50\":12.3,\"p99\":98.8}}");
         assertThat(summary.accounted()).isEqualTo(summary.leads());
     }
