@@ -26,9 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.streams.CloseOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +87,7 @@ class FaultToleranceTest {
             awaitEnded(leads, 20);
             int sentAtCrash = leads.sentCount();
             int endedAtCrash = ended(leads.ids());
-            crash(a, configA);
+            market.crash(a);
             LOG.info("instance A crashed with {} leads sent, {} of them ended", sentAtCrash, endedAtCrash);
 
             b = LeadMarketApp.start(market.appConfig("crash-b"));
@@ -134,41 +131,6 @@ class FaultToleranceTest {
         } finally {
             closeAll(b, a);
         }
-    }
-
-    /**
-     * As close to {@code kill -9} of instance A as one JVM allows through public APIs.
-     *
-     * <p>First its stream threads' transactional producers are fenced ({@link Admin#fenceProducers}):
-     * the broker aborts every transaction A has open and refuses any later commit from it, which is
-     * what a dead process's in-flight work comes to (after {@code transaction.timeout.ms}). So output
-     * A produced but had not committed (pings, posts, outcomes, store changelog writes) is never seen
-     * by read-committed readers, and the input behind it is re-processed by the survivor from the
-     * last committed offsets. Then {@code close} with a zero timeout stops A without waiting: its
-     * fenced threads drop their tasks uncommitted, and its state directory is abandoned, so the
-     * survivor restores every store from the changelogs.
-     *
-     * <p>Not simulated: the process really vanishing (A's threads still run their close code, which
-     * can no longer change anything on the broker), the read-committed stall until a crashed
-     * producer's transaction times out (fencing aborts at once), and the wait for the group
-     * coordinator to notice a silent member: A leaves the group on close, where a dead process would
-     * hold its partitions until {@code session.timeout.ms} (45 s) expires. That wait changes when the
-     * survivor takes over, not what it must do then.
-     */
-    private static void crash(LeadMarketApp app, StreamsAppConfig config) throws Exception {
-        // Exactly-once v2 names a stream thread's transactional id "<application.id>-<process id>-<thread>";
-        // A is the only live instance, and fencing an id of an instance already stopped changes nothing.
-        String prefix = config.applicationId() + "-";
-        try (Admin admin = market.broker().admin()) {
-            List<String> transactionalIds = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
-                    .map(TransactionListing::transactionalId)
-                    .filter(id -> id.startsWith(prefix))
-                    .toList();
-            assertThat(transactionalIds).as("transactional ids of the streams app").isNotEmpty();
-            admin.fenceProducers(transactionalIds).all().get(30, TimeUnit.SECONDS);
-        }
-        app.streams().close(CloseOptions.timeout(Duration.ZERO)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
     private static void assertEveryLeadEndedOnceSoldToGood(List<String> leadIds) {

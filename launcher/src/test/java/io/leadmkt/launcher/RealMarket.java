@@ -23,9 +23,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -167,6 +169,44 @@ final class RealMarket implements AutoCloseable {
             });
         }
         return values;
+    }
+
+    /**
+     * As close to {@code kill -9} of one instance as one JVM allows through public APIs.
+     *
+     * <p>First its stream threads' transactional producers are fenced ({@link Admin#fenceProducers}):
+     * the broker aborts every transaction A has open and refuses any later commit from it, which is
+     * what a dead process's in-flight work comes to (after {@code transaction.timeout.ms}). So output
+     * A produced but had not committed (pings, posts, outcomes, store changelog writes) is never seen
+     * by read-committed readers, and the input behind it is re-processed by the survivor from the
+     * last committed offsets. Then {@code close} with a zero timeout stops A without waiting: its
+     * fenced threads drop their tasks uncommitted, and its state directory is abandoned, so the
+     * survivor restores every store from the changelogs.
+     *
+     * <p>Not simulated: the process really vanishing (A's threads still run their close code, which
+     * can no longer change anything on the broker), the read-committed stall until a crashed
+     * producer's transaction times out (fencing aborts at once), and the wait for the group
+     * coordinator to notice a silent member: A leaves the group on close, where a dead process would
+     * hold its partitions until {@code session.timeout.ms} (45 s) expires. That wait changes when the
+     * survivor takes over, not what it must do then.
+     */
+    void crash(LeadMarketApp app) throws Exception {
+        // Exactly-once v2 names a stream thread's transactional id "<application.id>-<process id>-<n>",
+        // and the thread itself "<application.id>-<process id>-StreamThread-<n>": the thread names give
+        // this instance's prefix, so other instances of the same application are left alone.
+        Set<String> prefixes = app.streams().metadataForLocalThreads().stream()
+                .map(thread -> thread.threadName().replaceFirst("-StreamThread-\\d+$", "-"))
+                .collect(Collectors.toSet());
+        try (Admin admin = broker.admin()) {
+            List<String> transactionalIds = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> prefixes.stream().anyMatch(id::startsWith))
+                    .toList();
+            assertThat(transactionalIds).as("transactional ids of the streams app").isNotEmpty();
+            admin.fenceProducers(transactionalIds).all().get(30, TimeUnit.SECONDS);
+        }
+        app.streams().close(CloseOptions.timeout(Duration.ZERO)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
     /** The lead ids of request bodies a simulated buyer received, kept only for the given leads. */
