@@ -13,26 +13,17 @@ import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
-import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
-import io.leadmkt.streams.StreamsAppConfig;
-import io.leadmkt.connector.BuyerConnector;
-import io.leadmkt.connector.ConnectorConfig;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,10 +52,8 @@ class KafkaNativeBuyerEndToEndTest {
     private static final CampaignConfig CAMPAIGN =
             DemoMarket.campaign("camp-kafka", "seller-k", "auto_insurance", 1_000, 5_000);
 
-    private static EmbeddedKafkaBroker broker;
-    private static BuyerFarm farm;
+    private static RealMarket market;
     private static LeadMarketApp app;
-    private static BuyerConnector connector;
     private static KafkaProducer<String, byte[]> producer;
     private static OutcomeTracker tracker;
     private static Thread kafkaBuyer;
@@ -74,29 +63,21 @@ class KafkaNativeBuyerEndToEndTest {
 
     @BeforeAll
     static void startMarketplace() throws Exception {
-        broker = EmbeddedKafkaBroker.onFreePorts().start();
-        String bootstrap = broker.bootstrapServers();
-        StreamsAppConfig appConfig = StreamsAppConfig.defaults(bootstrap,
-                Path.of("target", "kafka-buyer-state-" + UUID.randomUUID()).toAbsolutePath()).withHttpPort(0);
-        try (Admin admin = broker.admin()) {
-            TopicProvisioner.ensureTopics(admin, TOPICS, appConfig.partitions(), appConfig.replicationFactor());
+        market = RealMarket.start(List.of(BuyerSpec.of("web", BuyerBehaviour.alwaysBids(2_000))), List.of(CAMPAIGN));
+        producer = market.producer();
+        tracker = market.tracker();
+        String bootstrap = market.broker().bootstrapServers();
+        try (Admin admin = market.broker().admin()) {
             // The connector creates these on first use; the buyer subscribes before that.
             admin.createTopics(List.of(new NewTopic("buyer." + KAFKA_BUYER + ".pings", 1, (short) 1),
                     new NewTopic("buyer." + KAFKA_BUYER + ".posts", 1, (short) 1))).all().get();
         }
-        farm = BuyerFarm.start(List.of(BuyerSpec.of("web", BuyerBehaviour.alwaysBids(2_000))));
-        List<BuyerConfig> buyers = new ArrayList<>(farm.configs());
-        buyers.add(BuyerConfig.newBuilder().setBuyerId(KAFKA_BUYER).setName("kafka buyer").setActive(true)
-                .setDelivery(Delivery.KAFKA).setStates(List.of()).setVerticals(List.of()).setCampaigns(List.of())
-                .build());
-        producer = DemoMarket.producer(bootstrap, "kafka-buyer-test");
-        DemoMarket.seed(producer, TOPICS, List.of(CAMPAIGN), buyers, List.of());
+        DemoMarket.seed(producer, TOPICS, List.of(), List.of(BuyerConfig.newBuilder().setBuyerId(KAFKA_BUYER)
+                .setName("kafka buyer").setActive(true).setDelivery(Delivery.KAFKA).setStates(List.of())
+                .setVerticals(List.of()).setCampaigns(List.of()).build()), List.of());
         kafkaBuyer = new Thread(() -> runKafkaBuyer(bootstrap), "kafka-native-buyer");
         kafkaBuyer.start();
-        app = LeadMarketApp.start(appConfig);
-        connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
-        connector.awaitReady(Duration.ofSeconds(30));
-        tracker = new OutcomeTracker(bootstrap, TOPICS, id -> OptionalLong.empty()).start();
+        app = LeadMarketApp.start(market.appConfig("kafka-buyer"));
     }
 
     /** The buyer: bids $30 on every ping, accepts every post. */
@@ -139,7 +120,7 @@ class KafkaNativeBuyerEndToEndTest {
         if (kafkaBuyer != null) {
             kafkaBuyer.join(10_000);
         }
-        Closing.quietly(tracker, connector, app, producer, farm, broker);
+        Closing.quietly(app, market);
     }
 
     @Test
@@ -164,8 +145,8 @@ class KafkaNativeBuyerEndToEndTest {
         assertThat(pingsSeen.values()).allSatisfy(ping -> assertThat(ping.getBuyers()).containsExactly(KAFKA_BUYER));
         assertThat(postsSeen.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(postsSeen.values()).allSatisfy(post -> assertThat(post.getPingToken()).isEqualTo("kb-" + post.getLeadId()));
-        assertThat(farm.byId().get("web").postCount()).as("the HTTP buyer bid less and is never posted").isZero();
-        assertThat(farm.byId().get("web").pingCount()).isGreaterThanOrEqualTo(ids.size());
+        assertThat(market.farm().byId().get("web").postCount()).as("the HTTP buyer bid less and is never posted").isZero();
+        assertThat(market.farm().byId().get("web").pingCount()).isGreaterThanOrEqualTo(ids.size());
         assertThat(ids.stream().map(id -> pingsSeen.get(id).getPreview().toString()).collect(Collectors.joining()))
                 .doesNotContain("@");
     }

@@ -3,8 +3,6 @@ package io.leadmkt.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadmkt.connector.BuyerConnector;
-import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
@@ -12,34 +10,28 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Rejection;
-import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.simulator.SimulatedBuyer;
 import io.leadmkt.streams.LeadMarketApp;
-import io.leadmkt.streams.StreamsAppConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
@@ -62,42 +54,29 @@ class MarketplaceEndToEndTest {
     private static final CampaignConfig CAMPAIGN =
             DemoMarket.campaign("camp-e2e", "seller-e2e", "auto_insurance", 1_000, 1_000);
 
-    private static EmbeddedKafkaBroker broker;
-    private static BuyerFarm farm;
+    private static RealMarket market;
     private static LeadMarketApp app;
-    private static BuyerConnector connector;
     private static KafkaProducer<String, byte[]> producer;
     private static OutcomeTracker tracker;
-    private static final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startMarketplace() throws Exception {
-        broker = EmbeddedKafkaBroker.onFreePorts().start();
-        String bootstrap = broker.bootstrapServers();
-        Path stateDir = Path.of("target", "e2e-state-" + UUID.randomUUID()).toAbsolutePath();
-        StreamsAppConfig appConfig = StreamsAppConfig.defaults(bootstrap, stateDir).withHttpPort(0);
-        try (Admin admin = broker.admin()) {
-            TopicProvisioner.ensureTopics(admin, TOPICS, appConfig.partitions(), appConfig.replicationFactor());
-        }
-        farm = BuyerFarm.start(List.of(
+        market = RealMarket.start(List.of(
                 BuyerSpec.of("best", BuyerBehaviour.alwaysBids(2_500).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
                 BuyerSpec.of("good", BuyerBehaviour.alwaysBids(2_000)),
                 BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(800)),
                 BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(3_000)),
-                BuyerSpec.of("garbage", BuyerBehaviour.alwaysBids(4_000).withMode(BuyerBehaviour.Mode.GARBAGE))));
-        producer = DemoMarket.producer(bootstrap, "e2e-test");
-        DemoMarket.seed(producer, TOPICS, List.of(CAMPAIGN), farm.configs(), List.of());
-        app = LeadMarketApp.start(appConfig);
-        connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
-        connector.awaitReady(Duration.ofSeconds(30));
-        tracker = new OutcomeTracker(bootstrap, TOPICS, id -> sentAt.containsKey(id)
-                ? OptionalLong.of(sentAt.get(id)) : OptionalLong.empty()).start();
+                BuyerSpec.of("garbage", BuyerBehaviour.alwaysBids(4_000).withMode(BuyerBehaviour.Mode.GARBAGE))),
+                List.of(CAMPAIGN));
+        producer = market.producer();
+        tracker = market.tracker();
+        app = LeadMarketApp.start(market.appConfig("e2e"));
     }
 
     @AfterAll
     static void stopMarketplace() {
-        Closing.quietly(tracker, connector, app, producer, farm, broker);
+        Closing.quietly(app, market);
     }
 
     @Test
@@ -137,7 +116,6 @@ class MarketplaceEndToEndTest {
         // two-core machine (300 leads at once are 1,500 concurrent buyer calls against 1 s deadlines).
         for (int i = 0; i < 300; i++) {
             LeadGenerator.Sent sent = generator.send(Kind.VALID);
-            sentAt.put(sent.leadId(), sent.sentAtNanos());
             valid.add(sent);
             if (i % 25 == 12) {
                 Map.Entry<String, String> bad = makers.get((i / 25) % makers.size()).apply(i);
@@ -175,7 +153,7 @@ class MarketplaceEndToEndTest {
             assertThat(tracker.outcomes()).as(id).doesNotContainKey(id);
         });
 
-        Map<String, SimulatedBuyer> buyers = farm.byId();
+        Map<String, SimulatedBuyer> buyers = market.farm().byId();
         assertThat(buyers.get("good").acceptedLeadIds()).containsAll(validIds);
         assertThat(buyers.get("best").postedLeadIds()).containsAll(validIds);
         assertThat(buyers.get("best").rejectedLeadIds()).containsAll(validIds);
@@ -214,7 +192,7 @@ class MarketplaceEndToEndTest {
         producer.send(new ProducerRecord<>(Topics.BIDS, "no-such-lead", garbage)).get();
 
         java.util.Properties props = new java.util.Properties();
-        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, market.broker().bootstrapServers());
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlq-" + UUID.randomUUID());
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,

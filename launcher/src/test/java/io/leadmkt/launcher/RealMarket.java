@@ -89,6 +89,7 @@ final class RealMarket implements AutoCloseable {
             configs.forEach(registration);
             DemoMarket.seed(market.producer, TOPICS, campaigns, configs, List.of());
             market.connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
+            market.connector.awaitReady(Duration.ofSeconds(30));
             market.tracker = new OutcomeTracker(bootstrap, TOPICS, id -> OptionalLong.empty()).start();
             return market;
         } catch (Exception | Error e) {
