@@ -183,7 +183,6 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 .setPricing(qualified.getPricing())
                 .setSecondPriceIncrementCents(qualified.getSecondPriceIncrementCents())
                 .setPreferredBuyers(qualified.getPreferredBuyers())
-                .setRouting(qualified.getRouting())
                 .setRounds(rounds)
                 .setBuyerTerms(qualified.getBuyerTerms())
                 .setAcceptanceDiscount(qualified.getAcceptanceDiscount())
