@@ -85,12 +85,11 @@ public final class BuyerConnector implements AutoCloseable {
         BuyerAdapters adapters = BuyerAdapters.json();
         Clock clock = Clock.systemUTC();
         this.gate = new BuyerGate(clock);
-        this.pingDispatcher = new PingDispatcher(directory, adapters, http, config.pingSafetyMs(),
-                config.maxPriceCents(), clock, gate);
+        this.pingDispatcher = new PingDispatcher(directory, adapters, http, config.maxPriceCents(), clock, gate);
         this.postDispatcher = new PostDispatcher(directory, adapters, http, clock, gate);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin"));
-        this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic);
+        this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic, clock);
         this.feed = new BuyerConfigFeed(newConsumer(null, "buyers"), topics.buyers(), directory,
                 counters.skipped::increment);
         this.pingLoop = new RecordLoop<>("pings", newConsumer(config.groupId() + "-pings", "pings"), Topics.PINGS,

@@ -67,12 +67,18 @@ public final class Fixtures {
                 .build();
     }
 
+    /** A ping written now whose buyers have until {@code deadlineAt} (500 ms when that has passed). */
     public static Ping ping(String leadId, long deadlineAt, String... buyerIds) {
+        long now = System.currentTimeMillis();
+        return ping(leadId, deadlineAt > now ? now : deadlineAt - 500, deadlineAt, buyerIds);
+    }
+
+    public static Ping ping(String leadId, long pingedAt, long deadlineAt, String... buyerIds) {
         return Ping.newBuilder()
                 .setLeadId(leadId)
                 .setCampaignId("camp-1")
                 .setFloorCents(500)
-                .setPingedAt(deadlineAt - 500)
+                .setPingedAt(pingedAt)
                 .setDeadlineAt(deadlineAt)
                 .setBuyers(List.of(buyerIds))
                 .setPreview(previewOf(lead(leadId)))

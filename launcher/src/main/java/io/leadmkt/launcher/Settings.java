@@ -27,7 +27,7 @@ public final class Settings {
             "streams.closed.auction.retention.ms", "streams.dedupe.window.ms", "streams.store.type",
             "streams.http.advertised.host", "streams.auction.settle.ms");
     static final Set<String> CONNECTOR_KEYS = Set.of("connector.group.id", "connector.max.concurrent.requests",
-            "connector.ping.safety.ms", "connector.producer.linger.ms", "connector.max.price.cents");
+            "connector.producer.linger.ms", "connector.max.price.cents");
 
     /** Where the streams app keeps its state when neither the file nor the command line says. */
     public static final Path DEFAULT_STATE_DIR = Path.of(".leadmkt", "state");
@@ -115,7 +115,7 @@ public final class Settings {
                 d.bootstrapServers(),
                 string("connector.group.id", d.groupId()),
                 integer("connector.max.concurrent.requests", d.maxConcurrentRequests()),
-                longValue("connector.ping.safety.ms", d.pingSafetyMs()),
+                longValue(d.pingSafetyMs()),
                 integer("connector.producer.linger.ms", d.producerLingerMs()),
                 longValue("connector.max.price.cents", d.maxPriceCents()));
     }

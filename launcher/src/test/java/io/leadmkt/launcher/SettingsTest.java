@@ -82,9 +82,9 @@ class SettingsTest {
     @Test
     void shouldLoadFileWhenPathIsGiven(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("x.properties");
-        Files.writeString(file, "bootstrap.servers=h:1\nconnector.ping.safety.ms=40\n");
+        Files.writeString(file, "bootstrap.servers=h:1\nconnector.producer.linger.ms=40\n");
 
-        assertThat(Settings.load(file).connectorConfig(null).pingSafetyMs()).isEqualTo(40);
+        assertThat(Settings.load(file).connectorConfig(null).producerLingerMs()).isEqualTo(40);
     }
 
     @Test

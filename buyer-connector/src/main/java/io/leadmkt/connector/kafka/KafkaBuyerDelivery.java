@@ -2,10 +2,12 @@ package io.leadmkt.connector.kafka;
 
 import io.leadmkt.connector.AckedSend;
 import io.leadmkt.connector.BuyerDirectory;
+import io.leadmkt.connector.ping.PingDispatcher;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.Topics;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,9 +35,11 @@ public final class KafkaBuyerDelivery {
     private final Producer<String, byte[]> producer;
     private final Consumer<String> ensureTopic;
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
 
     public KafkaBuyerDelivery(BuyerDirectory directory, Topics topics, Producer<String, byte[]> producer,
-                              Consumer<String> ensureTopic) {
+                              Consumer<String> ensureTopic, Clock clock) {
+        this.clock = clock;
         this.directory = directory;
         this.topics = topics;
         this.producer = producer;
@@ -45,16 +49,24 @@ public final class KafkaBuyerDelivery {
     /** Produces the ping to every Kafka-native buyer it names; one future per record, completing on ack. */
     public List<CompletableFuture<Void>> deliverPing(Ping ping) {
         List<CompletableFuture<Void>> acks = new ArrayList<>();
+        long now = clock.millis();
+        if (PingDispatcher.tooLateToOffer(ping, now)) {
+            // The lead can no longer be decided in time: the auction ends it STALE at its backstop.
+            return acks;
+        }
         for (String buyerId : new LinkedHashSet<>(ping.getBuyers())) {
             if (!isKafkaBuyer(buyerId)) {
                 continue;
             }
+            // The buyer's time counts from when its copy becomes readable, which is about now (the
+            // producer is not transactional): it gets the whole budget from here, not what our lag left.
             Ping own = Ping.newBuilder()
                     .setLeadId(ping.getLeadId())
                     .setCampaignId(ping.getCampaignId())
                     .setFloorCents(ping.getFloorCents())
-                    .setPingedAt(ping.getPingedAt())
-                    .setDeadlineAt(ping.getDeadlineAt())
+                    .setPingedAt(now)
+                    .setDeadlineAt(now + PingDispatcher.budgetMs(ping))
+                    .setOfferBy(ping.getOfferBy())
                     .setBuyers(List.of(buyerId))
                     .setPreview(ping.getPreview())
                     .build();

@@ -34,9 +34,13 @@ import org.slf4j.LoggerFactory;
  * Pings every buyer a {@link Ping} names, in parallel, and turns each answer (or its absence)
  * into exactly one {@link Bid}. The futures never complete exceptionally.
  *
- * <p>Each buyer gets {@code min(its ping timeout, deadline - now - safety)}: the safety margin
- * leaves time for the bid to travel to the auction before it closes. When nothing is left of the
- * deadline (the connector is lagging) the buyer is not called and its bid is a TIMEOUT at once.
+ * <p>The connector is the buyers' clock: each buyer gets {@code min(its ping timeout, the ping's
+ * budget)} counted from the moment it is actually called, however late the ping reached us. The
+ * platform's own lag (a commit, a busy core, a takeover) is never charged to a buyer: the auction
+ * counts every answer this dispatcher produces, and waits for the last one. Only a ping read after
+ * its lead's {@code offerBy} (the lead could no longer be decided in time) is not sent: its buyers'
+ * bids are TIMEOUT with reason {@value #STALE} at once, and the gate does not count them against the
+ * buyer.
  *
  * <p>Buyers delivered over Kafka answer on the bids topic themselves and get no event from here.
  *
@@ -48,28 +52,28 @@ import org.slf4j.LoggerFactory;
 public final class PingDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PingDispatcher.class);
+    /** Reason of the TIMEOUT for a buyer that was not called because the lead was already too old to offer. */
+    public static final String STALE = "STALE";
 
     private final BuyerDirectory directory;
     private final BuyerAdapters adapters;
     private final BuyerHttpExecutor http;
-    private final long safetyMs;
     private final long maxPriceCents;
     private final Clock clock;
     private final BuyerGate gate;
 
     /** A dispatcher with its own {@link BuyerGate} on {@code clock}. */
-    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, long safetyMs,
+    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http,
                           long maxPriceCents, Clock clock) {
-        this(directory, adapters, http, safetyMs, maxPriceCents, clock, new BuyerGate(clock));
+        this(directory, adapters, http, maxPriceCents, clock, new BuyerGate(clock));
     }
 
-    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http, long safetyMs,
+    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http,
                           long maxPriceCents, Clock clock, BuyerGate gate) {
         this.gate = gate;
         this.directory = directory;
         this.adapters = adapters;
         this.http = http;
-        this.safetyMs = safetyMs;
         this.maxPriceCents = maxPriceCents;
         this.clock = clock;
     }
@@ -102,11 +106,10 @@ public final class PingDispatcher {
                     Answers.failedBid(leadId, buyerId, BidStatus.ERROR, "UNKNOWN_BUYER", now, 0));
         }
         BuyerConfig buyer = found.get();
-        long timeoutMs = Math.min(buyer.getPingTimeoutMs(), ping.getDeadlineAt() - now - safetyMs);
-        if (timeoutMs <= 0) {
-            return CompletableFuture.completedFuture(
-                    Answers.failedBid(leadId, buyerId, BidStatus.TIMEOUT, "DEADLINE_PASSED", now, 0));
+        if (tooLateToOffer(ping, now)) {
+            return CompletableFuture.completedFuture(Answers.failedBid(leadId, buyerId, BidStatus.TIMEOUT, STALE, now, 0));
         }
+        long timeoutMs = Math.min(buyer.getPingTimeoutMs(), budgetMs(ping));
         BuyerAdapter adapter = adapters.forBuyer(buyer);
         BuyerRequest request;
         try {
@@ -139,6 +142,16 @@ public final class PingDispatcher {
             report(permit, answer, bid);
             return bid;
         });
+    }
+
+    /** How long a buyer has to answer, from the moment it is called: the round's budget. */
+    public static long budgetMs(Ping ping) {
+        return Math.max(1, ping.getDeadlineAt() - ping.getPingedAt());
+    }
+
+    /** Whether a buyer called now could not answer within the lead's time to decision. */
+    public static boolean tooLateToOffer(Ping ping, long now) {
+        return ping.getOfferBy() > 0 && now > ping.getOfferBy();
     }
 
     /** Tells the gate how the buyer did: a 429 with Retry-After pauses it until then. */

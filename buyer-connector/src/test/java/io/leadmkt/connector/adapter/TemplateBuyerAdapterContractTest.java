@@ -43,7 +43,7 @@ class TemplateBuyerAdapterContractTest {
     private final BuyerHttpExecutor http = new BuyerHttpExecutor(32);
     private final BuyerDirectory directory = new BuyerDirectory();
     private final BuyerAdapters adapters = BuyerAdapters.json();
-    private final PingDispatcher pings = new PingDispatcher(directory, adapters, http, 25, MAX_PRICE_CENTS,
+    private final PingDispatcher pings = new PingDispatcher(directory, adapters, http, MAX_PRICE_CENTS,
             Clock.systemUTC());
     private final PostDispatcher posts = new PostDispatcher(directory, adapters, http, Clock.systemUTC());
 

@@ -30,7 +30,8 @@ class KafkaBuyerDeliveryTest {
     private final MockProducer<String, byte[]> producer =
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     private final List<String> ensured = new ArrayList<>();
-    private final KafkaBuyerDelivery delivery = new KafkaBuyerDelivery(directory, topics, producer, ensured::add);
+    private final Clock clock = Clock.fixed(java.time.Instant.ofEpochMilli(1_800_000_000_000L), java.time.ZoneOffset.UTC);
+    private final KafkaBuyerDelivery delivery = new KafkaBuyerDelivery(directory, topics, producer, ensured::add, clock);
     private final BuyerHttpExecutor http = new BuyerHttpExecutor(4);
 
     @AfterEach
@@ -48,6 +49,16 @@ class KafkaBuyerDeliveryTest {
     }
 
     @Test
+    void shouldNotDeliverThePingWhenTheLeadIsTooOldToOffer() {
+        kafkaBuyer("kb");
+        Ping ping = Fixtures.ping("L-old", clock.millis() - 9_000, clock.millis() - 8_500, "kb");
+        ping.setOfferBy(clock.millis() - 1);
+
+        assertThat(delivery.deliverPing(ping)).isEmpty();
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
     void shouldProduceSingleBuyerPingToTheBuyersTopicAndNoBid() {
         kafkaBuyer("kb");
         // A webhook buyer nothing listens for: its bid is an ERROR, but it is the only bid.
@@ -55,7 +66,7 @@ class KafkaBuyerDeliveryTest {
         Ping ping = Fixtures.ping("L-1", System.currentTimeMillis() + 5_000, "web", "kb");
 
         List<CompletableFuture<Void>> acks = delivery.deliverPing(ping);
-        PingDispatcher pings = new PingDispatcher(directory, BuyerAdapters.json(), http, 25, 100_000_00L,
+        PingDispatcher pings = new PingDispatcher(directory, BuyerAdapters.json(), http, 100_000_00L,
                 Clock.systemUTC());
 
         assertThat(acks).singleElement().satisfies(ack -> assertThat(ack).isCompleted());
@@ -65,7 +76,9 @@ class KafkaBuyerDeliveryTest {
             Ping own = read(record);
             assertThat(own.getBuyers()).containsExactly("kb");
             assertThat(own.getLeadId()).isEqualTo("L-1");
-            assertThat(own.getDeadlineAt()).isEqualTo(ping.getDeadlineAt());
+            // Its time counts from when its copy became readable, with the round's whole budget.
+            assertThat(own.getPingedAt()).isEqualTo(clock.millis());
+            assertThat(own.getDeadlineAt()).isEqualTo(clock.millis() + ping.getDeadlineAt() - ping.getPingedAt());
             assertThat(own.getPreview()).isEqualTo(ping.getPreview());
         });
         assertThat(pings.dispatch(ping).join()).extracting(b -> b.getBuyerId()).containsExactly("web");
@@ -102,7 +115,7 @@ class KafkaBuyerDeliveryTest {
     void shouldFailTheAckWhenTheProducerFails() {
         MockProducer<String, byte[]> failing =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        KafkaBuyerDelivery withFailing = new KafkaBuyerDelivery(directory, topics, failing, t -> { });
+        KafkaBuyerDelivery withFailing = new KafkaBuyerDelivery(directory, topics, failing, t -> { }, clock);
         kafkaBuyer("kb");
 
         CompletableFuture<Void> ack = withFailing.deliverPing(

@@ -45,7 +45,7 @@ class MisbehavingBuyersTest {
     private final BuyerHttpExecutor http = new BuyerHttpExecutor(32);
     private final BuyerDirectory directory = new BuyerDirectory();
     private final BuyerAdapters adapters = BuyerAdapters.json();
-    private final PingDispatcher dispatcher = new PingDispatcher(directory, adapters, http, 25, 100_000_00L, clock,
+    private final PingDispatcher dispatcher = new PingDispatcher(directory, adapters, http, 100_000_00L, clock,
             gate);
     private final PostDispatcher posts = new PostDispatcher(directory, adapters, http, clock, gate);
     private int leads;

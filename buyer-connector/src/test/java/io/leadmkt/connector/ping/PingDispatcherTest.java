@@ -35,8 +35,7 @@ class PingDispatcherTest {
     private final FakeBuyers buyers = new FakeBuyers();
     private final BuyerHttpExecutor http = new BuyerHttpExecutor(32);
     private final BuyerDirectory directory = new BuyerDirectory();
-    private final PingDispatcher dispatcher = new PingDispatcher(directory, BuyerAdapters.json(), http, 25,
-            MAX_PRICE_CENTS, Clock.systemUTC());
+    private final PingDispatcher dispatcher = new PingDispatcher(directory, BuyerAdapters.json(), http, MAX_PRICE_CENTS, Clock.systemUTC());
 
     @AfterEach
     void tearDown() {
@@ -60,6 +59,39 @@ class PingDispatcherTest {
 
     private List<Bid> dispatch(Ping ping) throws Exception {
         return dispatcher.dispatch(ping).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldGiveBuyerItsWholeBudgetFromTheCallWhenThePingIsReadLate() throws Exception {
+        register(BuyerConfig.newBuilder(Fixtures.buyer("bidder", buyers.answer("/bidder", FakeBuyers.late(BID, 150))))
+                .setPingTimeoutMs(1_000).build());
+        long now = System.currentTimeMillis();
+        // Written 2 s ago with a 500 ms budget: our lag, not the buyer's. It still gets 500 ms from now.
+        Ping ping = Fixtures.ping("L-late", now - 2_000, now - 1_500, "bidder");
+
+        List<Bid> bids = dispatch(ping);
+
+        assertThat(bids).singleElement().satisfies(bid -> {
+            assertThat(bid.getStatus()).isEqualTo(BidStatus.BID);
+            assertThat(bid.getPriceCents()).isEqualTo(1250L);
+        });
+    }
+
+    @Test
+    void shouldNotCallAnyBuyerWhenTheLeadIsTooOldToOffer() throws Exception {
+        register("bidder", json(BID));
+        register("other", json(BID));
+        long now = System.currentTimeMillis();
+        Ping ping = Fixtures.ping("L-stale", now - 9_000, now - 8_500, "bidder", "other");
+        ping.setOfferBy(now - 1);
+
+        List<Bid> bids = dispatch(ping);
+
+        assertThat(bids).extracting(Bid::getBuyerId, Bid::getStatus, Bid::getReason).containsExactly(
+                tuple("bidder", BidStatus.TIMEOUT, PingDispatcher.STALE),
+                tuple("other", BidStatus.TIMEOUT, PingDispatcher.STALE));
+        assertThat(buyers.requestCount()).isZero();
+        assertThat(dispatcher.gate().health("bidder").map(h -> h.consecutiveErrors()).orElse(0)).isZero();
     }
 
     @Test
@@ -142,27 +174,16 @@ class PingDispatcherTest {
     }
 
     @Test
-    void shouldTimeOutWithoutCallingWhenDeadlineHasPassed() throws Exception {
-        register("bidder", json(BID));
-        register("other", json(BID));
-
-        List<Bid> bids = dispatch(Fixtures.ping("L-3", System.currentTimeMillis() - 1, "bidder", "other"));
-
-        assertThat(bids).extracting(Bid::getBuyerId, Bid::getStatus)
-                .containsExactly(tuple("bidder", BidStatus.TIMEOUT), tuple("other", BidStatus.TIMEOUT));
-        assertThat(buyers.requestCount()).isZero();
-    }
-
-    @Test
-    void shouldGiveBuyerOnlyWhatIsLeftOfTheDeadlineWhenItsTimeoutIsLonger() throws Exception {
+    void shouldTellTheBuyerTheRoundsBudgetWhenItsOwnTimeoutIsLonger() throws Exception {
         register(BuyerConfig.newBuilder(Fixtures.buyer("bidder", buyers.answer("/bidder", json(BID))))
                 .setPingTimeoutMs(60_000).build());
+        long now = System.currentTimeMillis();
 
-        dispatch(Fixtures.ping("L-4", inSeconds(2), "bidder"));
+        dispatch(Fixtures.ping("L-4", now - 5_000, now - 3_000, "bidder"));
 
         long timeoutMs = new ObjectMapper().readTree(buyers.requestsTo("/bidder").get(0).getBody().utf8())
                 .get("timeoutMs").asLong();
-        assertThat(timeoutMs).isPositive().isLessThanOrEqualTo(2000 - 25);
+        assertThat(timeoutMs).isEqualTo(2_000);
     }
 
     @Test
