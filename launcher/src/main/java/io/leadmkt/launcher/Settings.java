@@ -25,7 +25,8 @@ public final class Settings {
             "streams.commit.interval.ms", "streams.producer.linger.ms", "streams.poll.ms",
             "streams.num.stream.threads", "streams.auction.punctuate.ms", "streams.post.grace.ms",
             "streams.closed.auction.retention.ms", "streams.dedupe.window.ms", "streams.store.type",
-            "streams.http.advertised.host", "streams.auction.settle.ms");
+            "streams.http.advertised.host", "streams.auction.settle.ms", "streams.auction.backstop.ms",
+            "streams.intake.max.lag.ms");
     static final Set<String> CONNECTOR_KEYS = Set.of("connector.group.id", "connector.max.concurrent.requests",
             "connector.producer.linger.ms", "connector.max.price.cents");
 
@@ -105,7 +106,9 @@ public final class Settings {
                 longValue("streams.dedupe.window.ms", d.dedupeWindowMs()),
                 string("streams.store.type", d.storeType()),
                 longValue("streams.auction.settle.ms", d.auctionSettleMs()),
-                string("streams.http.advertised.host", d.advertisedHost()));
+                string("streams.http.advertised.host", d.advertisedHost()),
+                longValue("streams.auction.backstop.ms", d.auctionBackstopMs()),
+                longValue("streams.intake.max.lag.ms", d.intakeMaxLagMs()));
     }
 
     /** The buyer connector's configuration; a non-null flag overrides the file's bootstrap servers. */
@@ -115,7 +118,6 @@ public final class Settings {
                 d.bootstrapServers(),
                 string("connector.group.id", d.groupId()),
                 integer("connector.max.concurrent.requests", d.maxConcurrentRequests()),
-                longValue(d.pingSafetyMs()),
                 integer("connector.producer.linger.ms", d.producerLingerMs()),
                 longValue("connector.max.price.cents", d.maxPriceCents()));
     }

@@ -22,6 +22,7 @@ import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.simulator.SimulatedBuyer;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
+import io.leadmkt.streams.auction.AuctionMachine;
 import io.leadmkt.streams.auction.AuctionProcessor;
 import io.leadmkt.streams.caps.CapRules;
 import java.time.ZoneOffset;
@@ -187,7 +188,7 @@ class CapsConcurrencyTest {
         // holds above that (OVER_SPEND_LEFT) and go straight to the next-best bid.
         assertThat(budgetRefusals).as("CAP_REFUSED holds for budget").isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getDetail().get("reason")).as("%s", e)
-                        .isIn(CapRules.BALANCE, AuctionProcessor.OVER_SPEND_LEFT))
+                        .isIn(CapRules.BALANCE, AuctionMachine.OVER_SPEND_LEFT))
                 .anySatisfy(e -> assertThat(e.getDetail()).containsEntry("reason", CapRules.BALANCE));
         LOG.info("budget pinged for {} leads, refused {} holds by its keeper, {} more without asking",
                 leadIdsOf(budget.pings(), ids).size(),

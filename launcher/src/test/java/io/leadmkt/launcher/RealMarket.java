@@ -120,13 +120,9 @@ final class RealMarket implements AutoCloseable {
         return StreamsAppConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0);
     }
 
-    /** As {@link #appConfig(String)}, with {@code streamThreads} stream threads (the config has no wither for it). */
+    /** As {@link #appConfig(String)}, with {@code streamThreads} stream threads. */
     StreamsAppConfig appConfig(String instance, int streamThreads) {
-        StreamsAppConfig c = appConfig(instance);
-        return new StreamsAppConfig(c.bootstrapServers(), c.applicationId(), c.stateDir(), c.httpPort(), c.partitions(),
-                c.replicationFactor(), c.processingGuarantee(), c.commitIntervalMs(), c.producerLingerMs(), c.pollMs(),
-                streamThreads, c.auctionPunctuateMs(), c.postGraceMs(), c.closedAuctionRetentionMs(),
-                c.dedupeWindowMs(), c.storeType(), c.auctionSettleMs(), c.advertisedHost());
+        return appConfig(instance).withStreamThreads(streamThreads);
     }
 
     /** An auto-insurance campaign whose ping deadline and post timeout are both {@code deadlineMs}. */

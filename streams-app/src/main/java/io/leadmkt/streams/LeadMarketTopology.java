@@ -11,6 +11,7 @@ import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.auction.AuctionMachine;
 import io.leadmkt.streams.auction.AuctionProcessor;
 import io.leadmkt.streams.caps.CapKeeper;
 import io.leadmkt.streams.comply.ComplianceProcessor;
@@ -122,8 +123,8 @@ public final class LeadMarketTopology {
         KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results");
         KStream<String, SpecificRecord> capDecisions = events(builder, topics.capDecisions(), "cap-decisions");
         AuctionProcessor.Settings auctionSettings = new AuctionProcessor.Settings(
-                Duration.ofMillis(config.auctionPunctuateMs()), config.postGraceMs(), config.closedAuctionRetentionMs(),
-                config.auctionSettleMs());
+                Duration.ofMillis(config.auctionPunctuateMs()), new AuctionMachine.Settings(config.auctionBackstopMs(),
+                config.postGraceMs(), config.closedAuctionRetentionMs()), config.auctionSettleMs());
         KStream<String, Object> auctionEvents = qualified
                 .merge(bids, Named.as("auction-merge-bids"))
                 .merge(postResults, Named.as("auction-merge-post-results"))

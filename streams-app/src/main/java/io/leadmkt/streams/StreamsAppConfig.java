@@ -25,6 +25,10 @@ import java.nio.file.Path;
  * @param auctionSettleMs        after a task (re)starts, how long auction timers wait so queued answers are read first
  * @param advertisedHost         host other instances and clients use to reach this instance's HTTP API
  *                               (Streams' application.server), for routing lead-status queries
+ * @param auctionBackstopMs      how long past a round's answer budget the auction waits for answers that
+ *                               are not there (transport, commits), before taking the connector to be gone
+ * @param intakeMaxLagMs         the HTTP intake answers 503 with Retry-After while the leads intake is
+ *                               reading are older than this: the pipeline is behind, shed at the door
  */
 public record StreamsAppConfig(
         String bootstrapServers,
@@ -44,7 +48,9 @@ public record StreamsAppConfig(
         long dedupeWindowMs,
         String storeType,
         long auctionSettleMs,
-        String advertisedHost) {
+        String advertisedHost,
+        long auctionBackstopMs,
+        long intakeMaxLagMs) {
 
     /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
     public StreamsAppConfig {
@@ -69,6 +75,8 @@ public record StreamsAppConfig(
         require(auctionSettleMs >= 0, "auctionSettleMs must not be negative, was " + auctionSettleMs);
         require(advertisedHost != null && !advertisedHost.isBlank() && !advertisedHost.contains(":"),
                 "advertisedHost must be a host name or IPv4 address without a port, was " + advertisedHost);
+        require(auctionBackstopMs >= 0, "auctionBackstopMs must not be negative, was " + auctionBackstopMs);
+        require(intakeMaxLagMs >= 1, "intakeMaxLagMs must be positive, was " + intakeMaxLagMs);
     }
 
     private static void require(boolean ok, String message) {
@@ -79,18 +87,28 @@ public record StreamsAppConfig(
 
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
-                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1");
+                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1",
+                5_000, 3_000);
     }
 
     public StreamsAppConfig withHttpPort(int port) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost);
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
+                auctionBackstopMs, intakeMaxLagMs);
     }
 
     public StreamsAppConfig withAuctionSettleMs(long settleMs) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, settleMs, advertisedHost);
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, settleMs, advertisedHost,
+                auctionBackstopMs, intakeMaxLagMs);
+    }
+
+    public StreamsAppConfig withStreamThreads(int threads) {
+        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
+                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, threads, auctionPunctuateMs,
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
+                auctionBackstopMs, intakeMaxLagMs);
     }
 }

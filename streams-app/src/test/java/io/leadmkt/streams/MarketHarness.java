@@ -57,6 +57,13 @@ public final class MarketHarness implements AutoCloseable {
     /** What the topology itself writes to post-results: the auction's TIMEOUT markers. */
     public final TestOutputTopic<String, PostResult> postResultsWritten;
 
+    /**
+     * How long past a round's answer budget the auction waits for answers that never come (the
+     * default backstop): a round whose buyers do not all answer closes at budget + this.
+     */
+    public static final long BACKSTOP_MS = StreamsAppConfig.defaults("unused:9092", Path.of("unused"))
+            .auctionBackstopMs();
+
     public MarketHarness() {
         // Timers fire from the first punctuation: settling after a takeover has its own test.
         this(StreamsAppConfig.defaults("unused:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString()))
@@ -146,8 +153,14 @@ public final class MarketHarness implements AutoCloseable {
         request.entries().forEach(entry -> suppression.pipeInput(entry.getHash(), entry));
     }
 
+    /** Writes the lead to leads.inbound now (the record's timestamp, its arrival, is the harness clock). */
     public void submit(Lead lead) {
-        inbound.pipeInput(lead.getLeadId(), lead);
+        inbound.pipeInput(lead.getLeadId(), lead, Instant.ofEpochMilli(now()));
+    }
+
+    /** Writes the lead to leads.inbound as if it had arrived at {@code arrivedAt} and waited in a backlog since. */
+    public void submitArrivedAt(Lead lead, long arrivedAt) {
+        inbound.pipeInput(lead.getLeadId(), lead, Instant.ofEpochMilli(arrivedAt));
     }
 
     /** Submits a fresh complete lead and returns the one ping it produced. */

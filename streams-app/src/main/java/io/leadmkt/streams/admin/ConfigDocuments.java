@@ -269,6 +269,7 @@ public final class ConfigDocuments {
         json.put("active", campaign.getActive());
         json.put("floor", Money.format(campaign.getFloorCents()));
         json.put("pingDeadlineMs", campaign.getPingDeadlineMs());
+        json.put("maxLeadAgeMs", campaign.getMaxLeadAgeMs());
         json.put("postTimeoutMs", campaign.getPostTimeoutMs());
         json.set("blockedBuyers", strings(campaign.getBlockedBuyers()));
         // basis points have the same two-decimal shape as cents: 1500 -> "15.00" (percent)
@@ -670,6 +671,9 @@ public final class ConfigDocuments {
         }
         if (doc.has("pingDeadlineMs")) {
             c.setPingDeadlineMs(doc.get("pingDeadlineMs").intValue());
+        }
+        if (doc.has("maxLeadAgeMs")) {
+            c.setMaxLeadAgeMs(doc.get("maxLeadAgeMs").intValue());
         }
         if (doc.has("postTimeoutMs")) {
             c.setPostTimeoutMs(doc.get("postTimeoutMs").intValue());

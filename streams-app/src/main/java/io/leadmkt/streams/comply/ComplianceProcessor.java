@@ -13,8 +13,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Compliance comes before any buyer sees anything: consent evidence, a live campaign of the
- * lead's vertical, and a consumer who is not on the suppression list. Forwards the lead
- * unchanged, or a rejection and its audit event.
+ * lead's vertical, and a consumer who is not on the suppression list. A lead already too old to be
+ * offered within its campaign's time to decision is shed here too ({@code STALE}). Forwards the
+ * lead unchanged, or a rejection and its audit event.
  */
 public final class ComplianceProcessor extends LeadStage {
 
@@ -35,6 +36,14 @@ public final class ComplianceProcessor extends LeadStage {
         if (!campaign.get().getVertical().equalsIgnoreCase(vertical)) {
             reject(record, Rejections.INVALID, List.of(Rejections.error("profile.vertical", "MISMATCH",
                     "campaign " + lead.getCampaignId() + " buys " + campaign.get().getVertical() + ", not " + vertical)), now);
+            return;
+        }
+        long decideBy = TimeToDecision.decideBy(lead, campaign.get());
+        if (!TimeToDecision.canOffer(decideBy, campaign.get().getPingDeadlineMs(), now)) {
+            // Already too old when read (a backlog on leads.inbound): shed here, where it costs least.
+            reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
+                    + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()
+                    + " offers leads within " + campaign.get().getMaxLeadAgeMs() + " ms")), now);
             return;
         }
         Enrichment enrichment = lead.getEnrichment();

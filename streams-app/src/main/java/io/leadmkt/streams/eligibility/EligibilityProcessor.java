@@ -9,6 +9,7 @@ import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.streams.LeadStage;
 import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.comply.TimeToDecision;
 import io.leadmkt.streams.outcome.Rejections;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,6 +77,7 @@ public final class EligibilityProcessor extends LeadStage {
                 .setRounds(rounds)
                 .setBuyerTerms(terms)
                 .setAcceptanceDiscount(campaign.getAcceptanceDiscount())
+                .setDecideBy(TimeToDecision.decideBy(lead, campaign))
                 .build();
         context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
         // Ids, counts and modes only: the audit trail holds no PII.

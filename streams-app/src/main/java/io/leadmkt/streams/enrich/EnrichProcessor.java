@@ -17,6 +17,8 @@ public final class EnrichProcessor implements FixedKeyProcessor<String, Lead, Le
 
     @Override
     public void process(FixedKeyRecord<String, Lead> record) {
-        context.forward(record.withValue(enricher.enrich(record.value(), context.currentSystemTimeMs())));
+        // The record's timestamp is when it was written to leads.inbound: the lead's arrival.
+        context.forward(record.withValue(enricher.enrich(record.value(), record.timestamp(),
+                context.currentSystemTimeMs())));
     }
 }

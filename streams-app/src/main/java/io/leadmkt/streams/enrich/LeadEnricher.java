@@ -33,6 +33,15 @@ public final class LeadEnricher {
      *     un-normalised lead would hash the same consumer two ways.
      */
     public Lead enrich(Lead normalized, long nowMs) {
+        return enrich(normalized, nowMs, nowMs);
+    }
+
+    /**
+     * As {@link #enrich(Lead, long)}, with {@code arrivedAtMs} the moment the lead entered the
+     * marketplace (its {@code leads.inbound} record time): its time to decision counts from there, so a
+     * lead that queued behind our own backlog is known to be that old. Never later than now.
+     */
+    public Lead enrich(Lead normalized, long arrivedAtMs, long nowMs) {
         Contact contact = normalized.getContact();
         String phoneHash = contact == null || contact.getPhone() == null ? null : IdentityHash.ofPhone(contact.getPhone());
         String emailHash = contact == null || contact.getEmail() == null ? null : IdentityHash.ofEmail(contact.getEmail());
@@ -42,7 +51,8 @@ public final class LeadEnricher {
                     + " has neither phone nor email: normalise it before enriching");
         }
         Enrichment enrichment = new Enrichment(phoneHash, emailHash, identityHash, nowMs,
-                Math.max(0L, nowMs - normalized.getCreatedAt()), scorer.score(normalized, nowMs));
+                Math.max(0L, nowMs - normalized.getCreatedAt()), scorer.score(normalized, nowMs),
+                arrivedAtMs <= 0 ? nowMs : Math.min(arrivedAtMs, nowMs));
         // Not Lead.newBuilder(lead): its deep copy asks Avro's class-security check to load our
         // nested record classes, which only passes once a serde has trusted our package.
         return new Lead(normalized.getLeadId(), normalized.getSourceId(), normalized.getSubId(),

@@ -18,6 +18,12 @@ public final class Outcomes {
     public static final String CAPPED = "CAPPED";
     /** The consumer opted out or asked to be erased while the auction ran: the lead is not posted. */
     public static final String SUPPRESSED = "SUPPRESSED";
+    /**
+     * The lead could not be offered within its campaign's time to decision (maxLeadAgeMs), or some
+     * of its buyers were never reached before the backstop: the platform was behind, not the buyers.
+     * Shed load, counted apart from unsold leads.
+     */
+    public static final String STALE = "STALE";
 
     private Outcomes() {
     }

@@ -16,6 +16,7 @@ import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.streams.MarketHarness;
 import io.leadmkt.streams.outcome.Outcomes;
+import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 class AuctionTopologyTest {
     private static final int DEADLINE_MS = 500;
+    /** When a round whose buyers did not all answer closes: its budget plus the backstop. */
+    private static final long BACKSTOP_AT_MS = DEADLINE_MS + MarketHarness.BACKSTOP_MS;
     private MarketHarness market;
 
     @BeforeEach
@@ -56,12 +59,50 @@ class AuctionTopologyTest {
     }
 
     @Test
-    void shouldCloseAtDeadlineWhenOnlyWallClockAdvances() {
+    void shouldCountEveryAnswerWhenTheConnectorCallsTheBuyersLongAfterThePingWasWritten() {
+        submit("L1");
+        // The connector was paused (or started late): it calls the buyers 2 s after the ping was written,
+        // four times the round's budget, and they answer at once. Our lag is not theirs.
+        market.advance(Duration.ofSeconds(2));
+        assertThat(market.outcomes.isEmpty()).isTrue();
+        market.bid("L1", "alpha", 1_500);
+        market.bid("L1", "bravo", 1_200);
+        market.answer("L1", "charlie", BidStatus.PASS, null);
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).as("closed on the last answer, not waiting for the backstop").isEqualTo("alpha");
+        market.postResult(post, PostStatus.ACCEPTED);
+        assertThat(market.outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.SOLD);
+        assertThat(market.audit.readValuesToList()).extracting(AuditEvent::getType)
+                .doesNotContain(AuditType.LATE_EVENT);
+    }
+
+    @Test
+    void shouldShedAtIntakeAndPingNobodyWhenTheLeadIsAlreadyTooOldWhenRead() {
+        // Waited 9.8 s in a backlog on leads.inbound: the campaign decides within 10 s and a round takes 0.5 s.
+        market.submitArrivedAt(lead("L-old", market.now()).build(), market.now() - 9_800);
+
+        assertThat(market.pings.isEmpty()).isTrue();
+        assertThat(market.outcomes.isEmpty()).isTrue();
+        assertThat(market.rejected.readValue().getReasonCode()).isEqualTo(Rejections.STALE);
+    }
+
+    @Test
+    void shouldOfferTheLeadWhenItsBacklogLeftEnoughTimeToDecide() {
+        market.submitArrivedAt(lead("L-ok", market.now()).build(), market.now() - 9_400);
+
+        Ping ping = market.onlyPing();
+        assertThat(ping.getOfferBy()).as("buyers may be called until 0.5 s before the lead's decide-by")
+                .isEqualTo(market.now() - 9_400 + 10_000 - DEADLINE_MS);
+    }
+
+    @Test
+    void shouldCloseAtTheBackstopWhenOnlyWallClockAdvances() {
         submit("L1");
         market.bid("L1", "alpha", 1_500);
 
-        market.advance(Duration.ofMillis(DEADLINE_MS - 50));
-        assertThat(market.posts.isEmpty()).as("still collecting before the deadline").isTrue();
+        market.advance(Duration.ofMillis(BACKSTOP_AT_MS - 50));
+        assertThat(market.posts.isEmpty()).as("still collecting before the backstop").isTrue();
 
         market.advance(Duration.ofMillis(100));
         Post post = market.posts.readValue();
@@ -71,14 +112,18 @@ class AuctionTopologyTest {
     }
 
     @Test
-    void shouldEndUnsoldAtDeadlineWhenNobodyAnswers() {
+    void shouldEndStaleNotNoBidsAtTheBackstopWhenNoAnswerComes() {
         submit("L1");
 
         market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        assertThat(market.outcomes.isEmpty()).as("a buyer's time counts from its call: nothing is judged at 520 ms")
+                .isTrue();
+        market.advance(Duration.ofMillis(BACKSTOP_AT_MS));
 
+        // No answer at all means the buyers were never reached (the connector is gone): our failure, not theirs.
         Outcome outcome = market.outcomes.readValue();
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
-        assertThat(outcome.getReason()).isEqualTo(Outcomes.NO_BIDS);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.STALE);
         assertThat(market.outcomes.isEmpty()).isTrue();
     }
 
@@ -152,7 +197,7 @@ class AuctionTopologyTest {
         List<io.leadmkt.schema.PostResult> written = market.postResultsWritten.readValuesToList();
         assertThat(written).singleElement().satisfies(marker -> {
             assertThat(marker.getStatus()).isEqualTo(PostStatus.TIMEOUT);
-            assertThat(marker.getReason()).isEqualTo(AuctionProcessor.NO_POST_RESULT);
+            assertThat(marker.getReason()).isEqualTo(AuctionMachine.NO_POST_RESULT);
             assertThat(marker.getBuyerId()).isEqualTo("alpha");
             assertThat(marker.getAttempt()).isEqualTo(1);
         });
@@ -171,7 +216,7 @@ class AuctionTopologyTest {
         // a marker for the same attempt, read after the real result (as a timer racing a backlog would write it)
         market.postResults.pipeInput("L1", io.leadmkt.schema.PostResult.newBuilder().setLeadId("L1")
                 .setBuyerId(first.getBuyerId()).setAttempt(first.getAttempt()).setStatus(PostStatus.TIMEOUT)
-                .setReason(AuctionProcessor.NO_POST_RESULT).setRespondedAt(market.now()).build());
+                .setReason(AuctionMachine.NO_POST_RESULT).setRespondedAt(market.now()).build());
 
         assertThat(market.outcomes.readValuesToList()).singleElement()
                 .satisfies(o -> assertThat(o.getBuyerId()).isEqualTo("alpha"));
@@ -210,7 +255,7 @@ class AuctionTopologyTest {
         market.bid("L1", "alpha", 1_100);
         market.bid("L1", "alpha", 9_900); // a second answer may not raise the price
 
-        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        market.advance(Duration.ofMillis(BACKSTOP_AT_MS + 20));
 
         Post post = market.posts.readValue();
         assertThat(post.getPriceCents()).isEqualTo(1_100);
@@ -220,7 +265,9 @@ class AuctionTopologyTest {
     void shouldIgnoreBidWhenBuyerWasNotPinged() {
         submit("L1");
         market.bid("L1", "mallory", 99_900);
-        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        for (String id : List.of("alpha", "bravo", "charlie")) {
+            market.answer("L1", id, BidStatus.PASS, null);
+        }
 
         assertThat(market.posts.isEmpty()).isTrue();
         assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.NO_BIDS);
@@ -229,8 +276,8 @@ class AuctionTopologyTest {
     @Test
     void shouldIgnoreBidWhenItArrivesAfterDeadline() {
         submit("L1");
-        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
-        assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.NO_BIDS);
+        market.advance(Duration.ofMillis(BACKSTOP_AT_MS + 20));
+        assertThat(market.outcomes.readValue().getReason()).isEqualTo(Outcomes.STALE);
 
         market.bid("L1", "alpha", 5_000);
 
@@ -316,7 +363,7 @@ class AuctionTopologyTest {
         market.close();
         market = new MarketHarness(io.leadmkt.streams.StreamsAppConfig.defaults("unused:9092",
                 java.nio.file.Path.of("target", "ttd-state", java.util.UUID.randomUUID().toString()))
-                .withAuctionSettleMs(5_000));
+                .withAuctionSettleMs(BACKSTOP_AT_MS + 2_000));
         market.campaign(campaign(1_000, DEADLINE_MS).build());
         for (String id : List.of("alpha", "bravo", "charlie")) {
             market.buyer(buyer(id).build());
@@ -325,12 +372,12 @@ class AuctionTopologyTest {
         submit("L1");
 
         // The new owner is still reading the backlog when the deadline passes: nothing is judged yet.
-        market.advance(Duration.ofMillis(DEADLINE_MS + 300));
+        market.advance(Duration.ofMillis(BACKSTOP_AT_MS + 300));
         assertThat(market.outcomes.isEmpty()).isTrue();
         market.answerAt("L1", "alpha", BidStatus.BID, 1_500L, pingedAt + 100);      // answered in time
-        market.answerAt("L1", "bravo", BidStatus.BID, 9_900L, pingedAt + DEADLINE_MS + 1); // answered late
-        // claims an early answer, but reached the broker after the deadline: a backdated answer
-        market.answerStamped("L1", "charlie", BidStatus.BID, 9_000L, pingedAt + 50, pingedAt + DEADLINE_MS + 200);
+        market.answerAt("L1", "bravo", BidStatus.BID, 9_900L, pingedAt + BACKSTOP_AT_MS + 1); // after the backstop
+        // claims an early answer, but reached the broker after the backstop: a backdated answer
+        market.answerStamped("L1", "charlie", BidStatus.BID, 9_000L, pingedAt + 50, pingedAt + BACKSTOP_AT_MS + 200);
         assertThat(market.posts.isEmpty()).isTrue();
 
         market.advance(Duration.ofSeconds(5));
@@ -363,7 +410,7 @@ class AuctionTopologyTest {
         rawBids.pipeInput("L1", "{\"price\":\"lots\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
         market.bid("L1", "alpha", 1_500);
-        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        market.advance(Duration.ofMillis(BACKSTOP_AT_MS + 20));
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
     }
 

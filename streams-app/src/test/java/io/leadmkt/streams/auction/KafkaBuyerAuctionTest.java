@@ -136,10 +136,21 @@ class KafkaBuyerAuctionTest {
     }
 
     @Test
+    void shouldCountAKafkaBuyersAnswerWhenItsPingBecameReadableLate() {
+        submit("L1");
+        // The connector copied the ping to buyer.kbuyer.pings 2 s late; the buyer answered at once.
+        market.advance(Duration.ofSeconds(2));
+        market.bid("L1", "kbuyer", 9_000);
+        market.answer("L1", "alpha", io.leadmkt.schema.BidStatus.PASS, null);
+
+        assertThat(market.posts.readValue().getBuyerId()).isEqualTo("kbuyer");
+    }
+
+    @Test
     void shouldIgnoreAnAnswerForAnUnknownLeadAndALateOne() {
         market.bid("nope", "kbuyer", 9_000);
         submit("L1");
-        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        market.advance(Duration.ofMillis(DEADLINE_MS + io.leadmkt.streams.MarketHarness.BACKSTOP_MS + 20));
         market.bid("L1", "kbuyer", 9_000);
 
         assertThat(market.posts.isEmpty()).isTrue();
@@ -152,7 +163,7 @@ class KafkaBuyerAuctionTest {
     private List<AuditEvent> badPriceAudits() {
         return market.audit.readValuesToList().stream()
                 .filter(e -> e.getType() == AuditType.BID)
-                .filter(e -> AuctionProcessor.BAD_PRICE.equals(e.getDetail().get("reason")))
+                .filter(e -> AuctionMachine.BAD_PRICE.equals(e.getDetail().get("reason")))
                 .toList();
     }
 }

@@ -76,7 +76,8 @@ class RoutingTopologyTest {
     void shouldMoveDownTheWaterfallWhenABuyerIsSilentAndIgnoreItsLateAnswer() {
         routing(RoutingMode.WATERFALL, WaterfallOrder.PRIORITY);
         market.submitAndPing("L1");
-        market.advance(Duration.ofMillis(DEADLINE_MS + 20));
+        // Silent: not even a TIMEOUT from the connector, so the round waits for its backstop.
+        market.advance(Duration.ofMillis(DEADLINE_MS + io.leadmkt.streams.MarketHarness.BACKSTOP_MS + 20));
         Ping next = market.onlyPing();
         assertThat(next.getBuyers()).containsExactly("bravo");
         assertThat(next.getDeadlineAt()).isGreaterThan(market.now());

@@ -239,7 +239,7 @@ class CapsTopologyTest {
         assertThat(capRequests.readValuesToList()).as("no hold asked for a price it cannot pay").isEmpty();
         assertThat(audits(AuditType.CAP_REFUSED)).singleElement().satisfies(a -> {
             assertThat(a.getBuyerId()).isEqualTo("alpha");
-            assertThat(a.getDetail()).containsEntry("reason", io.leadmkt.streams.auction.AuctionProcessor.OVER_SPEND_LEFT)
+            assertThat(a.getDetail()).containsEntry("reason", io.leadmkt.streams.auction.AuctionMachine.OVER_SPEND_LEFT)
                     .containsEntry("spendLeftCents", "500");
         });
 

@@ -350,7 +350,7 @@ class LeadNormalizerTest {
 
     @Test
     void shouldDropEnrichmentWhenSourceSuppliedOne() {
-        IntakeResult result = normalize(lead -> lead.setEnrichment(new Enrichment(null, null, "forged", 1L, 0L, 100)));
+        IntakeResult result = normalize(lead -> lead.setEnrichment(new Enrichment(null, null, "forged", 1L, 0L, 100, 1L)));
 
         assertThat(result.ok()).isTrue();
         assertThat(result.lead().getEnrichment()).isNull();

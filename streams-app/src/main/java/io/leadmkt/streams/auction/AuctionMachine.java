@@ -1,0 +1,699 @@
+package io.leadmkt.streams.auction;
+
+import io.leadmkt.schema.AuctionPhase;
+import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.BuyerTerms;
+import io.leadmkt.schema.CapDecision;
+import io.leadmkt.schema.CapRequest;
+import io.leadmkt.schema.CapRequestKind;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Money;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.streams.audit.Audit;
+import io.leadmkt.streams.comply.TimeToDecision;
+import io.leadmkt.streams.outcome.Outcomes;
+import io.leadmkt.streams.ping.PingFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules of one lead's auction as a state machine: (state, event, now) → (new state, records to
+ * emit, next timer). It reads no store and no clock; {@link AuctionProcessor} is the thin shell that
+ * loads the state, calls it and applies the {@link Transition}.
+ *
+ * <p>A qualified lead opens an auction, offered round by round: one round of every eligible buyer
+ * in a parallel auction, one buyer per round in a waterfall, one tier per round. A round pings its
+ * buyers at once (fixed-price buyers are not pinged: their price is their bid) and collects bids
+ * until every one of them has answered. The best bid whose seller payout reaches the floor is
+ * posted; on anything but ACCEPTED the next-best; when a round has nothing left, the next round;
+ * until one accepts (SOLD) or no round is left (UNSOLD).
+ *
+ * <p><b>Time.</b> A buyer's time counts from when it was actually called, never from when the
+ * auction wrote the ping: the connector gives every webhook buyer its whole budget from the call
+ * and answers for it exactly once, and a Kafka-native buyer's copy of the ping is stamped when it
+ * becomes readable. So the round closes on its last answer, however late our own lag (commits,
+ * busy cores, warm-up, takeovers) delivered the ping. The round's timer is only a backstop — the
+ * budget plus {@link Settings#backstopMs} for transport and commits — for when the connector is
+ * gone; buyers that never answered by then were never really offered the lead, so a round that
+ * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS}. A lead that can no
+ * longer be offered within its campaign's time to decision ({@code decideBy}) ends {@code STALE}
+ * without a ping.
+ *
+ * <p>A buyer with caps or a balance is posted only once its cap keeper has granted a hold on the
+ * price (RESERVING): a refusal moves on to the next-best bid, and the post's result confirms or
+ * releases the hold. A consumer who opted out while the auction ran is never posted. Every
+ * transition is idempotent by lead, buyer and attempt: a redelivered or late event finds the
+ * auction past it and changes nothing but the audit trail (LATE_EVENT).
+ */
+public final class AuctionMachine {
+    /** Reason of the TIMEOUT the auction itself writes when a post's result never came. */
+    public static final String NO_POST_RESULT = "NO_POST_RESULT";
+    /** Reason of the ERROR a BID becomes when its price is missing or negative. */
+    public static final String BAD_PRICE = "BAD_PRICE";
+    /** Reason of the refusal the auction itself writes when the cap keeper has not answered in time. */
+    public static final String NO_CAP_DECISION = "NO_CAP_DECISION";
+    /** Reason on a fixed-price buyer's bid: not pinged, its configured price is its bid. */
+    public static final String FIXED_PRICE = "FIXED_PRICE";
+    /** Reason of a hold the auction does not even ask for: the price is above what the buyer can still spend. */
+    public static final String OVER_SPEND_LEFT = "OVER_SPEND_LEFT";
+    /** Reason of a connector's TIMEOUT for a buyer it did not call: the lead was already too old to offer. */
+    public static final String STALE_ANSWER = "STALE";
+    private static final int NO_MULTIPLIER = 10_000;
+
+    /**
+     * @param backstopMs        how long past a round's answer budget the auction still waits for answers
+     *                          that are not there (transport and commit delay), before it takes the
+     *                          connector or a Kafka-native buyer to be gone
+     * @param postGraceMs       how long past a post's deadline to wait for the connector's result
+     * @param closedRetentionMs how long a closed auction is remembered, so late events stay harmless
+     */
+    public record Settings(long backstopMs, long postGraceMs, long closedRetentionMs) {
+    }
+
+    /** What an auction needs to know beyond its own state, looked up when it is needed. */
+    public interface Market {
+        /** The open auction's lead, with its PII; null once the auction closed. */
+        Lead lead(String leadId);
+
+        /** Whether the consumer with this identity hash is on the suppression list. */
+        boolean suppressed(String identityHash);
+
+        /** What a capped buyer can still spend, as its cap keeper last published; null: unknown. */
+        Long spendLeftCents(String buyerId, long now);
+    }
+
+    /** A record to forward: keyed by lead id, or by buyer id for cap requests. */
+    public record Emit(String key, Object value) {
+    }
+
+    /** What happens to the stored state. */
+    public enum Store { UNCHANGED, SAVE, FORGET }
+
+    /** What happens to the auction's stored lead (its PII). */
+    public enum LeadChange { NONE, KEEP, DROP }
+
+    /**
+     * The result of one event.
+     *
+     * @param state   the state after the event (the same object, changed in place), or null when none is stored
+     * @param store   whether to save it, forget it, or leave the store as it was
+     * @param emits   records to forward, in order
+     * @param lead    whether to keep the lead (the auction opened) or drop it (the auction closed)
+     * @param openedLead the lead to keep, when {@code lead} is KEEP
+     * @param timerBefore when the auction's timer was due before the event ({@code Long.MIN_VALUE}: none)
+     * @param timerAt when this auction's timer is due after the event ({@code Long.MIN_VALUE}: none)
+     */
+    public record Transition(AuctionState state, Store store, List<Emit> emits, LeadChange lead, Lead openedLead,
+                             long timerBefore, long timerAt) {
+    }
+
+    private final Settings settings;
+
+    public AuctionMachine(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** When the auction's timer is due: its round's backstop, its post's or hold's deadline, or its forgetting. */
+    public long timerAt(AuctionState state) {
+        return switch (state.getPhase()) {
+            case COLLECTING -> state.getDeadlineAt();
+            case RESERVING, POSTING -> state.getPostDeadlineAt() + settings.postGraceMs();
+            case CLOSED -> state.getOutcome().getDecidedAt() + settings.closedRetentionMs();
+        };
+    }
+
+    // ---- events ----------------------------------------------------------------------------------
+
+    /** A qualified lead: opens its auction, unless one is open already (a redelivery). */
+    public Transition open(AuctionState existing, QualifiedLead qualified, Market market, long now) {
+        Step step = new Step(existing, market, now);
+        step.open(qualified);
+        return step.done();
+    }
+
+    /**
+     * A buyer's answer. {@code brokerTimestamp} is the answer record's timestamp, which the broker
+     * sets on the answer topics (LogAppendTime): a buyer's own clock is not trusted to be early.
+     */
+    public Transition bid(AuctionState state, Bid bid, long brokerTimestamp, Market market, long now) {
+        Step step = new Step(state, market, now);
+        step.onBid(bid, brokerTimestamp);
+        return step.done();
+    }
+
+    public Transition postResult(AuctionState state, PostResult result, Market market, long now) {
+        Step step = new Step(state, market, now);
+        step.onPostResult(result);
+        return step.done();
+    }
+
+    public Transition capDecision(AuctionState state, CapDecision decision, Market market, long now) {
+        Step step = new Step(state, market, now);
+        step.onCapDecision(decision);
+        return step.done();
+    }
+
+    /** The auction's timer is due ({@code now >= timerAt(state)}). */
+    public Transition timer(AuctionState state, Market market, long now) {
+        Step step = new Step(state, market, now);
+        step.onTimer();
+        return step.done();
+    }
+
+    // ---- pure rules ------------------------------------------------------------------------------
+
+    /**
+     * Why a round with nothing winnable ends: {@code STALE} when some of its buyers were never
+     * really offered the lead (no answer by the backstop, or the connector found it too old to
+     * call them) — our failure, not theirs; else {@code BELOW_FLOOR} when someone priced it;
+     * else {@code NO_BIDS}.
+     */
+    static String nothingWinnableReason(AuctionState state) {
+        List<String> round = state.getRounds().get(state.getRound());
+        boolean notOffered = round.stream().anyMatch(buyerId -> !answered(state, buyerId))
+                || state.getBids().stream().anyMatch(b -> round.contains(b.getBuyerId())
+                && b.getStatus() == BidStatus.TIMEOUT && STALE_ANSWER.equals(b.getReason()));
+        if (notOffered) {
+            return Outcomes.STALE;
+        }
+        return BidRanking.anyPriced(state.getBids()) ? Outcomes.BELOW_FLOOR : Outcomes.NO_BIDS;
+    }
+
+    /** A fixed-price buyer's bid: its price for this lead, answered the moment its round opens. */
+    static Bid fixedPriceBid(String leadId, String buyerId, long priceCents, long now) {
+        return Bid.newBuilder()
+                .setLeadId(leadId)
+                .setBuyerId(buyerId)
+                .setStatus(BidStatus.BID)
+                .setPriceCents(priceCents)
+                .setReason(FIXED_PRICE)
+                .setRespondedAt(now)
+                .build();
+    }
+
+    /**
+     * A BID without a price, or with a negative one, is the buyer's error, not a winnable bid. The
+     * connector already validates webhook answers this way; Kafka-native buyers write their bids
+     * themselves, so the auction checks every answer once more.
+     */
+    static Bid validated(Bid bid) {
+        if (bid.getStatus() != BidStatus.BID || (bid.getPriceCents() != null && bid.getPriceCents() >= 0
+                && bid.getPriceCents() <= Money.MAX_BID_CENTS)) {
+            return bid;
+        }
+        boolean tooHigh = bid.getPriceCents() != null && bid.getPriceCents() > Money.MAX_BID_CENTS;
+        return Bid.newBuilder()
+                .setLeadId(bid.getLeadId())
+                .setBuyerId(bid.getBuyerId())
+                .setStatus(BidStatus.ERROR)
+                .setPriceCents(null)
+                .setPingToken(null)
+                .setReason(tooHigh ? "PRICE_TOO_HIGH" : BAD_PRICE)
+                .setRespondedAt(bid.getRespondedAt())
+                .setLatencyMs(bid.getLatencyMs())
+                .build();
+    }
+
+    private static boolean roundAnswered(AuctionState state) {
+        List<String> round = state.getRounds().get(state.getRound());
+        return round.stream().allMatch(buyerId -> answered(state, buyerId));
+    }
+
+    private static boolean answered(AuctionState state, String buyerId) {
+        return state.getBids().stream().anyMatch(b -> b.getBuyerId().equals(buyerId));
+    }
+
+    private static boolean lastRound(AuctionState state) {
+        return state.getRound() >= state.getRounds().size() - 1;
+    }
+
+    private static String currentBuyer(AuctionState state) {
+        List<String> posted = state.getPostedBuyers();
+        return posted.isEmpty() ? null : posted.get(posted.size() - 1);
+    }
+
+    /**
+     * The price the current post was made at, recomputed from the state exactly as it was computed
+     * when posting: the ranking then left out the buyers posted before the current one.
+     */
+    static long postedPriceCents(AuctionState state) {
+        List<String> posted = state.getPostedBuyers();
+        List<String> before = posted.subList(0, posted.size() - 1);
+        List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), before);
+        String buyerId = currentBuyer(state);
+        if (ranked.isEmpty() || !ranked.get(0).getBuyerId().equals(buyerId)) {
+            throw new IllegalStateException("auction " + state.getLeadId() + " posted to " + buyerId
+                    + " but its ranking no longer leads with it");
+        }
+        return BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
+    }
+
+    private static CapRequest capRequest(AuctionState state, String buyerId, int attempt, CapRequestKind kind,
+                                         long priceCents, long now) {
+        return CapRequest.newBuilder()
+                .setLeadId(state.getLeadId())
+                .setBuyerId(buyerId)
+                .setAttempt(attempt)
+                .setKind(kind)
+                .setPriceCents(priceCents)
+                .setRequestedAt(now)
+                .build();
+    }
+
+    /** An answer's reason and, for errors, the buyer's raw response (capped and redacted by the connector). */
+    private static Map<String, String> detail(String reason, String rawResponse) {
+        Map<String, String> detail = new HashMap<>();
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        if (rawResponse != null) {
+            detail.put("response", rawResponse);
+        }
+        return detail;
+    }
+
+    // ---- one transition --------------------------------------------------------------------------
+
+    /** One event's work: collects what to emit and what to store, changing the state in place. */
+    private final class Step {
+        private AuctionState state;
+        private final Market market;
+        private final long now;
+        private final List<Emit> emits = new ArrayList<>();
+        private Store store = Store.UNCHANGED;
+        private LeadChange leadChange = LeadChange.NONE;
+        private Lead openedLead;
+        private final long timerBefore;
+
+        Step(AuctionState state, Market market, long now) {
+            this.timerBefore = state == null ? Long.MIN_VALUE : timerAt(state);
+            this.state = state;
+            this.market = market;
+            this.now = now;
+        }
+
+        Transition done() {
+            long timer = state == null || store == Store.FORGET ? Long.MIN_VALUE : timerAt(state);
+            return new Transition(state, store, List.copyOf(emits), leadChange, openedLead, timerBefore, timer);
+        }
+
+        private Lead lead() {
+            return openedLead != null ? openedLead : market.lead(state.getLeadId());
+        }
+
+        private void emit(Object value) {
+            emits.add(new Emit(state.getLeadId(), value));
+        }
+
+        private void late(String leadId, String buyerId, String why) {
+            if (leadId != null) {
+                emits.add(new Emit(leadId, Audit.buyerEvent(leadId, AuditType.LATE_EVENT, now, buyerId, null, null,
+                        null, Map.of("reason", why))));
+            }
+        }
+
+        // ---- opening ---------------------------------------------------------------------------
+
+        void open(QualifiedLead qualified) {
+            String leadId = qualified.getLead().getLeadId();
+            if (state != null) {
+                late(leadId, null, "AUCTION_ALREADY_OPEN");
+                return;
+            }
+            Lead lead = qualified.getLead();
+            List<List<String>> rounds = qualified.getRounds().isEmpty()
+                    ? List.of(qualified.getBuyers()) : qualified.getRounds();
+            state = AuctionState.newBuilder()
+                    .setLeadId(leadId)
+                    .setPhase(AuctionPhase.COLLECTING)
+                    .setCampaignId(qualified.getCampaignId())
+                    .setSourceId(lead.getSourceId())
+                    .setCreatedAt(lead.getCreatedAt())
+                    .setReceivedAt(lead.getEnrichment().getReceivedAt())
+                    .setFloorCents(qualified.getFloorCents())
+                    .setPostTimeoutMs(qualified.getPostTimeoutMs())
+                    .setPingDeadlineMs(qualified.getPingDeadlineMs())
+                    .setBuyers(List.of()) // the buyers offered so far: filled round by round
+                    .setOpenedAt(now)
+                    .setDeadlineAt(now + qualified.getPingDeadlineMs() + settings.backstopMs())
+                    .setMarginPercentBasisPoints(qualified.getMarginPercentBasisPoints())
+                    .setMarginFixedCents(qualified.getMarginFixedCents())
+                    .setPricing(qualified.getPricing())
+                    .setSecondPriceIncrementCents(qualified.getSecondPriceIncrementCents())
+                    .setPreferredBuyers(qualified.getPreferredBuyers())
+                    .setRounds(rounds)
+                    .setBuyerTerms(qualified.getBuyerTerms())
+                    .setAcceptanceDiscount(qualified.getAcceptanceDiscount())
+                    .setDecideBy(qualified.getDecideBy())
+                    .build();
+            if (qualified.getBuyers().isEmpty()) {
+                close(Outcomes.unsold(state, Outcomes.NO_ELIGIBLE_BUYERS, now));
+                return;
+            }
+            openedLead = lead;
+            leadChange = LeadChange.KEEP;
+            openRound(0);
+        }
+
+        /**
+         * Offers the lead to one round of buyers: all of them in a parallel auction, one in a waterfall,
+         * one tier in tiers. Fixed-price buyers are not pinged; their price is their bid, at once.
+         */
+        private void openRound(int round) {
+            if (!TimeToDecision.canOffer(state.getDecideBy(), state.getPingDeadlineMs(), now)) {
+                // Our own lag ate the lead's time to decision: shed (the UNSOLD audit says STALE), never NO_BIDS.
+                close(Outcomes.unsold(state, Outcomes.STALE, now));
+                return;
+            }
+            List<String> roundBuyers = state.getRounds().get(round);
+            long answerBy = now + state.getPingDeadlineMs();
+            state.setPhase(AuctionPhase.COLLECTING);
+            state.setRound(round);
+            state.setDeadlineAt(answerBy + settings.backstopMs());
+            List<String> offered = new ArrayList<>(state.getBuyers());
+            offered.addAll(roundBuyers);
+            state.setBuyers(offered);
+            List<String> pinged = new ArrayList<>();
+            List<Bid> bids = new ArrayList<>(state.getBids());
+            for (String buyerId : roundBuyers) {
+                BuyerTerms terms = state.getBuyerTerms().get(buyerId);
+                if (terms != null && terms.getFixedPriceCents() != null) {
+                    Bid fixed = fixedPriceBid(state.getLeadId(), buyerId, terms.getFixedPriceCents(), now);
+                    bids.add(fixed);
+                    emit(Audit.buyerEvent(state.getLeadId(), AuditType.BID, now, buyerId, null,
+                            fixed.getStatus().name(), fixed.getPriceCents(), Map.of("reason", FIXED_PRICE)));
+                } else {
+                    pinged.add(buyerId);
+                }
+            }
+            state.setBids(bids);
+            if (!pinged.isEmpty()) {
+                io.leadmkt.schema.Ping ping = PingFactory.ping(lead(), state.getCampaignId(), state.getFloorCents(),
+                        pinged, now, answerBy);
+                if (state.getDecideBy() > 0) {
+                    ping.setOfferBy(state.getDecideBy() - state.getPingDeadlineMs());
+                }
+                emit(ping);
+                Map<String, String> detail = new HashMap<>(Map.of(
+                        "buyers", String.join(",", pinged),
+                        "floor", Money.format(state.getFloorCents()),
+                        "deadlineAt", Long.toString(answerBy)));
+                if (state.getRounds().size() > 1) {
+                    detail.put("round", (round + 1) + "/" + state.getRounds().size());
+                }
+                emit(Audit.event(state.getLeadId(), AuditType.PINGED, now, detail));
+            }
+            if (roundAnswered(state)) {
+                closeBidding();
+            } else {
+                store = Store.SAVE;
+            }
+        }
+
+        // ---- collecting bids -------------------------------------------------------------------
+
+        void onBid(Bid bid, long brokerTimestamp) {
+            String leadId = bid.getLeadId();
+            if (state == null) {
+                late(leadId, bid.getBuyerId(), "UNKNOWN_AUCTION");
+                return;
+            }
+            if (state.getPhase() != AuctionPhase.COLLECTING) {
+                late(leadId, bid.getBuyerId(), "AUCTION_CLOSED");
+                return;
+            }
+            if (!state.getBuyers().contains(bid.getBuyerId())) {
+                late(leadId, bid.getBuyerId(), "NOT_PINGED");
+                return;
+            }
+            if (answered(state, bid.getBuyerId())) {
+                late(leadId, bid.getBuyerId(), "DUPLICATE_BID");
+                return;
+            }
+            long answeredAt = Math.max(bid.getRespondedAt(), brokerTimestamp);
+            if (answeredAt > state.getDeadlineAt()) {
+                // Judged by when the buyer answered, not when we got to it: after a rebalance or a slow
+                // stretch, answers given before the backstop still count while the auction is collecting.
+                late(leadId, bid.getBuyerId(), "AFTER_DEADLINE");
+                return;
+            }
+            if (!state.getRounds().get(state.getRound()).contains(bid.getBuyerId())) {
+                late(leadId, bid.getBuyerId(), "ROUND_CLOSED"); // a silent buyer of an earlier round
+                return;
+            }
+            Bid answer = validated(bid);
+            Map<String, String> detail = detail(answer.getReason(), answer.getRawResponse());
+            BuyerTerms terms = state.getBuyerTerms().get(answer.getBuyerId());
+            if (answer.getStatus() == BidStatus.BID && terms != null
+                    && (terms.getMultiplierBasisPoints() != NO_MULTIPLIER || terms.getPenaltyCents() != 0)) {
+                // Vendor scoring: the buyer values leads from this source differently. Ranked and paid
+                // adjusted; the raw bid stays in the audit trail.
+                detail.put("rawBidCents", Long.toString(answer.getPriceCents()));
+                answer.setPriceCents(BidAdjustment.adjustedCents(answer.getPriceCents(), terms));
+            }
+            emit(Audit.buyerEvent(leadId, AuditType.BID, now, answer.getBuyerId(), null,
+                    answer.getStatus().name(), answer.getPriceCents(), detail));
+            answer.setRawResponse(null); // the audit trail keeps it; the auction state stays small
+            List<Bid> bids = new ArrayList<>(state.getBids());
+            bids.add(answer);
+            state.setBids(bids);
+            if (roundAnswered(state)) {
+                closeBidding();
+            } else {
+                store = Store.SAVE;
+            }
+        }
+
+        /** Every pinged buyer answered, or the backstop passed: rank and post to the best, or go on. */
+        private void closeBidding() {
+            // Buyers posted in an earlier round (they rejected, or their cap refused) are out of the running.
+            List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
+            emit(Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, Map.of(
+                    "answers", Integer.toString(state.getBids().size()),
+                    "winnable", Integer.toString(ranked.size()))));
+            if (ranked.isEmpty()) {
+                nextRoundOrUnsold(nothingWinnableReason(state));
+                return;
+            }
+            postTo(ranked);
+        }
+
+        /** Nothing left to post in this round: offer the lead to the next round, or end it unsold. */
+        private void nextRoundOrUnsold(String reason) {
+            if (lastRound(state)) {
+                close(Outcomes.unsold(state, reason, now));
+                return;
+            }
+            emit(Audit.event(state.getLeadId(), AuditType.ROUND_EXHAUSTED, now, Map.of(
+                    "round", (state.getRound() + 1) + "/" + state.getRounds().size(), "reason", reason)));
+            openRound(state.getRound() + 1);
+        }
+
+        // ---- posting ---------------------------------------------------------------------------
+
+        /**
+         * Posts to the first of {@code ranked} (the winnable bids not yet posted) at its clearing price;
+         * a buyer with caps or a balance first gets a hold on its cap keeper, and is posted once granted.
+         */
+        private void postTo(List<Bid> ranked) {
+            Bid bid = ranked.get(0);
+            long priceCents = BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
+            int attempt = state.getAttempt() + 1;
+            List<String> posted = new ArrayList<>(state.getPostedBuyers());
+            posted.add(bid.getBuyerId());
+            state.setAttempt(attempt);
+            state.setPostedBuyers(posted);
+            state.setPostDeadlineAt(now + state.getPostTimeoutMs());
+            BuyerTerms terms = state.getBuyerTerms().get(bid.getBuyerId());
+            if (terms != null && terms.getCapped()) {
+                Long left = market.spendLeftCents(bid.getBuyerId(), now);
+                if (left != null && priceCents > left) {
+                    // Its cap keeper already said it cannot spend this much: a hold would only be refused,
+                    // and the lead would wait a round trip for nothing.
+                    refused(bid.getBuyerId(), priceCents, Map.of("reason", OVER_SPEND_LEFT,
+                            "spendLeftCents", Long.toString(left)));
+                    return;
+                }
+                state.setPhase(AuctionPhase.RESERVING);
+                store = Store.SAVE;
+                emits.add(new Emit(bid.getBuyerId(), capRequest(state, bid.getBuyerId(), attempt,
+                        CapRequestKind.RESERVE, priceCents, now)));
+                return;
+            }
+            post(bid, priceCents);
+        }
+
+        /** The one place a lead goes to a buyer: never to a consumer who opted out meanwhile. */
+        private void post(Bid bid, long priceCents) {
+            Lead lead = lead();
+            if (optedOut(lead)) {
+                if (state.getReservedAttempt() == state.getAttempt()) {
+                    emits.add(new Emit(bid.getBuyerId(), capRequest(state, bid.getBuyerId(), state.getAttempt(),
+                            CapRequestKind.RELEASE, priceCents, now)));
+                }
+                close(Outcomes.unsold(state, Outcomes.SUPPRESSED, now));
+                return;
+            }
+            int attempt = state.getAttempt();
+            long deadlineAt = now + state.getPostTimeoutMs();
+            state.setPhase(AuctionPhase.POSTING);
+            state.setPostDeadlineAt(deadlineAt);
+            store = Store.SAVE;
+            emit(Post.newBuilder()
+                    .setLeadId(state.getLeadId())
+                    .setBuyerId(bid.getBuyerId())
+                    .setAttempt(attempt)
+                    .setPriceCents(priceCents)
+                    .setPingToken(bid.getPingToken())
+                    .setPostedAt(now)
+                    .setDeadlineAt(deadlineAt)
+                    .setLead(lead)
+                    .build());
+            emit(Audit.buyerEvent(state.getLeadId(), AuditType.POSTED, now, bid.getBuyerId(), attempt, null,
+                    priceCents, Map.of("bidCents", Long.toString(bid.getPriceCents()))));
+        }
+
+        /**
+         * Whether the consumer opted out (or asked to be erased) after the lead passed compliance: a
+         * suppression that arrives while the auction runs still stops the full lead reaching a buyer.
+         */
+        private boolean optedOut(Lead lead) {
+            return lead != null && (market.suppressed(lead.getEnrichment().getPhoneHash())
+                    || market.suppressed(lead.getEnrichment().getEmailHash()));
+        }
+
+        void onPostResult(PostResult result) {
+            String leadId = result.getLeadId();
+            if (state == null) {
+                late(leadId, result.getBuyerId(), "UNKNOWN_AUCTION");
+                return;
+            }
+            if (state.getPhase() != AuctionPhase.POSTING || result.getAttempt() != state.getAttempt()
+                    || !result.getBuyerId().equals(currentBuyer(state))) {
+                late(leadId, result.getBuyerId(), "STALE_POST_RESULT");
+                return;
+            }
+            emit(Audit.buyerEvent(leadId, AuditType.POST_RESULT, now, result.getBuyerId(), result.getAttempt(),
+                    result.getStatus().name(), null, detail(result.getReason(), result.getRawResponse())));
+            String buyerId = currentBuyer(state);
+            long priceCents = postedPriceCents(state);
+            if (state.getReservedAttempt() == state.getAttempt()) {
+                // The hold becomes spend, or goes back to the buyer's caps.
+                emits.add(new Emit(buyerId, capRequest(state, buyerId, state.getAttempt(),
+                        result.getStatus() == PostStatus.ACCEPTED ? CapRequestKind.CONFIRM : CapRequestKind.RELEASE,
+                        priceCents, now)));
+            }
+            if (result.getStatus() == PostStatus.ACCEPTED) {
+                close(Outcomes.sold(state, buyerId, priceCents, now));
+                return;
+            }
+            tryNext(Outcomes.ALL_REJECTED);
+        }
+
+        /** The current buyer will not take the lead: post to the next-best, or go on to the next round. */
+        private void tryNext(String reasonIfNone) {
+            List<Bid> next = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
+            if (next.isEmpty()) {
+                nextRoundOrUnsold(reasonIfNone);
+            } else {
+                postTo(next);
+            }
+        }
+
+        // ---- caps ------------------------------------------------------------------------------
+
+        void onCapDecision(CapDecision decision) {
+            String leadId = decision.getLeadId();
+            boolean awaited = state != null && state.getPhase() == AuctionPhase.RESERVING
+                    && decision.getAttempt() == state.getAttempt()
+                    && decision.getBuyerId().equals(currentBuyer(state));
+            if (!awaited) {
+                late(leadId, decision.getBuyerId(), "STALE_CAP_DECISION");
+                boolean alreadyUsed = state != null && state.getReservedAttempt() == decision.getAttempt();
+                if (decision.getGranted() && !alreadyUsed) {
+                    // Granted after the auction stopped waiting (it took the refusal marker): give it back.
+                    emits.add(new Emit(decision.getBuyerId(), CapRequest.newBuilder()
+                            .setLeadId(leadId).setBuyerId(decision.getBuyerId()).setAttempt(decision.getAttempt())
+                            .setKind(CapRequestKind.RELEASE).setPriceCents(0).setRequestedAt(now).build()));
+                }
+                return;
+            }
+            String buyerId = decision.getBuyerId();
+            long priceCents = postedPriceCents(state);
+            if (decision.getGranted()) {
+                emit(Audit.buyerEvent(leadId, AuditType.CAP_GRANTED, now, buyerId, state.getAttempt(), null,
+                        priceCents, Map.of()));
+                state.setReservedAttempt(state.getAttempt());
+                Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst()
+                        .orElseThrow();
+                post(bid, priceCents);
+                return;
+            }
+            refused(buyerId, priceCents,
+                    decision.getReason() == null ? Map.of() : Map.of("reason", decision.getReason()));
+        }
+
+        /** The current buyer may not take the lead under its caps: audited, and on to the next-best. */
+        private void refused(String buyerId, long priceCents, Map<String, String> detail) {
+            emit(Audit.buyerEvent(state.getLeadId(), AuditType.CAP_REFUSED, now, buyerId, state.getAttempt(), null,
+                    priceCents, detail));
+            tryNext(Outcomes.CAPPED);
+        }
+
+        // ---- closing and timers ----------------------------------------------------------------
+
+        private void close(Outcome outcome) {
+            state.setPhase(AuctionPhase.CLOSED);
+            state.setOutcome(outcome);
+            // The lead's PII is needed only to post it; a closed auction forgets it.
+            leadChange = LeadChange.DROP;
+            openedLead = null;
+            store = Store.SAVE;
+            emit(outcome);
+            emit(Audit.buyerEvent(state.getLeadId(), outcome.getStatus() == OutcomeStatus.SOLD
+                            ? AuditType.SOLD : AuditType.UNSOLD, now,
+                    outcome.getBuyerId(), outcome.getPostAttempts(), outcome.getStatus().name(), outcome.getPriceCents(),
+                    outcome.getReason() == null ? Map.of() : Map.of("reason", outcome.getReason())));
+        }
+
+        void onTimer() {
+            switch (state.getPhase()) {
+                case COLLECTING -> closeBidding();
+                // Not settled here: a TIMEOUT result is appended to the post-results partition and
+                // settles the post when it is read back. A real result queued before it (say, behind a
+                // takeover's backlog) is read first and wins; the marker then finds it stale.
+                case POSTING -> emit(PostResult.newBuilder()
+                        .setLeadId(state.getLeadId())
+                        .setBuyerId(currentBuyer(state))
+                        .setAttempt(state.getAttempt())
+                        .setStatus(PostStatus.TIMEOUT)
+                        .setReason(NO_POST_RESULT)
+                        .setRespondedAt(now)
+                        .build());
+                // The cap keeper has not answered in time (it lags or is restoring). A refusal is appended
+                // to the decisions partition; a real answer queued before it wins, and a grant read after
+                // it is released.
+                case RESERVING -> emit(CapDecision.newBuilder()
+                        .setLeadId(state.getLeadId())
+                        .setBuyerId(currentBuyer(state))
+                        .setAttempt(state.getAttempt())
+                        .setGranted(false)
+                        .setReason(NO_CAP_DECISION)
+                        .setDecidedAt(now)
+                        .build());
+                case CLOSED -> store = Store.FORGET;
+                default -> throw new IllegalStateException("unknown phase " + state.getPhase());
+            }
+        }
+    }
+}

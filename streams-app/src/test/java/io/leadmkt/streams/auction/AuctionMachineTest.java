@@ -1,0 +1,258 @@
+package io.leadmkt.streams.auction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadmkt.schema.AuctionPhase;
+import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.Enrichment;
+import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.streams.MarketFixtures;
+import io.leadmkt.streams.auction.AuctionMachine.Emit;
+import io.leadmkt.streams.auction.AuctionMachine.LeadChange;
+import io.leadmkt.streams.auction.AuctionMachine.Store;
+import io.leadmkt.streams.auction.AuctionMachine.Transition;
+import io.leadmkt.streams.outcome.Outcomes;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The auction's timing rules as plain (state, event, now) → transition calls: no driver, no stores,
+ * time passed in. The topology tests check the same rules through Kafka Streams.
+ */
+class AuctionMachineTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final int BUDGET_MS = 500;
+    private static final long BACKSTOP_MS = 5_000;
+    private static final AuctionMachine MACHINE = new AuctionMachine(
+            new AuctionMachine.Settings(BACKSTOP_MS, 2_000, 3_600_000));
+
+    /** A market with the lead in its store and nobody suppressed or capped. */
+    private static final class Market implements AuctionMachine.Market {
+        private final Lead lead;
+
+        Market(Lead lead) {
+            this.lead = lead;
+        }
+
+        @Override
+        public Lead lead(String leadId) {
+            return lead;
+        }
+
+        @Override
+        public boolean suppressed(String identityHash) {
+            return false;
+        }
+
+        @Override
+        public Long spendLeftCents(String buyerId, long now) {
+            return null;
+        }
+    }
+
+    private static Lead lead(String leadId) {
+        Lead lead = MarketFixtures.lead(leadId, T0).build();
+        lead.setEnrichment(new Enrichment("ph", null, "ph", T0, 0L, 80, T0));
+        return lead;
+    }
+
+    private static QualifiedLead qualified(String leadId, long decideBy, List<List<String>> rounds) {
+        List<String> buyers = rounds.stream().flatMap(List::stream).toList();
+        return QualifiedLead.newBuilder()
+                .setLead(lead(leadId))
+                .setCampaignId("camp")
+                .setFloorCents(1_000)
+                .setPingDeadlineMs(BUDGET_MS)
+                .setPostTimeoutMs(3_000)
+                .setBuyers(buyers)
+                .setRounds(rounds)
+                .setDecideBy(decideBy)
+                .build();
+    }
+
+    private static Bid answer(String leadId, String buyerId, BidStatus status, Long priceCents, String reason,
+                              long at) {
+        return Bid.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setStatus(status).setPriceCents(priceCents)
+                .setPingToken(status == BidStatus.BID ? "tok" : null).setReason(reason).setRespondedAt(at).build();
+    }
+
+    private static <T> List<T> emitted(Transition transition, Class<T> type) {
+        return transition.emits().stream().map(Emit::value).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static Market market(QualifiedLead qualified) {
+        return new Market(qualified.getLead());
+    }
+
+    @Test
+    void shouldPingWithTheBudgetAndSetTheTimerAtTheBackstopWhenTheAuctionOpens() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a", "b")));
+
+        Transition opened = MACHINE.open(null, q, market(q), T0 + 100);
+
+        Ping ping = emitted(opened, Ping.class).get(0);
+        assertThat(ping.getPingedAt()).isEqualTo(T0 + 100);
+        assertThat(ping.getDeadlineAt()).as("the buyers' budget").isEqualTo(T0 + 100 + BUDGET_MS);
+        assertThat(ping.getOfferBy()).as("the last moment a buyer may be called").isEqualTo(T0 + 10_000 - BUDGET_MS);
+        assertThat(opened.timerAt()).as("only a backstop").isEqualTo(T0 + 100 + BUDGET_MS + BACKSTOP_MS);
+        assertThat(opened.store()).isEqualTo(Store.SAVE);
+        assertThat(opened.lead()).isEqualTo(LeadChange.KEEP);
+    }
+
+    @Test
+    void shouldCountAnAnswerGivenLongAfterTheBudgetWhenTheBuyerWasCalledLate() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        // Our lag: the connector called the buyer 3 s after the ping was written; it answered in 5 ms.
+        Transition bid = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 3_005), T0 + 3_006,
+                market, T0 + 3_010);
+
+        assertThat(emitted(bid, Post.class)).singleElement().satisfies(post -> {
+            assertThat(post.getBuyerId()).isEqualTo("a");
+            assertThat(post.getPriceCents()).isEqualTo(2_000);
+        });
+        assertThat(bid.state().getPhase()).isEqualTo(AuctionPhase.POSTING);
+    }
+
+    @Test
+    void shouldIgnoreAnAnswerGivenAfterTheBackstopWhenItComesAtAll() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        long backstop = T0 + BUDGET_MS + BACKSTOP_MS;
+
+        Transition late = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, backstop - 1), backstop + 1,
+                market, backstop + 2);
+
+        assertThat(late.store()).isEqualTo(Store.UNCHANGED);
+        assertThat(late.emits()).singleElement().satisfies(e ->
+                assertThat(((io.leadmkt.schema.AuditEvent) e.value()).getDetail()).containsEntry("reason", "AFTER_DEADLINE"));
+    }
+
+    @Test
+    void shouldEndStaleNotNoBidsWhenTheBackstopFiresWithBuyersUnanswered() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        state = MACHINE.bid(state, answer("L1", "a", BidStatus.PASS, null, null, T0 + 5), T0 + 5, market, T0 + 6)
+                .state();
+
+        Transition fired = MACHINE.timer(state, market, MACHINE.timerAt(state));
+
+        Outcome outcome = emitted(fired, Outcome.class).get(0);
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).isEqualTo(Outcomes.STALE);
+        assertThat(fired.lead()).isEqualTo(LeadChange.DROP);
+    }
+
+    @Test
+    void shouldEndNoBidsWhenEveryBuyerAnsweredWithoutAPrice() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        state = MACHINE.bid(state, answer("L1", "a", BidStatus.PASS, null, null, T0 + 5), T0 + 5, market, T0 + 6)
+                .state();
+
+        Transition last = MACHINE.bid(state, answer("L1", "b", BidStatus.TIMEOUT, null, "TIMEOUT", T0 + 505), T0 + 506,
+                market, T0 + 507);
+
+        assertThat(emitted(last, Outcome.class)).singleElement()
+                .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.NO_BIDS));
+    }
+
+    @Test
+    void shouldEndStaleWhenTheConnectorFoundTheLeadTooOldToCallItsBuyers() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        for (String buyer : List.of("a", "b")) {
+            Transition t = MACHINE.bid(state, answer("L1", buyer, BidStatus.TIMEOUT, null,
+                    AuctionMachine.STALE_ANSWER, T0 + 9), T0 + 9, market, T0 + 10);
+            state = t.state();
+            if (buyer.equals("b")) {
+                assertThat(emitted(t, Outcome.class)).singleElement()
+                        .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
+            }
+        }
+    }
+
+    @Test
+    void shouldShedWithoutPingingWhenTheLeadCanNoLongerBeOfferedAtOpening() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a")));
+
+        // 9.6 s after arrival a 0.5 s round would end after the lead's decide-by.
+        Transition opened = MACHINE.open(null, q, market(q), T0 + 9_600);
+
+        assertThat(emitted(opened, Ping.class)).isEmpty();
+        assertThat(emitted(opened, Outcome.class)).singleElement()
+                .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
+        assertThat(opened.lead()).isEqualTo(LeadChange.DROP);
+    }
+
+    @Test
+    void shouldShedTheNextWaterfallStepWhenItCouldNoLongerBeAnsweredInTime() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a"), List.of("b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        // a's answer came 9.7 s in (a takeover's backlog): b's round could not be answered by decide-by.
+        Transition t = MACHINE.bid(state, answer("L1", "a", BidStatus.PASS, null, null, T0 + 400), T0 + 400, market,
+                T0 + 9_700);
+
+        assertThat(emitted(t, Ping.class)).isEmpty();
+        assertThat(emitted(t, Outcome.class)).singleElement()
+                .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
+    }
+
+    @Test
+    void shouldNeverShedWhenTheStateHasNoDecideBy() {
+        QualifiedLead q = qualified("L1", 0, List.of(List.of("a")));
+
+        Transition opened = MACHINE.open(null, q, market(q), T0 + 3_600_000);
+
+        assertThat(emitted(opened, Ping.class)).singleElement()
+                .satisfies(p -> assertThat(p.getOfferBy()).isZero());
+    }
+
+    @Test
+    void shouldWriteATimeoutMarkerNotSettleWhenThePostTimerFires() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        state = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
+                .state();
+
+        Transition fired = MACHINE.timer(state, market, MACHINE.timerAt(state));
+
+        assertThat(fired.store()).isEqualTo(Store.UNCHANGED);
+        assertThat(emitted(fired, PostResult.class)).singleElement().satisfies(marker -> {
+            assertThat(marker.getStatus()).isEqualTo(PostStatus.TIMEOUT);
+            assertThat(marker.getReason()).isEqualTo(AuctionMachine.NO_POST_RESULT);
+        });
+    }
+
+    @Test
+    void shouldMoveTheTimerOnlyWhenThePhaseChanges() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        Transition opened = MACHINE.open(null, q, market, T0);
+
+        Transition first = MACHINE.bid(opened.state(), answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5,
+                market, T0 + 6);
+
+        assertThat(first.timerBefore()).isEqualTo(opened.timerAt());
+        assertThat(first.timerAt()).as("still collecting: the same backstop").isEqualTo(opened.timerAt());
+        assertThat(first.state().getPhase()).isEqualTo(AuctionPhase.COLLECTING);
+    }
+}
