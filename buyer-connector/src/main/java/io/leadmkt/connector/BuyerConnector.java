@@ -57,6 +57,8 @@ public final class BuyerConnector implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BuyerConnector.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Parallel calls of the HTTP warm-up: about one ping burst of a lead with many buyers. */
+    private static final int WARM_UP_CALLS = 32;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final ConnectorConfig config;
@@ -110,6 +112,10 @@ public final class BuyerConnector implements AutoCloseable {
         BuyerConnector connector = new BuyerConnector(config);
         try {
             connector.warmUpProducer();
+            // Ready means able to serve a lead at normal speed: the first lead's pings must not pay
+            // for a cold HTTP stack.
+            int warm = connector.http.warmUp(WARM_UP_CALLS, Duration.ofSeconds(5));
+            log.info("HTTP client warmed up: {} of {} calls answered", warm, WARM_UP_CALLS);
             connector.threads.forEach(Thread::start);
             connector.awaitReady(START_TIMEOUT);
             log.info("buyer connector ready: {} buyers, group {}", connector.directory.size(), config.groupId());

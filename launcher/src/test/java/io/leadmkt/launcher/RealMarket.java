@@ -88,14 +88,25 @@ final class RealMarket implements AutoCloseable {
             List<BuyerConfig> configs = market.farm.configs();
             configs.forEach(registration);
             DemoMarket.seed(market.producer, TOPICS, campaigns, configs, List.of());
-            market.connector = BuyerConnector.start(ConnectorConfig.defaults(bootstrap));
-            market.connector.awaitReady(Duration.ofSeconds(30));
+            market.startConnector();
             market.tracker = new OutcomeTracker(bootstrap, TOPICS, id -> OptionalLong.empty()).start();
             return market;
         } catch (Exception | Error e) {
             market.close();
             throw e;
         }
+    }
+
+    /** Stops the buyer connector, as if its process died or was paused: pings wait on their topic. */
+    void stopConnector() {
+        connector.close();
+        connector = null;
+    }
+
+    /** Starts the buyer connector (again), in the same consumer group: it goes on from the committed pings. */
+    void startConnector() {
+        connector = BuyerConnector.start(ConnectorConfig.defaults(broker.bootstrapServers()));
+        connector.awaitReady(Duration.ofSeconds(30));
     }
 
     EmbeddedKafkaBroker broker() {

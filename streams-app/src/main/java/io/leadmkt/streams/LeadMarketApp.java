@@ -9,7 +9,9 @@ import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.IntegrationCheck;
 import io.leadmkt.streams.admin.StreamsConfigStore;
+import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
+import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.time.Duration;
@@ -59,6 +61,7 @@ public final class LeadMarketApp implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
     private final ConfigTopics configTopics;
+    private final IntakeBacklog backlog = new IntakeBacklog();
     private LeadApi api;
 
     private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaProducer<String, Lead> intakeProducer) {
@@ -94,7 +97,7 @@ public final class LeadMarketApp implements AutoCloseable {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, app.self.host() + ":" + app.self.port());
-            app.streams = startStreams(new KafkaStreams(LeadMarketTopology.build(config, topics), props));
+            app.streams = startStreams(new KafkaStreams(LeadMarketTopology.build(config, topics, app.backlog), props));
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -105,9 +108,13 @@ public final class LeadMarketApp implements AutoCloseable {
 
     private static KafkaStreams startStreams(KafkaStreams streams) {
         CountDownLatch running = new CountDownLatch(1);
+        // The first state it settles in: RUNNING (or ERROR). Not the state when we look, since a second
+        // instance joining can move it on to REBALANCING at once (seen in CapsConcurrencyTest).
         AtomicReference<KafkaStreams.State> last = new AtomicReference<>();
         streams.setStateListener((now, before) -> {
-            last.set(now);
+            if (running.getCount() > 0) {
+                last.set(now);
+            }
             LOG.info("streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
                 running.countDown();
@@ -193,9 +200,16 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private CompletableFuture<Void> submit(Lead lead) {
+        long lagMs = backlog.lagMs(System.currentTimeMillis());
+        if (lagMs > config.intakeMaxLagMs()) {
+            // Behind: the lead would only queue and age. Not written, so a retry with the same leadId is safe.
+            return CompletableFuture.failedFuture(new IntakeOverloadedException(lagMs,
+                    IntakeBacklog.retryAfterSeconds(lagMs)));
+        }
         CompletableFuture<Void> acked = new CompletableFuture<>();
         intakeProducer.send(new ProducerRecord<>(topics.leadsInbound().name(), lead.getLeadId(), lead), (meta, error) -> {
             if (error == null) {
+                backlog.written(meta.partition(), meta.timestamp());
                 acked.complete(null);
             } else {
                 acked.completeExceptionally(error);

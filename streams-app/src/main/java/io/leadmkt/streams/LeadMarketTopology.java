@@ -18,6 +18,7 @@ import io.leadmkt.streams.comply.ComplianceProcessor;
 import io.leadmkt.streams.comply.DuplicateGuard;
 import io.leadmkt.streams.eligibility.EligibilityProcessor;
 import io.leadmkt.streams.enrich.EnrichProcessor;
+import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.intake.LeadIntakeProcessor;
 import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
@@ -62,6 +63,11 @@ public final class LeadMarketTopology {
     }
 
     public static Topology build(StreamsAppConfig config, Topics topics) {
+        return build(config, topics, new IntakeBacklog());
+    }
+
+    /** @param backlog where intake reports how old the leads it reads are (the HTTP intake sheds on it) */
+    public static Topology build(StreamsAppConfig config, Topics topics, IntakeBacklog backlog) {
         StreamsBuilder builder = new StreamsBuilder();
         EventRouting routing = new EventRouting(topics);
         boolean inMemory = "in_memory".equals(config.storeType());
@@ -72,7 +78,7 @@ public final class LeadMarketTopology {
         Map<String, KStream<String, Object>> intake = builder
                 .stream(topics.leadsInbound().name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName("leads-inbound-source"))
-                .process(() -> new LeadIntakeProcessor(topics.serde(Lead.class)), Named.as("intake"))
+                .process(() -> new LeadIntakeProcessor(topics.serde(Lead.class), backlog), Named.as("intake"))
                 .split(Named.as("intake-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .branch((id, v) -> v instanceof byte[], Branched.as("unreadable"))

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * budget)} counted from the moment it is actually called, however late the ping reached us. The
  * platform's own lag (a commit, a busy core, a takeover) is never charged to a buyer: the auction
  * counts every answer this dispatcher produces, and waits for the last one. Only a ping read after
- * its lead's {@code offerBy} (the lead could no longer be decided in time) is not sent: its buyers'
+ * its lead's {@code offerBy} (the lead can no longer be offered within its time to decision) is not sent: its buyers'
  * bids are TIMEOUT with reason {@value #STALE} at once, and the gate does not count them against the
  * buyer.
  *

@@ -31,6 +31,19 @@ class BuyerHttpExecutorTest {
     }
 
     @Test
+    void shouldAnswerEveryWarmUpCallWithoutCallingAnyBuyerWhenWarmingUp() throws Exception {
+        int answered = http.warmUp(8, java.time.Duration.ofSeconds(10));
+
+        assertThat(answered).isEqualTo(8);
+        assertThat(buyers.requestCount()).isZero();
+        // and the client still works for real buyers afterwards
+        String url = buyers.answer("/after", FakeBuyers.json("{\"bid\":false}"));
+        HttpResult result = http.execute(BuyerRequest.post(url, java.util.Map.of(), "application/json", new byte[0]),
+                5_000).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result).isInstanceOf(HttpAnswer.class);
+    }
+
+    @Test
     void shouldReturnStatusBodyAndHeadersWhenBuyerAnswers() throws Exception {
         String url = buyers.answer("/ok", FakeBuyers.json("{\"bid\":false}"));
 

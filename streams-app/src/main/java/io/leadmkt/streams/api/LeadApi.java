@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /v1/leads}: a lead as JSON ({@link JsonLeadReader} layout). 202 with its id and
  *       status URL once {@link LeadIntake} has it; 400 naming every bad field; 413 over 64 KB;
- *       503 when the intake topic cannot take it within 5 s (safe to retry with the same leadId).
+ *       503 when the intake topic cannot take it within 5 s, or 503 {@code overloaded} with Retry-After
+ *       while the pipeline is behind (safe to retry with the same leadId either way).
  *       The lead is checked here only to answer the seller at once: the raw lead is what goes to
  *       {@code leads.inbound}, where the stream checks it again like any other source's.</li>
  *   <li>{@code GET /v1/leads/{id}}: the lead's stage, outcome, rejection and audit timeline
@@ -162,7 +163,14 @@ public final class LeadApi implements AutoCloseable {
         // A copy, so the timeout does not complete (and so cancel) the intake's own future.
         CompletableFuture<Void> bounded = submitted.copy().orTimeout(submitTimeout.toMillis(), TimeUnit.MILLISECONDS);
         ctx.future(() -> bounded.handle((ignored, failure) -> {
-            if (failure != null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof IntakeOverloadedException overloaded) {
+                // Shed at the door, visibly: the seller retries the same lead later; nothing was written.
+                ctx.header("Retry-After", Long.toString(overloaded.retryAfterSeconds()));
+                respond(ctx, 503, error("overloaded").put("retryable", true).put("lagMs", overloaded.lagMs())
+                        .put("retryAfterSeconds", overloaded.retryAfterSeconds()));
+            } else if (failure != null) {
                 log.warn("intake could not take lead {}: {}", raw.getLeadId(), failure.toString());
                 respond(ctx, 503, error("intake_unavailable").put("retryable", true));
             } else {

@@ -370,7 +370,7 @@ public final class AuctionMachine {
          * one tier in tiers. Fixed-price buyers are not pinged; their price is their bid, at once.
          */
         private void openRound(int round) {
-            if (!TimeToDecision.canOffer(state.getDecideBy(), state.getPingDeadlineMs(), now)) {
+            if (!TimeToDecision.canOffer(state.getDecideBy(), now)) {
                 // Our own lag ate the lead's time to decision: shed (the UNSOLD audit says STALE), never NO_BIDS.
                 close(Outcomes.unsold(state, Outcomes.STALE, now));
                 return;
@@ -400,9 +400,7 @@ public final class AuctionMachine {
             if (!pinged.isEmpty()) {
                 io.leadmkt.schema.Ping ping = PingFactory.ping(lead(), state.getCampaignId(), state.getFloorCents(),
                         pinged, now, answerBy);
-                if (state.getDecideBy() > 0) {
-                    ping.setOfferBy(state.getDecideBy() - state.getPingDeadlineMs());
-                }
+                ping.setOfferBy(state.getDecideBy());
                 emit(ping);
                 Map<String, String> detail = new HashMap<>(Map.of(
                         "buyers", String.join(",", pinged),

@@ -39,7 +39,7 @@ public final class ComplianceProcessor extends LeadStage {
             return;
         }
         long decideBy = TimeToDecision.decideBy(lead, campaign.get());
-        if (!TimeToDecision.canOffer(decideBy, campaign.get().getPingDeadlineMs(), now)) {
+        if (!TimeToDecision.canOffer(decideBy, now)) {
             // Already too old when read (a backlog on leads.inbound): shed here, where it costs least.
             reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
                     + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()

@@ -6,7 +6,8 @@ import io.leadmkt.schema.Lead;
 
 /**
  * A lead is worth most in its first seconds, and a seller's campaign says how long it may take to
- * be offered ({@code maxLeadAgeMs}, counted from the lead's arrival on {@code leads.inbound}). When
+ * be offered to buyers ({@code maxLeadAgeMs}, counted from the lead's arrival on
+ * {@code leads.inbound}; the buyers then have their answer budget from the moment they are called). When
  * the platform is behind, a lead that can no longer be offered in time is shed with its own reason
  * ({@code STALE}) rather than sent to buyers late or counted as a lead nobody bid on.
  */
@@ -20,16 +21,16 @@ public final class TimeToDecision {
         return enrichment.getArrivedAt() > 0 ? enrichment.getArrivedAt() : enrichment.getReceivedAt();
     }
 
-    /** The moment by which the lead must be offered to buyers: its arrival plus the campaign's maxLeadAgeMs. */
+    /** The moment by which the lead must be offered to buyers (called): its arrival plus the campaign's maxLeadAgeMs. */
     public static long decideBy(Lead lead, CampaignConfig campaign) {
         return arrivedAt(lead) + campaign.getMaxLeadAgeMs();
     }
 
     /**
-     * Whether buyers called {@code now} with {@code budgetMs} to answer would answer by
-     * {@code decideBy}; a {@code decideBy} of 0 (unknown, e.g. state from before this rule) never sheds.
+     * Whether the lead may still be offered (its buyers called) {@code now}; a {@code decideBy} of 0
+     * (unknown, e.g. state written before this rule) never sheds.
      */
-    public static boolean canOffer(long decideBy, long budgetMs, long now) {
-        return decideBy <= 0 || now + budgetMs <= decideBy;
+    public static boolean canOffer(long decideBy, long now) {
+        return decideBy <= 0 || now <= decideBy;
     }
 }

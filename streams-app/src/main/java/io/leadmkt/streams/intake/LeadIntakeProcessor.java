@@ -21,21 +21,33 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class LeadIntakeProcessor implements Processor<String, byte[], String, Object> {
 
     private final AvroSerde<Lead> leadSerde;
+    private final IntakeBacklog backlog;
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private ProcessorContext<String, Object> context;
+    private int partition;
 
-    public LeadIntakeProcessor(AvroSerde<Lead> leadSerde) {
+    /** @param backlog told the age of every lead read, so the HTTP intake can shed while this one lags */
+    public LeadIntakeProcessor(AvroSerde<Lead> leadSerde, IntakeBacklog backlog) {
         this.leadSerde = leadSerde;
+        this.backlog = backlog;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        this.partition = context.taskId().partition();
+        backlog.reading(partition);
+    }
+
+    @Override
+    public void close() {
+        backlog.stoppedReading(partition);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
+        backlog.read(partition, record.timestamp(), now);
         String origin = origin();
         Lead raw;
         try {

@@ -215,6 +215,20 @@ class LeadApiTest {
     }
 
     @Test
+    void shouldAnswer503WithRetryAfterAndWriteNothingWhenThePipelineIsBehind() throws Exception {
+        intake = lead -> CompletableFuture.failedFuture(new IntakeOverloadedException(4_200, 5));
+
+        HttpResponse<String> response = post(TestLeads.json());
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("5");
+        assertThat(json(response).get("error").asText()).isEqualTo("overloaded");
+        assertThat(json(response).get("retryable").asBoolean()).isTrue();
+        assertThat(json(response).get("lagMs").asLong()).isEqualTo(4_200);
+        assertThat(submitted).isEmpty();
+    }
+
+    @Test
     void shouldAnswer503WhenIntakeNeverAnswers() throws Exception {
         CompletableFuture<Void> never = new CompletableFuture<>();
         try (LeadApi slow = new LeadApi(0, lead -> never, id -> Optional.empty(), Map::of, Duration.ofMillis(50)).start()) {

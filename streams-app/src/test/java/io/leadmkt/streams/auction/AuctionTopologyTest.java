@@ -79,8 +79,9 @@ class AuctionTopologyTest {
 
     @Test
     void shouldShedAtIntakeAndPingNobodyWhenTheLeadIsAlreadyTooOldWhenRead() {
-        // Waited 9.8 s in a backlog on leads.inbound: the campaign decides within 10 s and a round takes 0.5 s.
-        market.submitArrivedAt(lead("L-old", market.now()).build(), market.now() - 9_800);
+        // Waited 10.5 s in a backlog on leads.inbound: the campaign offers leads within 10 s.
+        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(10_000).build());
+        market.submitArrivedAt(lead("L-old", market.now()).build(), market.now() - 10_500);
 
         assertThat(market.pings.isEmpty()).isTrue();
         assertThat(market.outcomes.isEmpty()).isTrue();
@@ -89,11 +90,12 @@ class AuctionTopologyTest {
 
     @Test
     void shouldOfferTheLeadWhenItsBacklogLeftEnoughTimeToDecide() {
+        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(10_000).build());
         market.submitArrivedAt(lead("L-ok", market.now()).build(), market.now() - 9_400);
 
         Ping ping = market.onlyPing();
-        assertThat(ping.getOfferBy()).as("buyers may be called until 0.5 s before the lead's decide-by")
-                .isEqualTo(market.now() - 9_400 + 10_000 - DEADLINE_MS);
+        assertThat(ping.getOfferBy()).as("buyers may be called until the lead's decide-by")
+                .isEqualTo(market.now() - 9_400 + 10_000);
     }
 
     @Test
