@@ -84,21 +84,36 @@ public final class Bench {
     }
 
     private Demo.Options options(Profile profile, Duration length) {
-        return new Demo.Options(length, rate, buyers, 0, 42, 0.0, Duration.ofSeconds(30),
+        return fastMarket(profile, rate, length, warmup, buyers, slowBuyers, Duration.ofSeconds(30));
+    }
+
+    /**
+     * A run of the well-behaved market every bench measures: the same seed, no bad input, no HTTP API
+     * port to collide on, parallel auctions, the profile's settings over the defaults.
+     */
+    static Demo.Options fastMarket(Profile profile, double rate, Duration length, Duration warmup, int buyers,
+                                   int slowBuyers, Duration settleTimeout) {
+        return new Demo.Options(length, rate, buyers, 0, 42, 0.0, settleTimeout,
                 Settings.empty().with(profile.settings()), warmup, true, slowBuyers, RoutingMode.PARALLEL,
                 profile.capped() ? Integer.MAX_VALUE : 0);
     }
+
+    /** One unrecorded run, so the first measured run does not pay for the JVM's warm-up (JIT, class loading) alone. */
+    static void warmUpJvm(Demo.Options options) throws Exception {
+        new Demo(options, QUIET).run();
+    }
+
+    /** Where a bench sends the runs' own progress lines: it prints its own. */
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     public List<String> run(List<Profile> profiles) throws Exception {
         out.printf(Locale.ROOT, "bench: %.0f leads/s for %ds (first %ds untimed), %d buyers (%d never in time), %d cores%n",
                 rate, duration.toSeconds(), warmup.toSeconds(), buyers, slowBuyers,
                 Runtime.getRuntime().availableProcessors());
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        // One unrecorded run first, so the first profile does not pay for the JVM's warm-up alone.
-        new Demo(options(profiles.get(0), warmup.plus(Duration.ofSeconds(5))), quiet).run();
+        warmUpJvm(options(profiles.get(0), warmup.plus(Duration.ofSeconds(5))));
         List<String> lines = new ArrayList<>();
         for (Profile profile : profiles) {
-            Demo demo = new Demo(options(profile, duration), quiet);
+            Demo demo = new Demo(options(profile, duration), QUIET);
             Summary summary = demo.run();
             String line = String.format(Locale.ROOT,
                     "%-30s leads %5d sold %5d unsold %4d | lead->outcome p50 %7.1f ms p99 %7.1f ms | %s",

@@ -58,20 +58,51 @@ public final class Demo {
                           boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer) {
     }
 
+    /**
+     * The moments a benchmark measures between: the timed part of a run starts (the warm-up is over) and
+     * ends (the generator has stopped and flushed; also when a stop came during the warm-up). Called on
+     * the thread running {@link #run()}.
+     */
+    public interface Phases {
+        Phases NONE = new Phases() {
+        };
+
+        default void timingStarted() {
+        }
+
+        default void generatingStopped() {
+        }
+    }
+
+    /** Client ids of the demo's own producers (config seeding, lead generator), for telling them apart. */
+    public static final String CLIENT_ID_PREFIX = "leadmkt-demo-";
+
     private final Options options;
+    private final Phases phases;
     private volatile String lastStageReport = "";
+    private volatile Summary lastTimedSummary;
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
     public Demo(Options options, PrintStream out) {
+        this(options, out, Phases.NONE);
+    }
+
+    public Demo(Options options, PrintStream out, Phases phases) {
         this.options = options;
         this.out = out;
+        this.phases = phases;
     }
 
     /** The per-stage latency line of the last run. */
     public String stageReport() {
         return lastStageReport;
+    }
+
+    /** The last run's counts over the leads sent after its warm-up (all of them without one). */
+    public Summary timedSummary() {
+        return lastTimedSummary;
     }
 
     /** Ends generating early (Ctrl-C); {@link #run()} then settles briefly, shuts down and prints the summary. */
@@ -94,7 +125,7 @@ public final class Demo {
             List<CampaignConfig> campaigns = DemoMarket.campaigns(options.mode());
             BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
                     : BuyerFarm.market(options.buyers(), options.seed()));
-            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, "leadmkt-demo-config")) {
+            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, CLIENT_ID_PREFIX + "config")) {
                 List<BuyerConfig> buyers = DemoMarket.inTiers(farm.configs());
                 DemoMarket.seed(configProducer, topics, campaigns,
                         options.dailyCapPerBuyer() > 0 ? DemoMarket.withDailyCap(buyers, options.dailyCapPerBuyer())
@@ -111,7 +142,7 @@ public final class Demo {
             BuyerConnector connector = open(BuyerConnector.start(options.settings().connectorConfig(bootstrap)));
             connector.awaitReady(Duration.ofSeconds(30));
 
-            KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(bootstrap, "leadmkt-demo-leads"));
+            KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(bootstrap, CLIENT_ID_PREFIX + "leads"));
             LeadGenerator generator = new LeadGenerator(leadProducer, topics, new LeadGenerator.Options(
                     options.ratePerSecond(), options.badFraction(), options.seed(), campaigns));
             OutcomeTracker tracker = open(new OutcomeTracker(bootstrap, topics,
@@ -125,15 +156,23 @@ public final class Demo {
             long deadline = startedAt + options.duration().toNanos();
             long timeFrom = startedAt + options.warmup().toNanos();
             boolean timing = options.warmup().isZero();
+            // A run stopped during its warm-up has no timed leads.
+            long timedFrom = timing ? startedAt : Long.MAX_VALUE;
+            if (timing) {
+                phases.timingStarted();
+            }
             while (!awaitStopOrTick(startedAt, deadline)) {
                 if (!timing && System.nanoTime() >= timeFrom) {
+                    timedFrom = System.nanoTime();
                     tracker.timeFromNow();
+                    phases.timingStarted();
                     timing = true;
                 }
                 out.println(tracker.summary(generator.sent().keySet()).toProgressLine(elapsedSeconds(startedAt)));
                 out.flush();
             }
             generator.stop();
+            phases.generatingStopped();
 
             Duration settle = stopRequested.getCount() == 0
                     ? min(options.settleTimeout(), Duration.ofSeconds(5)) : options.settleTimeout();
@@ -155,6 +194,9 @@ public final class Demo {
             out.println(tracker.stageReport());
             out.println("connector: " + connector.stats().progressLine());
             lastStageReport = tracker.stageReport();
+            long timedSince = timedFrom;
+            lastTimedSummary = tracker.summary(generator.sent().values().stream()
+                    .filter(sent -> sent.sentAtNanos() >= timedSince).map(LeadGenerator.Sent::leadId).toList());
             return tracker.summary(sentIds);
         } finally {
             closeAll();

@@ -44,13 +44,14 @@ public final class LeadMkt implements Runnable {
 
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Runs the marketplace once per latency profile (guarantee, commit interval, linger, "
-                    + "store type) on a fast simulated market and prints lead-to-outcome latency per profile.")
+                    + "store type) on a fast simulated market and prints lead-to-outcome latency per profile; "
+                    + "--capacity instead finds the highest rate the market sustains and its CPU per lead.")
     static final class BenchCommand implements Callable<Integer> {
         @Option(names = "--rate", defaultValue = "100", description = "Leads per second (default ${DEFAULT-VALUE}).")
         double rate;
         @Option(names = "--duration", defaultValue = "40s", description = "Per profile (default ${DEFAULT-VALUE}).")
         Duration duration;
-        @Option(names = "--warmup", defaultValue = "20s", description = "Untimed start of each run (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", description = "Untimed start of each run (default 20s; 10s with --capacity).")
         Duration warmup;
         @Option(names = "--buyers", defaultValue = "8", description = "Fast simulated buyers (default ${DEFAULT-VALUE}).")
         int buyers;
@@ -62,9 +63,33 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--caps", description = "Measure what caps cost: every sale of a capped buyer waits for "
                 + "its cap keeper's hold; the same market without and with a (never reached) cap on every buyer.")
         boolean caps;
+        @Option(names = "--capacity", description = "Ramp the fast market through offered rates (a fresh market per "
+                + "step) until a step does not sustain its rate; per step: sold %%, shed leads, latency and CPU ms per "
+                + "lead by component. The last line is JSON with capacity_leads_per_s.")
+        boolean capacity;
+        @Option(names = "--rates", split = ",", description = "With --capacity: offered leads/s per step "
+                + "(default 25,50,100,150,200,300,400,500).")
+        List<Double> rates;
+        @Option(names = "--step", defaultValue = "30s", description = "With --capacity: length of a step (default ${DEFAULT-VALUE}).")
+        Duration step;
 
         @Override
         public Integer call() throws Exception {
+            if (capacity) {
+                if (deadlines || caps || profiles != null) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "--capacity runs the default settings: no --deadlines, --caps or --profiles with it");
+                }
+                CapacityBench bench;
+                try {
+                    bench = new CapacityBench(rates == null ? CapacityBench.DEFAULT_RATES : rates, step,
+                            warmup == null ? Duration.ofSeconds(10) : warmup, buyers, System.out);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+                }
+                bench.run();
+                return 0;
+            }
             List<Bench.Profile> all = deadlines ? Bench.DEADLINE_PROFILES : caps ? Bench.CAP_PROFILES : Bench.PROFILES;
             List<Bench.Profile> chosen = all.stream()
                     .filter(p -> profiles == null || profiles.contains(p.name())).toList();
@@ -72,7 +97,8 @@ public final class LeadMkt implements Runnable {
                 throw new CommandLine.ParameterException(new CommandLine(this), "no such profile: " + profiles
                         + "; known: " + all.stream().map(Bench.Profile::name).toList());
             }
-            new Bench(deadlines ? 5 : rate, duration, warmup, buyers, deadlines ? 1 : 0, System.out).run(chosen);
+            new Bench(deadlines ? 5 : rate, duration, warmup == null ? Duration.ofSeconds(20) : warmup, buyers,
+                    deadlines ? 1 : 0, System.out).run(chosen);
             return 0;
         }
     }

@@ -39,6 +39,9 @@ public final class OutcomeTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeTracker.class);
 
+    /** The tracker's consumer, as named in its client threads (benchmarks tell it from the market's clients). */
+    public static final String CLIENT_ID = "leadmkt-outcome-tracker";
+
     private final Topics topics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Function<String, OptionalLong> sentAtNanos;
@@ -67,7 +70,7 @@ public final class OutcomeTracker implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "leadmkt-outcome-tracker");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         // Assigned rather than subscribed: no group join to wait for, and every partition from the start.
         List<TopicPartition> partitions = new ArrayList<>();
@@ -201,35 +204,9 @@ public final class OutcomeTracker implements AutoCloseable {
 
     /** Counts over the given leads (those the caller sent), so strays from elsewhere do not count. */
     public synchronized Summary summary(Collection<String> leadIds) {
-        long sold = 0;
-        long unsold = 0;
-        long rejected = 0;
-        long revenue = 0;
-        long payout = 0;
-        Map<String, Long> reasons = new java.util.HashMap<>();
-        Map<String, Long> byBuyer = new java.util.HashMap<>();
-        long offered = 0;
-        for (String id : leadIds) {
-            Outcome outcome = outcomes.get(id);
-            if (outcome != null) {
-                offered += outcome.getBuyersPinged();
-                payout += outcome.getSellerPayoutCents() == null ? 0 : outcome.getSellerPayoutCents();
-            }
-            if (rejections.containsKey(id) && outcome == null) {
-                rejected++;
-            } else if (outcome != null && outcome.getStatus() == OutcomeStatus.SOLD) {
-                sold++;
-                revenue += outcome.getPriceCents() == null ? 0 : outcome.getPriceCents();
-                byBuyer.merge(String.valueOf(outcome.getBuyerId()), 1L, Long::sum);
-            } else if (outcome != null) {
-                unsold++;
-                reasons.merge(String.valueOf(outcome.getReason()), 1L, Long::sum);
-            }
-        }
         double p50 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(50) / 1000.0;
         double p99 = latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(99) / 1000.0;
-        double buyersPerLead = sold + unsold == 0 ? 0 : (double) offered / (sold + unsold);
-        return new Summary(leadIds.size(), rejected, sold, unsold, reasons, byBuyer, revenue, payout, buyersPerLead, p50, p99);
+        return Summary.of(leadIds, outcomes, rejections, p50, p99);
     }
 
     /** Revenue of every SOLD outcome seen, whoever sent the lead. */

@@ -8,7 +8,6 @@ import io.leadmkt.streams.StreamsAppConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,12 +121,14 @@ class SettingsTest {
     }
 
     @Test
-    void shouldPrintExactSummaryJsonWhenAsked() {
-        Summary summary = new Summary(10, 2, 7, 1, Map.of("NO_BIDS", 1L), Map.of("b2", 3L, "b1", 4L), 123450, 104933, 2.5, 12.34, 98.76);
+    void shouldParseCapacityOptionsWhenBenchIsAskedForCapacity() {
+        CommandLine.ParseResult parsed = LeadMkt.commandLine().parseArgs("bench", "--capacity", "--rates", "50,100,200",
+                "--step", "20s");
+        LeadMkt.BenchCommand bench = (LeadMkt.BenchCommand) parsed.subcommand().commandSpec().userObject();
 
-        assertThat(summary.toJson()).isEqualTo("{\"leads\":10,\"rejected\":2,\"sold\":7,\"unsold\":1,"
-                + "\"unsold_reasons\":{\"NO_BIDS\":1},\"sold_by_buyer\":{\"b1\":4,\"b2\":3},\"revenue\":\"1234.50\",\"payout\":\"1049.33\",\"buyers_per_lead\":2.50,"
-                + "\"latency_ms\":{\"p50\":12.3,\"p99\":98.8}}");
-        assertThat(summary.accounted()).isEqualTo(summary.leads());
+        assertThat(bench.capacity).isTrue();
+        assertThat(bench.rates).containsExactly(50.0, 100.0, 200.0);
+        assertThat(bench.step).isEqualTo(Duration.ofSeconds(20));
+        assertThat(bench.warmup).as("chosen per bench when not given").isNull();
     }
 }

@@ -1,0 +1,218 @@
+package io.leadmkt.launcher;
+
+import io.leadmkt.launcher.ThreadComponents.Component;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How many leads a second this machine sells: ramps the fast market (buyers that always bid in 1-5 ms)
+ * through offered rates, a fresh broker and market per step, and stops after the first step that does
+ * not sustain its rate. Per step it reports the sale rate, shed leads, latency and the CPU each lead
+ * costs by component, from per-thread CPU time over the step's timed part.
+ */
+public final class CapacityBench {
+
+    public static final List<Double> DEFAULT_RATES = List.of(25.0, 50.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0);
+
+    /** Share of valid leads a step must sell to sustain its rate, as a fraction of 1,000. */
+    private static final long SUSTAINED_PER_MILLE = 999;
+    /**
+     * A step that keeps sending faster than it ends leads has failed anyway: waiting long for its backlog
+     * would only lengthen the bench; a sustained one has answered its last leads well within this.
+     */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SAMPLE_PERIOD = Duration.ofSeconds(1);
+    /** The chosen hot-path settings (the streams app's and connector's defaults), nothing overridden. */
+    private static final Bench.Profile DEFAULTS = new Bench.Profile("defaults", Map.of());
+    /** Only the ids are read from these settings; each step starts its own broker. */
+    private static final String NO_BROKER_YET = "in-process:0";
+
+    /**
+     * One step: the rate the generator was asked for and the one it achieved over the timed part; the
+     * timed leads' counts and latency; leads of the whole step without a final answer; CPU per timed lead.
+     */
+    public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed, long unanswered,
+                       Map<Component, Double> cpuMsPerLead, double processCpuMsPerLead) {
+        public Step {
+            cpuMsPerLead = Map.copyOf(cpuMsPerLead);
+        }
+
+        /** Sold share of the valid (not rejected) timed leads, in percent; shed leads are not sold. */
+        public double soldPercent() {
+            return timed.valid() == 0 ? 0 : 100.0 * timed.sold() / timed.valid();
+        }
+
+        /** At least 99.9 % of the valid leads sold, and every lead of the step answered. */
+        public boolean sustained() {
+            return unanswered == 0 && timed.valid() > 0 && timed.sold() * 1000 >= timed.valid() * SUSTAINED_PER_MILLE;
+        }
+
+        public double threadCpuMsPerLead() {
+            return cpuMsPerLead.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        /** Cores the whole process kept busy over the timed part: near the machine's count, it is saturated. */
+        public double processCores() {
+            return processCpuMsPerLead * generatedPerSecond / 1000;
+        }
+
+        String toLine() {
+            return String.format(Locale.ROOT,
+                    "offered %5s/s generated %6.1f/s | leads %6d sold %6.2f%% shed %5d unsold %5d unanswered %5d"
+                            + " | p50 %7.1f ms p99 %7.1f ms | cpu ms/lead %s threads %.2f process %.2f (%.2f cores) | %s",
+                    number(offeredPerSecond), generatedPerSecond, timed.leads(), soldPercent(), timed.shed(),
+                    timed.unsold(), unanswered, timed.p50Ms(), timed.p99Ms(),
+                    cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                            .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().label(), e.getValue()))
+                            .collect(Collectors.joining(" ")),
+                    threadCpuMsPerLead(), processCpuMsPerLead, processCores(), sustained() ? "sustained" : "NOT sustained");
+        }
+
+        String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"offered_per_s\":%s,\"generated_per_s\":%.1f,\"leads\":%d,\"rejected\":%d,\"sold\":%d,"
+                            + "\"sold_pct\":%.2f,\"unsold\":%d,\"shed\":%d,\"shed_reasons\":%s,\"unanswered\":%d,"
+                            + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"cpu_ms_per_lead\":{%s,\"threads\":%.2f,\"process\":%.2f},"
+                            + "\"process_cores\":%.2f,\"sustained\":%b}",
+                    number(offeredPerSecond), generatedPerSecond, timed.leads(), timed.rejected(), timed.sold(),
+                    soldPercent(), timed.unsold(), timed.shed(), Summary.jsonCounts(timed.shedReasons()), unanswered,
+                    timed.p50Ms(), timed.p99Ms(),
+                    cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                            .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey().label(), e.getValue()))
+                            .collect(Collectors.joining(",")),
+                    threadCpuMsPerLead(), processCpuMsPerLead, processCores(), sustained());
+        }
+    }
+
+    /**
+     * The highest offered rate a step sustained, and that step; with none sustained, 0 and the first
+     * step (what the market did at the gentlest rate tried).
+     */
+    public record Capacity(double leadsPerSecond, Step at) {
+
+        public static Capacity of(List<Step> steps) {
+            if (steps.isEmpty()) {
+                throw new IllegalArgumentException("no steps");
+            }
+            return steps.stream().filter(Step::sustained).max(Comparator.comparingDouble(Step::offeredPerSecond))
+                    .map(step -> new Capacity(step.offeredPerSecond(), step))
+                    .orElse(new Capacity(0, steps.get(0)));
+        }
+
+        /** The bench's last line: the headline numbers (CPU is the process's), then every step. */
+        public String toJson(List<Step> steps) {
+            return String.format(Locale.ROOT,
+                    "{\"capacity_leads_per_s\":%s,\"cpu_ms_per_lead\":%.2f,\"p99_ms_at_capacity\":%.1f,\"steps\":[%s]}",
+                    number(leadsPerSecond), at.processCpuMsPerLead(), at.timed().p99Ms(),
+                    steps.stream().map(Step::toJson).collect(Collectors.joining(",")));
+        }
+    }
+
+    private final List<Double> rates;
+    private final Duration step;
+    private final Duration warmup;
+    private final int buyers;
+    private final PrintStream out;
+    private final ThreadComponents components;
+
+    public CapacityBench(List<Double> rates, Duration step, Duration warmup, int buyers, PrintStream out) {
+        if (rates.isEmpty() || rates.stream().anyMatch(rate -> rate <= 0)) {
+            throw new IllegalArgumentException("rates must be > 0, at least one: " + rates);
+        }
+        if (warmup.isNegative() || warmup.compareTo(step) >= 0) {
+            throw new IllegalArgumentException("the warm-up (" + warmup + ") must be shorter than a step (" + step + ")");
+        }
+        this.rates = List.copyOf(rates);
+        this.step = step;
+        this.warmup = warmup;
+        this.buyers = buyers;
+        this.out = out;
+        // The ids the steps' own settings give their clients, so the thread names can be told apart.
+        Settings settings = options(rates.get(0), step).settings();
+        this.components = new ThreadComponents(settings.streamsConfig(NO_BROKER_YET, 0, null).applicationId(),
+                settings.connectorConfig(NO_BROKER_YET).groupId());
+    }
+
+    /** Runs the ramp; prints a header, a line per step and, last, the JSON result. */
+    public Capacity run() throws Exception {
+        printHeader();
+        Bench.warmUpJvm(options(rates.get(0), warmup.plus(Duration.ofSeconds(5))));
+        List<Step> steps = new ArrayList<>();
+        try (ThreadCpuMeter meter = new ThreadCpuMeter(components, SAMPLE_PERIOD)) {
+            for (double rate : rates) {
+                Step result = runStep(rate, meter);
+                steps.add(result);
+                out.println(result.toLine());
+                out.flush();
+                if (!result.sustained()) {
+                    break; // a higher rate would only fail harder, and take as long
+                }
+            }
+        }
+        Capacity capacity = Capacity.of(steps);
+        out.println(capacity.toJson(steps));
+        out.flush();
+        return capacity;
+    }
+
+    private Step runStep(double rate, ThreadCpuMeter meter) throws Exception {
+        ThreadCpuMeter.Usage[] usage = new ThreadCpuMeter.Usage[1];
+        Demo demo = new Demo(options(rate, step), Bench.QUIET, new Demo.Phases() {
+            @Override
+            public void timingStarted() {
+                meter.start();
+            }
+
+            @Override
+            public void generatingStopped() {
+                usage[0] = meter.stop();
+            }
+        });
+        Summary all = demo.run();
+        Summary timed = demo.timedSummary();
+        ThreadCpuMeter.Usage used = usage[0];
+        double seconds = used.window().toNanos() / 1e9;
+        Map<Component, Double> perLead = new EnumMap<>(Component.class);
+        used.threadNanos().forEach((component, nanos) -> perLead.put(component, msPerLead(nanos, timed.leads())));
+        return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, all.leads() - all.accounted(), perLead,
+                msPerLead(used.processNanos(), timed.leads()));
+    }
+
+    private Demo.Options options(double rate, Duration length) {
+        return Bench.fastMarket(DEFAULTS, rate, length, warmup, buyers, 0, SETTLE_TIMEOUT);
+    }
+
+    private static double msPerLead(long nanos, long leads) {
+        return leads == 0 ? 0 : nanos / 1e6 / leads;
+    }
+
+    private void printHeader() {
+        out.printf(Locale.ROOT, "capacity bench: fast market (%d buyers, always bid in 1-5 ms), offered %s leads/s, "
+                        + "%ds per step (first %ds untimed), fresh broker and market per step, %d cores%n",
+                buyers, rates.stream().map(CapacityBench::number).collect(Collectors.joining(",")), step.toSeconds(),
+                warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
+        out.println("  a step sustains its rate when >= 99.9% of its valid (not rejected) timed leads are sold (shed "
+                + "leads are not) and no lead of the step is left without a final answer; the ramp stops after the "
+                + "first step that does not");
+        out.println("  counts, latency (send -> outcome visible) and CPU are over the timed part; cpu ms/lead = CPU "
+                + "time of each thread (sampled every " + SAMPLE_PERIOD.toSeconds() + " s) / timed leads, by thread "
+                + "name, first match wins:");
+        components.rules().forEach(rule -> out.println("    " + rule.describe()));
+        out.println("  buyers include the streams app's idle HTTP API (same Jetty); process = the JVM's whole CPU time, "
+                + "so process - threads = GC, JIT, RocksDB's native threads and threads that ended between samples");
+        out.flush();
+    }
+
+    /** A rate as given: 25, not 25.0; 12.5 stays. */
+    static String number(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+}
