@@ -26,7 +26,7 @@ public final class Settings {
             "streams.num.stream.threads", "streams.auction.punctuate.ms", "streams.post.grace.ms",
             "streams.closed.auction.retention.ms", "streams.dedupe.window.ms", "streams.store.type",
             "streams.http.advertised.host", "streams.auction.settle.ms", "streams.auction.backstop.ms",
-            "streams.intake.max.lag.ms");
+            "streams.intake.max.lag.ms", "streams.cache.max.bytes");
     static final Set<String> CONNECTOR_KEYS = Set.of("connector.group.id", "connector.max.concurrent.requests",
             "connector.producer.linger.ms", "connector.max.price.cents");
 
@@ -108,7 +108,8 @@ public final class Settings {
                 longValue("streams.auction.settle.ms", d.auctionSettleMs()),
                 string("streams.http.advertised.host", d.advertisedHost()),
                 longValue("streams.auction.backstop.ms", d.auctionBackstopMs()),
-                longValue("streams.intake.max.lag.ms", d.intakeMaxLagMs()));
+                longValue("streams.intake.max.lag.ms", d.intakeMaxLagMs()),
+                longValue("streams.cache.max.bytes", d.cacheMaxBytes()));
     }
 
     /** The buyer connector's configuration; a non-null flag overrides the file's bootstrap servers. */

@@ -4,6 +4,8 @@ import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Rejection;
+import io.leadmkt.streams.outcome.Outcomes;
+import io.leadmkt.streams.outcome.Rejections;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Locale;
@@ -25,11 +27,9 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                       Map<String, Long> unsoldReasons, Map<String, Long> soldByBuyer, long revenueCents,
                       long payoutCents, double buyersPerLead, double p50Ms, double p99Ms) {
 
-    /** The reason code of a lead ended because it could no longer be offered in time, on a rejection or an outcome. */
-    public static final String STALE = "STALE";
-    /** Shed at intake: already too old when read ({@code leads.rejected} with {@link #STALE}). */
+    /** Shed at intake: already too old when read ({@code leads.rejected} with {@link Rejections#STALE}). */
     public static final String STALE_AT_INTAKE = "STALE_AT_INTAKE";
-    /** Shed at the auction: read in time but too old to offer when its turn came (UNSOLD {@link #STALE}). */
+    /** Shed at the auction: too old to offer when its turn came, or its buyers never reached (UNSOLD {@link Outcomes#STALE}). */
     public static final String STALE_AT_AUCTION = "STALE_AT_AUCTION";
 
     public Summary {
@@ -60,7 +60,7 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                 if (rejection == null) {
                     continue;
                 }
-                if (STALE.equals(rejection.getReasonCode())) {
+                if (Rejections.STALE.equals(rejection.getReasonCode())) {
                     shedReasons.merge(STALE_AT_INTAKE, 1L, Long::sum);
                 } else {
                     rejected++;
@@ -71,7 +71,7 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                 revenue += outcome.getPriceCents() == null ? 0 : outcome.getPriceCents();
                 payout += outcome.getSellerPayoutCents() == null ? 0 : outcome.getSellerPayoutCents();
                 byBuyer.merge(String.valueOf(outcome.getBuyerId()), 1L, Long::sum);
-            } else if (STALE.equals(outcome.getReason())) {
+            } else if (Outcomes.STALE.equals(outcome.getReason())) {
                 shedReasons.merge(STALE_AT_AUCTION, 1L, Long::sum);
             } else {
                 unsold++;

@@ -29,6 +29,8 @@ import java.nio.file.Path;
  *                               are not there (transport, commits), before taking the connector to be gone
  * @param intakeMaxLagMs         the HTTP intake answers 503 with Retry-After while the leads intake is
  *                               reading are older than this: the pipeline is behind, shed at the door
+ * @param cacheMaxBytes          Streams' record cache for the app's stores (statestore.cache.max.bytes); it
+ *                               folds repeated writes of one key between commits into one changelog record
  */
 public record StreamsAppConfig(
         String bootstrapServers,
@@ -50,7 +52,8 @@ public record StreamsAppConfig(
         long auctionSettleMs,
         String advertisedHost,
         long auctionBackstopMs,
-        long intakeMaxLagMs) {
+        long intakeMaxLagMs,
+        long cacheMaxBytes) {
 
     /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
     public StreamsAppConfig {
@@ -77,6 +80,7 @@ public record StreamsAppConfig(
                 "advertisedHost must be a host name or IPv4 address without a port, was " + advertisedHost);
         require(auctionBackstopMs >= 0, "auctionBackstopMs must not be negative, was " + auctionBackstopMs);
         require(intakeMaxLagMs >= 1, "intakeMaxLagMs must be positive, was " + intakeMaxLagMs);
+        require(cacheMaxBytes >= 0, "cacheMaxBytes must not be negative, was " + cacheMaxBytes);
     }
 
     private static void require(boolean ok, String message) {
@@ -88,27 +92,27 @@ public record StreamsAppConfig(
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
                 "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1",
-                5_000, 3_000);
+                5_000, 3_000, 16L * 1024 * 1024);
     }
 
     public StreamsAppConfig withHttpPort(int port) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs);
+                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
     }
 
     public StreamsAppConfig withAuctionSettleMs(long settleMs) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, settleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs);
+                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
     }
 
     public StreamsAppConfig withStreamThreads(int threads) {
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, threads, auctionPunctuateMs,
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs);
+                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
     }
 }
