@@ -31,7 +31,6 @@ public final class CapacityBench {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SAMPLE_PERIOD = Duration.ofSeconds(1);
     /** The chosen hot-path settings (the streams app's and connector's defaults), nothing overridden. */
-    private static final Bench.Profile DEFAULTS = new Bench.Profile("defaults", Map.of());
     /** Only the ids are read from these settings; each step starts its own broker. */
     private static final String NO_BROKER_YET = "in-process:0";
 
@@ -122,8 +121,12 @@ public final class CapacityBench {
     private final int buyers;
     private final PrintStream out;
     private final ThreadComponents components;
+    private final Bench.Profile settings;
 
-    public CapacityBench(List<Double> rates, Duration step, Duration warmup, int buyers, PrintStream out) {
+    /** @param settings overrides of the default settings for every step ({@code --set}), to compare side by side */
+    public CapacityBench(List<Double> rates, Duration step, Duration warmup, int buyers, Map<String, String> settings,
+                         PrintStream out) {
+        this.settings = new Bench.Profile(settings.isEmpty() ? "defaults" : settings.toString(), Map.copyOf(settings));
         if (rates.isEmpty() || rates.stream().anyMatch(rate -> rate <= 0)) {
             throw new IllegalArgumentException("rates must be > 0, at least one: " + rates);
         }
@@ -136,9 +139,9 @@ public final class CapacityBench {
         this.buyers = buyers;
         this.out = out;
         // The ids the steps' own settings give their clients, so the thread names can be told apart.
-        Settings settings = options(rates.get(0), step).settings();
-        this.components = new ThreadComponents(settings.streamsConfig(NO_BROKER_YET, 0, null).applicationId(),
-                settings.connectorConfig(NO_BROKER_YET).groupId());
+        Settings stepSettings = options(rates.get(0), step).settings();
+        this.components = new ThreadComponents(stepSettings.streamsConfig(NO_BROKER_YET, 0, null).applicationId(),
+                stepSettings.connectorConfig(NO_BROKER_YET).groupId());
     }
 
     /** Runs the ramp; prints a header, a line per step and, last, the JSON result. */
@@ -187,7 +190,7 @@ public final class CapacityBench {
     }
 
     private Demo.Options options(double rate, Duration length) {
-        return Bench.fastMarket(DEFAULTS, rate, length, warmup, buyers, 0, SETTLE_TIMEOUT);
+        return Bench.fastMarket(settings, rate, length, warmup, buyers, 0, SETTLE_TIMEOUT);
     }
 
     private static double msPerLead(long nanos, long leads) {
@@ -199,6 +202,7 @@ public final class CapacityBench {
                         + "%ds per step (first %ds untimed), fresh broker and market per step, %d cores%n",
                 buyers, rates.stream().map(CapacityBench::number).collect(Collectors.joining(",")), step.toSeconds(),
                 warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
+        out.println("  settings: " + settings.name());
         out.println("  a step sustains its rate when >= 99.9% of its valid (not rejected) timed leads are sold (shed "
                 + "leads are not) and no lead of the step is left without a final answer; the ramp stops after the "
                 + "first step that does not");

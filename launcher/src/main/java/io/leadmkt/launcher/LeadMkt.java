@@ -72,6 +72,9 @@ public final class LeadMkt implements Runnable {
         List<Double> rates;
         @Option(names = "--step", defaultValue = "30s", description = "With --capacity: length of a step (default ${DEFAULT-VALUE}).")
         Duration step;
+        @Option(names = "--set", description = "With --capacity: override a setting for every step, e.g. --set "
+                + "streams.commit.interval.ms=50 (repeatable; keys as in deploy/config/leadmkt.properties).")
+        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
         @Override
         public Integer call() throws Exception {
@@ -83,7 +86,7 @@ public final class LeadMkt implements Runnable {
                 CapacityBench bench;
                 try {
                     bench = new CapacityBench(rates == null ? CapacityBench.DEFAULT_RATES : rates, step,
-                            warmup == null ? Duration.ofSeconds(10) : warmup, buyers, System.out);
+                            warmup == null ? Duration.ofSeconds(10) : warmup, buyers, overrides, System.out);
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
                 }

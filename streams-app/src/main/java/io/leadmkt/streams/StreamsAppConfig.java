@@ -17,7 +17,9 @@ import java.nio.file.Path;
  * @param producerLingerMs       producer linger.ms for Streams' producers
  * @param pollMs                 Streams poll.ms: bounds how late an idle thread runs wall-clock punctuators
  * @param numStreamThreads       stream threads in this instance
- * @param auctionPunctuateMs     how often the auction checks for deadlines (wall clock)
+ * @param auctionPunctuateMs     how often the auction looks for due timers (wall clock). Every wall-clock
+ *                               punctuation makes Kafka Streams commit the task, a transaction under
+ *                               exactly-once even when idle, and the timers are only backstops now: seconds
  * @param postGraceMs            how long past a post's deadline the auction waits for the connector's result
  * @param closedAuctionRetentionMs how long a closed auction is remembered, so late or redelivered events change nothing
  * @param dedupeWindowMs         how long an identity hash blocks a duplicate lead
@@ -91,7 +93,7 @@ public record StreamsAppConfig(
 
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
-                "exactly_once_v2", 20, 5, 10, 1, 10, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1",
+                "exactly_once_v2", 20, 5, 10, 1, 1_000, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1",
                 5_000, 3_000, 16L * 1024 * 1024);
     }
 
@@ -106,6 +108,13 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
                 processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, settleMs, advertisedHost,
+                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
+    }
+
+    public StreamsAppConfig withAuctionPunctuateMs(long punctuateMs) {
+        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
+                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, punctuateMs,
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
                 auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
     }
 

@@ -66,8 +66,9 @@ public final class MarketHarness implements AutoCloseable {
 
     public MarketHarness() {
         // Timers fire from the first punctuation: settling after a takeover has its own test.
+        // Tests drive the clock in steps of a few ms, so timers are looked for as often.
         this(StreamsAppConfig.defaults("unused:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString()))
-                .withAuctionSettleMs(0));
+                .withAuctionSettleMs(0).withAuctionPunctuateMs(10));
     }
 
     public MarketHarness(StreamsAppConfig config) {

@@ -365,7 +365,7 @@ class AuctionTopologyTest {
         market.close();
         market = new MarketHarness(io.leadmkt.streams.StreamsAppConfig.defaults("unused:9092",
                 java.nio.file.Path.of("target", "ttd-state", java.util.UUID.randomUUID().toString()))
-                .withAuctionSettleMs(BACKSTOP_AT_MS + 2_000));
+                .withAuctionSettleMs(BACKSTOP_AT_MS + 2_000).withAuctionPunctuateMs(10));
         market.campaign(campaign(1_000, DEADLINE_MS).build());
         for (String id : List.of("alpha", "bravo", "charlie")) {
             market.buyer(buyer(id).build());
