@@ -120,6 +120,7 @@ public final class SimulatedBuyer implements AutoCloseable {
                 .setStates(new ArrayList<>(spec.states()))
                 .setVerticals(new ArrayList<>(spec.verticals()))
                 .setMinScore(spec.minScore())
+                .setIntegration(spec.integration())
                 .build();
     }
 
