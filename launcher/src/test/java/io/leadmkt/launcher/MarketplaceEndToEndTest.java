@@ -3,6 +3,7 @@ package io.leadmkt.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.connector.limits.BuyerLimits;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The real streams app and buyer connector against simulated HTTP buyers on one embedded broker:
  * "best" bids highest but rejects every post, "good" bids $20 and accepts, "cheap" bids under the
- * floor, "slow" answers after the deadline and "garbage" answers nonsense. Every valid lead must end
- * SOLD to "good" at $20.00 exactly once; every malformed record must end in leads.rejected.
+ * floor, "slow" answers after the deadline (and is never paused, so every auction waits for it) and
+ * "garbage" answers nonsense (and is paused by default after a few). Every valid lead must end SOLD
+ * to "good" at $20.00 exactly once; every malformed record must end in leads.rejected.
  */
 class MarketplaceEndToEndTest {
 
@@ -66,7 +68,8 @@ class MarketplaceEndToEndTest {
                 BuyerSpec.of("best", BuyerBehaviour.alwaysBids(2_500).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
                 BuyerSpec.of("good", BuyerBehaviour.alwaysBids(2_000)),
                 BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(800)),
-                BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(3_000)),
+                BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(3_000))
+                        .withIntegration(BuyerSpec.NEVER_PAUSED),
                 BuyerSpec.of("garbage", BuyerBehaviour.alwaysBids(4_000).withMode(BuyerBehaviour.Mode.GARBAGE))),
                 List.of(CAMPAIGN));
         producer = market.producer();
@@ -163,9 +166,12 @@ class MarketplaceEndToEndTest {
         for (String never : List.of("cheap", "slow", "garbage")) {
             assertThat(buyers.get(never).postCount()).as(never + " posts").isZero();
         }
-        for (SimulatedBuyer buyer : buyers.values()) {
-            assertThat(buyer.pingCount()).as(buyer.buyerId() + " pings").isGreaterThanOrEqualTo(validIds.size());
+        for (String pinged : List.of("best", "good", "cheap", "slow")) {
+            assertThat(buyers.get(pinged).pingCount()).as(pinged + " pings").isGreaterThanOrEqualTo(validIds.size());
         }
+        // Paused after its first failures (BuyerLimits.DEFAULTS), then probed now and then: its leads did not wait.
+        assertThat(buyers.get("garbage").pingCount()).as("garbage pings")
+                .isGreaterThanOrEqualTo(BuyerLimits.DEFAULTS.pauseAfterErrors()).isLessThan(validIds.size());
         assertThat(buyers.get("good").posts()).allSatisfy(post -> assertThat(post.get("lead")).isInstanceOf(Map.class));
 
         Set<String> pii = new HashSet<>();

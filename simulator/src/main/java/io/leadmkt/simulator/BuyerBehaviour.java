@@ -1,14 +1,17 @@
 package io.leadmkt.simulator;
 
 /**
- * How a simulated buyer answers. Prices are cents, drawn uniformly from
- * {@code [minPriceCents, maxPriceCents]} (fixed when they are equal); latency is drawn uniformly
- * from {@code [minLatencyMs, maxLatencyMs]} for every ping and post.
+ * How a simulated buyer answers. Prices are cents: the buyer's {@link Valuation} of each lead when
+ * it has one, else drawn uniformly from {@code [minPriceCents, maxPriceCents]} (fixed when they are
+ * equal) whatever the lead; latency is drawn uniformly from {@code [minLatencyMs, maxLatencyMs]}
+ * for every ping and post.
  *
- * @param bidProbability   chance of bidding on a ping (otherwise a pass: 204 or {@code bid:false})
+ * @param bidProbability   chance of bidding on a ping (otherwise a pass: 204 or {@code bid:false}); with a
+ *                         valuation, the chance on a lead that fits the buyer fully
  * @param acceptProbability chance of accepting a post whose token and price match the bid
  * @param mode             NORMAL, or one of the misbehaviours a real market has
  * @param slowMs           SLOW mode: how long every ping waits before the answer (past any deadline)
+ * @param valuation        prices each lead on its merits; null: the uniform price range
  */
 public record BuyerBehaviour(
         double bidProbability,
@@ -18,7 +21,8 @@ public record BuyerBehaviour(
         int maxLatencyMs,
         double acceptProbability,
         Mode mode,
-        int slowMs) {
+        int slowMs,
+        Valuation valuation) {
 
     public enum Mode {
         /** Answers pings and posts per the probabilities. */
@@ -48,37 +52,42 @@ public record BuyerBehaviour(
 
     /** Bids {@code priceCents} on every ping, answers at once, accepts every matching post. */
     public static BuyerBehaviour alwaysBids(long priceCents) {
-        return new BuyerBehaviour(1.0, priceCents, priceCents, 0, 0, 1.0, Mode.NORMAL, 0);
+        return new BuyerBehaviour(1.0, priceCents, priceCents, 0, 0, 1.0, Mode.NORMAL, 0, null);
     }
 
     /** Bids on every ping with a uniform price in the range. */
     public static BuyerBehaviour bidsBetween(long minPriceCents, long maxPriceCents) {
-        return new BuyerBehaviour(1.0, minPriceCents, maxPriceCents, 0, 0, 1.0, Mode.NORMAL, 0);
+        return new BuyerBehaviour(1.0, minPriceCents, maxPriceCents, 0, 0, 1.0, Mode.NORMAL, 0, null);
+    }
+
+    /** Prices every lead by {@code valuation}, bids on every lead that fits fully, answers at once. */
+    public static BuyerBehaviour values(Valuation valuation) {
+        return new BuyerBehaviour(1.0, 0, 0, 0, 0, 1.0, Mode.NORMAL, 0, valuation);
     }
 
     public BuyerBehaviour withBidProbability(double probability) {
         return new BuyerBehaviour(probability, minPriceCents, maxPriceCents, minLatencyMs, maxLatencyMs,
-                acceptProbability, mode, slowMs);
+                acceptProbability, mode, slowMs, valuation);
     }
 
     public BuyerBehaviour withLatency(int minMs, int maxMs) {
         return new BuyerBehaviour(bidProbability, minPriceCents, maxPriceCents, minMs, maxMs, acceptProbability,
-                mode, slowMs);
+                mode, slowMs, valuation);
     }
 
     public BuyerBehaviour withAcceptProbability(double probability) {
         return new BuyerBehaviour(bidProbability, minPriceCents, maxPriceCents, minLatencyMs, maxLatencyMs,
-                probability, mode, slowMs);
+                probability, mode, slowMs, valuation);
     }
 
     public BuyerBehaviour withMode(Mode newMode) {
         return new BuyerBehaviour(bidProbability, minPriceCents, maxPriceCents, minLatencyMs, maxLatencyMs,
-                acceptProbability, newMode, slowMs);
+                acceptProbability, newMode, slowMs, valuation);
     }
 
     /** SLOW mode with every ping answered after {@code ms}. */
     public BuyerBehaviour slow(int ms) {
         return new BuyerBehaviour(bidProbability, minPriceCents, maxPriceCents, minLatencyMs, maxLatencyMs,
-                acceptProbability, Mode.SLOW, ms);
+                acceptProbability, Mode.SLOW, ms, valuation);
     }
 }

@@ -2,6 +2,7 @@ package io.leadmkt.simulator;
 
 import io.leadmkt.schema.BuyerConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,9 @@ public final class BuyerFarm implements AutoCloseable {
 
     /**
      * A realistic mixed market of {@code n} buyers: national and regional buyers across the sample
-     * verticals with varied prices, latencies and appetites; with six or more buyers, one is slow,
-     * one rejects its posts and one answers garbage, as some always do.
+     * verticals, each pricing every lead on its merits ({@link #marketSpecs}), with varied latencies
+     * and appetites; with six or more buyers, one is slow, one rejects its posts and one answers
+     * garbage, as some always do.
      */
     public static BuyerFarm market(int n, long seed) {
         return start(marketSpecs(n, seed));
@@ -64,27 +66,51 @@ public final class BuyerFarm implements AutoCloseable {
             if (isSlow) {
                 behaviour = behaviour.slow(2_000);
             }
-            specs.add(new BuyerSpec(String.format(isSlow ? "slow-%02d" : "fast-%02d", i + 1), List.of(), List.of(), 0,
-                    1_000, 3_000, behaviour, random.nextLong()));
+            BuyerSpec spec = new BuyerSpec(String.format(isSlow ? "slow-%02d" : "fast-%02d", i + 1), List.of(),
+                    List.of(), 0, 1_000, 3_000, behaviour, random.nextLong());
+            // The connector pauses a buyer that keeps timing out; these stand for "every auction waits
+            // for its deadline", so they opt out.
+            specs.add(isSlow ? spec.withIntegration(BuyerSpec.NEVER_PAUSED) : spec);
         }
         return start(specs);
     }
 
-    /** The specs {@link #market(int, long)} starts. */
+    /** What a typical lead of each vertical is worth to a buyer whose main vertical it is, in cents. */
+    static final Map<String, Long> TYPICAL_CENTS = Map.of(
+            SampleData.AUTO_INSURANCE, 2_200L, SampleData.SOLAR, 5_500L, SampleData.HOME_SERVICES, 3_200L);
+
+    /**
+     * The specs {@link #market(int, long)} starts. Each buyer prices leads by its own {@link Valuation}:
+     * its appetite for its main vertical and, for less, for any other it buys; its tastes in states
+     * and sources; how much the lead's answers matter to it; a reserve below which it passes, and a
+     * capacity to bid at all. Regional buyers pay a premium in their states. So the best bid for a
+     * lead comes from different buyers, and the same lead gets the same bids in every routing mode.
+     * Deterministic per seed.
+     */
     public static List<BuyerSpec> marketSpecs(int n, long seed) {
         Random random = new Random(seed);
         List<BuyerSpec> specs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String vertical = SampleData.VERTICALS.get(i % SampleData.VERTICALS.size());
-            long base = switch (vertical) {
-                case SampleData.SOLAR -> 2_000;
-                case SampleData.HOME_SERVICES -> 1_000;
-                default -> 800;
-            };
-            long min = base + random.nextInt(500);
-            long max = min + 500 + random.nextInt(2_000);
-            BuyerBehaviour behaviour = BuyerBehaviour.bidsBetween(min, max)
-                    .withBidProbability(0.6 + random.nextInt(40) / 100.0)
+            // Every third buyer is regional; the rest buy nationally.
+            boolean regional = i % 3 == 2;
+            List<String> states = regional ? randomStates(random, 6) : List.of();
+            // Its main vertical, and each other one with even odds, for less.
+            Map<String, Long> base = new HashMap<>();
+            List<String> buys = new ArrayList<>();
+            for (String v : SampleData.VERTICALS) {
+                boolean main = v.equals(vertical);
+                if (main || random.nextDouble() < 0.5) {
+                    double appetite = main ? between(random, 0.85, 1.25) : between(random, 0.6, 1.0);
+                    base.put(v, Math.round(TYPICAL_CENTS.get(v) * appetite * (regional ? 1.2 : 1.0)));
+                    buys.add(v);
+                }
+            }
+            Valuation valuation = new Valuation(base, between(random, 0.1, 0.4), between(random, 0.05, 0.2),
+                    between(random, 0.6, 1.4), 1.0, between(random, 0.08, 0.15), between(random, 0.45, 0.7),
+                    random.nextLong());
+            BuyerBehaviour behaviour = BuyerBehaviour.values(valuation)
+                    .withBidProbability(between(random, 0.8, 0.98))
                     .withAcceptProbability(0.85 + random.nextInt(15) / 100.0)
                     .withLatency(5, 20 + random.nextInt(120));
             String role = "buyer";
@@ -98,14 +124,15 @@ public final class BuyerFarm implements AutoCloseable {
                 behaviour = behaviour.withMode(BuyerBehaviour.Mode.GARBAGE);
                 role = "flaky";
             }
-            // Every third buyer is regional; the rest buy nationally.
-            List<String> states = i % 3 == 2 ? randomStates(random, 6) : List.of();
-            List<String> verticals = i < SampleData.VERTICALS.size() || random.nextBoolean()
-                    ? List.of(vertical) : List.of();
+            List<String> verticals = buys.size() == SampleData.VERTICALS.size() ? List.of() : buys;
             specs.add(new BuyerSpec(String.format("%s-%02d", role, i + 1), states, verticals, random.nextInt(3) * 10,
                     1_000, 3_000, behaviour, random.nextLong()));
         }
         return specs;
+    }
+
+    private static double between(Random random, double min, double max) {
+        return min + (max - min) * random.nextDouble();
     }
 
     private static List<String> randomStates(Random random, int count) {

@@ -6,9 +6,10 @@ import java.util.List;
  * One simulated buyer to start: who it is, what it says it wants (filters that go into its
  * {@link io.leadmkt.schema.BuyerConfig}) and how it behaves.
  *
- * @param states    two-letter state codes it buys; empty means every state
- * @param verticals verticals it buys; empty means every vertical
- * @param seed      seed of the buyer's own {@link java.util.Random}
+ * @param states      two-letter state codes it buys; empty means every state
+ * @param verticals   verticals it buys; empty means every vertical
+ * @param seed        seed of the buyer's own {@link java.util.Random}
+ * @param integration its {@code BuyerConfig.integration} document (e.g. only {@code limits}); null: none
  */
 public record BuyerSpec(
         String buyerId,
@@ -18,11 +19,23 @@ public record BuyerSpec(
         int pingTimeoutMs,
         int postTimeoutMs,
         BuyerBehaviour behaviour,
-        long seed) {
+        long seed,
+        String integration) {
+
+    /**
+     * The integration document of a buyer that is never paused however often it fails: one that
+     * stands for "every auction waits for its deadline" in a benchmark.
+     */
+    public static final String NEVER_PAUSED = "{\"limits\":{\"pauseAfterErrors\":0}}";
 
     public BuyerSpec {
         states = List.copyOf(states);
         verticals = List.copyOf(verticals);
+    }
+
+    public BuyerSpec(String buyerId, List<String> states, List<String> verticals, int minScore, int pingTimeoutMs,
+                     int postTimeoutMs, BuyerBehaviour behaviour, long seed) {
+        this(buyerId, states, verticals, minScore, pingTimeoutMs, postTimeoutMs, behaviour, seed, null);
     }
 
     /** Buys everything, with a 1 s ping timeout and a 3 s post timeout. */
@@ -31,22 +44,31 @@ public record BuyerSpec(
     }
 
     public BuyerSpec withStates(List<String> newStates) {
-        return new BuyerSpec(buyerId, newStates, verticals, minScore, pingTimeoutMs, postTimeoutMs, behaviour, seed);
+        return new BuyerSpec(buyerId, newStates, verticals, minScore, pingTimeoutMs,
+                postTimeoutMs, behaviour, seed, integration);
     }
 
     public BuyerSpec withVerticals(List<String> newVerticals) {
-        return new BuyerSpec(buyerId, states, newVerticals, minScore, pingTimeoutMs, postTimeoutMs, behaviour, seed);
+        return new BuyerSpec(buyerId, states, newVerticals, minScore, pingTimeoutMs,
+                postTimeoutMs, behaviour, seed, integration);
     }
 
     public BuyerSpec withMinScore(int score) {
-        return new BuyerSpec(buyerId, states, verticals, score, pingTimeoutMs, postTimeoutMs, behaviour, seed);
+        return new BuyerSpec(buyerId, states, verticals, score, pingTimeoutMs,
+                postTimeoutMs, behaviour, seed, integration);
     }
 
     public BuyerSpec withTimeouts(int pingMs, int postMs) {
-        return new BuyerSpec(buyerId, states, verticals, minScore, pingMs, postMs, behaviour, seed);
+        return new BuyerSpec(buyerId, states, verticals, minScore, pingMs, postMs, behaviour, seed, integration);
+    }
+
+    public BuyerSpec withIntegration(String document) {
+        return new BuyerSpec(buyerId, states, verticals, minScore, pingTimeoutMs,
+                postTimeoutMs, behaviour, seed, document);
     }
 
     public BuyerSpec withSeed(long newSeed) {
-        return new BuyerSpec(buyerId, states, verticals, minScore, pingTimeoutMs, postTimeoutMs, behaviour, newSeed);
+        return new BuyerSpec(buyerId, states, verticals, minScore, pingTimeoutMs,
+                postTimeoutMs, behaviour, newSeed, integration);
     }
 }

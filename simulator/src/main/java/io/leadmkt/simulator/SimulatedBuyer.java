@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -120,6 +121,7 @@ public final class SimulatedBuyer implements AutoCloseable {
                 .setStates(new ArrayList<>(spec.states()))
                 .setVerticals(new ArrayList<>(spec.verticals()))
                 .setMinScore(spec.minScore())
+                .setIntegration(spec.integration())
                 .build();
     }
 
@@ -180,24 +182,25 @@ public final class SimulatedBuyer implements AutoCloseable {
         }
         rawPings.add(body);
         pings.add(parsed.get());
-        String leadId = String.valueOf(parsed.get().get("leadId"));
         BuyerBehaviour behaviour = spec.behaviour();
         switch (behaviour.mode()) {
             case GARBAGE -> reply(ctx, garbage(), latency());
-            case SLOW -> reply(ctx, bidOrPass(leadId), behaviour.slowMs());
-            default -> reply(ctx, bidOrPass(leadId), latency());
+            case SLOW -> reply(ctx, bidOrPass(parsed.get()), behaviour.slowMs());
+            default -> reply(ctx, bidOrPass(parsed.get()), latency());
         }
     }
 
-    private Reply bidOrPass(String leadId) {
+    private Reply bidOrPass(Map<String, Object> ping) {
+        String leadId = String.valueOf(ping.get("leadId"));
         BuyerBehaviour behaviour = spec.behaviour();
-        if (random.nextDouble() >= behaviour.bidProbability()) {
+        OptionalLong quote = behaviour.valuation() == null ? uniformPrice() : behaviour.valuation().quote(ping,
+                behaviour.bidProbability());
+        if (quote.isEmpty()) {
             return random.nextBoolean()
                     ? new Reply(204, null, "")
                     : Reply.json(Map.of("bid", false, "reason", "not_interested"));
         }
-        long span = behaviour.maxPriceCents() - behaviour.minPriceCents();
-        long price = behaviour.minPriceCents() + (span == 0 ? 0 : (long) (random.nextDouble() * (span + 1)));
+        long price = quote.getAsLong();
         byte[] tokenBytes = new byte[12];
         random.nextBytes(tokenBytes);
         String token = spec.buyerId() + "-" + HexFormat.of().formatHex(tokenBytes);
@@ -208,6 +211,16 @@ public final class SimulatedBuyer implements AutoCloseable {
         answer.put("price", Money.format(price));
         answer.put("token", token);
         return Reply.json(answer);
+    }
+
+    /** A price from the behaviour's range whatever the lead, or empty for a pass. */
+    private OptionalLong uniformPrice() {
+        BuyerBehaviour behaviour = spec.behaviour();
+        if (random.nextDouble() >= behaviour.bidProbability()) {
+            return OptionalLong.empty();
+        }
+        long span = behaviour.maxPriceCents() - behaviour.minPriceCents();
+        return OptionalLong.of(behaviour.minPriceCents() + (span == 0 ? 0 : (long) (random.nextDouble() * (span + 1))));
     }
 
     private Reply garbage() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,23 @@ class SimulatedBuyerTest {
             String price = (String) parse(call(buyer.pingUrl(), ping("lead-" + i)).body()).get("price");
             assertThat(io.leadmkt.schema.Money.parseCents(price)).hasValueSatisfying(
                     cents -> assertThat(cents).isBetween(500L, 700L));
+        }
+    }
+
+    @Test
+    void shouldBidWhatItsValuationQuotesWhenItHasOne() throws Exception {
+        Valuation valuation = new Valuation(Map.of("auto_insurance", 2_000L), 0.3, 0.1, 1, 1, 0.1, 0.3, 11);
+        buyer = SimulatedBuyer.start(BuyerSpec.of("valuer", BuyerBehaviour.values(valuation).withBidProbability(0.9)));
+
+        for (int i = 0; i < 20; i++) {
+            OptionalLong quote = valuation.quote(ping("lead-" + i), 0.9);
+            HttpResponse<String> answer = call(buyer.pingUrl(), ping("lead-" + i));
+            if (quote.isPresent()) {
+                assertThat(parse(answer.body())).containsEntry("bid", true)
+                        .containsEntry("price", io.leadmkt.schema.Money.format(quote.getAsLong()));
+            } else {
+                assertThat(answer.statusCode() == 204 || parse(answer.body()).get("bid").equals(false)).isTrue();
+            }
         }
     }
 

@@ -124,6 +124,14 @@ public final class BuyerGate {
             release(Outcome.NO_VERDICT, Duration.ZERO);
         }
 
+        /**
+         * The buyer did not answer, but nothing shows the silence was its own (e.g. every buyer called
+         * then was silent: our lag): no verdict, neither a failure nor a good answer.
+         */
+        public void unjudged() {
+            release(Outcome.NO_VERDICT, Duration.ZERO);
+        }
+
         /** A post is over, however it went: it is no longer in flight, and says nothing about pings. */
         public void done() {
             release(Outcome.NO_VERDICT, Duration.ZERO);

@@ -12,11 +12,15 @@ package io.leadmkt.connector.limits;
 public record BuyerLimits(int maxConcurrent, double pingsPerSecond, int pauseAfterErrors, long pauseForMs) {
 
     /**
-     * No rate limit and no auto-pause unless a buyer's document asks for them: a buyer that is merely
-     * slow is still owed every ping (and the auction its TIMEOUT at the deadline). The concurrency
-     * default only stops one buyer from taking the whole shared HTTP pool.
+     * No rate limit unless a buyer's document asks for one; the concurrency default only stops one
+     * buyer from taking the whole shared HTTP pool. A buyer that fails five pings in a row (no
+     * answer within its own timeout, or nonsense) is paused for 30 s, then probed with one ping:
+     * such a buyer is not merely slow, and waiting its whole timeout on every lead would make every
+     * auction it is in close at the deadline. Five, not one: a single stall or a restart of the
+     * buyer's server costs it nothing. A buyer whose contract says otherwise sets {@code
+     * pauseAfterErrors: 0}.
      */
-    public static final BuyerLimits DEFAULTS = new BuyerLimits(256, 0, 0, 30_000);
+    public static final BuyerLimits DEFAULTS = new BuyerLimits(256, 0, 5, 30_000);
 
     public BuyerLimits {
         maxConcurrent = Math.max(1, maxConcurrent);

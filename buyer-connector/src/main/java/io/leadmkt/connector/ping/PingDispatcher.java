@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +43,28 @@ import org.slf4j.LoggerFactory;
  * bids are TIMEOUT with reason {@value #STALE} at once, and the gate does not count them against the
  * buyer.
  *
+ * <p>A buyer is owed that whole timeout, but a lead does not always wait it out: once the lead has a
+ * bid at or above its floor in hand, a buyer that has not answered within its usual time
+ * ({@link AnswerTimes}: its recent p99 with headroom) is let go with a TIMEOUT {@value #OVERDUE}, so
+ * one stalling buyer no longer holds every auction to the full budget. The call itself runs on to
+ * the full timeout: its answer still measures the buyer, and it is what the gate judges, so a buyer
+ * cut short but answering within its promise is healthy, not failing.
+ *
  * <p>Buyers delivered over Kafka answer on the bids topic themselves and get no event from here.
  *
  * <p>Every call goes through the {@link BuyerGate}: a buyer over its concurrency or rate limit, or
  * paused after consecutive errors (or by a 429's Retry-After), is not called and its bid is an
  * ERROR with reason {@code THROTTLED} or {@code PAUSED} at once. Each answer is reported back to
- * the gate: BID and PASS count as good answers, ERROR and TIMEOUT as failures.
+ * the gate: BID and PASS count as good answers, ERROR as failures, and TIMEOUT as a failure only
+ * when other buyers were heard from meanwhile ({@link AnswerPulse}).
  */
 public final class PingDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PingDispatcher.class);
     /** Reason of the TIMEOUT for a buyer that was not called because the lead was already too old to offer. */
     public static final String STALE = "STALE";
+    /** Reason of the TIMEOUT for a buyer let go past its usual answer time while the lead had a bid in hand. */
+    public static final String OVERDUE = "OVERDUE";
 
     private final BuyerDirectory directory;
     private final BuyerAdapters adapters;
@@ -61,6 +72,8 @@ public final class PingDispatcher {
     private final long maxPriceCents;
     private final Clock clock;
     private final BuyerGate gate;
+    private final AnswerTimes answerTimes;
+    private final AnswerPulse pulse = new AnswerPulse();
 
     /** A dispatcher with its own {@link BuyerGate} on {@code clock}. */
     public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http,
@@ -70,7 +83,13 @@ public final class PingDispatcher {
 
     public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http,
                           long maxPriceCents, Clock clock, BuyerGate gate) {
+        this(directory, adapters, http, maxPriceCents, clock, gate, new AnswerTimes());
+    }
+
+    public PingDispatcher(BuyerDirectory directory, BuyerAdapters adapters, BuyerHttpExecutor http,
+                          long maxPriceCents, Clock clock, BuyerGate gate, AnswerTimes answerTimes) {
         this.gate = gate;
+        this.answerTimes = answerTimes;
         this.directory = directory;
         this.adapters = adapters;
         this.http = http;
@@ -81,13 +100,20 @@ public final class PingDispatcher {
     /** One future per buyer to answer for, in the ping's order, each completing with its bid. */
     public List<CompletableFuture<Bid>> dispatchEach(Ping ping) {
         long now = clock.millis();
+        PingRound round = new PingRound();
         List<CompletableFuture<Bid>> bids = new ArrayList<>();
         for (String buyerId : new LinkedHashSet<>(ping.getBuyers())) {
             Optional<BuyerConfig> buyer = directory.find(buyerId);
             if (buyer.isPresent() && BuyerDirectory.answersOnKafka(buyer.get())) {
                 continue;
             }
-            bids.add(pingOne(ping, buyerId, buyer, now));
+            CompletableFuture<Bid> bid = pingOne(ping, buyerId, buyer, now, round);
+            bid.thenAccept(b -> {
+                if (sellable(b, ping)) {
+                    round.bidInHand();
+                }
+            });
+            bids.add(bid);
         }
         return bids;
     }
@@ -99,7 +125,8 @@ public final class PingDispatcher {
                 .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletableFuture<Bid> pingOne(Ping ping, String buyerId, Optional<BuyerConfig> found, long now) {
+    private CompletableFuture<Bid> pingOne(Ping ping, String buyerId, Optional<BuyerConfig> found, long now,
+                                           PingRound round) {
         String leadId = ping.getLeadId();
         if (found.isEmpty() || !found.get().getActive() || isBlank(found.get().getPingUrl())) {
             return CompletableFuture.completedFuture(
@@ -129,6 +156,7 @@ public final class PingDispatcher {
                     Answers.failedBid(leadId, buyerId, BidStatus.ERROR, refusal.reason(), now, 0));
         }
         Permit permit = (Permit) admission;
+        long waitMs = answerTimes.waitMs(buyerId, timeoutMs);
         CompletableFuture<HttpResult> result;
         try {
             result = http.execute(request, timeoutMs);
@@ -136,12 +164,48 @@ public final class PingDispatcher {
             permit.cancelled();
             throw e;
         }
-        return result.thenApply(answer -> {
+        CompletableFuture<Bid> answered = result.thenApply(answer -> {
+            if (answer instanceof HttpAnswer reply) {
+                answerTimes.answered(buyerId, reply.latencyMs());
+                pulse.answered(now);
+            }
             // toBid never throws: whatever the buyer sent, the gate hears how it went.
             Bid bid = toBid(adapter, ping, buyer, answer);
-            report(permit, answer, bid);
+            report(permit, answer, bid, now);
             return bid;
         });
+        return waitMs >= timeoutMs ? answered : lettingGoWhenOverdue(answered, round, leadId, buyerId, waitMs);
+    }
+
+    /**
+     * The buyer's bid: its answer, or a TIMEOUT {@value #OVERDUE} if none came within {@code waitMs}
+     * and the lead has (or gets, before the answer) a bid in hand.
+     */
+    private CompletableFuture<Bid> lettingGoWhenOverdue(CompletableFuture<Bid> answered, PingRound round,
+                                                        String leadId, String buyerId, long waitMs) {
+        CompletableFuture<Bid> counted = new CompletableFuture<>();
+        answered.thenAccept(counted::complete);
+        // Runnable::run: the delay's own timer thread lets go; no thread per ping (see STACK.md).
+        CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS, Runnable::run).execute(() -> {
+            if (!counted.isDone()) {
+                round.overdue(() -> {
+                    if (!counted.isDone()) {
+                        // Marked before the bid goes out, so the next ping already waits the full timeout;
+                        // losing the race to the answer costs at most one full wait.
+                        answerTimes.cutShort(buyerId);
+                        counted.complete(Answers.failedBid(leadId, buyerId, BidStatus.TIMEOUT, OVERDUE,
+                                clock.millis(), waitMs));
+                    }
+                });
+            }
+        });
+        return counted;
+    }
+
+    /** A bid that could sell the lead: the auction then has something to close on without the overdue. */
+    private static boolean sellable(Bid bid, Ping ping) {
+        return bid.getStatus() == BidStatus.BID && bid.getPriceCents() != null
+                && bid.getPriceCents() >= ping.getFloorCents();
     }
 
     /** How long a buyer has to answer, from the moment it is called: the round's budget. */
@@ -154,8 +218,12 @@ public final class PingDispatcher {
         return ping.getOfferBy() > 0 && now > ping.getOfferBy();
     }
 
-    /** Tells the gate how the buyer did: a 429 with Retry-After pauses it until then. */
-    private static void report(Permit permit, HttpResult result, Bid bid) {
+    /**
+     * Tells the gate how the buyer called at {@code calledAt} did: a 429 with Retry-After pauses it
+     * until then; a timeout counts as a failure only if other buyers called since were heard from
+     * meanwhile ({@link AnswerPulse}), so our own lag never pauses a buyer.
+     */
+    private void report(Permit permit, HttpResult result, Bid bid, long calledAt) {
         if (result instanceof HttpAnswer answer && answer.status() == 429) {
             Optional<Duration> retryAfter = RetryAfter.of(answer);
             if (retryAfter.isPresent()) {
@@ -165,6 +233,8 @@ public final class PingDispatcher {
         }
         if (bid.getStatus() == BidStatus.BID || bid.getStatus() == BidStatus.PASS) {
             permit.succeeded();
+        } else if (bid.getStatus() == BidStatus.TIMEOUT && !pulse.heardSince(calledAt)) {
+            permit.unjudged();
         } else {
             permit.failed();
         }

@@ -139,7 +139,7 @@ class BuyerGateTest {
 
     @Test
     void shouldPauseUntilRetryAfterWhenBuyerAnswersRateLimited() {
-        BuyerLimits neverPauses = BuyerLimits.DEFAULTS;
+        BuyerLimits neverPauses = new BuyerLimits(100, 0, 0, 1000);
 
         admitted("b", neverPauses).rateLimited(Duration.ofSeconds(30));
 
@@ -150,13 +150,52 @@ class BuyerGateTest {
     }
 
     @Test
-    void shouldNeverPauseWhenLimitsAreTheDefaults() {
-        for (int i = 0; i < 1000; i++) {
+    void shouldPauseForThirtySecondsAfterFiveFailuresInARowWhenLimitsAreTheDefaults() {
+        for (int i = 0; i < 4; i++) {
             admitted("b", BuyerLimits.DEFAULTS).failed();
+        }
+        assertThat(state("b")).isEqualTo(State.ACTIVE);
+
+        admitted("b", BuyerLimits.DEFAULTS).failed();
+
+        assertThat(gate.health("b").orElseThrow())
+                .extracting(BuyerHealth::state, BuyerHealth::pausedUntil, BuyerHealth::consecutiveErrors)
+                .containsExactly(State.PAUSED, clock.instant().plusSeconds(30), 5);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(admitted("b", BuyerLimits.DEFAULTS).probe()).isTrue();
+    }
+
+    @Test
+    void shouldNeverPauseWhenPauseAfterErrorsIsZero() {
+        BuyerLimits neverPauses = new BuyerLimits(100, 0, 0, 1000);
+        for (int i = 0; i < 1000; i++) {
+            admitted("b", neverPauses).failed();
         }
 
         assertThat(state("b")).isEqualTo(State.ACTIVE);
         assertThat(gate.health("b").orElseThrow().consecutiveErrors()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldNotCountSilenceAgainstBuyerWhenItIsUnjudged() {
+        admitted("b", PAUSE_AFTER_3).failed();
+        for (int i = 0; i < 5; i++) {
+            admitted("b", PAUSE_AFTER_3).unjudged();
+        }
+
+        assertThat(gate.health("b").orElseThrow())
+                .extracting(BuyerHealth::state, BuyerHealth::consecutiveErrors, BuyerHealth::inFlight)
+                .containsExactly(State.ACTIVE, 1, 0);
+    }
+
+    @Test
+    void shouldLetAnotherProbeThroughWhenProbeWasUnjudged() {
+        pause("b");
+        clock.advance(Duration.ofMillis(1000));
+
+        admitted("b", PAUSE_AFTER_3).unjudged();
+
+        assertThat(admitted("b", PAUSE_AFTER_3).probe()).isTrue();
     }
 
     @Test

@@ -12,18 +12,21 @@ import io.leadmkt.connector.Fixtures;
 import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Ping;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +38,9 @@ class PingDispatcherTest {
     private final FakeBuyers buyers = new FakeBuyers();
     private final BuyerHttpExecutor http = new BuyerHttpExecutor(32);
     private final BuyerDirectory directory = new BuyerDirectory();
-    private final PingDispatcher dispatcher = new PingDispatcher(directory, BuyerAdapters.json(), http, MAX_PRICE_CENTS, Clock.systemUTC());
+    private final AnswerTimes answerTimes = new AnswerTimes();
+    private final PingDispatcher dispatcher = new PingDispatcher(directory, BuyerAdapters.json(), http, MAX_PRICE_CENTS,
+            Clock.systemUTC(), new BuyerGate(Clock.systemUTC()), answerTimes);
 
     @AfterEach
     void tearDown() {
@@ -51,6 +56,13 @@ class PingDispatcherTest {
     private BuyerConfig register(BuyerConfig buyer) {
         directory.apply(buyer.getBuyerId(), buyer);
         return buyer;
+    }
+
+    /** Tells the dispatcher the buyer has answered in {@code latencyMs} often enough to be waited for less. */
+    private void usuallyAnswersIn(String buyerId, long latencyMs) {
+        for (int i = 0; i < AnswerTimes.Policy.DEFAULTS.minSamples(); i++) {
+            answerTimes.answered(buyerId, latencyMs);
+        }
     }
 
     private static long inSeconds(int seconds) {
@@ -219,6 +231,81 @@ class PingDispatcherTest {
 
         assertThat(bids).extracting(Bid::getBuyerId).containsExactly("web");
         assertThat(buyers.requestsTo("/kafka")).isEmpty();
+    }
+
+    @Test
+    void shouldLetAnOverdueBuyerGoWhenAnotherBuyerHasBid() throws Exception {
+        register("bidder", json(BID));
+        register("stalling", FakeBuyers.stall());
+        usuallyAnswersIn("stalling", 10);
+
+        // Its own timeout and the budget are 5 s; it usually answers in 10 ms, and the lead has a bid.
+        List<Bid> bids = dispatch(Fixtures.ping("L-8", inSeconds(5), "bidder", "stalling"));
+
+        assertThat(bids).extracting(Bid::getBuyerId, Bid::getStatus, Bid::getReason).containsExactly(
+                tuple("bidder", BidStatus.BID, null),
+                tuple("stalling", BidStatus.TIMEOUT, PingDispatcher.OVERDUE));
+        assertThat(answerTimes.waitMs("stalling", 5_000)).as("the next ping waits its full timeout").isEqualTo(5_000);
+    }
+
+    @Test
+    void shouldWaitTheWholeTimeoutForAnOverdueBuyerWhenNoOtherBuyerHasBid() throws Exception {
+        register("passer", FakeBuyers.status(204));
+        register("below-floor", json("{\"bid\":true,\"price\":\"4.99\"}"));
+        register(BuyerConfig.newBuilder(Fixtures.buyer("stalling", buyers.answer("/stalling", FakeBuyers.stall())))
+                .setPingTimeoutMs(300).build());
+        usuallyAnswersIn("stalling", 10);
+
+        List<Bid> bids = dispatch(Fixtures.ping("L-9", inSeconds(5), "passer", "below-floor", "stalling"));
+
+        assertThat(bids).extracting(Bid::getBuyerId, Bid::getReason)
+                .containsExactly(tuple("passer", "NO_CONTENT"), tuple("below-floor", null),
+                        tuple("stalling", "TIMEOUT"));
+    }
+
+    @Test
+    void shouldJudgeAndMeasureBuyerByItsAnswerWhenTheLeadStoppedWaitingForIt() throws Exception {
+        register("bidder", json(BID));
+        register(BuyerConfig.newBuilder(Fixtures.buyer("late", buyers.answer("/late", FakeBuyers.late(BID, 400))))
+                .setPingTimeoutMs(3_000).build());
+        usuallyAnswersIn("late", 10);
+
+        List<Bid> bids = dispatch(Fixtures.ping("L-10", inSeconds(5), "bidder", "late"));
+
+        assertThat(bids).extracting(Bid::getBuyerId, Bid::getReason)
+                .containsExactly(tuple("bidder", null), tuple("late", PingDispatcher.OVERDUE));
+        // Its call runs on to its own timeout: the answer is measured, and it is no failure.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(dispatcher.gate().health("late").orElseThrow().inFlight()).isZero());
+        assertThat(dispatcher.gate().health("late").orElseThrow().consecutiveErrors()).isZero();
+        assertThat(answerTimes.usualMs("late").orElseThrow()).as("its p99, now its 400 ms answer")
+                .isGreaterThanOrEqualTo(400);
+    }
+
+    @Test
+    void shouldHoldATimeoutAgainstBuyerWhenOtherBuyersWereHeardMeanwhile() throws Exception {
+        register("bidder", json(BID));
+        register(BuyerConfig.newBuilder(Fixtures.buyer("silent", buyers.answer("/silent", FakeBuyers.stall())))
+                .setPingTimeoutMs(200).build());
+
+        dispatch(Fixtures.ping("L-11", inSeconds(5), "bidder", "silent"));
+
+        assertThat(dispatcher.gate().health("silent").orElseThrow().consecutiveErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotHoldATimeoutAgainstBuyerWhenNoBuyerWasHeardMeanwhile() throws Exception {
+        register(BuyerConfig.newBuilder(Fixtures.buyer("silent", buyers.answer("/silent", FakeBuyers.stall())))
+                .setPingTimeoutMs(200).build());
+        register(BuyerConfig.newBuilder(Fixtures.buyer("also-silent",
+                buyers.answer("/also-silent", FakeBuyers.stall()))).setPingTimeoutMs(200).build());
+
+        List<Bid> bids = dispatch(Fixtures.ping("L-12", inSeconds(5), "silent", "also-silent"));
+
+        assertThat(bids).extracting(Bid::getStatus).containsOnly(BidStatus.TIMEOUT);
+        assertThat(dispatcher.gate().health("silent").orElseThrow())
+                .extracting(h -> h.consecutiveErrors(), h -> h.inFlight()).containsExactly(0, 0);
+        assertThat(dispatcher.gate().health("also-silent").orElseThrow().consecutiveErrors()).isZero();
     }
 
     @Test

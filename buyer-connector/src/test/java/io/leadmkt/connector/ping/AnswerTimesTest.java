@@ -1,0 +1,128 @@
+package io.leadmkt.connector.ping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leadmkt.connector.ping.AnswerTimes.Policy;
+import org.junit.jupiter.api.Test;
+
+class AnswerTimesTest {
+
+    private static final long FULL = 1_000;
+
+    private final AnswerTimes times = new AnswerTimes(Policy.DEFAULTS);
+
+    private void answers(String buyerId, int count, long latencyMs) {
+        for (int i = 0; i < count; i++) {
+            times.answered(buyerId, latencyMs);
+        }
+    }
+
+    @Test
+    void shouldWaitTheFullTimeoutWhenBuyerHasFewerAnswersThanMinSamples() {
+        assertThat(times.waitMs("new", FULL)).isEqualTo(FULL);
+
+        answers("new", 19, 10);
+
+        assertThat(times.waitMs("new", FULL)).isEqualTo(FULL);
+        assertThat(times.usualMs("new")).isEmpty();
+    }
+
+    @Test
+    void shouldWaitP99TimesFactorPlusMarginWhenBuyerHasEnoughAnswers() {
+        for (int ms = 1; ms <= 100; ms++) {
+            times.answered("b", ms);
+        }
+
+        // nearest rank: the 99th of 100 sorted latencies is 99 ms; 99 × 1.5 = 148.5 → 149, + 25
+        assertThat(times.usualMs("b")).hasValue(99);
+        assertThat(times.waitMs("b", FULL)).isEqualTo(174);
+    }
+
+    @Test
+    void shouldUseNearestRankWhenQuantileTimesSizeIsNotWhole() {
+        AnswerTimes p95 = new AnswerTimes(new Policy(100, 20, 0.95, 1.0, 0, 1));
+        for (int ms = 1; ms <= 20; ms++) {
+            p95.answered("b", ms);
+        }
+
+        assertThat(p95.usualMs("b")).hasValue(19);
+        assertThat(p95.waitMs("b", FULL)).isEqualTo(19);
+    }
+
+    @Test
+    void shouldWaitTheFloorWhenBuyerAnswersFasterThanIt() {
+        answers("fast", 20, 2);
+
+        assertThat(times.waitMs("fast", FULL)).isEqualTo(50);
+    }
+
+    @Test
+    void shouldWaitTheFullTimeoutWhenItIsShorterThanTheFloor() {
+        answers("fast", 20, 2);
+
+        assertThat(times.waitMs("fast", 30)).isEqualTo(30);
+    }
+
+    @Test
+    void shouldNeverWaitLongerThanTheFullTimeoutWhenBuyerIsUsuallySlow() {
+        answers("slowish", 50, 400);
+
+        assertThat(times.waitMs("slowish", 500)).isEqualTo(500);
+        assertThat(times.waitMs("slowish", FULL)).isEqualTo(625);
+    }
+
+    @Test
+    void shouldRiseAtOnceWhenBuyerAnswersSlowerThanUsual() {
+        answers("b", 100, 20);
+        assertThat(times.waitMs("b", FULL)).isEqualTo(55);
+
+        answers("b", 1, 200);
+        // one slow answer in a hundred is the 1 % the p99 leaves out ...
+        assertThat(times.waitMs("b", FULL)).isEqualTo(55);
+
+        answers("b", 1, 200);
+        // ... two are not
+        assertThat(times.waitMs("b", FULL)).isEqualTo(325);
+    }
+
+    @Test
+    void shouldForgetTheOldestAnswersWhenTheWindowIsFull() {
+        answers("b", 100, 300);
+        answers("b", 98, 10);
+        assertThat(times.usualMs("b")).hasValue(300);
+
+        answers("b", 1, 10);
+
+        assertThat(times.usualMs("b")).hasValue(10);
+        assertThat(times.waitMs("b", FULL)).isEqualTo(50);
+    }
+
+    @Test
+    void shouldWaitTheFullTimeoutOnceWhenTheLastPingWasCutShort() {
+        answers("b", 20, 100);
+        assertThat(times.waitMs("b", FULL)).isEqualTo(175);
+
+        times.cutShort("b");
+
+        assertThat(times.waitMs("b", FULL)).isEqualTo(FULL);
+        assertThat(times.waitMs("b", FULL)).isEqualTo(175);
+    }
+
+    @Test
+    void shouldKeepBuyersApartWhenOneIsSlow() {
+        answers("fast", 20, 10);
+        answers("slow", 20, 300);
+        times.cutShort("slow");
+
+        assertThat(times.waitMs("fast", FULL)).isEqualTo(50);
+        assertThat(times.waitMs("slow", FULL)).isEqualTo(FULL);
+    }
+
+    @Test
+    void shouldRefusePolicyWhenItCouldNeverDecide() {
+        assertThatThrownBy(() -> new Policy(10, 20, 0.99, 1.5, 25, 50)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Policy(100, 20, 0, 1.5, 25, 50)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Policy(100, 20, 0.99, 0.5, 25, 50)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
