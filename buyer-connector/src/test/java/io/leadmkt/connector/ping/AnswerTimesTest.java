@@ -10,7 +10,9 @@ class AnswerTimesTest {
 
     private static final long FULL = 1_000;
 
-    private final AnswerTimes times = new AnswerTimes(Policy.DEFAULTS);
+    /** A tighter policy than the default, so the arithmetic shows in small numbers. */
+    private static final Policy TIGHT = new Policy(100, 20, 0.99, 1.5, 25, 50);
+    private final AnswerTimes times = new AnswerTimes(TIGHT);
 
     private void answers(String buyerId, int count, long latencyMs) {
         for (int i = 0; i < count; i++) {
