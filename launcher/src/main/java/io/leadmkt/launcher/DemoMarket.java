@@ -35,13 +35,23 @@ public final class DemoMarket {
         return campaigns(RoutingMode.PARALLEL);
     }
 
+    /**
+     * The demo sellers' time to decision: real-time web leads, offered within 5 s of arrival or shed.
+     * Above capacity this is what keeps the rest selling at normal speed: intake drops what is already
+     * too old, cheaply, instead of auctioning a backlog late.
+     */
+    static final int DEMO_MAX_LEAD_AGE_MS = 5_000;
+
     /** Three sellers' campaigns, one per sample vertical, all routed by {@code mode}. */
     public static List<CampaignConfig> campaigns(RoutingMode mode) {
         List<CampaignConfig> campaigns = List.of(
                 campaign("camp-auto", "seller-quotewizard", SampleData.AUTO_INSURANCE, 500, 500),
                 campaign("camp-solar", "seller-sunleads", SampleData.SOLAR, 1_500, 500),
                 campaign("camp-home", "seller-homepros", SampleData.HOME_SERVICES, 800, 500));
-        campaigns.forEach(campaign -> campaign.setRouting(mode));
+        campaigns.forEach(campaign -> {
+            campaign.setRouting(mode);
+            campaign.setMaxLeadAgeMs(DEMO_MAX_LEAD_AGE_MS);
+        });
         return campaigns;
     }
 

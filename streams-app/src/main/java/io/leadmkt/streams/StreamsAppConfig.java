@@ -94,7 +94,7 @@ public record StreamsAppConfig(
     public static StreamsAppConfig defaults(String bootstrapServers, Path stateDir) {
         return new StreamsAppConfig(bootstrapServers, "leadmkt", stateDir, 8080, 3, (short) 1,
                 "exactly_once_v2", 20, 5, 10, 1, 1_000, 2_000, 60 * 60 * 1000L, 24 * 60 * 60 * 1000L, "rocksdb", 1_000, "127.0.0.1",
-                5_000, 3_000, 16L * 1024 * 1024);
+                60_000, 3_000, 16L * 1024 * 1024);
     }
 
     public StreamsAppConfig withHttpPort(int port) {

@@ -62,7 +62,7 @@ public final class PingDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PingDispatcher.class);
     /** Reason of the TIMEOUT for a buyer that was not called because the lead was already too old to offer. */
-    public static final String STALE = "STALE";
+    public static final String STALE = io.leadmkt.schema.BidReasons.STALE;
     /** Reason of the TIMEOUT for a buyer let go past its usual answer time while the lead had a bid in hand. */
     public static final String OVERDUE = "OVERDUE";
 
@@ -172,6 +172,11 @@ public final class PingDispatcher {
             // toBid never throws: whatever the buyer sent, the gate hears how it went.
             Bid bid = toBid(adapter, ping, buyer, answer);
             report(permit, answer, bid, now);
+            if (bid.getStatus() == BidStatus.TIMEOUT && !pulse.heardSince(now)) {
+                // Nobody called since was heard either: our own lag, most likely. Said so, so the auction
+                // does not count the lead as one nobody bid on.
+                bid.setReason(io.leadmkt.schema.BidReasons.NOT_HEARD);
+            }
             return bid;
         });
         return waitMs >= timeoutMs ? answered : lettingGoWhenOverdue(answered, round, leadId, buyerId, waitMs);

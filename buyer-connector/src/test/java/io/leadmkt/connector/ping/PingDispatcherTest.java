@@ -90,6 +90,20 @@ class PingDispatcherTest {
     }
 
     @Test
+    void shouldSayNotHeardWhenNoBuyerCalledSinceWasHeardFrom() throws Exception {
+        register(BuyerConfig.newBuilder(Fixtures.buyer("s1", buyers.answer("/s1", FakeBuyers.stall())))
+                .setPingTimeoutMs(100).build());
+        register(BuyerConfig.newBuilder(Fixtures.buyer("s2", buyers.answer("/s2", FakeBuyers.stall())))
+                .setPingTimeoutMs(100).build());
+
+        List<Bid> bids = dispatch(Fixtures.ping("L-unheard", inSeconds(5), "s1", "s2"));
+
+        // Nobody answered anything: as likely our own lag as theirs, and the auction must not call it NO_BIDS.
+        assertThat(bids).extracting(Bid::getStatus, Bid::getReason).containsOnly(
+                tuple(BidStatus.TIMEOUT, io.leadmkt.schema.BidReasons.NOT_HEARD));
+    }
+
+    @Test
     void shouldNotCallAnyBuyerWhenTheLeadIsTooOldToOffer() throws Exception {
         register("bidder", json(BID));
         register("other", json(BID));

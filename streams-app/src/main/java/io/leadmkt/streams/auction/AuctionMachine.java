@@ -4,6 +4,7 @@ import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerTerms;
 import io.leadmkt.schema.CapDecision;
@@ -66,8 +67,6 @@ public final class AuctionMachine {
     public static final String FIXED_PRICE = "FIXED_PRICE";
     /** Reason of a hold the auction does not even ask for: the price is above what the buyer can still spend. */
     public static final String OVER_SPEND_LEFT = "OVER_SPEND_LEFT";
-    /** Reason of a connector's TIMEOUT for a buyer it did not call: the lead was already too old to offer. */
-    public static final String STALE_ANSWER = "STALE";
     private static final int NO_MULTIPLIER = 10_000;
 
     /**
@@ -175,14 +174,14 @@ public final class AuctionMachine {
     /**
      * Why a round with nothing winnable ends: {@code STALE} when some of its buyers were never
      * really offered the lead (no answer by the backstop, or the connector found it too old to
-     * call them) — our failure, not theirs; else {@code BELOW_FLOOR} when someone priced it;
-     * else {@code NO_BIDS}.
+     * call them, or heard nobody at all while it waited: {@link BidReasons}) — our failure, not
+     * theirs; else {@code BELOW_FLOOR} when someone priced it; else {@code NO_BIDS}.
      */
     static String nothingWinnableReason(AuctionState state) {
         List<String> round = state.getRounds().get(state.getRound());
         boolean notOffered = round.stream().anyMatch(buyerId -> !answered(state, buyerId))
                 || state.getBids().stream().anyMatch(b -> round.contains(b.getBuyerId())
-                && b.getStatus() == BidStatus.TIMEOUT && STALE_ANSWER.equals(b.getReason()));
+                && BidReasons.platformWasBehind(b));
         if (notOffered) {
             return Outcomes.STALE;
         }

@@ -178,13 +178,28 @@ class AuctionMachineTest {
         AuctionState state = MACHINE.open(null, q, market, T0).state();
         for (String buyer : List.of("a", "b")) {
             Transition t = MACHINE.bid(state, answer("L1", buyer, BidStatus.TIMEOUT, null,
-                    AuctionMachine.STALE_ANSWER, T0 + 9), T0 + 9, market, T0 + 10);
+                    io.leadmkt.schema.BidReasons.STALE, T0 + 9), T0 + 9, market, T0 + 10);
             state = t.state();
             if (buyer.equals("b")) {
                 assertThat(emitted(t, Outcome.class)).singleElement()
                         .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
             }
         }
+    }
+
+    @Test
+    void shouldEndStaleNotNoBidsWhenTheConnectorHeardNoBuyerAtAll() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        state = MACHINE.bid(state, answer("L1", "a", BidStatus.TIMEOUT, null, io.leadmkt.schema.BidReasons.NOT_HEARD,
+                T0 + 500), T0 + 500, market, T0 + 501).state();
+
+        Transition last = MACHINE.bid(state, answer("L1", "b", BidStatus.TIMEOUT, null,
+                io.leadmkt.schema.BidReasons.NOT_HEARD, T0 + 500), T0 + 500, market, T0 + 502);
+
+        assertThat(emitted(last, Outcome.class)).singleElement()
+                .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
     }
 
     @Test

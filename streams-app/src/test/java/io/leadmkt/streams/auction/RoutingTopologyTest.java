@@ -74,7 +74,9 @@ class RoutingTopologyTest {
 
     @Test
     void shouldMoveDownTheWaterfallWhenABuyerIsSilentAndIgnoreItsLateAnswer() {
-        routing(RoutingMode.WATERFALL, WaterfallOrder.PRIORITY);
+        // A seller that accepts slow decisions: the next step may still be offered after the first one's backstop.
+        market.campaign(campaign(FLOOR, DEADLINE_MS).setRouting(RoutingMode.WATERFALL)
+                .setWaterfallOrder(WaterfallOrder.PRIORITY).setMaxLeadAgeMs(600_000).build());
         market.submitAndPing("L1");
         // Silent: not even a TIMEOUT from the connector, so the round waits for its backstop.
         market.advance(Duration.ofMillis(DEADLINE_MS + io.leadmkt.streams.MarketHarness.BACKSTOP_MS + 20));

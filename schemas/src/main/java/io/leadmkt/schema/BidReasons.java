@@ -1,0 +1,24 @@
+package io.leadmkt.schema;
+
+/**
+ * Reasons on a TIMEOUT {@link Bid} that say the platform, not the buyer, was behind: the connector
+ * writes them and the auction reads them, so the one meaning lives here. A round that ends with
+ * nothing to sell and one of these among its answers ends {@code STALE} (shed), never {@code NO_BIDS}.
+ */
+public final class BidReasons {
+    /** The buyer was not called: the lead was past its time to decision ({@code Ping.offerBy}) when read. */
+    public static final String STALE = "STALE";
+    /**
+     * Called, but no answer was heard from any buyer called since — the connector itself was not
+     * hearing (a starved core, a GC pause, a cold start): no verdict on the buyer.
+     */
+    public static final String NOT_HEARD = "NOT_HEARD";
+
+    private BidReasons() {
+    }
+
+    /** Whether a bid says the platform could not offer the lead to its buyer, rather than how the buyer answered. */
+    public static boolean platformWasBehind(Bid bid) {
+        return bid.getStatus() == BidStatus.TIMEOUT && (STALE.equals(bid.getReason()) || NOT_HEARD.equals(bid.getReason()));
+    }
+}
