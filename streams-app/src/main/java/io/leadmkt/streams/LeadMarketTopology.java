@@ -92,7 +92,7 @@ public final class LeadMarketTopology {
         // enrich, then comply: consent, campaign, suppression
         Map<String, KStream<String, Object>> complied = asLeads(intake.get("intake-lead"), "intake")
                 .processValues(EnrichProcessor::new, Named.as("enrich"))
-                .process(ComplianceProcessor::new, Named.as("comply"))
+                .process(() -> new ComplianceProcessor(backlog), Named.as("comply"))
                 .split(Named.as("comply-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .defaultBranch(Branched.as("events"));
@@ -136,7 +136,7 @@ public final class LeadMarketTopology {
                 .merge(postResults, Named.as("auction-merge-post-results"))
                 .merge(capDecisions, Named.as("auction-merge-cap-decisions"))
                 .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class),
-                        topics.serde(Lead.class), inMemory),
+                        topics.serde(Lead.class), inMemory, backlog),
                         Named.as("auction"));
         toEvents(auctionEvents, routing, "auction");
 

@@ -71,9 +71,12 @@ public final class MarketHarness implements AutoCloseable {
                 .withAuctionSettleMs(0).withAuctionPunctuateMs(10));
     }
 
+    /** What intake and the auction report about the pipeline's lag (the HTTP intake sheds on it). */
+    public final io.leadmkt.streams.intake.IntakeBacklog backlog = new io.leadmkt.streams.intake.IntakeBacklog();
+
     public MarketHarness(StreamsAppConfig config) {
         Properties props = LeadMarketApp.streamsProperties(config);
-        driver = new TopologyTestDriver(LeadMarketTopology.build(config, topics), props, START);
+        driver = new TopologyTestDriver(LeadMarketTopology.build(config, topics, backlog), props, START);
         StringSerializer keys = new StringSerializer();
         StringDeserializer keyReader = new StringDeserializer();
         inboundBytes = driver.createInputTopic(Topics.LEADS_INBOUND, keys, Serdes.ByteArray().serializer());

@@ -10,6 +10,7 @@ import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.eligibility.BuyerEligibility;
+import io.leadmkt.streams.intake.IntakeBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     private final Settings settings;
     private final AuctionMachine machine;
+    private final IntakeBacklog backlog;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AuctionState> auctions;
     private KeyValueStore<String, String> timers;
@@ -64,17 +66,20 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public record Settings(Duration punctuateEvery, AuctionMachine.Settings rules, long settleMs) {
     }
 
-    public AuctionProcessor(Settings settings) {
+    /** @param backlog told how long each lead waited between intake and its auction, for shedding at intake */
+    public AuctionProcessor(Settings settings, IntakeBacklog backlog) {
         this.settings = settings;
         this.machine = new AuctionMachine(settings.rules());
+        this.backlog = backlog;
     }
 
     public static ProcessorSupplier<String, SpecificRecord, String, Object> supplier(
-            Settings settings, AvroSerde<AuctionState> stateSerde, AvroSerde<Lead> leadSerde, boolean inMemory) {
+            Settings settings, AvroSerde<AuctionState> stateSerde, AvroSerde<Lead> leadSerde, boolean inMemory,
+            IntakeBacklog backlog) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, String, Object> get() {
-                return new AuctionProcessor(settings);
+                return new AuctionProcessor(settings, backlog);
             }
 
             @Override
@@ -104,6 +109,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         SpecificRecord value = record.value();
         if (value instanceof QualifiedLead qualified) {
             String leadId = qualified.getLead().getLeadId();
+            backlog.auctionOpened(qualified.getLead().getEnrichment().getReceivedAt(), now);
             apply(record, null, machine.open(auctions.get(leadId), qualified, this, now));
         } else if (value instanceof Bid bid) {
             AuctionState state = auctions.get(bid.getLeadId());

@@ -5,6 +5,7 @@ import io.leadmkt.schema.Enrichment;
 import io.leadmkt.schema.FieldError;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.streams.LeadStage;
+import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.outcome.Rejections;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,12 @@ import org.apache.kafka.streams.processor.api.Record;
  * lead unchanged, or a rejection and its audit event.
  */
 public final class ComplianceProcessor extends LeadStage {
+    private final IntakeBacklog backlog;
+
+    /** @param backlog how long leads now wait between here and their auction, for shedding early */
+    public ComplianceProcessor(IntakeBacklog backlog) {
+        this.backlog = backlog;
+    }
 
     @Override
     protected void judge(Record<String, Lead> record, Lead lead, long now) {
@@ -39,8 +46,9 @@ public final class ComplianceProcessor extends LeadStage {
             return;
         }
         long decideBy = TimeToDecision.decideBy(lead, campaign.get());
-        if (!TimeToDecision.canOffer(decideBy, now)) {
-            // Already too old when read (a backlog on leads.inbound): shed here, where it costs least.
+        if (!TimeToDecision.canOffer(decideBy, now + backlog.downstreamMs(now))) {
+            // Too old already, or will be by the time its auction opens behind the queue downstream:
+            // shed here, where it costs least, so what is kept can still be offered in time.
             reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
                     + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()
                     + " offers leads within " + campaign.get().getMaxLeadAgeMs() + " ms")), now);

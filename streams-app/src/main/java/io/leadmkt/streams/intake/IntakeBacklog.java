@@ -15,8 +15,10 @@ import java.util.Set;
  * timestamp, its arrival), remembered for {@link #MEMORY_MS}; and, per {@code leads.inbound}
  * partition this instance reads, the oldest lead its own HTTP intake wrote there that intake has not
  * read past yet — which catches a pipeline that has stalled and reads nothing at all. Partitions
- * another instance reads are that instance's to judge. Approximate by design: it needs no extra
- * records, stores or round trips on the hot path. Thread-safe.
+ * another instance reads are that instance's to judge. A third observation covers the backlog
+ * downstream of intake (the repartition topics, the auction's queue), which intake cannot see: how
+ * long leads took from intake to their auction's opening, remembered the same way. Approximate by
+ * design: it needs no extra records, stores or round trips on the hot path. Thread-safe.
  */
 public final class IntakeBacklog {
     /** How long an observed age counts: long enough to span a few polls, short enough to recover fast. */
@@ -24,6 +26,8 @@ public final class IntakeBacklog {
 
     private long lastAgeMs;
     private long lastAgeSeenAt = Long.MIN_VALUE / 2;
+    private long lastDownstreamMs;
+    private long lastDownstreamSeenAt = Long.MIN_VALUE / 2;
     private final Set<Integer> reading = new HashSet<>();
     /** Partition → arrival of the oldest lead written here that intake has not read past. */
     private final Map<Integer, Long> pendingSince = new HashMap<>();
@@ -59,11 +63,28 @@ public final class IntakeBacklog {
         }
     }
 
-    /** The estimated age of the leads waiting to be read; 0 when intake keeps up. */
+    /** An auction opened for a lead that intake had read at {@code readAt}. */
+    public synchronized void auctionOpened(long readAt, long now) {
+        long delay = Math.max(0, now - readAt);
+        if (now - lastDownstreamSeenAt > MEMORY_MS || delay >= lastDownstreamMs) {
+            lastDownstreamMs = delay;
+            lastDownstreamSeenAt = now;
+        }
+    }
+
+    /** How long a lead read now will likely wait between intake and its auction; 0 when that keeps up. */
+    public synchronized long downstreamMs(long now) {
+        return now - lastDownstreamSeenAt <= MEMORY_MS ? lastDownstreamMs : 0;
+    }
+
+    /**
+     * The estimated age of the leads waiting to be read, and of what waits behind intake: 0 when the
+     * pipeline keeps up.
+     */
     public synchronized long lagMs(long now) {
         long observed = now - lastAgeSeenAt <= MEMORY_MS ? lastAgeMs : 0;
         long waiting = pendingSince.values().stream().mapToLong(since -> Math.max(0, now - since)).max().orElse(0);
-        return Math.max(observed, waiting);
+        return Math.max(observed, waiting) + downstreamMs(now);
     }
 
     /** Seconds a client should wait before retrying, for a lag of {@code lagMs}: at least 1, at most 60. */

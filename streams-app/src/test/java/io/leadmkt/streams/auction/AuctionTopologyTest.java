@@ -89,6 +89,18 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldShedAFreshLeadAtIntakeWhenTheQueueBehindItWouldMakeItTooOld() {
+        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(5_000).build());
+        // Auctions are opening 6 s after intake read their leads: a lead read now would open too late.
+        market.backlog.auctionOpened(market.now() - 6_000, market.now());
+
+        market.submit(lead("L-queued", market.now()).build());
+
+        assertThat(market.pings.isEmpty()).isTrue();
+        assertThat(market.rejected.readValue().getReasonCode()).isEqualTo(Rejections.STALE);
+    }
+
+    @Test
     void shouldOfferTheLeadWhenItsBacklogLeftEnoughTimeToDecide() {
         market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(10_000).build());
         market.submitArrivedAt(lead("L-ok", market.now()).build(), market.now() - 9_400);

@@ -65,6 +65,17 @@ class IntakeBacklogTest {
     }
 
     @Test
+    void shouldCountTheQueueBehindIntakeWhenAuctionsOpenLate() {
+        backlog.reading(0);
+        backlog.read(0, T0, T0 + 10);
+        backlog.auctionOpened(T0 + 10, T0 + 3_010); // read at +10 ms, its auction opened 3 s later
+
+        assertThat(backlog.downstreamMs(T0 + 3_020)).isEqualTo(3_000);
+        assertThat(backlog.lagMs(T0 + 3_020)).as("intake keeps up; the queue is behind it").isEqualTo(3_000);
+        assertThat(backlog.downstreamMs(T0 + 3_010 + IntakeBacklog.MEMORY_MS + 1)).isZero();
+    }
+
+    @Test
     void shouldAskForAtLeastOneAndAtMostSixtySecondsWhenComputingRetryAfter() {
         assertThat(IntakeBacklog.retryAfterSeconds(1)).isEqualTo(1);
         assertThat(IntakeBacklog.retryAfterSeconds(3_001)).isEqualTo(4);
