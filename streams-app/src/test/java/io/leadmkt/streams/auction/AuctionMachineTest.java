@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Enrichment;
 import io.leadmkt.schema.Lead;
@@ -156,50 +157,41 @@ class AuctionMachineTest {
         assertThat(fired.lead()).isEqualTo(LeadChange.DROP);
     }
 
-    @Test
-    void shouldEndNoBidsWhenEveryBuyerAnsweredWithoutAPrice() {
+    /** Opens an auction of buyers a and b at T0 and feeds it both answers; the transition of the last one. */
+    private static Transition afterBothAnswer(Bid first, Bid second) {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
         AuctionState state = MACHINE.open(null, q, market, T0).state();
-        state = MACHINE.bid(state, answer("L1", "a", BidStatus.PASS, null, null, T0 + 5), T0 + 5, market, T0 + 6)
-                .state();
+        state = MACHINE.bid(state, first, first.getRespondedAt(), market, first.getRespondedAt() + 1).state();
+        return MACHINE.bid(state, second, second.getRespondedAt(), market, second.getRespondedAt() + 2);
+    }
 
-        Transition last = MACHINE.bid(state, answer("L1", "b", BidStatus.TIMEOUT, null, "TIMEOUT", T0 + 505), T0 + 506,
-                market, T0 + 507);
+    private static String outcomeReason(Transition transition) {
+        return emitted(transition, Outcome.class).get(0).getReason();
+    }
 
-        assertThat(emitted(last, Outcome.class)).singleElement()
-                .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.NO_BIDS));
+    @Test
+    void shouldEndNoBidsWhenEveryBuyerAnsweredWithoutAPrice() {
+        Transition last = afterBothAnswer(answer("L1", "a", BidStatus.PASS, null, null, T0 + 5),
+                answer("L1", "b", BidStatus.TIMEOUT, null, "TIMEOUT", T0 + 505));
+
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.NO_BIDS);
     }
 
     @Test
     void shouldEndStaleWhenTheConnectorFoundTheLeadTooOldToCallItsBuyers() {
-        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        for (String buyer : List.of("a", "b")) {
-            Transition t = MACHINE.bid(state, answer("L1", buyer, BidStatus.TIMEOUT, null,
-                    io.leadmkt.schema.BidReasons.STALE, T0 + 9), T0 + 9, market, T0 + 10);
-            state = t.state();
-            if (buyer.equals("b")) {
-                assertThat(emitted(t, Outcome.class)).singleElement()
-                        .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
-            }
-        }
+        Transition last = afterBothAnswer(answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.STALE, T0 + 9),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.STALE, T0 + 9));
+
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
     }
 
     @Test
     void shouldEndStaleNotNoBidsWhenTheConnectorHeardNoBuyerAtAll() {
-        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        state = MACHINE.bid(state, answer("L1", "a", BidStatus.TIMEOUT, null, io.leadmkt.schema.BidReasons.NOT_HEARD,
-                T0 + 500), T0 + 500, market, T0 + 501).state();
+        Transition last = afterBothAnswer(answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500));
 
-        Transition last = MACHINE.bid(state, answer("L1", "b", BidStatus.TIMEOUT, null,
-                io.leadmkt.schema.BidReasons.NOT_HEARD, T0 + 500), T0 + 500, market, T0 + 502);
-
-        assertThat(emitted(last, Outcome.class)).singleElement()
-                .satisfies(o -> assertThat(o.getReason()).isEqualTo(Outcomes.STALE));
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
     }
 
     @Test
