@@ -98,30 +98,28 @@ public record StreamsAppConfig(
     }
 
     public StreamsAppConfig withHttpPort(int port) {
-        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port, partitions, replicationFactor,
-                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
+        return with(port, null, null, null);
     }
 
     public StreamsAppConfig withAuctionSettleMs(long settleMs) {
-        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
-                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, settleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
+        return with(null, null, null, settleMs);
     }
 
     public StreamsAppConfig withAuctionPunctuateMs(long punctuateMs) {
-        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
-                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, numStreamThreads, punctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
+        return with(null, null, punctuateMs, null);
     }
 
     public StreamsAppConfig withStreamThreads(int threads) {
-        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, httpPort, partitions, replicationFactor,
-                processingGuarantee, commitIntervalMs, producerLingerMs, pollMs, threads, auctionPunctuateMs,
-                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType, auctionSettleMs, advertisedHost,
-                auctionBackstopMs, intakeMaxLagMs, cacheMaxBytes);
+        return with(null, threads, null, null);
+    }
+
+    /** A copy with the given settings changed (null: as it is): the one place the withers build a config. */
+    private StreamsAppConfig with(Integer port, Integer threads, Long punctuateMs, Long settleMs) {
+        return new StreamsAppConfig(bootstrapServers, applicationId, stateDir, port != null ? port : httpPort,
+                partitions, replicationFactor, processingGuarantee, commitIntervalMs, producerLingerMs, pollMs,
+                threads != null ? threads : numStreamThreads, punctuateMs != null ? punctuateMs : auctionPunctuateMs,
+                postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
+                settleMs != null ? settleMs : auctionSettleMs, advertisedHost, auctionBackstopMs, intakeMaxLagMs,
+                cacheMaxBytes);
     }
 }
