@@ -30,11 +30,16 @@ class AnswerTimesTest {
         assertThat(times.usualMs("new")).isEmpty();
     }
 
+    /** The buyer answered once in each of 1, 2, ... {@code upToMs} ms. */
+    private static void answeredOneToN(AnswerTimes into, String buyerId, int upToMs) {
+        for (int ms = 1; ms <= upToMs; ms++) {
+            into.answered(buyerId, ms);
+        }
+    }
+
     @Test
     void shouldWaitP99TimesFactorPlusMarginWhenBuyerHasEnoughAnswers() {
-        for (int ms = 1; ms <= 100; ms++) {
-            times.answered("b", ms);
-        }
+        answeredOneToN(times, "b", 100);
 
         // nearest rank: the 99th of 100 sorted latencies is 99 ms; 99 × 1.5 = 148.5 → 149, + 25
         assertThat(times.usualMs("b")).hasValue(99);
@@ -44,9 +49,7 @@ class AnswerTimesTest {
     @Test
     void shouldUseNearestRankWhenQuantileTimesSizeIsNotWhole() {
         AnswerTimes p95 = new AnswerTimes(new Policy(100, 20, 0.95, 1.0, 0, 1));
-        for (int ms = 1; ms <= 20; ms++) {
-            p95.answered("b", ms);
-        }
+        answeredOneToN(p95, "b", 20);
 
         assertThat(p95.usualMs("b")).hasValue(19);
         assertThat(p95.waitMs("b", FULL)).isEqualTo(19);
