@@ -3,7 +3,6 @@ package io.leadmkt.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leadmkt.connector.limits.BuyerLimits;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
@@ -68,9 +67,9 @@ class MarketplaceEndToEndTest {
                 BuyerSpec.of("best", BuyerBehaviour.alwaysBids(2_500).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
                 BuyerSpec.of("good", BuyerBehaviour.alwaysBids(2_000)),
                 BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(800)),
-                BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(3_000))
-                        .withIntegration(BuyerSpec.NEVER_PAUSED),
-                BuyerSpec.of("garbage", BuyerBehaviour.alwaysBids(4_000).withMode(BuyerBehaviour.Mode.GARBAGE))),
+                BuyerSpec.of("slow", BuyerBehaviour.alwaysBids(3_000).slow(3_000)),
+                BuyerSpec.of("garbage", BuyerBehaviour.alwaysBids(4_000).withMode(BuyerBehaviour.Mode.GARBAGE))
+                        .withIntegration(BuyerSpec.PAUSED_AFTER_FIVE_FAILURES)),
                 List.of(CAMPAIGN));
         producer = market.producer();
         tracker = market.tracker();
@@ -169,9 +168,9 @@ class MarketplaceEndToEndTest {
         for (String pinged : List.of("best", "good", "cheap", "slow")) {
             assertThat(buyers.get(pinged).pingCount()).as(pinged + " pings").isGreaterThanOrEqualTo(validIds.size());
         }
-        // Paused after its first failures (BuyerLimits.DEFAULTS), then probed now and then: its leads did not wait.
+        // Paused after its first five failures (its document asks for it), then probed now and then.
         assertThat(buyers.get("garbage").pingCount()).as("garbage pings")
-                .isGreaterThanOrEqualTo(BuyerLimits.DEFAULTS.pauseAfterErrors()).isLessThan(validIds.size());
+                .isGreaterThanOrEqualTo(5).isLessThan(validIds.size());
         assertThat(buyers.get("good").posts()).allSatisfy(post -> assertThat(post.get("lead")).isInstanceOf(Map.class));
 
         Set<String> pii = new HashSet<>();

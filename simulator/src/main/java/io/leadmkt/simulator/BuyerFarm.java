@@ -68,9 +68,7 @@ public final class BuyerFarm implements AutoCloseable {
             }
             BuyerSpec spec = new BuyerSpec(String.format(isSlow ? "slow-%02d" : "fast-%02d", i + 1), List.of(),
                     List.of(), 0, 1_000, 3_000, behaviour, random.nextLong());
-            // The connector pauses a buyer that keeps timing out; these stand for "every auction waits
-            // for its deadline", so they opt out.
-            specs.add(isSlow ? spec.withIntegration(BuyerSpec.NEVER_PAUSED) : spec);
+            specs.add(spec);
         }
         return start(specs);
     }
@@ -125,8 +123,11 @@ public final class BuyerFarm implements AutoCloseable {
                 role = "flaky";
             }
             List<String> verticals = buys.size() == SampleData.VERTICALS.size() ? List.of() : buys;
-            specs.add(new BuyerSpec(String.format("%s-%02d", role, i + 1), states, verticals, random.nextInt(3) * 10,
-                    1_000, 3_000, behaviour, random.nextLong()));
+            BuyerSpec spec = new BuyerSpec(String.format("%s-%02d", role, i + 1), states, verticals,
+                    random.nextInt(3) * 10, 1_000, 3_000, behaviour, random.nextLong());
+            // Their contracts let the connector pause them, so auctions stop waiting on them.
+            specs.add(role.equals("slow") || role.equals("flaky")
+                    ? spec.withIntegration(BuyerSpec.PAUSED_AFTER_FIVE_FAILURES) : spec);
         }
         return specs;
     }

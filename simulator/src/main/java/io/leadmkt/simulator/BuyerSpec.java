@@ -23,10 +23,10 @@ public record BuyerSpec(
         String integration) {
 
     /**
-     * The integration document of a buyer that is never paused however often it fails: one that
-     * stands for "every auction waits for its deadline" in a benchmark.
+     * The integration document of a buyer whose contract lets the connector pause it after five
+     * failed pings in a row (30 s, then one probe): the demo's slow and garbage-answering buyers.
      */
-    public static final String NEVER_PAUSED = "{\"limits\":{\"pauseAfterErrors\":0}}";
+    public static final String PAUSED_AFTER_FIVE_FAILURES = "{\"limits\":{\"pauseAfterErrors\":5}}";
 
     public BuyerSpec {
         states = List.copyOf(states);

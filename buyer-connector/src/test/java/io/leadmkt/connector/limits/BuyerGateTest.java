@@ -150,19 +150,20 @@ class BuyerGateTest {
     }
 
     @Test
-    void shouldPauseForThirtySecondsAfterFiveFailuresInARowWhenLimitsAreTheDefaults() {
+    void shouldPauseForThirtySecondsAfterFiveFailuresInARowWhenTheBuyerAsksForIt() {
+        BuyerLimits afterFive = new BuyerLimits(256, 0, 5, 30_000);
         for (int i = 0; i < 4; i++) {
-            admitted("b", BuyerLimits.DEFAULTS).failed();
+            admitted("b", afterFive).failed();
         }
         assertThat(state("b")).isEqualTo(State.ACTIVE);
 
-        admitted("b", BuyerLimits.DEFAULTS).failed();
+        admitted("b", afterFive).failed();
 
         assertThat(gate.health("b").orElseThrow())
                 .extracting(BuyerHealth::state, BuyerHealth::pausedUntil, BuyerHealth::consecutiveErrors)
                 .containsExactly(State.PAUSED, clock.instant().plusSeconds(30), 5);
         clock.advance(Duration.ofSeconds(30));
-        assertThat(admitted("b", BuyerLimits.DEFAULTS).probe()).isTrue();
+        assertThat(admitted("b", afterFive).probe()).isTrue();
     }
 
     @Test
