@@ -238,7 +238,10 @@ class IntakeToPingTopologyTest {
         assertThat(status.getStage()).isEqualTo("sold");
         assertThat(status.getOutcome().getPriceCents()).isEqualTo(1_500);
         assertThat(status.getTimeline()).extracting(e -> e.getType().name())
-                .containsSubsequence("QUALIFIED", "PINGED", "BID", "AUCTION_CLOSED", "POSTED", "POST_RESULT", "SOLD");
+                .containsSubsequence("QUALIFIED", "PINGED", "AUCTION_CLOSED", "POSTED", "POST_RESULT", "SOLD");
+        assertThat(status.getTimeline()).filteredOn(e -> e.getType().name().equals("AUCTION_CLOSED")).singleElement()
+                .satisfies(closed -> assertThat(closed.getAnswers()).extracting(a -> a.getBuyerId() + " " + a.getStatus())
+                        .contains("alpha BID"));
         assertThat(status.toString()).doesNotContain("Lovelace");
     }
 

@@ -407,13 +407,18 @@ class AuctionTopologyTest {
         market.bids.pipeInput("L1", io.leadmkt.schema.Bid.newBuilder().setLeadId("L1").setBuyerId("alpha")
                 .setStatus(BidStatus.ERROR).setReason("BAD_JSON").setRawResponse("<html>oops</html>")
                 .setRespondedAt(market.now()).build(), java.time.Instant.ofEpochMilli(market.now()));
+        market.bid("L1", "bravo", 1_200);
+        market.answer("L1", "charlie", BidStatus.PASS, null);
 
-        assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.BID).singleElement()
-                .satisfies(e -> assertThat(e.getDetail()).containsEntry("response", "<html>oops</html>")
-                        .containsEntry("reason", "BAD_JSON"));
+        assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.AUCTION_CLOSED)
+                .singleElement().satisfies(e -> assertThat(e.getAnswers())
+                        .filteredOn(a -> a.getBuyerId().equals("alpha")).singleElement().satisfies(a -> {
+                            assertThat(a.getResponse()).isEqualTo("<html>oops</html>");
+                            assertThat(a.getReason()).isEqualTo("BAD_JSON");
+                        }));
         io.leadmkt.schema.AuctionState state =
                 market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1");
-        assertThat(state.getBids()).singleElement().satisfies(b -> assertThat(b.getRawResponse()).isNull());
+        assertThat(state.getBids()).allSatisfy(b -> assertThat(b.getRawResponse()).isNull());
     }
 
     @Test
