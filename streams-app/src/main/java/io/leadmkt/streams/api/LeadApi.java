@@ -108,6 +108,8 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.delete("/v1/admin/buyers/{id}", admin::deleteBuyer);
                 config.routes.delete("/v1/admin/campaigns/{id}", admin::deleteCampaign);
                 config.routes.post("/v1/admin/suppressions", admin::suppress);
+                config.routes.post("/v1/admin/suppressions/import", admin::importSuppressions);
+                config.routes.post("/v1/optouts", admin::optOut);
             }
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
