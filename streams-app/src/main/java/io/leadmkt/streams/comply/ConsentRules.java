@@ -177,7 +177,7 @@ public final class ConsentRules {
      */
     public static boolean names(String name, String buyerId, String buyerName) {
         String wanted = folded(name);
-        return wanted.equals(folded(buyerId)) || wanted.equals(folded(buyerName));
+        return !wanted.isEmpty() && (wanted.equals(folded(buyerId)) || wanted.equals(folded(buyerName)));
     }
 
     private static String folded(String text) {
