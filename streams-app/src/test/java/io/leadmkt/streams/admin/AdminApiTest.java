@@ -135,6 +135,20 @@ class AdminApiTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The {@code errors} list of an error answer, as text. */
+    private static List<String> errors(HttpResponse<String> response) throws Exception {
+        List<String> errors = new ArrayList<>();
+        JSON.readTree(response.body()).get("errors").forEach(e -> errors.add(e.asText()));
+        return errors;
+    }
+
+    /** Asserts a 400 {@code error} answer listing exactly {@code expected}. */
+    private static void assertRefused(HttpResponse<String> response, String error, String... expected) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(error);
+        assertThat(errors(response)).containsExactly(expected);
+    }
+
     @Test
     void shouldAnswer403WhenNoAdminTokenIsConfigured() throws Exception {
         start(null);
@@ -290,14 +304,9 @@ class AdminApiTest {
         HttpResponse<String> bad = call("POST", "/v1/admin/suppressions", TOKEN, "{\"phone\":\"555-0123\"}");
         HttpResponse<String> empty = call("POST", "/v1/admin/suppressions", TOKEN, "{\"reason\":\"opt-out\"}");
 
-        assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(bad.body()).get("error").asText()).isEqualTo("invalid_config");
-        assertThat(JSON.readTree(bad.body()).get("errors")).extracting(JsonNode::asText)
-                .containsExactly("phone: not a US phone number");
+        assertRefused(bad, "invalid_config", "phone: not a US phone number");
         assertThat(bad.body()).doesNotContain("555-0123");
-        assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(empty.body()).get("errors")).extracting(JsonNode::asText)
-                .containsExactly("one of phone or email is required");
+        assertRefused(empty, "invalid_config", "one of phone or email is required");
         assertThat(store.suppressions).isEmpty();
         assertThat(store.authors).isEmpty();
     }
@@ -345,12 +354,9 @@ class AdminApiTest {
         String csv = "512-555-0123\n555-0100\nada@example.com\nbad@\n";
 
         HttpResponse<String> whole = call("POST", "/v1/admin/suppressions/import", TOKEN, csv);
-        assertThat(whole.statusCode()).isEqualTo(400);
-        JsonNode refused = JSON.readTree(whole.body());
-        assertThat(refused.get("error").asText()).isEqualTo("invalid_rows");
-        assertThat(refused.get("applied").asBoolean()).isFalse();
-        assertThat(refused.get("errors")).extracting(JsonNode::asText).containsExactly(
+        assertRefused(whole, "invalid_rows",
                 "line 2: column 1: not a US phone number", "line 4: column 1: not an email address");
+        assertThat(JSON.readTree(whole.body()).get("applied").asBoolean()).isFalse();
         assertThat(store.suppressions).isEmpty();
 
         HttpResponse<String> partial = call("POST", "/v1/admin/suppressions/import?partial=true", TOKEN, csv);
@@ -366,9 +372,7 @@ class AdminApiTest {
         HttpResponse<String> bad = call("POST", "/v1/admin/suppressions/import?expiresIn=2h&partial=maybe", TOKEN, "x");
         HttpResponse<String> unauthorized = call("POST", "/v1/admin/suppressions/import", null, "512-555-0123");
 
-        assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(bad.body()).get("errors")).extracting(JsonNode::asText)
-                .containsExactly("expiresIn: a number of days, e.g. 31d", "partial: true or false");
+        assertRefused(bad, "invalid_import", "expiresIn: a number of days, e.g. 31d", "partial: true or false");
         assertThat(unauthorized.statusCode()).isEqualTo(401);
         assertThat(store.suppressions).isEmpty();
     }
@@ -395,13 +399,10 @@ class AdminApiTest {
         HttpResponse<String> bad = call("POST", "/v1/optouts", null, "{\"email\":\"not-an-email\",\"sellerId\":\"s1\"}");
         HttpResponse<String> anonymous = call("POST", "/v1/optouts", null, "{\"email\":\"a@example.com\"}");
 
-        assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(bad.body()).get("error").asText()).isEqualTo("invalid_optout");
-        assertThat(JSON.readTree(bad.body()).get("errors")).extracting(JsonNode::asText)
-                .containsExactly("email: not an email address");
+        assertRefused(bad, "invalid_optout", "email: not an email address");
         assertThat(bad.body()).doesNotContain("not-an-email");
-        assertThat(anonymous.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(anonymous.body()).get("errors").get(0).asText()).startsWith("buyerId: ");
+        assertRefused(anonymous, "invalid_optout",
+                "buyerId: one of buyerId or sellerId is required (who reports the opt-out)");
         assertThat(store.suppressions).isEmpty();
     }
 }

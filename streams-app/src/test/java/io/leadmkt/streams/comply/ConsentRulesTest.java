@@ -34,6 +34,14 @@ class ConsentRulesTest {
         return errors.stream().map(FieldError::getCode).toList();
     }
 
+    /** Asserts that a campaign requiring {@code evidence} finds exactly one thing wrong: the shape of {@code field}. */
+    private static void assertMalformed(Lead lead, String evidence, String field) {
+        List<FieldError> errors = ConsentRules.check(lead, requiring(evidence), NOW);
+
+        assertThat(fields(errors)).containsExactly(field);
+        assertThat(codes(errors)).containsExactly(ConsentRules.FORMAT);
+    }
+
     @Test
     void shouldPassWhenTheCampaignRequiresNothingBeyondTheBaseline() {
         assertThat(ConsentRules.check(lead(), requiring(), NOW)).isEmpty();
@@ -80,10 +88,7 @@ class ConsentRulesTest {
         Lead lead = lead();
         lead.getConsent().setTrustedFormCertUrl(url);
 
-        List<FieldError> errors = ConsentRules.check(lead, requiring("trustedFormCertUrl"), NOW);
-
-        assertThat(fields(errors)).containsExactly("consent.trustedFormCertUrl");
-        assertThat(codes(errors)).containsExactly(ConsentRules.FORMAT);
+        assertMalformed(lead, "trustedFormCertUrl", "consent.trustedFormCertUrl");
     }
 
     @Test
@@ -101,10 +106,7 @@ class ConsentRulesTest {
         Lead lead = lead();
         lead.getConsent().setLeadIdToken(token);
 
-        List<FieldError> errors = ConsentRules.check(lead, requiring("leadIdToken"), NOW);
-
-        assertThat(fields(errors)).containsExactly("consent.leadIdToken");
-        assertThat(codes(errors)).containsExactly(ConsentRules.FORMAT);
+        assertMalformed(lead, "leadIdToken", "consent.leadIdToken");
     }
 
     @Test
@@ -144,7 +146,7 @@ class ConsentRulesTest {
         Lead lead = lead();
         lead.getContact().setIpAddress(ip);
 
-        assertThat(fields(ConsentRules.check(lead, requiring("ipAddress"), NOW))).containsExactly("contact.ipAddress");
+        assertMalformed(lead, "ipAddress", "contact.ipAddress");
     }
 
     @ParameterizedTest
@@ -153,7 +155,7 @@ class ConsentRulesTest {
         Lead lead = lead();
         lead.getConsent().setPageUrl(url);
 
-        assertThat(fields(ConsentRules.check(lead, requiring("pageUrl"), NOW))).containsExactly("consent.pageUrl");
+        assertMalformed(lead, "pageUrl", "consent.pageUrl");
     }
 
     @Test
