@@ -17,6 +17,7 @@ import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.outcome.Rejections;
+import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -368,5 +369,19 @@ class IntakeToPingTopologyTest {
                     return java.util.stream.Stream.of(f.name());
                 })
                 .collect(Collectors.toSet());
+    }
+
+    @Test
+    void shouldWorkOutTheStageFromTheTimelineWhenTheLeadIsStillOpen() {
+        market.submit(lead("L1", market.now()).build());
+
+        assertThat(market.status("L1").getStage()).isEqualTo("bidding");
+        assertThat(market.<LeadStatus>store(LeadStatusProcessor.STORE).get("L1").getStage())
+                .as("stored when first seen, not rewritten at every stage").isEqualTo("received");
+
+        market.bid("L1", "alpha", 1_500);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        assertThat(market.<LeadStatus>store(LeadStatusProcessor.STORE).get("L1").getStage())
+                .as("stored again when it ends").isEqualTo("sold");
     }
 }

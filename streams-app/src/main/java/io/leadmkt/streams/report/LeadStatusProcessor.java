@@ -27,10 +27,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * Keeps, per lead, where it is and how it ended (the status store) and its audit timeline (one
- * entry per event in the timeline store, so an event costs one small write however long the
- * timeline grows). Built from the audit, outcomes and rejected topics, so it holds no PII.
- * Served by {@code GET /v1/leads/{id}} through interactive queries, via {@link #read}.
+ * Keeps, per lead, how it ended (the status store) and its audit timeline (one entry per event in
+ * the timeline store, so an event costs one small write however long the timeline grows). Built
+ * from the audit, outcomes and rejected topics, so it holds no PII. Served by
+ * {@code GET /v1/leads/{id}} through interactive queries, via {@link #read}.
+ *
+ * <p>The status is written when the lead is first seen and when it ends, not at every stage in
+ * between: where an unfinished lead is follows from its timeline's events, so {@link #read} works
+ * it out then (two writes per lead instead of about five; each is a changelog record).
  */
 public final class LeadStatusProcessor implements Processor<String, SpecificRecord, Void, Void> {
     public static final String STORE = "lead-status-store";
@@ -75,7 +79,17 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
             it.forEachRemaining(kv -> timeline.add(kv.value));
         }
         timeline.sort((a, b) -> Long.compare(a.getAt(), b.getAt()));
-        return Optional.of(LeadStatus.newBuilder(status).setTimeline(timeline).build());
+        String stage = status.getStage();
+        for (AuditEvent event : timeline) {
+            stage = stageAfter(stage, event.getType());
+        }
+        return Optional.of(LeadStatus.newBuilder(status).setStage(stage).setTimeline(timeline).build());
+    }
+
+    /** Where a lead is after {@code event}: a final stage stays; events that say nothing leave it. */
+    static String stageAfter(String stage, AuditType event) {
+        String next = stageAfter(event);
+        return next == null || isFinal(stage) ? stage : next;
     }
 
     @Override
@@ -102,11 +116,6 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         }
         if (value instanceof AuditEvent event) {
             timelines.put(timelineKey(leadId, record), event);
-            String stage = stageAfter(event.getType());
-            if (stage != null && !isFinal(status.getStage()) && !stage.equals(status.getStage())) {
-                status.setStage(stage);
-                changed = true;
-            }
         } else if (value instanceof Outcome outcome) {
             status.setOutcome(outcome);
             status.setStage(outcome.getStatus().name().toLowerCase());
