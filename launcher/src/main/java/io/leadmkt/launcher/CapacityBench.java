@@ -157,6 +157,7 @@ public final class CapacityBench {
                 steps.add(result);
                 out.println(result.toLine());
                 out.println("  " + result.records().toLine(result.allLeads()));
+                out.println("  " + result.records().changelogEntryBytesLine());
                 out.flush();
                 if (!result.sustained()) {
                     break; // a higher rate would only fail harder, and take as long

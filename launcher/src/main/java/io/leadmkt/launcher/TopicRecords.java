@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -19,10 +20,15 @@ import org.apache.kafka.common.TopicPartition;
  * costs, the first thing to look at when CPU per lead moves (every record is a write, a replication
  * and a fetch, and every transaction touches each partition it wrote to).
  */
-public record TopicRecords(Map<String, Long> byTopic) {
+public record TopicRecords(Map<String, Long> byTopic, Map<String, Long> bytesByTopic) {
 
     public TopicRecords {
         byTopic = Map.copyOf(byTopic);
+        bytesByTopic = Map.copyOf(bytesByTopic);
+    }
+
+    public TopicRecords(Map<String, Long> byTopic) {
+        this(byTopic, Map.of());
     }
 
     /** Internal topics included (__consumer_offsets, __transaction_state, changelogs, repartitions). */
@@ -35,7 +41,26 @@ public record TopicRecords(Map<String, Long> byTopic) {
         Map<String, Long> records = new HashMap<>();
         admin.listOffsets(ends).all().get().forEach((partition, end) ->
                 records.merge(partition.topic(), end.offset(), Long::sum));
-        return new TopicRecords(records);
+        Map<String, Long> bytes = new HashMap<>();
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+        admin.describeLogDirs(brokers).allDescriptions().get().values().forEach(dirs -> dirs.values().forEach(dir ->
+                dir.replicaInfos().forEach((partition, replica) ->
+                        bytes.merge(partition.topic(), replica.size(), Long::sum))));
+        return new TopicRecords(records, bytes);
+    }
+
+    /**
+     * What a changelog record of each store weighs on average (log bytes / records, batch and
+     * marker overhead included): the size of one entry of that store, roughly.
+     */
+    public String changelogEntryBytesLine() {
+        return "changelog bytes/record: " + byTopic.entrySet().stream()
+                .filter(e -> e.getKey().endsWith("-changelog") && e.getValue() > 0
+                        && bytesByTopic.containsKey(e.getKey()))
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> String.format(Locale.ROOT, "%s %d", shortName(e.getKey()),
+                        bytesByTopic.get(e.getKey()) / e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     public long total() {

@@ -24,4 +24,12 @@ class TopicRecordsTest {
         assertThat(records.perLead(0)).isEmpty();
         assertThat(records.toLine(0)).isEqualTo("records/lead 0.0: ");
     }
+
+    @Test
+    void shouldWeighAChangelogRecordWhenBytesAreKnown() {
+        TopicRecords weighed = new TopicRecords(Map.of("leadmkt-auction-store-changelog", 300L, "audit", 900L),
+                Map.of("leadmkt-auction-store-changelog", 240_000L, "audit", 1L));
+
+        assertThat(weighed.changelogEntryBytesLine()).isEqualTo("changelog bytes/record: auction-store-changelog 800");
+    }
 }
