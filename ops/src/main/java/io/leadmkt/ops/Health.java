@@ -3,6 +3,7 @@ package io.leadmkt.ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What a process tells its orchestrator: whether it is alive (restart it if not) and whether it
@@ -36,6 +37,15 @@ public record Health(boolean live, boolean ready, String state, String reason) {
     /** Cannot recover by itself: restart it. */
     public static Health dead(String state, String reason) {
         return new Health(false, false, state, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** What {@code check} says, or not ready when the check itself fails: never an exception. */
+    public static Health checked(Supplier<Health> check) {
+        try {
+            return Objects.requireNonNull(check.get(), "health");
+        } catch (RuntimeException e) {
+            return notReady("UNKNOWN", "health check failed: " + e);
+        }
     }
 
     /** The JSON body of a health answer: status, state and, when not ready, the reason. */

@@ -20,16 +20,8 @@ public final class OpsRoutes {
 
     public static void mount(RoutesConfig routes, ProcessMetrics metrics, Supplier<Health> health) {
         routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
-        routes.get(LIVE, ctx -> answer(ctx, current(health), false));
-        routes.get(READY, ctx -> answer(ctx, current(health), true));
-    }
-
-    private static Health current(Supplier<Health> health) {
-        try {
-            return health.get();
-        } catch (RuntimeException e) {
-            return Health.notReady("UNKNOWN", "health check failed: " + e);
-        }
+        routes.get(LIVE, ctx -> answer(ctx, Health.checked(health), false));
+        routes.get(READY, ctx -> answer(ctx, Health.checked(health), true));
     }
 
     private static void answer(Context ctx, Health health, boolean readiness) {

@@ -1,5 +1,6 @@
 package io.leadmkt.ops;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * One process's metrics: a Prometheus registry with the JVM's own meters (memory, GC, threads,
@@ -70,6 +72,14 @@ public final class ProcessMetrics implements AutoCloseable {
             }
         }
         return binder;
+    }
+
+    /**
+     * A gauge {@code leadmkt_ready}: 1 while {@code health} says ready, else 0 — so an alert can see a
+     * process that answers scrapes but should get no traffic. A failing health check reads as 0.
+     */
+    public void watch(Supplier<Health> health) {
+        Gauge.builder("leadmkt.ready", health, h -> Health.checked(h).ready() ? 1 : 0).description("1 while the process is ready for traffic, else 0").register(registry);
     }
 
     /** Every meter in the Prometheus text format (0.0.4), as served on {@code GET /metrics}. */
