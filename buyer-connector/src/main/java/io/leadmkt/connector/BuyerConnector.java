@@ -253,6 +253,9 @@ public final class BuyerConnector implements AutoCloseable {
             closed = true;
         }
         log.info("closing buyer connector: {}", stats().progressLine());
+        // A connector closed before it started (its warm-up failed, its status API could not bind):
+        // each loop closes its consumer on its own thread, so run them, to stop at once.
+        threads.stream().filter(t -> t.getState() == Thread.State.NEW).forEach(Thread::start);
         try {
             // Ping and post loops drain in parallel; each waits at most DRAIN_TIMEOUT.
             Thread stopper = thread(() -> stopQuietly(postLoop), "connector-posts-stop");
