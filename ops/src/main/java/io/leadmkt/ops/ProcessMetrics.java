@@ -79,7 +79,9 @@ public final class ProcessMetrics implements AutoCloseable {
      * process that answers scrapes but should get no traffic. A failing health check reads as 0.
      */
     public void watch(Supplier<Health> health) {
-        Gauge.builder("leadmkt.ready", health, h -> Health.checked(h).ready() ? 1 : 0).description("1 while the process is ready for traffic, else 0").register(registry);
+        // Strong: a gauge holds its object weakly, and nothing else keeps a method reference alive.
+        Gauge.builder("leadmkt.ready", health, h -> Health.checked(h).ready() ? 1 : 0).strongReference(true)
+                .description("1 while the process is ready for traffic, else 0").register(registry);
     }
 
     /** Every meter in the Prometheus text format (0.0.4), as served on {@code GET /metrics}. */

@@ -88,7 +88,8 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
      * lag the HTTP intake sheds on).
      */
     public void watch(Supplier<KafkaStreams> streams, IntakeBacklog backlog) {
-        Gauge.builder("leadmkt.auctions.open", streams, s -> openAuctions(s.get()))
+        // Strong: a gauge holds its object weakly, and nothing else keeps a method reference alive.
+        Gauge.builder("leadmkt.auctions.open", streams, s -> openAuctions(s.get())).strongReference(true)
                 .description("auctions open on this instance (approximate)").register(registry);
         Gauge.builder("leadmkt.intake.lag", backlog, b -> b.lagMs(System.currentTimeMillis()) / 1000.0)
                 .description("how old the leads intake reads are, plus the wait behind intake").baseUnit("seconds")
