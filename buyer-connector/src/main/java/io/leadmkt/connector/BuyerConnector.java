@@ -201,7 +201,7 @@ public final class BuyerConnector implements AutoCloseable {
      *
      * @throws IllegalStateException when not ready within {@code timeout}, or a consumer failed
      */
-    public void awaitReady(Duration timeout) {
+    private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             if (!feed.awaitLoaded(remaining(deadline), TimeUnit.NANOSECONDS)) {

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 /**
  * The counters behind {@link ConnectorStats} and the connector's meters, in one place: every bid
@@ -120,20 +119,18 @@ final class ConnectorCounters {
         final ByStatus<Timer> postLatency;
 
         BuyerMeters(MeterRegistry registry, String buyerId) {
-            BidStatus[] bidStatus = BidStatus.values();
-            PostStatus[] postStatus = PostStatus.values();
-            bids = new ByStatus<>(bidStatus.length, s -> Counter.builder("leadmkt.bids")
+            bids = new ByStatus<>(BidStatus.values(), status -> Counter.builder("leadmkt.bids")
                     .description("answers to pings produced by the connector, by buyer and status")
-                    .tags("buyer", buyerId, "status", bidStatus[s].name()).register(registry));
-            pingLatency = new ByStatus<>(bidStatus.length, s -> Latency.timer("leadmkt.ping.latency",
-                            "from calling a buyer with a ping to its answer (or its timeout)")
-                    .tags("buyer", buyerId, "status", bidStatus[s].name()).register(registry));
-            postResults = new ByStatus<>(postStatus.length, s -> Counter.builder("leadmkt.post.results")
+                    .tags("buyer", buyerId, "status", status).register(registry));
+            pingLatency = new ByStatus<>(BidStatus.values(), status -> Latency.timer("leadmkt.ping.latency",
+                    "from calling a buyer with a ping to its answer (or its timeout)")
+                    .tags("buyer", buyerId, "status", status).register(registry));
+            postResults = new ByStatus<>(PostStatus.values(), status -> Counter.builder("leadmkt.post.results")
                     .description("answers to posts produced by the connector, by buyer and status")
-                    .tags("buyer", buyerId, "status", postStatus[s].name()).register(registry));
-            postLatency = new ByStatus<>(postStatus.length, s -> Latency.timer("leadmkt.post.latency",
-                            "from posting a lead to a buyer to its answer (or its timeout)")
-                    .tags("buyer", buyerId, "status", postStatus[s].name()).register(registry));
+                    .tags("buyer", buyerId, "status", status).register(registry));
+            postLatency = new ByStatus<>(PostStatus.values(), status -> Latency.timer("leadmkt.post.latency",
+                    "from posting a lead to a buyer to its answer (or its timeout)")
+                    .tags("buyer", buyerId, "status", status).register(registry));
         }
     }
 
@@ -143,18 +140,21 @@ final class ConnectorCounters {
      */
     private static final class ByStatus<M> {
         private final AtomicReferenceArray<M> meters;
-        private final IntFunction<M> register;
+        private final Enum<?>[] statuses;
+        private final Function<String, M> register;
 
-        ByStatus(int statuses, IntFunction<M> register) {
-            this.meters = new AtomicReferenceArray<>(statuses);
+        /** @param register registers the meter of the status named */
+        ByStatus(Enum<?>[] statuses, Function<String, M> register) {
+            this.meters = new AtomicReferenceArray<>(statuses.length);
+            this.statuses = statuses;
             this.register = register;
         }
 
-        M get(int status) {
-            M meter = meters.get(status);
+        M get(int ordinal) {
+            M meter = meters.get(ordinal);
             if (meter == null) {
-                meter = register.apply(status);
-                meters.set(status, meter);
+                meter = register.apply(statuses[ordinal].name());
+                meters.set(ordinal, meter);
             }
             return meter;
         }
