@@ -115,7 +115,7 @@ class MetricsEndToEndTest {
         assertThat(scrape.names()).contains("leadmkt_auctions_open", "leadmkt_intake_lag_seconds", "leadmkt_ready");
         assertThat(scrape.sum("leadmkt_ready")).isEqualTo(1);
         assertThat(scrape.names()).as("JVM and Kafka Streams meters").contains("jvm_memory_used_bytes",
-                "jvm_threads_live_threads", "process_cpu_usage", "jvm_gc_pause_seconds_count",
+                "jvm_threads_live_threads", "process_cpu_usage", "jvm_gc_overhead",
                 "kafka_consumer_fetch_manager_records_lag_max", "kafka_producer_record_send_total");
         assertThat(scrape.names()).anyMatch(name -> name.startsWith("kafka_stream_"));
     }

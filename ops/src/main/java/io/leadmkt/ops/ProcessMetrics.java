@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -20,9 +21,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
- * One process's metrics: a Prometheus registry with the JVM's own meters (memory, GC, threads,
- * CPU, class loading, uptime, file descriptors) bound, every meter tagged {@code process} with the
- * process's role, so one dashboard can tell the streams app from the connector. Kafka clients are
+ * One process's metrics: a Prometheus registry with the JVM's own meters (memory, GC pauses and
+ * overhead, threads, CPU, class loading, uptime, file descriptors) bound, every meter tagged
+ * {@code process} with the process's role, so one dashboard can tell the streams app from the connector. Kafka clients are
  * bound with {@link #bind}: their binders share one refresh thread ({@link #kafkaRefresh()}), which
  * picks up metrics that appear later (a partition's lag after an assignment).
  */
@@ -42,9 +43,11 @@ public final class ProcessMetrics implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // JvmGcMetrics' pause timers appear with the first collection; JvmHeapPressureMetrics' GC overhead
+        // is there from the start, so a dashboard always has a GC series.
         for (MeterBinder jvm : new MeterBinder[] {new ClassLoaderMetrics(), new JvmMemoryMetrics(), new JvmGcMetrics(),
-                new JvmThreadMetrics(), new JvmInfoMetrics(), new ProcessorMetrics(), new UptimeMetrics(),
-                new FileDescriptorMetrics()}) {
+                new JvmHeapPressureMetrics(), new JvmThreadMetrics(), new JvmInfoMetrics(), new ProcessorMetrics(),
+                new UptimeMetrics(), new FileDescriptorMetrics()}) {
             bind(jvm);
         }
     }
