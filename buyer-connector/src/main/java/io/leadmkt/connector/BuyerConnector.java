@@ -7,6 +7,7 @@ import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.connector.limits.BuyerHealth;
 import io.leadmkt.connector.ping.PingDispatcher;
 import io.leadmkt.connector.post.PostDispatcher;
+import io.leadmkt.ops.Health;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
@@ -22,7 +23,14 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * pings. Neither thread waits for HTTP; offsets are committed once a record's events are
  * acknowledged (see {@link RecordLoop}). Buyer configs come from {@code config.buyers} and apply
  * to the next ping without a restart.
+ *
+ * <p>Its meters (bids and post results per buyer, answer times, its Kafka clients') go to the
+ * registry it is created with; {@link #health()} says whether it is warmed up and serving.
  */
 public final class BuyerConnector implements AutoCloseable {
 
@@ -64,7 +75,11 @@ public final class BuyerConnector implements AutoCloseable {
     private final ConnectorConfig config;
     private final Topics topics = Topics.embedded();
     private final BuyerDirectory directory = new BuyerDirectory();
-    private final ConnectorCounters counters = new ConnectorCounters();
+    /** This process's {@code process} tag on every meter, when it runs on its own. */
+    public static final String PROCESS = "buyer-connector";
+
+    private final ConnectorCounters counters;
+    private final ScheduledExecutorService metricsRefresh;
     private final BuyerHttpExecutor http;
     private final BuyerGate gate;
     private final Producer<String, byte[]> producer;
@@ -76,12 +91,17 @@ public final class BuyerConnector implements AutoCloseable {
     private final RecordLoop<Ping> pingLoop;
     private final RecordLoop<Post> postLoop;
     private final List<Thread> threads;
+    private final List<KafkaClientMetrics> kafkaMetrics = new java.util.ArrayList<>();
     private volatile boolean closed;
+    /** Warmed up, buyer config loaded and both consumers joined: ready for pings. */
+    private volatile boolean started;
     /** Cleared once the loops have stopped: answers arriving after that are not produced. */
     private volatile boolean producing = true;
 
-    private BuyerConnector(ConnectorConfig config) {
+    private BuyerConnector(ConnectorConfig config, MeterRegistry registry) {
         this.config = config;
+        this.counters = new ConnectorCounters(registry);
+        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "connector-metrics-refresh"));
         this.http = new BuyerHttpExecutor(config.maxConcurrentRequests());
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
         BuyerAdapters adapters = BuyerAdapters.json();
@@ -92,38 +112,88 @@ public final class BuyerConnector implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin"));
         this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic, clock);
-        this.feed = new BuyerConfigFeed(newConsumer(null, "buyers"), topics.buyers(), directory,
+        List<KafkaConsumer<String, byte[]>> consumers = List.of(newConsumer(null, "buyers"),
+                newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"));
+        this.feed = new BuyerConfigFeed(consumers.get(0), topics.buyers(), directory,
                 counters.skipped::increment);
-        this.pingLoop = new RecordLoop<>("pings", newConsumer(config.groupId() + "-pings", "pings"), Topics.PINGS,
+        this.pingLoop = new RecordLoop<>("pings", consumers.get(1), Topics.PINGS,
                 bytes -> topics.pings().valueSerde().deserializer().deserialize(Topics.PINGS, bytes),
                 this::onPing, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
-        this.postLoop = new RecordLoop<>("posts", newConsumer(config.groupId() + "-posts", "posts"), Topics.POSTS,
+        this.postLoop = new RecordLoop<>("posts", consumers.get(2), Topics.POSTS,
                 bytes -> topics.posts().valueSerde().deserializer().deserialize(Topics.POSTS, bytes),
                 this::onPost, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.threads = List.of(thread(feed, "buyer-config-feed"), thread(pingLoop, "connector-pings"),
                 thread(postLoop, "connector-posts"));
+        consumers.forEach(c -> kafkaMetrics.add(new KafkaClientMetrics(c, Tags.empty(), metricsRefresh)));
+        kafkaMetrics.add(new KafkaClientMetrics(producer, Tags.empty(), metricsRefresh));
+        kafkaMetrics.forEach(binder -> binder.bindTo(registry));
+        Gauge.builder("leadmkt.connector.in.flight", http, BuyerHttpExecutor::inFlight)
+                .description("buyer HTTP calls running or queued").register(registry);
+        Gauge.builder("leadmkt.connector.buyers.paused", gate, g -> g.paused().size())
+                .description("buyers not pinged right now (paused, or waiting on their half-open probe)")
+                .register(registry);
     }
 
     /**
      * Starts consuming pings and posts; returns once buyer config is loaded (caught up with the end
-     * of {@code config.buyers}) and both consumers have joined their groups.
+     * of {@code config.buyers}) and both consumers have joined their groups. Its meters go nowhere.
      */
     public static BuyerConnector start(ConnectorConfig config) {
-        BuyerConnector connector = new BuyerConnector(config);
+        return create(config, new CompositeMeterRegistry()).start();
+    }
+
+    /**
+     * A connector whose meters go to {@code registry}, not started yet: {@link #health()} says
+     * not ready until {@link #start()} has warmed it up.
+     */
+    public static BuyerConnector create(ConnectorConfig config, MeterRegistry registry) {
+        return new BuyerConnector(config, registry);
+    }
+
+    /**
+     * Warms the producer and the HTTP client up, starts consuming pings and posts; returns once
+     * buyer config is loaded and both consumers have joined their groups. Closes it on failure.
+     */
+    public BuyerConnector start() {
         try {
-            connector.warmUpProducer();
+            warmUpProducer();
             // Ready means able to serve a lead at normal speed: the first lead's pings must not pay
             // for a cold HTTP stack.
-            int warm = connector.http.warmUp(WARM_UP_CALLS, Duration.ofSeconds(5));
+            int warm = http.warmUp(WARM_UP_CALLS, Duration.ofSeconds(5));
             log.info("HTTP client warmed up: {} of {} calls answered", warm, WARM_UP_CALLS);
-            connector.threads.forEach(Thread::start);
-            connector.awaitReady(START_TIMEOUT);
-            log.info("buyer connector ready: {} buyers, group {}", connector.directory.size(), config.groupId());
-            return connector;
+            threads.forEach(Thread::start);
+            awaitReady(START_TIMEOUT);
+            started = true;
+            log.info("buyer connector ready: {} buyers, group {}", directory.size(), config.groupId());
+            return this;
         } catch (RuntimeException e) {
-            connector.close();
+            close();
             throw e;
         }
+    }
+
+    /** Live and ready, by {@link #health(boolean, boolean, Throwable)}. */
+    public Health health() {
+        Throwable failed = feed.failure() != null ? feed.failure()
+                : pingLoop.failure() != null ? pingLoop.failure() : postLoop.failure();
+        return health(started, closed, failed);
+    }
+
+    /**
+     * The connector's health rule: ready once started (warmed up, buyers loaded, groups joined) and
+     * until closed; a consumer loop that failed does not come back, so that one is for a restart.
+     */
+    static Health health(boolean started, boolean closed, Throwable failure) {
+        if (failure != null) {
+            return Health.dead("FAILED", "a consumer loop failed: " + failure);
+        }
+        if (closed) {
+            return Health.notReady("CLOSED", "shutting down");
+        }
+        if (!started) {
+            return Health.notReady("STARTING", "warming up the HTTP client, loading buyers, joining the groups");
+        }
+        return Health.ready("RUNNING");
     }
 
     /**
@@ -131,7 +201,7 @@ public final class BuyerConnector implements AutoCloseable {
      *
      * @throws IllegalStateException when not ready within {@code timeout}, or a consumer failed
      */
-    public void awaitReady(Duration timeout) {
+    private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             if (!feed.awaitLoaded(remaining(deadline), TimeUnit.NANOSECONDS)) {
@@ -183,6 +253,9 @@ public final class BuyerConnector implements AutoCloseable {
             closed = true;
         }
         log.info("closing buyer connector: {}", stats().progressLine());
+        // A connector closed before it started (its warm-up failed, its status API could not bind):
+        // each loop closes its consumer on its own thread, so run them, to stop at once.
+        threads.stream().filter(t -> t.getState() == Thread.State.NEW).forEach(Thread::start);
         try {
             // Ping and post loops drain in parallel; each waits at most DRAIN_TIMEOUT.
             Thread stopper = thread(() -> stopQuietly(postLoop), "connector-posts-stop");
@@ -203,6 +276,8 @@ public final class BuyerConnector implements AutoCloseable {
             }
             http.close();
             admin.close(Duration.ofSeconds(2));
+            kafkaMetrics.forEach(KafkaClientMetrics::close);
+            metricsRefresh.shutdownNow();
         }
     }
 
@@ -225,12 +300,12 @@ public final class BuyerConnector implements AutoCloseable {
     }
 
     private CompletableFuture<Void> produce(Bid bid) {
-        counters.bid(bid.getStatus(), bid.getReason());
+        counters.bid(bid);
         return send(Topics.BIDS, bid.getLeadId(), topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
     }
 
     private CompletableFuture<Void> produce(PostResult result) {
-        counters.postResult(result.getStatus());
+        counters.postResult(result);
         return send(Topics.POST_RESULTS, result.getLeadId(),
                 topics.postResults().valueSerde().serializer().serialize(Topics.POST_RESULTS, result));
     }

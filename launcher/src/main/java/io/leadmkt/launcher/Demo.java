@@ -145,9 +145,12 @@ public final class Demo {
             LeadMarketApp app = open(LeadMarketApp.start(appConfig,
                     io.leadmkt.launcher.config.ConnectorIntegrationCheck.INSTANCE));
             out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
+            ConnectorProcess connectorProcess = open(
+                    ConnectorProcess.open(options.settings().connectorConfig(bootstrap), 0)).start();
+            BuyerConnector connector = connectorProcess.connector();
+            out.println("metrics: http://127.0.0.1:" + app.httpPort() + "/metrics (streams app), http://127.0.0.1:"
+                    + connectorProcess.port() + "/metrics (connector)");
             out.flush();
-            BuyerConnector connector = open(BuyerConnector.start(options.settings().connectorConfig(bootstrap)));
-            connector.awaitReady(Duration.ofSeconds(30));
 
             KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(bootstrap, CLIENT_ID_PREFIX + "leads"));
             LeadGenerator generator = new LeadGenerator(leadProducer, topics, new LeadGenerator.Options(

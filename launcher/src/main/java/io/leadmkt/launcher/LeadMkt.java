@@ -234,19 +234,17 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--config", description = "Properties file, see deploy/config/leadmkt.properties.")
         Path config;
         @Option(names = "--port", defaultValue = "8081",
-                description = "Port of the connector's status API (GET /v1/buyers/health); 0 = free (default ${DEFAULT-VALUE}).")
+                description = "Port of the connector's status API (GET /v1/buyers/health, /metrics, /health/ready); 0 = free (default ${DEFAULT-VALUE}).")
         int port;
 
         @Override
         public Integer call() throws Exception {
-            BuyerConnector connector = BuyerConnector.start(Settings.load(config).connectorConfig(bootstrapServers));
-            ConnectorStatusApi status = ConnectorStatusApi.start(connector, port);
-            System.out.println("buyer connector running; status: http://127.0.0.1:" + status.port() + "/v1/buyers/health");
+            ConnectorProcess connector = ConnectorProcess.open(Settings.load(config).connectorConfig(bootstrapServers), port)
+                    .start();
+            System.out.println("buyer connector running; status: http://127.0.0.1:" + connector.port()
+                    + "/v1/buyers/health, metrics: http://127.0.0.1:" + connector.port() + "/metrics");
             System.out.flush();
-            untilShutdown(() -> {
-                status.close();
-                connector.close();
-            });
+            untilShutdown(connector);
             return 0;
         }
     }

@@ -4,8 +4,7 @@ import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Rejection;
-import io.leadmkt.streams.outcome.Outcomes;
-import io.leadmkt.streams.outcome.Rejections;
+import io.leadmkt.streams.outcome.Shed;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Locale;
@@ -27,10 +26,10 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                       Map<String, Long> unsoldReasons, Map<String, Long> soldByBuyer, long revenueCents,
                       long payoutCents, double buyersPerLead, double p50Ms, double p99Ms) {
 
-    /** Shed at intake: already too old when read ({@code leads.rejected} with {@link Rejections#STALE}). */
-    public static final String STALE_AT_INTAKE = "STALE_AT_INTAKE";
-    /** Shed at the auction: too old to offer when its turn came, or its buyers never reached (UNSOLD {@link Outcomes#STALE}). */
-    public static final String STALE_AT_AUCTION = "STALE_AT_AUCTION";
+    /** Shed at intake, see {@link Shed#AT_INTAKE}. */
+    public static final String STALE_AT_INTAKE = Shed.AT_INTAKE;
+    /** Shed at the auction, see {@link Shed#AT_AUCTION}. */
+    public static final String STALE_AT_AUCTION = Shed.AT_AUCTION;
 
     public Summary {
         shedReasons = Map.copyOf(shedReasons);
@@ -60,7 +59,7 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                 if (rejection == null) {
                     continue;
                 }
-                if (Rejections.STALE.equals(rejection.getReasonCode())) {
+                if (Shed.isShed(rejection)) {
                     shedReasons.merge(STALE_AT_INTAKE, 1L, Long::sum);
                 } else {
                     rejected++;
@@ -71,7 +70,7 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                 revenue += outcome.getPriceCents() == null ? 0 : outcome.getPriceCents();
                 payout += outcome.getSellerPayoutCents() == null ? 0 : outcome.getSellerPayoutCents();
                 byBuyer.merge(String.valueOf(outcome.getBuyerId()), 1L, Long::sum);
-            } else if (Outcomes.STALE.equals(outcome.getReason())) {
+            } else if (Shed.isShed(outcome)) {
                 shedReasons.merge(STALE_AT_AUCTION, 1L, Long::sum);
             } else {
                 unsold++;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.connector.limits.BuyerHealth;
+import io.leadmkt.ops.Health;
+import io.leadmkt.ops.ProcessMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +23,9 @@ class ConnectorStatusApiTest {
         List<BuyerHealth> health = List.of(
                 new BuyerHealth("steady", BuyerHealth.State.ACTIVE, null, 0, 2),
                 new BuyerHealth("flaky", BuyerHealth.State.PAUSED, until, 5, 0));
-        try (ConnectorStatusApi api = ConnectorStatusApi.start(() -> health, () -> "pings=3", 0)) {
+        try (ProcessMetrics metrics = ProcessMetrics.start("test");
+             ConnectorStatusApi api = ConnectorStatusApi.start(() -> health, () -> "pings=3",
+                     () -> Health.ready("RUNNING"), metrics, 0)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + api.port() + "/v1/buyers/health")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -2,7 +2,6 @@ package io.leadmkt.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadmkt.connector.BuyerConnector;
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
@@ -56,7 +55,7 @@ final class RealMarket implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private BuyerFarm farm;
     private KafkaProducer<String, byte[]> producer;
-    private BuyerConnector connector;
+    private ConnectorProcess connector;
     private OutcomeTracker tracker;
 
     private RealMarket() {
@@ -103,10 +102,17 @@ final class RealMarket implements AutoCloseable {
         connector = null;
     }
 
-    /** Starts the buyer connector (again), in the same consumer group: it goes on from the committed pings. */
+    /**
+     * Starts the buyer connector (again), as its own process would (metrics, status API), in the same
+     * consumer group: it goes on from the committed pings.
+     */
     void startConnector() {
-        connector = BuyerConnector.start(ConnectorConfig.defaults(broker.bootstrapServers()));
-        connector.awaitReady(Duration.ofSeconds(30));
+        connector = ConnectorProcess.open(ConnectorConfig.defaults(broker.bootstrapServers()), 0).start();
+    }
+
+    /** The running connector's status API port: its {@code /metrics} and {@code /health/ready}. */
+    int connectorPort() {
+        return connector.port();
     }
 
     EmbeddedKafkaBroker broker() {

@@ -12,6 +12,7 @@ import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.schema.serde.AvroSerde;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.kstream.Produced;
@@ -23,12 +24,24 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  * record); each kind has exactly one output topic. (The auction writes a PostResult only as its own
  * TIMEOUT marker for a post whose result never came.) This sends every event to the topic of its
  * type with that topic's serde, so a stage forwards domain records and never names a topic.
+ *
+ * <p>Being the one door every written event passes, it also hands each to a tap (the app's
+ * {@code MarketMetrics}), so outcomes, rejections and audit events are counted in one place without
+ * any processor knowing about metrics. The tap runs on the stream thread for every record: it must
+ * be cheap and must not throw.
  */
 public final class EventRouting implements TopicNameExtractor<String, SpecificRecord> {
 
     private final Map<Class<?>, Topics.Topic<String, ? extends SpecificRecord>> byType;
+    private final Consumer<? super SpecificRecord> tap;
 
     public EventRouting(Topics topics) {
+        this(topics, event -> { });
+    }
+
+    /** @param tap told of every event as it is written */
+    public EventRouting(Topics topics, Consumer<? super SpecificRecord> tap) {
+        this.tap = tap;
         this.byType = Map.of(
                 Rejection.class, topics.leadsRejected(),
                 AuditEvent.class, topics.audit(),
@@ -51,7 +64,9 @@ public final class EventRouting implements TopicNameExtractor<String, SpecificRe
 
     @Override
     public String extract(String key, SpecificRecord value, RecordContext recordContext) {
-        return topicOf(value).name();
+        String topic = topicOf(value).name();
+        tap.accept(value);
+        return topic;
     }
 
     /** Produced with a value serializer that writes each record with its own topic's serde. */

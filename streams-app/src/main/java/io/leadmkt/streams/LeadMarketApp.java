@@ -1,5 +1,7 @@
 package io.leadmkt.streams;
 
+import io.leadmkt.ops.Health;
+import io.leadmkt.ops.ProcessMetrics;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
@@ -13,7 +15,12 @@ import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
+import io.leadmkt.streams.ops.MarketMetrics;
+import io.leadmkt.streams.ops.StreamsHealth;
 import io.leadmkt.streams.report.LeadStatusProcessor;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +56,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams application: provisions its topics, runs {@link LeadMarketTopology}, and serves
- * the intake / lead-status HTTP API.
+ * the intake / lead-status HTTP API, with its metrics ({@code GET /metrics}: the marketplace's own
+ * from {@link MarketMetrics}, Kafka Streams' and its clients', the JVM's) and health
+ * ({@code /health/live}, {@code /health/ready} by {@link StreamsHealth}).
  */
 public final class LeadMarketApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadMarketApp.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** This process's {@value ProcessMetrics#PROCESS_TAG} tag on every meter. */
+    public static final String PROCESS = "streams-app";
 
     private final StreamsAppConfig config;
     private final KafkaProducer<String, Lead> intakeProducer;
@@ -62,12 +73,19 @@ public final class LeadMarketApp implements AutoCloseable {
     private volatile HostInfo self;
     private final ConfigTopics configTopics;
     private final IntakeBacklog backlog = new IntakeBacklog();
+    private final ProcessMetrics metrics;
+    private final MarketMetrics market;
+    /** Streams has been RUNNING since start: see {@link StreamsHealth}. */
+    private volatile boolean hasRun;
     private LeadApi api;
 
-    private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaProducer<String, Lead> intakeProducer) {
+    private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaProducer<String, Lead> intakeProducer,
+                          ProcessMetrics metrics) {
         this.config = config;
         this.topics = topics;
         this.intakeProducer = intakeProducer;
+        this.metrics = metrics;
+        this.market = new MarketMetrics(metrics.registry());
         this.configTopics = new ConfigTopics(config.bootstrapServers(), topics, config.applicationId() + "-admin");
     }
 
@@ -89,15 +107,25 @@ public final class LeadMarketApp implements AutoCloseable {
         provision(config, topics);
         KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
                 new StringSerializer(), topics.leadsInbound().valueSerde().serializer());
-        LeadMarketApp app = new LeadMarketApp(config, topics, producer);
+        ProcessMetrics metrics = ProcessMetrics.start(PROCESS);
+        LeadMarketApp app = new LeadMarketApp(config, topics, producer, metrics);
+        metrics.bind(new KafkaClientMetrics(producer, Tags.empty(), metrics.kafkaRefresh()));
+        metrics.watch(app::readiness);
+        app.market.watch(app::streams, app.backlog);
         AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
                 new StreamsConfigStore(app.configTopics, app::streams));
-        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin).start();
+        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin,
+                new LeadApi.Operations(metrics, app::readiness)).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, app.self.host() + ":" + app.self.port());
-            app.streams = startStreams(new KafkaStreams(LeadMarketTopology.build(config, topics, app.backlog), props));
+            KafkaStreams streams = new KafkaStreams(
+                    LeadMarketTopology.build(config, topics, app.backlog, app.market), props);
+            metrics.bind(new KafkaStreamsMetrics(streams, Tags.empty(), metrics.kafkaRefresh()));
+            // Known before it runs, so /health/ready can say what it is waiting for.
+            app.streams = streams;
+            startStreams(streams, () -> app.hasRun = true);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -106,7 +134,8 @@ public final class LeadMarketApp implements AutoCloseable {
         return app;
     }
 
-    private static KafkaStreams startStreams(KafkaStreams streams) {
+    /** Starts {@code streams} and waits for RUNNING; {@code onRunning} runs each time it gets there. */
+    private static void startStreams(KafkaStreams streams, Runnable onRunning) {
         CountDownLatch running = new CountDownLatch(1);
         // The first state it settles in: RUNNING (or ERROR). Not the state when we look, since a second
         // instance joining can move it on to REBALANCING at once (seen in CapsConcurrencyTest).
@@ -116,6 +145,9 @@ public final class LeadMarketApp implements AutoCloseable {
                 last.set(now);
             }
             LOG.info("streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                onRunning.run();
+            }
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
                 running.countDown();
             }
@@ -139,7 +171,6 @@ public final class LeadMarketApp implements AutoCloseable {
             streams.close(Duration.ofSeconds(5));
             throw new IllegalStateException("interrupted while starting", e);
         }
-        return streams;
     }
 
     private static void provision(StreamsAppConfig config, Topics topics) {
@@ -257,6 +288,12 @@ public final class LeadMarketApp implements AutoCloseable {
         return health;
     }
 
+    /** Live and ready, by {@link StreamsHealth}: served on {@code /health/live} and {@code /health/ready}. */
+    public Health readiness() {
+        KafkaStreams streams = this.streams;
+        return StreamsHealth.of(streams == null ? null : streams.state(), hasRun);
+    }
+
     /** The port the intake / query API listens on. */
     public int httpPort() {
         return api.port();
@@ -280,5 +317,6 @@ public final class LeadMarketApp implements AutoCloseable {
             streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
+        metrics.close();
     }
 }

@@ -24,6 +24,7 @@ import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -68,8 +69,14 @@ public final class LeadMarketTopology {
 
     /** @param backlog where intake reports how old the leads it reads are (the HTTP intake sheds on it) */
     public static Topology build(StreamsAppConfig config, Topics topics, IntakeBacklog backlog) {
+        return build(config, topics, backlog, event -> { });
+    }
+
+    /** @param written told of every event the topology writes (the app's metrics count them) */
+    public static Topology build(StreamsAppConfig config, Topics topics, IntakeBacklog backlog,
+                                 Consumer<? super SpecificRecord> written) {
         StreamsBuilder builder = new StreamsBuilder();
-        EventRouting routing = new EventRouting(topics);
+        EventRouting routing = new EventRouting(topics, written);
         boolean inMemory = "in_memory".equals(config.storeType());
 
         configTables(builder, topics);

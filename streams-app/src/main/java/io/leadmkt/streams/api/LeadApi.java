@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.leadmkt.ops.Health;
+import io.leadmkt.ops.OpsRoutes;
+import io.leadmkt.ops.ProcessMetrics;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.streams.admin.AdminApi;
@@ -43,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
+ *   <li>With {@link Operations}: {@code GET /metrics}, {@code GET /health/live} and
+ *       {@code GET /health/ready} ({@link OpsRoutes}).</li>
  * </ul>
  * Every answer, errors included, is JSON; no stack trace ever leaves the process.
  */
@@ -63,29 +68,41 @@ public final class LeadApi implements AutoCloseable {
     private final Supplier<Map<String, Object>> health;
     private final Duration submitTimeout;
     private final AdminApi admin;
+    private final Operations operations;
     private final JsonLeadReader reader = new JsonLeadReader();
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Javalin server;
 
+    /** What the operator routes serve: this process's metrics and its health rule. */
+    public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
+    }
+
     public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, null);
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, null, null);
     }
 
     /** With the admin endpoints ({@code /v1/admin/...}) of {@code admin} mounted too. */
     public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
                    AdminApi admin) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin);
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, null);
+    }
+
+    /** With the admin endpoints and the operator routes (metrics, liveness, readiness) mounted too. */
+    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
+                   AdminApi admin, Operations operations) {
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations);
     }
 
     /** For tests: a submit timeout short enough to observe. */
     LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
             Duration submitTimeout) {
-        this(port, intake, lookup, health, submitTimeout, null);
+        this(port, intake, lookup, health, submitTimeout, null, null);
     }
 
     private LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-                    Duration submitTimeout, AdminApi admin) {
+                    Duration submitTimeout, AdminApi admin, Operations operations) {
         this.admin = admin;
+        this.operations = operations;
         this.requestedPort = port;
         this.intake = Objects.requireNonNull(intake, "intake");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
@@ -103,6 +120,9 @@ public final class LeadApi implements AutoCloseable {
             config.routes.post("/v1/leads", this::submitLead);
             config.routes.get("/v1/leads/{id}", this::leadStatus);
             config.routes.get("/health", this::health);
+            if (operations != null) {
+                OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
+            }
             if (admin != null) {
                 config.routes.put("/v1/admin/buyers/{id}", admin::putBuyer);
                 config.routes.put("/v1/admin/campaigns/{id}", admin::putCampaign);
