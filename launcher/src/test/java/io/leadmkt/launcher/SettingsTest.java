@@ -42,14 +42,14 @@ class SettingsTest {
         StreamsAppConfig overridden = settings.streamsConfig("flag:9092", 0, Path.of("/tmp/s"));
         ConnectorConfig connector = settings.connectorConfig(null);
 
-        assertThat(fromFile.bootstrapServers()).isEqualTo("file:9092");
+        assertThat(fromFile.kafka().bootstrapServers()).isEqualTo("file:9092");
         assertThat(fromFile.applicationId()).isEqualTo("app2");
         assertThat(fromFile.httpPort()).isEqualTo(9999);
         assertThat(fromFile.stateDir()).isEqualTo(Path.of("/var/lib/leadmkt"));
         assertThat(fromFile.processingGuarantee()).isEqualTo("at_least_once");
         assertThat(fromFile.commitIntervalMs()).isEqualTo(50);
         assertThat(fromFile.partitions()).isEqualTo(6);
-        assertThat(overridden.bootstrapServers()).isEqualTo("flag:9092");
+        assertThat(overridden.kafka().bootstrapServers()).isEqualTo("flag:9092");
         assertThat(overridden.httpPort()).isZero();
         assertThat(overridden.stateDir()).isEqualTo(Path.of("/tmp/s"));
         assertThat(connector.groupId()).isEqualTo("conn2");
@@ -74,7 +74,7 @@ class SettingsTest {
         Path example = Path.of("..", "deploy", "config", "leadmkt.properties");
         Settings settings = Settings.load(example);
 
-        assertThat(settings.streamsConfig(null, null, null).bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(settings.streamsConfig(null, null, null).kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(settings.connectorConfig(null)).isEqualTo(ConnectorConfig.defaults("127.0.0.1:9092"));
     }
 
