@@ -55,7 +55,7 @@ public final class BuyerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if ((configFiles == null) == cluster.given()) {
+            if ((configFiles == null) != cluster.given()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "give either --config-file, or the cluster (--bootstrap-servers and/or --config)");
             }
