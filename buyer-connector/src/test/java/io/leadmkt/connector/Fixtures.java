@@ -20,7 +20,13 @@ import java.util.Map;
 public final class Fixtures {
 
     public static final List<String> PII_VALUES = List.of("Jane", "Doe", "jane.doe@example.com", "+15125550123",
-            "12 Elm Street", "203.0.113.7");
+            "12 Elm Street", "203.0.113.7", "Mozilla/5.0 (Fixture)");
+    public static final String TRUSTED_FORM_CERT_URL =
+            "https://cert.trustedform.com/0123456789abcdef0123456789abcdef01234567";
+    public static final String LEAD_ID_TOKEN = "A1B2C3D4-E5F6-4A7B-8C9D-0E1F2A3B4C5D";
+    /** The consent evidence a post carries and a ping never does, PII or not. */
+    public static final List<String> EVIDENCE_VALUES = List.of(TRUSTED_FORM_CERT_URL, LEAD_ID_TOKEN, "I agree v7",
+            "v7", "203.0.113.7", "Mozilla/5.0 (Fixture)", "Buyer Named");
 
     static {
         // Copy-builders (Avro's newBuilder(other)) deep-copy through reflection, which Avro 1.12
@@ -48,7 +54,10 @@ public final class Fixtures {
                         .build())
                 .setConsent(Consent.newBuilder()
                         .setMethod("web_form").setCertificateId("cert-123").setCapturedAt(1_700_000_000_000L)
-                        .setDisclosure("I agree").setPageUrl("https://quotes.example.com/form")
+                        .setDisclosure("I agree v7").setPageUrl("https://quotes.example.com/form")
+                        .setTrustedFormCertUrl(TRUSTED_FORM_CERT_URL).setLeadIdToken(LEAD_ID_TOKEN)
+                        .setDisclosureVersion("v7").setUserAgent("Mozilla/5.0 (Fixture)")
+                        .setNamedBuyers(List.of("Buyer Named", "winner"))
                         .build())
                 .build();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * How many leads a second this machine sells: ramps the fast market (buyers that always bid in 1-5 ms)
@@ -39,7 +40,8 @@ public final class CapacityBench {
      * timed leads' counts and latency; leads of the whole step without a final answer; CPU per timed lead.
      */
     public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed, long unanswered,
-                       Map<Component, Double> cpuMsPerLead, double processCpuMsPerLead) {
+                       Map<Component, Double> cpuMsPerLead, double processCpuMsPerLead, TopicRecords records,
+                       long allLeads) {
         public Step {
             cpuMsPerLead = Map.copyOf(cpuMsPerLead);
         }
@@ -80,14 +82,14 @@ public final class CapacityBench {
                     "{\"offered_per_s\":%s,\"generated_per_s\":%.1f,\"leads\":%d,\"rejected\":%d,\"sold\":%d,"
                             + "\"sold_pct\":%.2f,\"unsold\":%d,\"shed\":%d,\"shed_reasons\":%s,\"unanswered\":%d,"
                             + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"cpu_ms_per_lead\":{%s,\"threads\":%.2f,\"process\":%.2f},"
-                            + "\"process_cores\":%.2f,\"sustained\":%b}",
+                            + "\"process_cores\":%.2f,\"records_per_lead\":%s,\"sustained\":%b}",
                     number(offeredPerSecond), generatedPerSecond, timed.leads(), timed.rejected(), timed.sold(),
                     soldPercent(), timed.unsold(), timed.shed(), Summary.jsonCounts(timed.shedReasons()), unanswered,
                     timed.p50Ms(), timed.p99Ms(),
                     cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey().label(), e.getValue()))
                             .collect(Collectors.joining(",")),
-                    threadCpuMsPerLead(), processCpuMsPerLead, processCores(), sustained());
+                    threadCpuMsPerLead(), processCpuMsPerLead, processCores(), records.toJson(allLeads), sustained());
         }
     }
 
@@ -154,6 +156,7 @@ public final class CapacityBench {
                 Step result = runStep(rate, meter);
                 steps.add(result);
                 out.println(result.toLine());
+                out.println("  " + result.records().toLine(result.allLeads()));
                 out.flush();
                 if (!result.sustained()) {
                     break; // a higher rate would only fail harder, and take as long
@@ -168,6 +171,7 @@ public final class CapacityBench {
 
     private Step runStep(double rate, ThreadCpuMeter meter) throws Exception {
         ThreadCpuMeter.Usage[] usage = new ThreadCpuMeter.Usage[1];
+        TopicRecords[] records = {new TopicRecords(Map.of())};
         Demo demo = new Demo(options(rate, step), Bench.QUIET, new Demo.Phases() {
             @Override
             public void timingStarted() {
@@ -178,6 +182,11 @@ public final class CapacityBench {
             public void generatingStopped() {
                 usage[0] = meter.stop();
             }
+
+            @Override
+            public void settled(Admin admin, int leadsSent) throws Exception {
+                records[0] = TopicRecords.of(admin);
+            }
         });
         Summary all = demo.run();
         Summary timed = demo.timedSummary();
@@ -186,7 +195,7 @@ public final class CapacityBench {
         Map<Component, Double> perLead = new EnumMap<>(Component.class);
         used.threadNanos().forEach((component, nanos) -> perLead.put(component, msPerLead(nanos, timed.leads())));
         return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, all.leads() - all.accounted(), perLead,
-                msPerLead(used.processNanos(), timed.leads()));
+                msPerLead(used.processNanos(), timed.leads()), records[0], all.leads());
     }
 
     private Demo.Options options(double rate, Duration length) {
@@ -210,6 +219,8 @@ public final class CapacityBench {
                 + "time of each thread (sampled every " + SAMPLE_PERIOD.toSeconds() + " s) / timed leads, by thread "
                 + "name, first match wins:");
         components.rules().forEach(rule -> out.println("    " + rule.describe()));
+        out.println("  records/lead = log-end offsets of every topic (internal ones and transaction markers "
+                + "included) after the step / all leads of the step (warm-up too)");
         out.println("  buyers include the streams app's idle HTTP API (same Jetty); process = the JVM's whole CPU time, "
                 + "so process - threads = GC, JIT, RocksDB's native threads and threads that ended between samples");
         out.flush();

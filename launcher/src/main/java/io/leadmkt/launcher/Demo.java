@@ -72,6 +72,13 @@ public final class Demo {
 
         default void generatingStopped() {
         }
+
+        /**
+         * Every lead of the run has its answer (or the settle time is up), before anything shuts down:
+         * the broker still holds all the run wrote.
+         */
+        default void settled(Admin admin, int leadsSent) throws Exception {
+        }
     }
 
     /** Client ids of the demo's own producers (config seeding, lead generator), for telling them apart. */
@@ -189,6 +196,9 @@ public final class Demo {
                         missing.size(), sentIds.size(), settle.toSeconds(),
                         missing.stream().limit(5).map(id -> id + " (" + generator.sent(id).map(s -> s.kind().name())
                                 .orElse("?") + ")").toList(), generator.failedSends());
+            }
+            try (Admin admin = broker.admin()) {
+                phases.settled(admin, sentIds.size());
             }
             log.info("generated {}", generator.countsByKind());
             out.println(tracker.stageReport());

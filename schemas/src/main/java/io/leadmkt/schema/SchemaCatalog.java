@@ -1,6 +1,11 @@
 package io.leadmkt.schema;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 
 /**
@@ -8,6 +13,11 @@ import org.apache.avro.Schema;
  * writer's schema id only from this list (or from having written it itself), so a type missing
  * here cannot be read by another instance or after a restart: SchemaCatalogTest checks the list
  * against the .avsc files.
+ *
+ * <p>The embedded resolver names a schema by its fingerprint, so a record type that gains a field
+ * gets a new id: {@link #earlier()} keeps the schemas of earlier releases readable (their records
+ * resolve against today's classes, new fields taking their defaults), so what is already on the
+ * topics, the compacted config above all, survives an upgrade.
  */
 public final class SchemaCatalog {
     private SchemaCatalog() {
@@ -22,5 +32,29 @@ public final class SchemaCatalog {
                 LeadStatus.getClassSchema(), ConfigChange.getClassSchema(), CapRequest.getClassSchema(),
                 CapDecision.getClassSchema(), CapUsage.getClassSchema(), CapReservation.getClassSchema(),
                 BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema());
+    }
+
+    /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */
+    static final List<String> HISTORY = List.of("leadmkt/avro-history/1/");
+    private static final List<String> FILES =
+            List.of("01-lead.avsc", "02-auction-events.avsc", "03-config.avsc", "04-internal.avsc");
+
+    /** Every top-level record schema of an earlier release that today's catalog still has a type for. */
+    public static List<Schema> earlier() {
+        Set<String> current = all().stream().map(Schema::getFullName).collect(Collectors.toSet());
+        return HISTORY.stream().flatMap(folder -> {
+            Schema.Parser parser = new Schema.Parser();
+            for (String file : FILES) {
+                try (InputStream in = SchemaCatalog.class.getClassLoader().getResourceAsStream(folder + file)) {
+                    if (in == null) {
+                        throw new IllegalStateException("missing " + folder + file + " on the classpath");
+                    }
+                    parser.parse(in);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return parser.getTypes().values().stream().filter(s -> current.contains(s.getFullName()));
+        }).toList();
     }
 }

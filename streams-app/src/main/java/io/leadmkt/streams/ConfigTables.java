@@ -5,6 +5,7 @@ import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.streams.comply.SuppressionRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +34,10 @@ public final class ConfigTables {
     private final TimestampedKeyValueStore<String, SuppressionEntry> suppression;
     private final TimestampedKeyValueStore<String, BuyerCapStatus> capStatus;
     private final TimestampedKeyValueStore<String, BuyerStats> buyerStats;
+    private final ProcessingContext context;
 
     public ConfigTables(ProcessingContext context) {
+        this.context = context;
         this.buyers = context.getStateStore(BUYERS_STORE);
         this.campaigns = context.getStateStore(CAMPAIGNS_STORE);
         this.suppression = context.getStateStore(SUPPRESSION_STORE);
@@ -50,8 +53,10 @@ public final class ConfigTables {
         return buyerId == null ? Optional.empty() : Optional.ofNullable(valueOf(buyers.get(buyerId)));
     }
 
+    /** Whether the hash is on the suppression list now (wall clock): an expired entry no longer counts. */
     public boolean suppressed(String identityHash) {
-        return identityHash != null && valueOf(suppression.get(identityHash)) != null;
+        return identityHash != null
+                && SuppressionRules.inForce(valueOf(suppression.get(identityHash)), context.currentSystemTimeMs());
     }
 
     /** The buyer's cap status from {@code caps.status}; empty when the cap keeper never wrote one (open). */

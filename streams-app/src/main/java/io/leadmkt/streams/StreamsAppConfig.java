@@ -239,28 +239,33 @@ public record StreamsAppConfig(
     }
 
     public StreamsAppConfig withHttpPort(int port) {
-        return with(port, null, null, null);
+        return with(port, null, null, null, null);
     }
 
     public StreamsAppConfig withAuctionSettleMs(long settleMs) {
-        return with(null, null, null, settleMs);
+        return with(null, null, null, settleMs, null);
     }
 
     public StreamsAppConfig withAuctionPunctuateMs(long punctuateMs) {
-        return with(null, null, punctuateMs, null);
+        return with(null, null, punctuateMs, null, null);
     }
 
     public StreamsAppConfig withStreamThreads(int threads) {
-        return with(null, threads, null, null);
+        return with(null, threads, null, null, null);
+    }
+
+    public StreamsAppConfig withAuctionBackstopMs(long backstopMs) {
+        return with(null, null, null, null, backstopMs);
     }
 
     /** A copy with the given settings changed (null: as it is): the one place the withers build a config. */
-    private StreamsAppConfig with(Integer port, Integer threads, Long punctuateMs, Long settleMs) {
+    private StreamsAppConfig with(Integer port, Integer threads, Long punctuateMs, Long settleMs, Long backstopMs) {
         return new StreamsAppConfig(kafka, applicationId, stateDir, port != null ? port : httpPort,
                 partitions, replicationFactor, processingGuarantee, commitIntervalMs, producerLingerMs, pollMs,
                 threads != null ? threads : numStreamThreads, punctuateMs != null ? punctuateMs : auctionPunctuateMs,
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
-                settleMs != null ? settleMs : auctionSettleMs, advertisedHost, auctionBackstopMs, intakeMaxLagMs,
+                settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
+                backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
                 cacheMaxBytes);
     }
 }

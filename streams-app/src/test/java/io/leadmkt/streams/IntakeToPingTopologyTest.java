@@ -158,6 +158,60 @@ class IntakeToPingTopologyTest {
     }
 
     @Test
+    void shouldRejectNamingEachFieldBeforeAnyPingWhenTheLeadLacksEvidenceItsCampaignRequires() {
+        market.campaign(campaign(1_000, 500).setRequiredConsentEvidence(List.of("trustedFormCertUrl", "userAgent"))
+                .build());
+        Lead lead = lead("no-cert", market.now()).build();
+        lead.getConsent().setUserAgent("Mozilla/5.0");
+
+        market.submit(lead);
+
+        Rejection rejection = onlyRejection();
+        assertThat(rejection.getReasonCode()).isEqualTo(Rejections.CONSENT_EVIDENCE);
+        assertThat(rejection.getErrors()).extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.api.Assertions.tuple("consent.trustedFormCertUrl", "MISSING"));
+        assertThat(market.pings.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldPingOnlyTheBuyersTheConsentNamesWhenTheCampaignTakesOneToOneConsent() {
+        market.campaign(campaign(1_000, 500).setOneToOneConsent(true).build());
+        market.buyer(buyer("beta").build());
+        market.buyer(buyer("gamma").setName("Gamma Insurance").build());
+        Lead unnamed = lead("unnamed", market.now()).build();
+        Lead named = lead("named", market.now()).build();
+        named.getConsent().setNamedBuyers(List.of("gamma insurance", "Alpha"));
+
+        market.submit(unnamed);
+        market.submit(named);
+
+        assertThat(onlyRejection()).satisfies(r -> {
+            assertThat(r.getLeadId()).isEqualTo("unnamed");
+            assertThat(r.getReasonCode()).isEqualTo(Rejections.CONSENT_EVIDENCE);
+            assertThat(r.getErrors()).extracting(FieldError::getField).containsExactly("consent.namedBuyers");
+        });
+        assertThat(market.onlyPing().getBuyers()).containsExactlyInAnyOrder("alpha", "gamma");
+    }
+
+    @Test
+    void shouldOfferTheLeadWhenItsConsumersSuppressionHasExpiredButNotWhileInForce() {
+        Lead lapsed = lead("lapsed", market.now()).build();
+        Lead listed = lead("listed", market.now()).build();
+        market.suppressUntil(lapsed.getContact().getPhone(), null, "DNC", market.now() + 60_000);
+        market.suppressUntil(listed.getContact().getPhone(), null, "DNC", market.now() + 3_600_000);
+        market.advance(Duration.ofMinutes(2));
+
+        market.submit(lead("lapsed", market.now()).setContact(lapsed.getContact()).build());
+        market.submit(lead("listed", market.now()).setContact(listed.getContact()).build());
+
+        assertThat(onlyRejection()).satisfies(r -> {
+            assertThat(r.getLeadId()).isEqualTo("listed");
+            assertThat(r.getReasonCode()).isEqualTo(Rejections.SUPPRESSED);
+        });
+        assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId).containsExactly("lapsed");
+    }
+
+    @Test
     void shouldRejectSecondLeadWhenSameConsumerArrivesWithinWindow() {
         Lead first = lead("dup-1", market.now()).build();
         Lead second = Lead.newBuilder(first).setLeadId("dup-2").build();
@@ -238,7 +292,10 @@ class IntakeToPingTopologyTest {
         assertThat(status.getStage()).isEqualTo("sold");
         assertThat(status.getOutcome().getPriceCents()).isEqualTo(1_500);
         assertThat(status.getTimeline()).extracting(e -> e.getType().name())
-                .containsSubsequence("QUALIFIED", "PINGED", "BID", "AUCTION_CLOSED", "POSTED", "POST_RESULT", "SOLD");
+                .containsSubsequence("QUALIFIED", "PINGED", "AUCTION_CLOSED", "POSTED", "POST_RESULT", "SOLD");
+        assertThat(status.getTimeline()).filteredOn(e -> e.getType().name().equals("AUCTION_CLOSED")).singleElement()
+                .satisfies(closed -> assertThat(closed.getAnswers()).extracting(a -> a.getBuyerId() + " " + a.getStatus())
+                        .contains("alpha BID"));
         assertThat(status.toString()).doesNotContain("Lovelace");
     }
 

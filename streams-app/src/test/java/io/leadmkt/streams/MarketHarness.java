@@ -150,7 +150,13 @@ public final class MarketHarness implements AutoCloseable {
      * admin API write for that request (see {@link Suppressions}).
      */
     public void suppress(String phone, String email, String reason) {
-        Suppressions.Parsed request = Suppressions.request(phone, email, reason, now());
+        suppressUntil(phone, email, reason, null);
+    }
+
+    /** As {@link #suppress}, with an entry that stops suppressing at {@code expiresAt} (null: permanent). */
+    public void suppressUntil(String phone, String email, String reason, Long expiresAt) {
+        Suppressions.Parsed request = Suppressions.request(phone, email, reason, Suppressions.ADMIN_SOURCE, expiresAt,
+                now());
         if (!request.ok()) {
             throw new IllegalArgumentException(String.join(", ", request.errors()));
         }

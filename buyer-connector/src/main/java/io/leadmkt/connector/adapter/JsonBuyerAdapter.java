@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadmkt.connector.http.BuyerRequest;
 import io.leadmkt.connector.http.HttpAnswer;
@@ -65,8 +66,12 @@ import java.util.Optional;
  * {"leadId":"..","token":"<ping token or null>","price":"12.50","attempt":1,
  *  "lead":{"firstName":"..","lastName":"..","email":"..","phone":"..","streetAddress":"..","city":"..",
  *          "state":"..","zip":"..","vertical":"..","sourceId":"..","subId":"..","attributes":{..},
- *          "consent":{"method":"..","certificateId":"..","capturedAt":1700000000000,"pageUrl":".."}}}
+ *          "consent":{"method":"..","certificateId":"..","capturedAt":1700000000000,"pageUrl":"..",
+ *                     "trustedFormCertUrl":"https://cert.trustedform.com/..","leadIdToken":"..","disclosure":"..",
+ *                     "disclosureVersion":"..","ipAddress":"..","userAgent":"..","namedBuyers":[".."]}}}
  * }</pre>
+ * {@code consent} is the seller's evidence of consent as it was captured, so the winner holds its
+ * own proof (absent values are null). It goes in posts only: pings carry none of it.
  * Answers: 2xx {@code {"accepted":true,"buyerLeadId":"B-1"}}: ACCEPTED;
  * {@code {"accepted":false,"reason":".."}}: REJECTED; otherwise ERROR with {@code HTTP_<status>}
  * or {@code BAD_JSON}.
@@ -155,11 +160,22 @@ public final class JsonBuyerAdapter implements BuyerAdapter {
         leadNode.put("sourceId", lead.getSourceId());
         leadNode.put("subId", lead.getSubId());
         leadNode.set("attributes", attributes(profile.getAttributes()));
+        // The winner's own proof of consent: everything the seller captured, so it never has to ask us.
         ObjectNode consentNode = leadNode.putObject("consent");
         consentNode.put("method", consent.getMethod());
         consentNode.put("certificateId", consent.getCertificateId());
         consentNode.put("capturedAt", consent.getCapturedAt());
         consentNode.put("pageUrl", consent.getPageUrl());
+        consentNode.put("trustedFormCertUrl", consent.getTrustedFormCertUrl());
+        consentNode.put("leadIdToken", consent.getLeadIdToken());
+        consentNode.put("disclosure", consent.getDisclosure());
+        consentNode.put("disclosureVersion", consent.getDisclosureVersion());
+        consentNode.put("ipAddress", contact.getIpAddress());
+        consentNode.put("userAgent", consent.getUserAgent());
+        ArrayNode named = consentNode.putArray("namedBuyers");
+        if (consent.getNamedBuyers() != null) {
+            consent.getNamedBuyers().forEach(name -> named.add(name.toString()));
+        }
 
         ObjectNode body = JSON.createObjectNode();
         body.put("leadId", post.getLeadId());

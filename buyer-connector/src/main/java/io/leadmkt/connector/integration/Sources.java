@@ -73,17 +73,27 @@ public final class Sources {
         put(values, "consent.capturedAt", consent.getCapturedAt());
         put(values, "consent.disclosure", consent.getDisclosure());
         put(values, "consent.pageUrl", consent.getPageUrl());
+        put(values, "consent.trustedFormCertUrl", consent.getTrustedFormCertUrl());
+        put(values, "consent.leadIdToken", consent.getLeadIdToken());
+        put(values, "consent.disclosureVersion", consent.getDisclosureVersion());
+        put(values, "consent.userAgent", consent.getUserAgent());
+        if (consent.getNamedBuyers() != null && !consent.getNamedBuyers().isEmpty()) {
+            // One template value: the names as the consent listed them, comma-separated.
+            put(values, "consent.namedBuyers", String.join(", ", consent.getNamedBuyers()));
+        }
         return values;
     }
 
-    /** The lead's PII values, to redact from anything we keep of a post's answer. */
+    /** The lead's PII values (the consumer's browser among them), to redact from anything we keep of a post's answer. */
     public static java.util.List<String> piiOf(Post post) {
         Contact contact = post.getLead() == null ? null : post.getLead().getContact();
         if (contact == null) {
             return java.util.List.of();
         }
+        Consent consent = post.getLead().getConsent();
         return java.util.stream.Stream.of(contact.getFirstName(), contact.getLastName(), contact.getEmail(),
-                        contact.getPhone(), contact.getStreetAddress(), contact.getIpAddress())
+                        contact.getPhone(), contact.getStreetAddress(), contact.getIpAddress(),
+                        consent == null ? null : consent.getUserAgent())
                 .filter(v -> v != null && !v.isBlank()).toList();
     }
 

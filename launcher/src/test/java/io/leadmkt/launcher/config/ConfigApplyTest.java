@@ -52,6 +52,15 @@ class ConfigApplyTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
+    /** Runs {@code leadmkt suppress ...}. */
+    private Run suppress(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new SuppressCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
     private Path file(String name, String text) throws Exception {
         return Files.writeString(dir.resolve(name), text);
     }
@@ -319,7 +328,8 @@ class ConfigApplyTest {
             assertThat(c.getActor()).isEqualTo("alice");
             assertThat(c.getVia()).isEqualTo("config-apply");
             assertThat(c.getChanges()).containsExactly(new io.leadmkt.schema.FieldChange("/kind", null, "\"phone\""),
-                    new io.leadmkt.schema.FieldChange("/reason", null, "\"erasure request\""));
+                    new io.leadmkt.schema.FieldChange("/reason", null, "\"erasure request\""),
+                    new io.leadmkt.schema.FieldChange("/source", null, "\"admin\""));
         });
         assertThat(history(emailHash)).hasSize(1);
         assertThat(history.exit()).isZero();
@@ -355,5 +365,57 @@ class ConfigApplyTest {
         assertThat(bad.err()).contains("nothing written", "phone: not a US phone number").doesNotContain("555-0199");
         assertThat(none.exit()).isEqualTo(ConfigCommand.INVALID);
         assertThat(none.err()).contains("one of phone or email is required");
+    }
+
+    @Test
+    void shouldWriteNothingAndNameEveryBadLineWhenTheImportedListHasBadRowsUnlessPartial() throws Exception {
+        Path list = file("litigators.csv", "512-555-0301\n555-0302\nlit@example.com\nnot@\n");
+        String good = io.leadmkt.schema.IdentityHash.ofPhone("+15125550301");
+
+        Run refused = suppress("import", list.toString(), "--bootstrap-servers", broker.bootstrapServers());
+        assertThat(refused.exit()).isEqualTo(ConfigCommand.INVALID);
+        assertThat(refused.err()).contains("nothing written", "line 2: column 1: not a US phone number",
+                "line 4: column 1: not an email address").doesNotContain("555-0302", "not@");
+        assertThat(topics.currentSuppressions()).doesNotContainKey(good);
+
+        Run partial = suppress("import", list.toString(), "--partial", "--reason", "litigator",
+                "--bootstrap-servers", broker.bootstrapServers(), "--actor", "alice");
+        assertThat(partial.exit()).isZero();
+        assertThat(partial.out()).contains("2 entries from 4 rows: 2 created, 0 updated, 0 unchanged; 2 bad rows skipped");
+        assertThat(topics.currentSuppressions().get(good)).satisfies(e -> {
+            assertThat(e.getReason()).isEqualTo("litigator");
+            assertThat(e.getExpiresAt()).as("permanent").isNull();
+        });
+    }
+
+    @Test
+    void shouldImportAHundredThousandRowsOnceAndNameEachBadLineWhenTheListIsLongAndImportedAgain() throws Exception {
+        StringBuilder csv = new StringBuilder("phone\n");
+        for (int i = 0; i < 100_000; i++) {
+            // every 10,000th row is a number without an area code
+            csv.append(i % 10_000 == 1 ? "555-0100" : String.format("(713) 6%02d-%04d", i / 10_000, i % 10_000))
+                    .append('\n');
+        }
+        Path list = file("dnc.csv", csv.toString());
+        String[] args = {"import", list.toString(), "--expires-in", "31d", "--reason", "DNC", "--partial",
+                "--bootstrap-servers", broker.bootstrapServers()};
+
+        long start = System.nanoTime();
+        Run first = suppress(args);
+        long firstMs = (System.nanoTime() - start) / 1_000_000;
+        start = System.nanoTime();
+        Run again = suppress(args);
+        long againMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("suppress import of 100,000 rows: %d ms, again %d ms%n", firstMs, againMs);
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("read 10,000 rows", "read 100,000 rows", "10 bad rows skipped",
+                "line 3: phone: not a US phone number", "line 90003: phone: not a US phone number",
+                "writing 99,990 entries from 100,000 rows");
+        assertThat(first.out()).contains("99990 entries from 100000 rows: 99990 created, 0 updated, 0 unchanged;"
+                + " 10 bad rows skipped");
+        assertThat(again.out()).contains("99990 entries from 100000 rows: 0 created, 0 updated, 99990 unchanged");
+        assertThat(topics.currentSuppressions().get(io.leadmkt.schema.IdentityHash.ofPhone("+17136000000"))
+                .getExpiresAt()).isGreaterThan(System.currentTimeMillis() + java.time.Duration.ofDays(31).toMillis());
     }
 }

@@ -10,7 +10,8 @@ import org.apache.avro.SchemaNormalization;
  * Schema ids without a registry: the id of a schema is the low 31 bits of its Avro parsing
  * fingerprint (CRC-64-AVRO of the canonical form). Ids are therefore stable across builds and
  * machines, and every instance agrees on them with no coordination; a schema that changes gets a
- * new id, and the old id keeps resolving as long as the old schema is registered here.
+ * new id, and the old id keeps resolving as long as the old schema is registered here: every
+ * schema of the catalog and of its earlier releases ({@link SchemaCatalog#earlier()}) is.
  */
 public final class EmbeddedSchemaIdResolver implements SchemaIdResolver {
 
@@ -20,13 +21,16 @@ public final class EmbeddedSchemaIdResolver implements SchemaIdResolver {
 
     public EmbeddedSchemaIdResolver() {
         SchemaCatalog.all().forEach(this::register);
+        SchemaCatalog.earlier().forEach(this::register);
     }
 
     /** Makes an extra (e.g. older) schema resolvable; returns its id. */
     public int register(Schema schema) {
         int id = fingerprintId(schema);
         Schema previous = byId.putIfAbsent(id, schema);
-        if (previous != null && !previous.equals(schema)) {
+        // Same parsing form: the same schema for reading (a generated class's copy differs only in
+        // properties such as avro.java.string), so an earlier release's unchanged type is no collision.
+        if (previous != null && !SchemaNormalization.toParsingForm(previous).equals(SchemaNormalization.toParsingForm(schema))) {
             throw new IllegalStateException("schema id collision between " + previous.getFullName()
                     + " and " + schema.getFullName());
         }

@@ -78,21 +78,60 @@ class AvroSerdeTest {
     void shouldReadOlderWriterSchemaWhenRegistered() {
         Schema older = SchemaBuilder.record("Lead").namespace("io.leadmkt.schema").fields()
                 .requiredString("leadId").endRecord();
-        int id = resolver.register(older);
+        resolver.register(older);
         org.apache.avro.generic.GenericRecord rec = new org.apache.avro.generic.GenericData.Record(older);
         rec.put("leadId", "old-1");
+        Lead read = leads.deserialize("t", framed(older, rec));
+        assertThat(read.getLeadId()).isEqualTo("old-1");
+        assertThat(read.getContact()).isNull();
+    }
+
+    @Test
+    void shouldReadRecordsOfTheEarlierReleaseWhenFieldsWereAddedSince() {
+        Schema earlierCampaign = earlier("CampaignConfig");
+        org.apache.avro.generic.GenericRecord campaign = new org.apache.avro.generic.GenericData.Record(earlierCampaign);
+        earlierCampaign.getFields().forEach(f -> campaign.put(f.name(), f.hasDefaultValue()
+                ? org.apache.avro.generic.GenericData.get().getDefaultValue(f) : null));
+        campaign.put("campaignId", "c-old");
+        campaign.put("vertical", "solar");
+        Schema earlierEntry = earlier("SuppressionEntry");
+        org.apache.avro.generic.GenericRecord entry = new org.apache.avro.generic.GenericData.Record(earlierEntry);
+        entry.put("hash", "ab12");
+        entry.put("kind", "phone");
+        entry.put("addedAt", 7L);
+        EmbeddedSchemaIdResolver fresh = new EmbeddedSchemaIdResolver();
+
+        io.leadmkt.schema.CampaignConfig read = new AvroSerde<>(io.leadmkt.schema.CampaignConfig.class, fresh)
+                .deserialize("config.campaigns", framed(earlierCampaign, campaign));
+        io.leadmkt.schema.SuppressionEntry readEntry = new AvroSerde<>(io.leadmkt.schema.SuppressionEntry.class, fresh)
+                .deserialize("config.suppression", framed(earlierEntry, entry));
+
+        assertThat(read.getCampaignId()).isEqualTo("c-old");
+        assertThat(read.getRequiredConsentEvidence()).isEmpty();
+        assertThat(read.getOneToOneConsent()).isFalse();
+        assertThat(read.getMaxConsentAgeMs()).isZero();
+        assertThat(readEntry.getHash()).isEqualTo("ab12");
+        assertThat(readEntry.getExpiresAt()).as("permanent").isNull();
+        assertThat(readEntry.getSource()).isNull();
+    }
+
+    private static Schema earlier(String name) {
+        return io.leadmkt.schema.SchemaCatalog.earlier().stream().filter(s -> s.getName().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    /** Confluent framing of a generic record with its schema's id (which a reader must already know). */
+    private static byte[] framed(Schema schema, org.apache.avro.generic.GenericRecord record) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        out.writeBytes(ByteBuffer.allocate(4).putInt(EmbeddedSchemaIdResolver.fingerprintId(schema)).array());
         try {
             var enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-            new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(older).write(rec, enc);
+            new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(schema).write(record, enc);
             enc.flush();
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        Lead read = leads.deserialize("t", out.toByteArray());
-        assertThat(read.getLeadId()).isEqualTo("old-1");
-        assertThat(read.getContact()).isNull();
+        return out.toByteArray();
     }
 }

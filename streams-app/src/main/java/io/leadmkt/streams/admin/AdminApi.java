@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *       {@link Suppressions}); 200 {@code {"suppressed":[{"kind":"phone","hash":...}],"changed":n}}
  *       once the topic has them ({@code changed}: entries that were not already there), 400
  *       {@code invalid_config} with the field errors. Neither the phone nor the email is logged.</li>
+ *   <li>{@code POST /v1/admin/suppressions/import}: a CSV suppression list ({@link #importSuppressions}).</li>
+ *   <li>{@code POST /v1/optouts}: an opt-out posted back by a buyer or seller ({@link #optOut}); the
+ *       one route here open without the admin token.</li>
  * </ul>
- * Every call needs {@code Authorization: Bearer <token>}; the token comes from
+ * Every other call needs {@code Authorization: Bearer <token>}; the token comes from
  * {@code LEADMKT_ADMIN_TOKEN}, and without one every admin call is 403 {@code admin_disabled}, so
  * a forgotten variable closes the door rather than opening it.
  *
@@ -60,6 +63,12 @@ public final class AdminApi {
     /** The environment variable holding the admin bearer token. */
     public static final String TOKEN_ENV = "LEADMKT_ADMIN_TOKEN";
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** A suppression list of a few hundred thousand rows. */
+    public static final int MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+    static final int MAX_LISTED_ERRORS = 1_000;
+    /** Reason and source of imported entries when the request names none. */
+    public static final String IMPORT_REASON = "imported list";
+    public static final String IMPORT_SOURCE = "import";
     /** Optional request header naming who acts, for the audit trail. */
     public static final String ACTOR_HEADER = "X-Actor";
     /** The actor recorded when the request names none. */
@@ -132,20 +141,117 @@ public final class AdminApi {
             respond(ctx, 400, invalid(request.errors()));
             return;
         }
-        ConfigChanges.Author author = author(ctx);
+        suppressed(ctx, request.entries(), author(ctx));
+    }
+
+    /** Writes the entries of one consumer, then answers with their hashes and how many changed. */
+    private void suppressed(Context ctx, List<SuppressionEntry> entries, ConfigChanges.Author author) {
         List<ConfigChange> changes = new java.util.ArrayList<>();
-        if (!write(ctx, () -> changes.addAll(store.suppress(request.entries(), author)))) {
+        if (!write(ctx, () -> changes.addAll(store.suppress(entries, author)))) {
             return;
         }
         ObjectNode json = JSON.objectNode();
         ArrayNode suppressed = json.putArray("suppressed");
-        for (SuppressionEntry entry : request.entries()) {
+        for (SuppressionEntry entry : entries) {
             suppressed.addObject().put("kind", entry.getKind()).put("hash", entry.getHash());
-            audit.info("admin api: suppression {}/{} applied by {} from {}", entry.getKind(), entry.getHash(),
+            audit.info("{}: suppression {}/{} applied by {} from {}", author.via(), entry.getKind(), entry.getHash(),
                     author.actor(), ctx.ip());
         }
         json.put("changed", changes.size());
         respond(ctx, 200, json);
+    }
+
+    /**
+     * {@code POST /v1/admin/suppressions/import}: a suppression list as the CSV body
+     * ({@link SuppressionImport}), with query parameters {@code reason} (default
+     * {@value #IMPORT_REASON}), {@code source} (default {@value #IMPORT_SOURCE}), {@code expiresIn}
+     * ({@code 31d}; default permanent) and {@code partial} ({@code true}: apply the good rows of a
+     * file that has bad ones). 200 {@code {"rows","entries","changed","badRows","errors","applied"}};
+     * 400 {@code invalid_rows} (nothing applied) when rows are bad and partial is not asked for,
+     * 400 {@code invalid_import} naming a bad parameter; 413 over {@value #MAX_IMPORT_BYTES} bytes.
+     * Bad rows are named by line number, at most {@value #MAX_LISTED_ERRORS} of them listed.
+     */
+    public void importSuppressions(Context ctx) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<String> errors = new java.util.ArrayList<>();
+        Long expiresAt = null;
+        String expiresIn = ctx.queryParam("expiresIn");
+        if (expiresIn != null) {
+            Optional<Integer> days = Suppressions.days(expiresIn);
+            if (days.isEmpty()) {
+                errors.add("expiresIn: a number of days, e.g. 31d");
+            } else {
+                expiresAt = Suppressions.expiresAt(now, days.get());
+            }
+        }
+        String partial = ctx.queryParam("partial");
+        if (partial != null && !partial.equals("true") && !partial.equals("false")) {
+            errors.add("partial: true or false");
+        }
+        String reason = Optional.ofNullable(ctx.queryParam("reason")).filter(r -> !r.isBlank()).orElse(IMPORT_REASON);
+        String source = Optional.ofNullable(ctx.queryParam("source")).filter(r -> !r.isBlank()).orElse(IMPORT_SOURCE);
+        if (reason.length() > Suppressions.MAX_REASON_LENGTH || source.length() > Suppressions.MAX_REASON_LENGTH) {
+            errors.add((reason.length() > Suppressions.MAX_REASON_LENGTH ? "reason" : "source") + ": at most "
+                    + Suppressions.MAX_REASON_LENGTH + " characters");
+        }
+        if (!errors.isEmpty()) {
+            respond(ctx, 400, invalid("invalid_import", errors));
+            return;
+        }
+        String body = body(ctx, MAX_IMPORT_BYTES);
+        if (body == null) {
+            return;
+        }
+        SuppressionImport.Result read;
+        try {
+            read = SuppressionImport.read(new java.io.StringReader(body),
+                    new SuppressionImport.Terms(reason, source, expiresAt, now), rows -> { });
+        } catch (IOException e) {
+            respond(ctx, 400, JSON.objectNode().put("error", "bad_request"));
+            return;
+        }
+        boolean apply = read.ok() || "true".equals(partial);
+        ConfigChanges.Author author = author(ctx);
+        List<ConfigChange> changes = new java.util.ArrayList<>();
+        if (apply && !write(ctx, () -> changes.addAll(store.suppress(read.entries(), author)))) {
+            return;
+        }
+        ObjectNode json = JSON.objectNode();
+        if (!apply) {
+            json.put("error", "invalid_rows");
+        }
+        json.put("rows", read.rows()).put("entries", read.entries().size()).put("changed", changes.size())
+                .put("badRows", read.badRows()).put("applied", apply);
+        ArrayNode listed = json.putArray("errors");
+        read.errors().stream().limit(MAX_LISTED_ERRORS).forEach(listed::add);
+        audit.info("admin api: suppression import of {} entries ({} changed, {} bad rows, applied={}) by {} from {}",
+                read.entries().size(), changes.size(), read.badRows(), apply, author.actor(), ctx.ip());
+        respond(ctx, apply ? 200 : 400, json);
+    }
+
+    /**
+     * {@code POST /v1/optouts}: a consumer's revocation of consent posted back by a buyer or a seller
+     * ({@link Suppressions#optOut}: phone and/or email, buyerId or sellerId, reason). Open to them
+     * without the admin token: honouring an opt-out may not hang on an operator's variable. 200
+     * {@code {"suppressed":[{"kind","hash"}],"changed":n}} once the suppression list has it, audited
+     * on {@code config.changes} with the reporter as actor via {@value ConfigChanges#VIA_OPT_OUT};
+     * 400 {@code invalid_optout} naming each bad field; 503 when the topic cannot take it.
+     */
+    public void optOut(Context ctx) {
+        String body = body(ctx, MAX_BODY_BYTES);
+        if (body == null) {
+            return;
+        }
+        Suppressions.Parsed request = Suppressions.optOut(body, System.currentTimeMillis());
+        if (!request.ok()) {
+            respond(ctx, 400, invalid("invalid_optout", request.errors()));
+            return;
+        }
+        String source = request.entries().get(0).getSource();
+        suppressed(ctx, request.entries(), new ConfigChanges.Author(source, ConfigChanges.VIA_OPT_OUT));
     }
 
     /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else {@value #TOKEN_ACTOR}. */
@@ -268,10 +374,14 @@ public final class AdminApi {
     }
 
     private static String body(Context ctx) {
+        return body(ctx, MAX_BODY_BYTES);
+    }
+
+    private static String body(Context ctx, int maxBytes) {
         try (InputStream in = ctx.bodyInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                respond(ctx, 413, JSON.objectNode().put("error", "payload_too_large").put("maxBytes", MAX_BODY_BYTES));
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                respond(ctx, 413, JSON.objectNode().put("error", "payload_too_large").put("maxBytes", maxBytes));
                 return null;
             }
             return new String(bytes, StandardCharsets.UTF_8);
@@ -286,7 +396,11 @@ public final class AdminApi {
     }
 
     private static ObjectNode invalid(List<String> errors) {
-        ObjectNode json = JSON.objectNode().put("error", "invalid_config");
+        return invalid("invalid_config", errors);
+    }
+
+    private static ObjectNode invalid(String error, List<String> errors) {
+        ObjectNode json = JSON.objectNode().put("error", error);
         ArrayNode list = json.putArray("errors");
         errors.forEach(list::add);
         return json;

@@ -31,12 +31,14 @@ public final class ConfigChanges {
 
     public static final String BUYER = "buyer";
     public static final String CAMPAIGN = "campaign";
-    /** A suppression-list entry; its id is the identity hash, its document only {kind, reason}. */
+    /** A suppression-list entry; its id is the identity hash, its document {kind, reason, source, expiresAt}. */
     public static final String SUPPRESSION = "suppression";
     /** {@code via} of {@code leadmkt config apply | delete}. */
     public static final String VIA_CONFIG_APPLY = "config-apply";
     /** {@code via} of the admin HTTP API. */
     public static final String VIA_ADMIN_API = "admin-api";
+    /** {@code via} of an opt-out posted back by a buyer or seller ({@code POST /v1/optouts}). */
+    public static final String VIA_OPT_OUT = "optout-postback";
 
     static final String MASK = "***";
     private static final Pattern SECRET = Pattern.compile(
@@ -65,9 +67,10 @@ public final class ConfigChanges {
     }
 
     /**
-     * A suppression entry as the document its changes are computed on: {@code {kind, reason}} only.
-     * The hash is the change's id; {@code addedAt} is left out so suppressing the same consumer for
-     * the same reason again is no change. Null stays null (absent).
+     * A suppression entry as the document its changes are computed on: {@code {kind, reason, source,
+     * expiresAt}} (the expiry as an ISO instant, absent when permanent). The hash is the change's id;
+     * {@code addedAt} is left out so suppressing the same consumer for the same reason again is no
+     * change. Null stays null (absent).
      */
     public static JsonNode document(SuppressionEntry entry) {
         if (entry == null) {
@@ -76,6 +79,12 @@ public final class ConfigChanges {
         ObjectNode document = NODES.objectNode().put("kind", entry.getKind());
         if (entry.getReason() != null) {
             document.put("reason", entry.getReason());
+        }
+        if (entry.getSource() != null) {
+            document.put("source", entry.getSource());
+        }
+        if (entry.getExpiresAt() != null) {
+            document.put("expiresAt", Instant.ofEpochMilli(entry.getExpiresAt()).toString());
         }
         return document;
     }

@@ -289,6 +289,12 @@ public final class ConfigDocuments {
         new TreeMap<>(campaign.getBuyerPriorities()).forEach((buyer, priority) -> priorities.put(buyer.toString(), priority));
         json.set("buyerPriorities", priorities);
         json.put("acceptanceDiscount", campaign.getAcceptanceDiscount());
+        ObjectNode consent = json.putObject("consent");
+        consent.set("require", strings(campaign.getRequiredConsentEvidence()));
+        if (campaign.getMaxConsentAgeMs() > 0) {
+            consent.put("maxAge", age(campaign.getMaxConsentAgeMs()));
+        }
+        consent.put("oneToOne", campaign.getOneToOneConsent());
         return json;
     }
 
@@ -720,7 +726,31 @@ public final class ConfigDocuments {
         if (doc.has("acceptanceDiscount")) {
             c.setAcceptanceDiscount(doc.get("acceptanceDiscount").asBoolean());
         }
+        JsonNode consent = doc.path("consent");
+        c.setRequiredConsentEvidence(list(consent.get("require")));
+        c.setMaxConsentAgeMs(consent.has("maxAge") ? ageMs(consent.get("maxAge").asText()) : 0L);
+        c.setOneToOneConsent(consent.path("oneToOne").asBoolean(false));
         return c.build();
+    }
+
+    private static final List<Map.Entry<String, Long>> AGE_UNITS = List.of(Map.entry("d", 86_400_000L),
+            Map.entry("h", 3_600_000L), Map.entry("m", 60_000L), Map.entry("s", 1_000L));
+
+    /** A consent age the schema already checked ("90d", "72h", "30m", "45s") in milliseconds. */
+    static long ageMs(String text) {
+        String unit = text.substring(text.length() - 1);
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return amount * AGE_UNITS.stream().filter(u -> u.getKey().equals(unit)).findFirst().orElseThrow().getValue();
+    }
+
+    /** Milliseconds as the largest whole unit: 7776000000 -> "90d"; rounded up to seconds if written by hand. */
+    static String age(long ms) {
+        for (Map.Entry<String, Long> unit : AGE_UNITS) {
+            if (ms % unit.getValue() == 0) {
+                return ms / unit.getValue() + unit.getKey();
+            }
+        }
+        return (ms + 999) / 1000 + "s";
     }
 
     /** A two-decimal string the schema already checked, as an exact whole number of hundredths. */

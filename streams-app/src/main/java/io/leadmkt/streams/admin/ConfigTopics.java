@@ -9,6 +9,7 @@ import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
+import io.leadmkt.streams.comply.SuppressionRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -178,14 +179,21 @@ public final class ConfigTopics implements AutoCloseable {
 
     /**
      * Puts each entry on the suppression list (keyed by its hash) unless it is already there with the
-     * same kind and reason, with one {@code suppression} change per entry written (id: the hash;
-     * document: {@code {kind, reason}}, never the phone or email), all in one transaction; returns the
-     * changes once committed (empty: every entry was already there, nothing written).
+     * same kind, reason, source and expiry, or an entry in force there suppresses longer
+     * ({@link SuppressionRules#replaces}), with one {@code suppression} change per entry written (id:
+     * the hash; document: {@code {kind, reason, source, expiresAt}}, never the phone or email), all in
+     * one transaction, so a list is applied whole or not at all; returns the changes once committed
+     * (empty: nothing to change, nothing written).
      */
     public synchronized List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author) {
+        long at = clock.getAsLong();
+        Map<String, SuppressionEntry> now = current(topics.suppression());
+        // Never weaken an entry in force: a 31-day list leaves a permanent opt-out as it is.
+        List<SuppressionEntry> wanted = entries.stream()
+                .filter(e -> SuppressionRules.replaces(now.get(e.getHash()), e, at)).toList();
         Plan plan = new Plan(new ArrayList<>(), new ArrayList<>());
-        plan(plan, topics.suppression(), ConfigChanges.SUPPRESSION, entries, SuppressionEntry::getHash,
-                ConfigChanges::document, author, clock.getAsLong());
+        plan(plan, topics.suppression(), now, ConfigChanges.SUPPRESSION, wanted, SuppressionEntry::getHash,
+                ConfigChanges::document, author, at);
         if (!plan.changes().isEmpty()) {
             write(plan.records(), plan.changes());
         }
@@ -240,10 +248,14 @@ public final class ConfigTopics implements AutoCloseable {
      */
     private <V> void plan(Plan plan, Topics.Topic<String, V> topic, String kind, List<V> values,
                           Function<V, String> id, Function<V, JsonNode> document, Author author, long at) {
-        if (values.isEmpty()) {
-            return;
+        if (!values.isEmpty()) {
+            plan(plan, topic, current(topic), kind, values, id, document, author, at);
         }
-        Map<String, V> now = current(topic);
+    }
+
+    /** As above, against {@code now}: the topic's table as just read (updated with what is planned). */
+    private <V> void plan(Plan plan, Topics.Topic<String, V> topic, Map<String, V> now, String kind, List<V> values,
+                          Function<V, String> id, Function<V, JsonNode> document, Author author, long at) {
         for (V value : values) {
             String key = id.apply(value);
             V before = now.get(key);

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link LeadStatusJson}); 404 if unknown; 307 to the instance that owns the lead when this
  *       one does not; 503 (retryable) while the store cannot answer.</li>
  *   <li>{@code GET /health}: the health map as JSON.</li>
+ *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
+ *       (opt-outs posted back by buyers and sellers).</li>
  * </ul>
  * Every answer, errors included, is JSON; no stack trace ever leaves the process.
  */
@@ -108,6 +110,8 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.delete("/v1/admin/buyers/{id}", admin::deleteBuyer);
                 config.routes.delete("/v1/admin/campaigns/{id}", admin::deleteCampaign);
                 config.routes.post("/v1/admin/suppressions", admin::suppress);
+                config.routes.post("/v1/admin/suppressions/import", admin::importSuppressions);
+                config.routes.post("/v1/optouts", admin::optOut);
             }
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));

@@ -3,6 +3,7 @@ package io.leadmkt.streams.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadmkt.schema.AuditAnswer;
 import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.FieldError;
 import io.leadmkt.schema.LeadStatus;
@@ -73,6 +74,24 @@ public final class LeadStatusJson {
         ObjectNode detail = json.putObject("detail");
         if (event.getDetail() != null) {
             event.getDetail().forEach((key, value) -> detail.put(String.valueOf(key), value == null ? null : value.toString()));
+        }
+        if (!event.getAnswers().isEmpty()) {
+            ArrayNode answers = json.putArray("answers");
+            for (AuditAnswer answer : event.getAnswers()) {
+                ObjectNode item = answers.addObject()
+                        .put("buyerId", answer.getBuyerId())
+                        .put("status", answer.getStatus())
+                        .put("price", price(answer.getPriceCents()));
+                if (answer.getRawPriceCents() != null) {
+                    item.put("rawPrice", price(answer.getRawPriceCents()));
+                }
+                item.put("reason", answer.getReason())
+                        .put("respondedAt", answer.getRespondedAt())
+                        .put("latencyMs", answer.getLatencyMs());
+                if (answer.getResponse() != null) {
+                    item.put("response", answer.getResponse());
+                }
+            }
         }
         return json;
     }

@@ -2,6 +2,8 @@ package io.leadmkt.streams.auction;
 
 import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.AuditAnswer;
+import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidReasons;
@@ -269,7 +271,41 @@ public final class AuctionMachine {
                 .build();
     }
 
-    /** An answer's reason and, for errors, the buyer's raw response (capped and redacted by the connector). */
+    /**
+     * The round's audit record: every answer of the round as the auction judged it, and who did not
+     * answer. One record per round rather than one per bid: the trail is as complete, at an eighth
+     * of the writes (each audit record is also a timeline entry and its changelog record).
+     */
+    static AuditEvent roundClosed(AuctionState state, int winnable, long now) {
+        List<String> round = state.getRounds().get(state.getRound());
+        List<AuditAnswer> answers = new ArrayList<>();
+        for (Bid bid : state.getBids()) {
+            if (round.contains(bid.getBuyerId())) {
+                answers.add(AuditAnswer.newBuilder()
+                        .setBuyerId(bid.getBuyerId())
+                        .setStatus(bid.getStatus().name())
+                        .setPriceCents(bid.getPriceCents())
+                        .setRawPriceCents(state.getRawBidCents().get(bid.getBuyerId()))
+                        .setReason(bid.getReason())
+                        .setRespondedAt(bid.getRespondedAt())
+                        .setLatencyMs(bid.getLatencyMs())
+                        .setResponse(bid.getRawResponse())
+                        .build());
+            }
+        }
+        Map<String, String> detail = new HashMap<>(Map.of(
+                "answers", Integer.toString(answers.size()),
+                "winnable", Integer.toString(winnable)));
+        List<String> unanswered = round.stream().filter(buyerId -> !answered(state, buyerId)).toList();
+        if (!unanswered.isEmpty()) {
+            detail.put("unanswered", String.join(",", unanswered));
+        }
+        AuditEvent closed = Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, detail);
+        closed.setAnswers(answers);
+        return closed;
+    }
+
+    /** A post result's reason and, for errors, the buyer's raw response (capped and redacted by the connector). */
     private static Map<String, String> detail(String reason, String rawResponse) {
         Map<String, String> detail = new HashMap<>();
         if (reason != null) {
@@ -279,6 +315,12 @@ public final class AuctionMachine {
             detail.put("response", rawResponse);
         }
         return detail;
+    }
+
+    /** What only the round's audit record needed: raw error bodies and raw prices; the stored state stays small. */
+    private static void forgetRoundDetail(AuctionState state) {
+        state.getBids().forEach(bid -> bid.setRawResponse(null));
+        state.setRawBidCents(Map.of());
     }
 
     // ---- one transition --------------------------------------------------------------------------
@@ -387,10 +429,7 @@ public final class AuctionMachine {
             for (String buyerId : roundBuyers) {
                 BuyerTerms terms = state.getBuyerTerms().get(buyerId);
                 if (terms != null && terms.getFixedPriceCents() != null) {
-                    Bid fixed = fixedPriceBid(state.getLeadId(), buyerId, terms.getFixedPriceCents(), now);
-                    bids.add(fixed);
-                    emit(Audit.buyerEvent(state.getLeadId(), AuditType.BID, now, buyerId, null,
-                            fixed.getStatus().name(), fixed.getPriceCents(), Map.of("reason", FIXED_PRICE)));
+                    bids.add(fixedPriceBid(state.getLeadId(), buyerId, terms.getFixedPriceCents(), now));
                 } else {
                     pinged.add(buyerId);
                 }
@@ -449,18 +488,16 @@ public final class AuctionMachine {
                 return;
             }
             Bid answer = validated(bid);
-            Map<String, String> detail = detail(answer.getReason(), answer.getRawResponse());
             BuyerTerms terms = state.getBuyerTerms().get(answer.getBuyerId());
             if (answer.getStatus() == BidStatus.BID && terms != null
                     && (terms.getMultiplierBasisPoints() != NO_MULTIPLIER || terms.getPenaltyCents() != 0)) {
                 // Vendor scoring: the buyer values leads from this source differently. Ranked and paid
-                // adjusted; the raw bid stays in the audit trail.
-                detail.put("rawBidCents", Long.toString(answer.getPriceCents()));
+                // adjusted; the raw bid goes to the audit trail when the round closes.
+                Map<String, Long> raw = new HashMap<>(state.getRawBidCents());
+                raw.put(answer.getBuyerId(), answer.getPriceCents());
+                state.setRawBidCents(raw);
                 answer.setPriceCents(BidAdjustment.adjustedCents(answer.getPriceCents(), terms));
             }
-            emit(Audit.buyerEvent(leadId, AuditType.BID, now, answer.getBuyerId(), null,
-                    answer.getStatus().name(), answer.getPriceCents(), detail));
-            answer.setRawResponse(null); // the audit trail keeps it; the auction state stays small
             List<Bid> bids = new ArrayList<>(state.getBids());
             bids.add(answer);
             state.setBids(bids);
@@ -475,9 +512,8 @@ public final class AuctionMachine {
         private void closeBidding() {
             // Buyers posted in an earlier round (they rejected, or their cap refused) are out of the running.
             List<Bid> ranked = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
-            emit(Audit.event(state.getLeadId(), AuditType.AUCTION_CLOSED, now, Map.of(
-                    "answers", Integer.toString(state.getBids().size()),
-                    "winnable", Integer.toString(ranked.size()))));
+            emit(roundClosed(state, ranked.size(), now));
+            forgetRoundDetail(state);
             if (ranked.isEmpty()) {
                 nextRoundOrUnsold(nothingWinnableReason(state));
                 return;

@@ -1,5 +1,6 @@
 package io.leadmkt.streams.auction;
 
+import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.CapDecision;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,26 +34,32 @@ import org.slf4j.LoggerFactory;
  * it the event and the wall-clock time, and applies the {@link AuctionMachine.Transition} — the
  * state and its timer to the stores, the lead kept or dropped, the records forwarded.
  *
- * <p>Deadlines are kept on wall-clock time by a punctuator over an index of timers, not by stream
- * time, so a lone lead at 3 a.m. closes on time with no other traffic. After this task starts
- * (startup, rebalance, crash recovery) timers wait {@code settleMs}, so that answers already queued
- * in its partitions are read before any timer is judged: a takeover must not turn answers into
- * missing ones.
+ * <p>Deadlines are kept on wall-clock time by a punctuator over an in-memory index of the open
+ * auctions' timers ({@link OpenAuctionTimers}, rebuilt from the auction store when the task starts),
+ * not by stream time, so a lone lead at 3 a.m. closes on time with no other traffic. Closed auctions
+ * are remembered for {@code closedRetentionMs} and then forgotten by a sweep of the store every
+ * {@link #SWEEP_EVERY}. After this task starts (startup, rebalance, crash recovery) timers wait
+ * {@code settleMs}, so that answers already queued in its partitions are read before any timer is
+ * judged: a takeover must not turn answers into missing ones.
  */
 public final class AuctionProcessor implements Processor<String, SpecificRecord, String, Object>,
         AuctionMachine.Market {
     public static final String AUCTIONS_STORE = "auction-store";
-    public static final String TIMERS_STORE = "auction-timers-store";
     /** The lead (with its PII) of each open auction, written once and deleted when the auction closes. */
     public static final String LEADS_STORE = "auction-leads-store";
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
+    /**
+     * How often closed auctions past their retention are looked for. A sweep reads the whole store,
+     * so it is rare; a closed auction lives at most this much longer than its retention.
+     */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
 
     private final Settings settings;
     private final AuctionMachine machine;
     private final IntakeBacklog backlog;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AuctionState> auctions;
-    private KeyValueStore<String, String> timers;
+    private final OpenAuctionTimers timers = new OpenAuctionTimers();
     private KeyValueStore<String, Lead> leads;
     private ConfigTables config;
     private long timersFrom;
@@ -86,7 +92,6 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         StateStores.keyValue(AUCTIONS_STORE, Serdes.String(), stateSerde, inMemory),
-                        StateStores.keyValue(TIMERS_STORE, Serdes.String(), Serdes.String(), inMemory),
                         StateStores.keyValue(LEADS_STORE, Serdes.String(), leadSerde, inMemory));
             }
         };
@@ -96,11 +101,24 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.auctions = context.getStateStore(AUCTIONS_STORE);
-        this.timers = context.getStateStore(TIMERS_STORE);
         this.leads = context.getStateStore(LEADS_STORE);
         this.config = new ConfigTables(context);
         this.timersFrom = context.currentSystemTimeMs() + settings.settleMs();
+        indexOpenAuctions();
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetClosed);
+    }
+
+    /** The timer index is the store's open auctions: rebuilt from it whenever the task (re)starts. */
+    private void indexOpenAuctions() {
+        timers.clear();
+        try (KeyValueIterator<String, AuctionState> it = auctions.all()) {
+            it.forEachRemaining(entry -> {
+                if (entry.value.getPhase() != AuctionPhase.CLOSED) {
+                    timers.move(entry.key, Long.MIN_VALUE, machine.timerAt(entry.value));
+                }
+            });
+        }
     }
 
     @Override
@@ -129,19 +147,28 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         if (now < timersFrom) {
             return;
         }
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = timers.range(null, timerKey(now, "\uffff"))) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, String> timer : due) {
-            timers.delete(timer.key);
-            AuctionState state = auctions.get(timer.value);
+        for (String leadId : timers.takeDue(now)) {
+            AuctionState state = auctions.get(leadId);
             if (state == null || machine.timerAt(state) > now) {
-                continue; // superseded by a later transition
+                continue; // not in the store (cannot be: the index follows it), or moved since
             }
-            // The fired timer is already gone: apply() must not look for it again.
-            apply(new Record<>(state.getLeadId(), null, now), null, machine.timer(state, this, now));
+            // The fired timer is already out of the index: apply() must not look for it again.
+            apply(new Record<>(leadId, null, now), null, machine.timer(state, this, now));
         }
+    }
+
+    /** Forgets closed auctions past their retention; their timers are not kept in memory. */
+    private void forgetClosed(long now) {
+        List<AuctionState> expired = new ArrayList<>();
+        try (KeyValueIterator<String, AuctionState> it = auctions.all()) {
+            it.forEachRemaining(entry -> {
+                if (entry.value.getPhase() == AuctionPhase.CLOSED && machine.timerAt(entry.value) <= now) {
+                    expired.add(entry.value);
+                }
+            });
+        }
+        expired.forEach(state -> apply(new Record<>(state.getLeadId(), null, now), null,
+                machine.timer(state, this, now)));
     }
 
     /**
@@ -155,14 +182,13 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         switch (transition.store()) {
             case SAVE -> {
                 auctions.put(state.getLeadId(), state);
-                if (oldTimer != transition.timerAt()) {
-                    if (before != null) {
-                        timers.delete(timerKey(oldTimer, state.getLeadId()));
-                    }
-                    timers.put(timerKey(transition.timerAt(), state.getLeadId()), state.getLeadId());
-                }
+                boolean open = state.getPhase() != AuctionPhase.CLOSED;
+                timers.move(state.getLeadId(), oldTimer, open ? transition.timerAt() : Long.MIN_VALUE);
             }
-            case FORGET -> auctions.delete(state.getLeadId());
+            case FORGET -> {
+                auctions.delete(state.getLeadId());
+                timers.move(state.getLeadId(), oldTimer, Long.MIN_VALUE);
+            }
             case UNCHANGED -> {
             }
         }
@@ -195,9 +221,4 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 now);
     }
 
-    /** Zero-padded so that the store's byte order is time order. */
-    static String timerKey(long at, String leadId) {
-        String digits = Long.toString(at);
-        return "0".repeat(Math.max(0, 15 - digits.length())) + digits + "|" + leadId;
-    }
 }

@@ -14,7 +14,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Compliance comes before any buyer sees anything: consent evidence, a live campaign of the
- * lead's vertical, and a consumer who is not on the suppression list. A lead already too old to be
+ * lead's vertical, the campaign's own consent rules ({@link ConsentRules}), and a consumer who is
+ * not on the suppression list (entries past their expiry no longer count). A lead already too old to be
  * offered within its campaign's time to decision is shed here too ({@code STALE}). Forwards the
  * lead unchanged, or a rejection and its audit event.
  */
@@ -43,6 +44,11 @@ public final class ComplianceProcessor extends LeadStage {
         if (!campaign.get().getVertical().equalsIgnoreCase(vertical)) {
             reject(record, Rejections.INVALID, List.of(Rejections.error("profile.vertical", "MISMATCH",
                     "campaign " + lead.getCampaignId() + " buys " + campaign.get().getVertical() + ", not " + vertical)), now);
+            return;
+        }
+        List<FieldError> evidenceErrors = ConsentRules.check(lead, campaign.get(), now);
+        if (!evidenceErrors.isEmpty()) {
+            reject(record, Rejections.CONSENT_EVIDENCE, evidenceErrors, now);
             return;
         }
         long decideBy = TimeToDecision.decideBy(lead, campaign.get());

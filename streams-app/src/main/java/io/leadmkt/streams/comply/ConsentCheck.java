@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TCPA-style consent evidence: how consent was captured, the certificate that proves it, and
- * when. A lead without all three never reaches a buyer.
+ * TCPA-style consent evidence every lead needs, whatever its campaign: how consent was captured,
+ * a certificate or token that proves it (a {@code certificateId}, a TrustedForm certificate URL or a
+ * Jornaya LeadiD token), and when. A lead without all three never reaches a buyer. What a campaign
+ * requires beyond this is {@link ConsentRules}'.
  */
 public final class ConsentCheck {
     /** Clocks of lead sources drift; consent captured a little "after" receipt is still plausible. */
@@ -28,8 +30,9 @@ public final class ConsentCheck {
         if (blank(consent.getMethod())) {
             errors.add(Rejections.error("consent.method", "MISSING", "how consent was captured is required"));
         }
-        if (blank(consent.getCertificateId())) {
-            errors.add(Rejections.error("consent.certificateId", "MISSING", "a consent certificate or token is required"));
+        if (blank(consent.getCertificateId()) && blank(consent.getTrustedFormCertUrl()) && blank(consent.getLeadIdToken())) {
+            errors.add(Rejections.error("consent.certificateId", "MISSING",
+                    "a consent certificate or token is required (certificateId, trustedFormCertUrl or leadIdToken)"));
         }
         if (consent.getCapturedAt() == null || consent.getCapturedAt() <= 0) {
             errors.add(Rejections.error("consent.capturedAt", "MISSING", "when consent was captured is required"));

@@ -7,6 +7,7 @@ import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadPreview;
+import io.leadmkt.streams.comply.ConsentRules;
 import io.leadmkt.streams.ping.PingFactory;
 import io.leadmkt.schema.MarketplaceMode;
 import java.time.DateTimeException;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Kafka-native buyers, which need no URL) that take the lead's state, zip, source and sub-id, the
  * campaign's vertical and the campaign itself, whose score range the lead is in, whose day-parts
  * (in the buyer's own time zone) include {@code now}, whom the seller has not blocked and, for a
- * PRIVATE campaign, whom the seller has allowed; and, checked separately by {@link #capFull},
+ * PRIVATE campaign, whom the seller has allowed; whom the consumer's consent names, when it names
+ * buyers (one-to-one consent); and, checked separately by {@link #capFull},
  * who the cap keeper does not say is full.
  * A pure function of the lead, the config tables and the wall clock.
  *
@@ -57,6 +59,7 @@ public final class BuyerEligibility {
         String zip = lead.getProfile().getZip();
         int score = lead.getEnrichment().getScore();
         LeadPreview preview = PingFactory.preview(lead);
+        List<String> named = ConsentRules.namedBuyers(lead);
         return buyers.stream()
                 .filter(BuyerConfig::getActive)
                 .filter(b -> reachable(b, state))
@@ -68,6 +71,7 @@ public final class BuyerEligibility {
                 .filter(b -> allowed(b.getSourceAllow(), b.getSourceBlock(), lead.getSourceId()))
                 .filter(b -> allowed(b.getSubIdAllow(), b.getSubIdBlock(), lead.getSubId()))
                 .filter(b -> sellerAllows(campaign, b.getBuyerId()))
+                .filter(b -> namedInConsent(named, b))
                 .filter(b -> inDayParts(b, now))
                 .filter(b -> FieldFilters.matches(b.getFieldFilters(), preview))
                 .sorted(Comparator.comparing(BuyerConfig::getBuyerId))
@@ -117,6 +121,15 @@ public final class BuyerEligibility {
             return false;
         }
         return campaign.getMarketplace() != MarketplaceMode.PRIVATE || campaign.getAllowedBuyers().contains(buyerId);
+    }
+
+    /**
+     * One-to-one consent: a consumer who agreed to hear from named buyers is offered to those only
+     * (by buyer id or name, see {@link ConsentRules#names}); consent naming nobody leaves the choice
+     * to the other rules (a one-to-one campaign has already rejected such a lead at compliance).
+     */
+    static boolean namedInConsent(List<String> named, BuyerConfig buyer) {
+        return named.isEmpty() || named.stream().anyMatch(n -> ConsentRules.names(n, buyer.getBuyerId(), buyer.getName()));
     }
 
     /** The floor of this lead's auction: the campaign's floor for the lead's state when it has one, else its floor. */

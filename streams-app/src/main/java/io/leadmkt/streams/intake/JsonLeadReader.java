@@ -33,7 +33,9 @@ import java.util.UUID;
  * {"leadId": "optional", "sourceId": "s1", "subId": null, "campaignId": "c1", "createdAt": 1735689600000,
  *  "contact": {"firstName", "lastName", "email", "phone", "streetAddress", "ipAddress"},
  *  "profile": {"vertical", "state", "zip", "city", "attributes": {"homeowner": true, "vehicles": 2}},
- *  "consent": {"method", "certificateId", "capturedAt": 1735689590000, "disclosure", "pageUrl"}}
+ *  "consent": {"method", "certificateId", "capturedAt": 1735689590000, "disclosure", "pageUrl",
+ *              "trustedFormCertUrl", "leadIdToken", "disclosureVersion", "userAgent",
+ *              "namedBuyers": ["Acme Insurance", "globex"]}}
  * }</pre>
  * Text fields must be JSON strings (or null): a zip sent as a number has already lost its leading
  * zero, so guessing would be worse than refusing. Attribute values may be strings, numbers or
@@ -151,7 +153,12 @@ public final class JsonLeadReader {
                 fields.text(node, "certificateId", "consent.certificateId"),
                 fields.epochMillis(node, "capturedAt", "consent.capturedAt"),
                 fields.text(node, "disclosure", "consent.disclosure"),
-                fields.text(node, "pageUrl", "consent.pageUrl"));
+                fields.text(node, "pageUrl", "consent.pageUrl"),
+                fields.text(node, "trustedFormCertUrl", "consent.trustedFormCertUrl"),
+                fields.text(node, "leadIdToken", "consent.leadIdToken"),
+                fields.text(node, "disclosureVersion", "consent.disclosureVersion"),
+                fields.text(node, "userAgent", "consent.userAgent"),
+                fields.texts(node, "namedBuyers", "consent.namedBuyers"));
     }
 
     private static IntakeResult malformed(String message) {
@@ -190,6 +197,27 @@ public final class JsonLeadReader {
                 return null;
             }
             return value.textValue();
+        }
+
+        /** A JSON array of strings; absent or null: empty. */
+        List<String> texts(JsonNode parent, String name, String path) {
+            JsonNode value = parent.get(name);
+            List<String> out = new ArrayList<>();
+            if (value == null || value.isNull()) {
+                return out;
+            }
+            if (!value.isArray()) {
+                wrongType(path, "a JSON array of strings");
+                return out;
+            }
+            for (int i = 0; i < value.size(); i++) {
+                if (value.get(i).isTextual()) {
+                    out.add(value.get(i).textValue());
+                } else {
+                    wrongType(path + "[" + i + "]", "a string");
+                }
+            }
+            return out;
         }
 
         JsonNode object(JsonNode parent, String name, String path) {

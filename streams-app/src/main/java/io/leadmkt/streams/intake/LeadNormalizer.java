@@ -36,8 +36,9 @@ import java.util.regex.Pattern;
  *       {@code profile.zip}: optional, "12345" or "12345-6789", stored as "12345".
  *       {@code profile.vertical}: required, lower-cased. Attribute keys and values trimmed, keys
  *       lower-cased; entries with a blank key or null value are dropped.</li>
- *   <li>Consent is copied through unchecked (compliance judges it). Enrichment supplied by a
- *       source is dropped: only intake computes it.</li>
+ *   <li>Consent is copied through unchecked (compliance judges it against the campaign's rules),
+ *       its newer evidence fields trimmed. Enrichment supplied by a source is dropped: only intake
+ *       computes it.</li>
  * </ul>
  * Free text is capped at 255 characters ({@code OUT_OF_RANGE}) so one lead cannot bloat stores.
  *
@@ -129,10 +130,27 @@ public final class LeadNormalizer {
         return createdAt;
     }
 
-    /** Unchecked here (compliance judges consent), but copied so the result shares nothing mutable. */
+    /**
+     * Unchecked here (compliance judges consent against the lead's campaign), but copied so the
+     * result shares nothing mutable; the evidence is trimmed, and blank named buyers are dropped.
+     */
     private static Consent consent(Consent raw) {
-        return raw == null ? null : new Consent(raw.getMethod(), raw.getCertificateId(), raw.getCapturedAt(),
-                raw.getDisclosure(), raw.getPageUrl());
+        if (raw == null) {
+            return null;
+        }
+        List<String> named = new ArrayList<>();
+        if (raw.getNamedBuyers() != null) {
+            // Object, not String: a reader not configured for String hands Utf8 (as with attributes).
+            for (Object name : (List<?>) raw.getNamedBuyers()) {
+                String trimmed = name == null ? null : trimToNull(name.toString());
+                if (trimmed != null) {
+                    named.add(trimmed);
+                }
+            }
+        }
+        return new Consent(raw.getMethod(), raw.getCertificateId(), raw.getCapturedAt(), raw.getDisclosure(),
+                raw.getPageUrl(), trimToNull(raw.getTrustedFormCertUrl()), trimToNull(raw.getLeadIdToken()),
+                trimToNull(raw.getDisclosureVersion()), trimToNull(raw.getUserAgent()), named);
     }
 
     private static Contact contact(Contact raw, Errors errors) {

@@ -22,6 +22,8 @@ public final class Rejections {
     /** Missing or malformed fields; the errors name each one. */
     public static final String INVALID = "INVALID";
     public static final String NO_CONSENT = "NO_CONSENT";
+    /** Consent falls short of its campaign's rules (evidence missing or malformed, too old, no named buyers); the errors name each field. */
+    public static final String CONSENT_EVIDENCE = "CONSENT_EVIDENCE";
     public static final String SUPPRESSED = "SUPPRESSED";
     public static final String DUPLICATE = "DUPLICATE";
     public static final String UNKNOWN_CAMPAIGN = "UNKNOWN_CAMPAIGN";

@@ -135,6 +135,20 @@ class AdminApiTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The {@code errors} list of an error answer, as text. */
+    private static List<String> errors(HttpResponse<String> response) throws Exception {
+        List<String> errors = new ArrayList<>();
+        JSON.readTree(response.body()).get("errors").forEach(e -> errors.add(e.asText()));
+        return errors;
+    }
+
+    /** Asserts a 400 {@code error} answer listing exactly {@code expected}. */
+    private static void assertRefused(HttpResponse<String> response, String error, String... expected) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(error);
+        assertThat(errors(response)).containsExactly(expected);
+    }
+
     @Test
     void shouldAnswer403WhenNoAdminTokenIsConfigured() throws Exception {
         start(null);
@@ -290,14 +304,9 @@ class AdminApiTest {
         HttpResponse<String> bad = call("POST", "/v1/admin/suppressions", TOKEN, "{\"phone\":\"555-0123\"}");
         HttpResponse<String> empty = call("POST", "/v1/admin/suppressions", TOKEN, "{\"reason\":\"opt-out\"}");
 
-        assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(bad.body()).get("error").asText()).isEqualTo("invalid_config");
-        assertThat(JSON.readTree(bad.body()).get("errors")).extracting(JsonNode::asText)
-                .containsExactly("phone: not a US phone number");
+        assertRefused(bad, "invalid_config", "phone: not a US phone number");
         assertThat(bad.body()).doesNotContain("555-0123");
-        assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(empty.body()).get("errors")).extracting(JsonNode::asText)
-                .containsExactly("one of phone or email is required");
+        assertRefused(empty, "invalid_config", "one of phone or email is required");
         assertThat(store.suppressions).isEmpty();
         assertThat(store.authors).isEmpty();
     }
@@ -312,6 +321,88 @@ class AdminApiTest {
         api.close();
         start(null);
         assertThat(call("POST", "/v1/admin/suppressions", TOKEN, body).statusCode()).isEqualTo(403);
+        assertThat(store.suppressions).isEmpty();
+    }
+
+    @Test
+    void shouldImportTheListAsHashesAndChangeNothingWhenTheSameFileIsPostedAgain() throws Exception {
+        start(TOKEN);
+        String csv = "phone,email\n(512) 555-0123,ada@example.com\n512-555-0124,\n";
+
+        HttpResponse<String> first = call("POST", "/v1/admin/suppressions/import?reason=DNC&expiresIn=31d", TOKEN, csv);
+        HttpResponse<String> again = call("POST", "/v1/admin/suppressions/import?reason=DNC&expiresIn=31d", TOKEN, csv);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode json = JSON.readTree(first.body());
+        assertThat(json.get("rows").asInt()).isEqualTo(2);
+        assertThat(json.get("entries").asInt()).isEqualTo(3);
+        assertThat(json.get("changed").asInt()).isEqualTo(3);
+        assertThat(json.get("applied").asBoolean()).isTrue();
+        assertThat(store.suppressions).containsKey(IdentityHash.ofPhone("+15125550123"));
+        assertThat(store.suppressions.values()).allSatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("DNC");
+            assertThat(e.getSource()).isEqualTo(AdminApi.IMPORT_SOURCE);
+            assertThat(e.getExpiresAt()).isGreaterThan(System.currentTimeMillis() + java.time.Duration.ofDays(31).toMillis());
+        });
+        assertThat(JSON.readTree(again.body()).get("changed").asInt()).isZero();
+        assertThat(first.body()).doesNotContain("555-0123", "ada@");
+    }
+
+    @Test
+    void shouldApplyNothingAndNameEveryBadLineWhenRowsAreBadUnlessPartialIsAsked() throws Exception {
+        start(TOKEN);
+        String csv = "512-555-0123\n555-0100\nada@example.com\nbad@\n";
+
+        HttpResponse<String> whole = call("POST", "/v1/admin/suppressions/import", TOKEN, csv);
+        assertRefused(whole, "invalid_rows",
+                "line 2: column 1: not a US phone number", "line 4: column 1: not an email address");
+        assertThat(JSON.readTree(whole.body()).get("applied").asBoolean()).isFalse();
+        assertThat(store.suppressions).isEmpty();
+
+        HttpResponse<String> partial = call("POST", "/v1/admin/suppressions/import?partial=true", TOKEN, csv);
+        assertThat(partial.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(partial.body()).get("badRows").asInt()).isEqualTo(2);
+        assertThat(store.suppressions).hasSize(2);
+    }
+
+    @Test
+    void shouldNameTheParameterWhenTheImportIsAskedForWrongly() throws Exception {
+        start(TOKEN);
+
+        HttpResponse<String> bad = call("POST", "/v1/admin/suppressions/import?expiresIn=2h&partial=maybe", TOKEN, "x");
+        HttpResponse<String> unauthorized = call("POST", "/v1/admin/suppressions/import", null, "512-555-0123");
+
+        assertRefused(bad, "invalid_import", "expiresIn: a number of days, e.g. 31d", "partial: true or false");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(store.suppressions).isEmpty();
+    }
+
+    @Test
+    void shouldSuppressWithoutTheAdminTokenWhenABuyerPostsAnOptOut() throws Exception {
+        start(null);
+
+        HttpResponse<String> optOut = call("POST", "/v1/optouts", null,
+                "{\"phone\":\"(512) 555-0123\",\"buyerId\":\"acme\",\"reason\":\"STOP reply\"}");
+
+        assertThat(optOut.statusCode()).as(optOut.body()).isEqualTo(200);
+        assertThat(JSON.readTree(optOut.body()).get("changed").asInt()).isEqualTo(1);
+        SuppressionEntry entry = store.suppressions.get(IdentityHash.ofPhone("+15125550123"));
+        assertThat(entry.getSource()).isEqualTo("buyer:acme");
+        assertThat(entry.getReason()).isEqualTo("STOP reply");
+        assertThat(store.authors).last().isEqualTo(new ConfigChanges.Author("buyer:acme", ConfigChanges.VIA_OPT_OUT));
+    }
+
+    @Test
+    void shouldAnswer400NamingTheFieldWhenAnOptOutIsBad() throws Exception {
+        start(TOKEN);
+
+        HttpResponse<String> bad = call("POST", "/v1/optouts", null, "{\"email\":\"not-an-email\",\"sellerId\":\"s1\"}");
+        HttpResponse<String> anonymous = call("POST", "/v1/optouts", null, "{\"email\":\"a@example.com\"}");
+
+        assertRefused(bad, "invalid_optout", "email: not an email address");
+        assertThat(bad.body()).doesNotContain("not-an-email");
+        assertRefused(anonymous, "invalid_optout",
+                "buyerId: one of buyerId or sellerId is required (who reports the opt-out)");
         assertThat(store.suppressions).isEmpty();
     }
 }

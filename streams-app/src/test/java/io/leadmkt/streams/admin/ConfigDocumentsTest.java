@@ -584,4 +584,57 @@ class ConfigDocumentsTest {
                 .anySatisfy(e -> assertThat(e).startsWith("buyerPriorities"))
                 .anySatisfy(e -> assertThat(e).startsWith("acceptanceDiscount: "));
     }
+
+    @Test
+    void shouldReadTheConsentRulesWhenTheCampaignSetsThem() {
+        ConfigBatch batch = documents.read(null, """
+                campaignId: c
+                vertical: solar
+                consent:
+                  require: [trustedFormCertUrl, ipAddress, disclosureVersion]
+                  maxAge: 90d
+                  oneToOne: true
+                """);
+
+        assertThat(batch.errors()).isEmpty();
+        io.leadmkt.schema.CampaignConfig campaign = batch.campaigns().get(0);
+        assertThat(campaign.getRequiredConsentEvidence()).containsExactly("trustedFormCertUrl", "ipAddress",
+                "disclosureVersion");
+        assertThat(campaign.getMaxConsentAgeMs()).isEqualTo(java.time.Duration.ofDays(90).toMillis());
+        assertThat(campaign.getOneToOneConsent()).isTrue();
+        var json = ConfigDocuments.toJson(campaign);
+        assertThat(json.get("consent").get("maxAge").asText()).isEqualTo("90d");
+        assertThat(documents.read(null, json.toString()).campaigns()).containsExactly(campaign);
+    }
+
+    @Test
+    void shouldKeepOnlyTheBaselineWhenTheCampaignSetsNoConsentRules() {
+        io.leadmkt.schema.CampaignConfig campaign = documents.read(null, "{campaignId: c, vertical: solar}")
+                .campaigns().get(0);
+
+        assertThat(campaign.getRequiredConsentEvidence()).isEmpty();
+        assertThat(campaign.getMaxConsentAgeMs()).isZero();
+        assertThat(campaign.getOneToOneConsent()).isFalse();
+        assertThat(ConfigDocuments.toJson(campaign).get("consent").has("maxAge")).isFalse();
+    }
+
+    @Test
+    void shouldNameThePathWhenAConsentRuleIsMalformed() {
+        assertThat(documents.read(null, """
+                {campaignId: c, vertical: solar, consent: {require: [trustedFormCertUrl, retinaScan], maxAge: 3 weeks,
+                 oneToOne: "yes", optIn: true}}""").errors())
+                .anySatisfy(e -> assertThat(e).startsWith("consent.require[1]: "))
+                .anySatisfy(e -> assertThat(e).startsWith("consent.maxAge: "))
+                .anySatisfy(e -> assertThat(e).startsWith("consent.oneToOne: "))
+                .anySatisfy(e -> assertThat(e).contains("optIn"));
+    }
+
+    @Test
+    void shouldWriteTheLargestWholeUnitWhenAConsentAgeIsShownAsADocument() {
+        assertThat(ConfigDocuments.age(java.time.Duration.ofHours(72).toMillis())).isEqualTo("3d");
+        assertThat(ConfigDocuments.age(java.time.Duration.ofHours(7).toMillis())).isEqualTo("7h");
+        assertThat(ConfigDocuments.age(90_000)).isEqualTo("90s");
+        assertThat(ConfigDocuments.age(1_500)).isEqualTo("2s");
+        assertThat(ConfigDocuments.ageMs("30m")).isEqualTo(1_800_000L);
+    }
 }

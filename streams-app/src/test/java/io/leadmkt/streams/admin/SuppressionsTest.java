@@ -100,4 +100,53 @@ class SuppressionsTest {
         assertThat(Suppressions.request("{", NOW).errors()).containsExactly("$: not valid JSON");
         assertThat(Suppressions.request("{}", NOW).errors()).isEqualTo(List.of("one of phone or email is required"));
     }
+
+    @Test
+    void shouldRecordTheReporterAsSourceWhenABuyerPostsAnOptOut() {
+        Suppressions.Parsed parsed = Suppressions.optOut("{\"phone\":\"512-555-0123\",\"buyerId\":\"acme\"}", NOW);
+
+        SuppressionEntry entry = only(parsed);
+        assertThat(entry.getSource()).isEqualTo("buyer:acme");
+        assertThat(entry.getReason()).isEqualTo(Suppressions.DEFAULT_OPT_OUT_REASON);
+        assertThat(entry.getExpiresAt()).as("an opt-out is permanent").isNull();
+        assertThat(entry.getHash()).isEqualTo(io.leadmkt.schema.IdentityHash.ofPhone("+15125550123"));
+        assertThat(only(Suppressions.optOut("{\"email\":\"a@b.co\",\"sellerId\":\"s-1\",\"reason\":\"STOP\"}", NOW)))
+                .satisfies(e -> assertThat(e.getSource()).isEqualTo("seller:s-1"))
+                .satisfies(e -> assertThat(e.getReason()).isEqualTo("STOP"));
+    }
+
+    @Test
+    void shouldNameEachBadFieldWhenAnOptOutIsInvalid() {
+        assertThat(Suppressions.optOut("{\"phone\":\"555-0123\"}", NOW).errors()).containsExactly(
+                "buyerId: one of buyerId or sellerId is required (who reports the opt-out)",
+                "phone: not a US phone number");
+        assertThat(Suppressions.optOut("{\"email\":\"a@b.co\",\"buyerId\":\"a\",\"sellerId\":\"b\"}", NOW).errors())
+                .containsExactly("sellerId: give buyerId or sellerId, not both");
+        assertThat(Suppressions.optOut("{\"email\":\"a@b.co\",\"buyerId\":\"no spaces\"}", NOW).errors())
+                .containsExactly("buyerId: at most 64 letters, digits and . _ -");
+        assertThat(Suppressions.optOut("{\"email\":7,\"buyerId\":\"a\",\"why\":\"x\"}", NOW).errors())
+                .containsExactly("why: unknown field (expected phone, email, reason, buyerId, sellerId)",
+                        "email: must be a string");
+        assertThat(Suppressions.optOut("[]", NOW).errors()).containsExactly("$: must be an object");
+    }
+
+    @Test
+    void shouldExpireAtTheEndOfTheLastDayInUtcWhenAListLastsDays() {
+        long addedAt = java.time.Instant.parse("2026-11-01T10:15:00Z").toEpochMilli();
+
+        assertThat(java.time.Instant.ofEpochMilli(Suppressions.expiresAt(addedAt, 31)))
+                .isEqualTo(java.time.Instant.parse("2026-12-03T00:00:00Z"));
+        assertThat(Suppressions.expiresAt(addedAt + 3_600_000, 31)).as("same day, same expiry")
+                .isEqualTo(Suppressions.expiresAt(addedAt, 31));
+    }
+
+    @Test
+    void shouldReadDaysWhenWrittenWithOrWithoutTheUnit() {
+        assertThat(Suppressions.days("31d")).contains(31);
+        assertThat(Suppressions.days(" 31 ")).contains(31);
+        assertThat(Suppressions.days("0d")).isEmpty();
+        assertThat(Suppressions.days("2h")).isEmpty();
+        assertThat(Suppressions.days("36501d")).isEmpty();
+        assertThat(Suppressions.days(null)).isEmpty();
+    }
 }

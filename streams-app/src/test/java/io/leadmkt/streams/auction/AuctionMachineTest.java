@@ -1,9 +1,13 @@
 package io.leadmkt.streams.auction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
+import io.leadmkt.schema.AuditAnswer;
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
@@ -261,5 +265,32 @@ class AuctionMachineTest {
         assertThat(first.timerBefore()).isEqualTo(opened.timerAt());
         assertThat(first.timerAt()).as("still collecting: the same backstop").isEqualTo(opened.timerAt());
         assertThat(first.state().getPhase()).isEqualTo(AuctionPhase.COLLECTING);
+    }
+
+    @Test
+    void shouldAuditTheRoundsAnswersInOneRecordWhenTheRoundCloses() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a", "b", "c")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        Transition first = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5,
+                market, T0 + 6);
+        Bid garbage = answer("L1", "b", BidStatus.ERROR, null, "BAD_JSON", T0 + 7);
+        garbage.setRawResponse("<html>oops</html>");
+        Transition second = MACHINE.bid(first.state(), garbage, T0 + 7, market, T0 + 8);
+        assertThat(emitted(first, AuditEvent.class)).as("a bid alone is not a record of its own").isEmpty();
+        assertThat(emitted(second, AuditEvent.class)).isEmpty();
+
+        // c never answers: the backstop closes the round.
+        Transition closed = MACHINE.timer(second.state(), market, T0 + BUDGET_MS + BACKSTOP_MS);
+
+        AuditEvent audit = emitted(closed, AuditEvent.class).stream()
+                .filter(e -> e.getType() == AuditType.AUCTION_CLOSED).findFirst().orElseThrow();
+        assertThat(audit.getAnswers()).extracting(AuditAnswer::getBuyerId, AuditAnswer::getStatus,
+                        AuditAnswer::getPriceCents, AuditAnswer::getResponse)
+                .containsExactly(tuple("a", "BID", 2_000L, null), tuple("b", "ERROR", null, "<html>oops</html>"));
+        assertThat(audit.getDetail()).containsEntry("unanswered", "c").containsEntry("winnable", "1");
+        assertThat(closed.state().getBids()).as("the raw body went to the audit trail, not the stored state")
+                .allSatisfy(b -> assertThat(b.getRawResponse()).isNull());
     }
 }

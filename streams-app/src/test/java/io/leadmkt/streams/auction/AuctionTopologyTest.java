@@ -19,6 +19,7 @@ import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -407,13 +408,18 @@ class AuctionTopologyTest {
         market.bids.pipeInput("L1", io.leadmkt.schema.Bid.newBuilder().setLeadId("L1").setBuyerId("alpha")
                 .setStatus(BidStatus.ERROR).setReason("BAD_JSON").setRawResponse("<html>oops</html>")
                 .setRespondedAt(market.now()).build(), java.time.Instant.ofEpochMilli(market.now()));
+        market.bid("L1", "bravo", 1_200);
+        market.answer("L1", "charlie", BidStatus.PASS, null);
 
-        assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.BID).singleElement()
-                .satisfies(e -> assertThat(e.getDetail()).containsEntry("response", "<html>oops</html>")
-                        .containsEntry("reason", "BAD_JSON"));
+        assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.AUCTION_CLOSED)
+                .singleElement().satisfies(e -> assertThat(e.getAnswers())
+                        .filteredOn(a -> a.getBuyerId().equals("alpha")).singleElement().satisfies(a -> {
+                            assertThat(a.getResponse()).isEqualTo("<html>oops</html>");
+                            assertThat(a.getReason()).isEqualTo("BAD_JSON");
+                        }));
         io.leadmkt.schema.AuctionState state =
                 market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1");
-        assertThat(state.getBids()).singleElement().satisfies(b -> assertThat(b.getRawResponse()).isNull());
+        assertThat(state.getBids()).allSatisfy(b -> assertThat(b.getRawResponse()).isNull());
     }
 
     @Test
@@ -460,5 +466,24 @@ class AuctionTopologyTest {
         assertThat(state.getOutcome().getStatus()).isEqualTo(OutcomeStatus.SOLD);
         assertThat(state.toString()).doesNotContain("Lovelace").doesNotContain("+1512555");
         assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L1")).as("PII forgotten at close").isNull();
+    }
+
+    @Test
+    void shouldRememberAClosedAuctionForItsRetentionThenForgetItWhenTheSweepComes() {
+        submit("L1");
+        market.bid("L1", "alpha", 2_000);
+        market.bid("L1", "bravo", 1_000);
+        market.bid("L1", "charlie", 1_000);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        KeyValueStore<String, io.leadmkt.schema.AuctionState> auctions = market.store(AuctionProcessor.AUCTIONS_STORE);
+
+        market.advance(Duration.ofMinutes(30));
+        assertThat(auctions.get("L1")).as("within its retention: a late answer is told AUCTION_CLOSED").isNotNull();
+        market.bid("L1", "alpha", 2_500);
+        assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.LATE_EVENT)
+                .extracting(e -> e.getDetail().get("reason")).containsExactly("AUCTION_CLOSED");
+
+        market.advance(Duration.ofMinutes(30).plus(AuctionProcessor.SWEEP_EVERY));
+        assertThat(auctions.get("L1")).as("past its retention, at the next sweep").isNull();
     }
 }

@@ -4,7 +4,7 @@ import static io.leadmkt.streams.MarketFixtures.buyer;
 import static io.leadmkt.streams.MarketFixtures.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditAnswer;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Delivery;
@@ -85,9 +85,9 @@ class KafkaBuyerAuctionTest {
 
         Post post = market.posts.readValue();
         assertThat(post.getBuyerId()).isEqualTo("alpha");
-        assertThat(badPriceAudits()).singleElement().satisfies(e -> {
-            assertThat(e.getBuyerId()).isEqualTo("kbuyer");
-            assertThat(e.getStatus()).isEqualTo("ERROR");
+        assertThat(badPriceAnswers()).singleElement().satisfies(a -> {
+            assertThat(a.getBuyerId()).isEqualTo("kbuyer");
+            assertThat(a.getStatus()).isEqualTo("ERROR");
         });
     }
 
@@ -98,8 +98,8 @@ class KafkaBuyerAuctionTest {
         market.bid("L1", "kbuyer", io.leadmkt.schema.Money.MAX_BID_CENTS + 1);
 
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
-        assertThat(market.audit.readValuesToList()).filteredOn(e -> "kbuyer".equals(e.getBuyerId()))
-                .anySatisfy(e -> assertThat(e.getDetail()).containsEntry("reason", "PRICE_TOO_HIGH"));
+        assertThat(answers()).filteredOn(a -> "kbuyer".equals(a.getBuyerId()))
+                .singleElement().satisfies(a -> assertThat(a.getReason()).isEqualTo("PRICE_TOO_HIGH"));
     }
 
     @Test
@@ -112,7 +112,7 @@ class KafkaBuyerAuctionTest {
         Outcome outcome = market.outcomes.readValue();
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
         assertThat(outcome.getReason()).isEqualTo(Outcomes.NO_BIDS);
-        assertThat(badPriceAudits()).hasSize(1);
+        assertThat(badPriceAnswers()).hasSize(1);
     }
 
     @Test
@@ -160,10 +160,15 @@ class KafkaBuyerAuctionTest {
                 .containsExactly("UNKNOWN_AUCTION", "AUCTION_CLOSED");
     }
 
-    private List<AuditEvent> badPriceAudits() {
+    /** The answers the round's AUCTION_CLOSED audit record lists. */
+    private List<AuditAnswer> answers() {
         return market.audit.readValuesToList().stream()
-                .filter(e -> e.getType() == AuditType.BID)
-                .filter(e -> AuctionMachine.BAD_PRICE.equals(e.getDetail().get("reason")))
+                .filter(e -> e.getType() == AuditType.AUCTION_CLOSED)
+                .flatMap(e -> e.getAnswers().stream())
                 .toList();
+    }
+
+    private List<AuditAnswer> badPriceAnswers() {
+        return answers().stream().filter(a -> AuctionMachine.BAD_PRICE.equals(a.getReason())).toList();
     }
 }

@@ -188,10 +188,13 @@ class RoutingTopologyTest {
 
         Post post = market.posts.readValue();
         assertThat(post.getBuyerId()).isEqualTo("bravo");
-        assertThat(audits(AuditType.BID)).anySatisfy(a -> {
-            assertThat(a.getBuyerId()).isEqualTo("alpha");
-            assertThat(a.getPriceCents()).isEqualTo(400);
-            assertThat(a.getDetail()).containsEntry("rawBidCents", "1000");
-        });
+        assertThat(audits(AuditType.AUCTION_CLOSED)).singleElement().satisfies(closed ->
+                assertThat(closed.getAnswers()).filteredOn(a -> a.getBuyerId().equals("alpha")).singleElement()
+                        .satisfies(a -> {
+                            assertThat(a.getPriceCents()).isEqualTo(400);
+                            assertThat(a.getRawPriceCents()).isEqualTo(1_000);
+                        }));
+        assertThat(market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1")
+                .getRawBidCents()).as("kept only until the round's audit record").isEmpty();
     }
 }

@@ -201,4 +201,21 @@ class BuyerEligibilityTest {
         assertThat(BuyerEligibility.floorCents(floors, ohio)).isEqualTo(1_000L);
         assertThat(BuyerEligibility.floorCents(campaign, texas)).isEqualTo(1_000L);
     }
+
+    @Test
+    void shouldOfferOnlyTheBuyersTheConsentNamesWhenConsentIsOneToOne() {
+        Lead lead = lead();
+        lead.getConsent().setNamedBuyers(List.of("ACME  insurance", "globex"));
+
+        assertThat(eligible(lead, buyer("acme").setName("Acme Insurance").build(), buyer("globex").build(),
+                buyer("initech").build())).containsExactly("acme", "globex");
+    }
+
+    @Test
+    void shouldLeaveTheChoiceToTheOtherRulesWhenConsentNamesNobody() {
+        Lead lead = lead();
+        lead.getConsent().setNamedBuyers(List.of(" "));
+
+        assertThat(eligible(lead, buyer("acme").build(), buyer("globex").build())).containsExactly("acme", "globex");
+    }
 }

@@ -215,4 +215,30 @@ class JsonLeadReaderTest {
     void shouldReadLongMaxWhenTimestampIsAtTheEdge() {
         assertThat(read("{\"createdAt\":9223372036854775807}").lead().getCreatedAt()).isEqualTo(Long.MAX_VALUE);
     }
+
+    @Test
+    void shouldReadTheConsentEvidenceWhenTheSellerSendsIt() {
+        IntakeResult result = read("""
+                {"consent": {"method": "web_form", "capturedAt": 1735689590000,
+                 "trustedFormCertUrl": "https://cert.trustedform.com/0123456789abcdef0123456789abcdef01234567",
+                 "leadIdToken": "A1B2C3D4-E5F6-4A7B-8C9D-0E1F2A3B4C5D", "disclosure": "I agree", "disclosureVersion": "v3",
+                 "userAgent": "Mozilla/5.0", "namedBuyers": ["Acme Insurance", "globex"]}}""");
+
+        assertThat(result.errors()).isEmpty();
+        var consent = result.lead().getConsent();
+        assertThat(consent.getTrustedFormCertUrl()).endsWith("/0123456789abcdef0123456789abcdef01234567");
+        assertThat(consent.getLeadIdToken()).isEqualTo("A1B2C3D4-E5F6-4A7B-8C9D-0E1F2A3B4C5D");
+        assertThat(consent.getDisclosureVersion()).isEqualTo("v3");
+        assertThat(consent.getUserAgent()).isEqualTo("Mozilla/5.0");
+        assertThat(consent.getNamedBuyers()).containsExactly("Acme Insurance", "globex");
+    }
+
+    @Test
+    void shouldNameThePathWhenNamedBuyersAreNotAListOfStrings() {
+        assertThat(read("{\"consent\": {\"namedBuyers\": \"acme\"}}").errors())
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(tuple("consent.namedBuyers", "WRONG_TYPE"));
+        assertThat(read("{\"consent\": {\"namedBuyers\": [\"acme\", 7]}}").errors())
+                .extracting(FieldError::getField).containsExactly("consent.namedBuyers[1]");
+    }
 }

@@ -166,4 +166,20 @@ class BuyerStatsProcessorTest {
 
         assertThat(stats.isEmpty()).isTrue();
     }
+
+    @Test
+    void shouldStampStatsWithTheTimeTheyChangedWhenResultsArriveOutOfTimeOrder() {
+        // Results of one buyer come from several partitions: a later one may carry an older time.
+        results.pipeInput("b1", buyerResult("L1", PostStatus.ACCEPTED), START.plusSeconds(5));
+        results.pipeInput("b1", buyerResult("L2", PostStatus.REJECTED), START.plusSeconds(1));
+
+        assertThat(stats.readRecordsToList()).extracting(r -> r.timestamp())
+                .as("the global stats table warns on every update older than the one it holds")
+                .containsExactly(START.toEpochMilli(), START.toEpochMilli());
+    }
+
+    private static PostResult buyerResult(String leadId, PostStatus status) {
+        return PostResult.newBuilder().setLeadId(leadId).setBuyerId("b1").setAttempt(1).setStatus(status)
+                .setRespondedAt(START.toEpochMilli()).build();
+    }
 }
