@@ -184,6 +184,12 @@ public final class LeadMarketApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Folds repeated writes of one key between commits (see StateStores); forwards are never held back.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
+        // No stage needs records of its co-partitioned inputs in timestamp order (a bid or post result
+        // always follows the ping or post it answers through the connector; the status store orders by
+        // stage), so a task never waits on an empty partition. With the default (0) Streams also
+        // formats a "fetched lag" log string for every empty partition on every record it picks:
+        // 1.8 % of the stream thread's time, measured (JFR, 50 leads/s).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.producerLingerMs());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return config.kafka().streams(p);
