@@ -109,8 +109,8 @@ public final class BuyerConnector implements AutoCloseable {
         this.gate = new BuyerGate(clock);
         this.pingDispatcher = new PingDispatcher(directory, adapters, http, config.maxPriceCents(), clock, gate);
         this.postDispatcher = new PostDispatcher(directory, adapters, http, clock, gate);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin"));
+        this.admin = Admin.create(config.kafka().admin(
+                Map.of(AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin")));
         this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic, clock);
         List<KafkaConsumer<String, byte[]>> consumers = List.of(newConsumer(null, "buyers"),
                 newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"));
@@ -362,8 +362,13 @@ public final class BuyerConnector implements AutoCloseable {
     }
 
     private KafkaConsumer<String, byte[]> newConsumer(String groupId, String role) {
+        return new KafkaConsumer<>(consumerProps(config, groupId, role), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** A consumer's properties: {@code groupId} null for one that assigns itself partitions. */
+    static Map<String, Object> consumerProps(ConnectorConfig config, String groupId, String role) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + role);
         // The streams app writes with exactly-once: never act on an aborted ping or post.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -373,19 +378,18 @@ public final class BuyerConnector implements AutoCloseable {
         if (groupId != null) {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        return config.kafka().consumer(props);
     }
 
-    private static Map<String, Object> producerProps(ConnectorConfig config) {
+    static Map<String, Object> producerProps(ConnectorConfig config) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, config.producerLingerMs());
         // send() runs on HTTP threads: never let it block them for a minute.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        return props;
+        return config.kafka().producer(props);
     }
 
     private static Thread thread(Runnable body, String name) {

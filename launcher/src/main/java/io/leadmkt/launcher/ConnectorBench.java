@@ -5,6 +5,7 @@ import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.LeadPreview;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.TopicProvisioner;
@@ -153,7 +154,7 @@ public final class ConnectorBench {
                 Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onFreePorts().start();
              BuyerFarm farm = BuyerFarm.fast(options.buyers(), options.seed());
-             KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
+             KafkaProducer<String, byte[]> producer = producer(broker.clients())) {
             try (Admin admin = broker.admin()) {
                 TopicProvisioner.ensureTopics(admin, topics, options.partitions(), (short) 1);
             }
@@ -161,7 +162,7 @@ public final class ConnectorBench {
             List<String> buyerIds = farm.configs().stream().map(BuyerConfig::getBuyerId).toList();
             ConnectorConfig config = ConnectorConfig.defaults(broker.bootstrapServers());
             try (BuyerConnector connector = BuyerConnector.start(config);
-                 BidReader bids = new BidReader(broker.bootstrapServers(), buyerIds.size())) {
+                 BidReader bids = new BidReader(broker.clients(), buyerIds.size())) {
                 bids.start();
                 Result result = ping(producer, buyerIds, bids);
                 out.println(connector.stats().progressLine());
@@ -237,14 +238,13 @@ public final class ConnectorBench {
         }
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
+    private static KafkaProducer<String, byte[]> producer(KafkaClients kafka) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "connector-bench-pinger");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // Like the streams app's hot path: every ping leaves at once.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(kafka.producer(props), new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -266,14 +266,13 @@ public final class ConnectorBench {
         private volatile long lastMeasuredBidNanos;
         private long measuredBids;
 
-        BidReader(String bootstrapServers, int buyersPerPing) {
+        BidReader(KafkaClients kafka, int buyersPerPing) {
             this.buyersPerPing = buyersPerPing;
             Map<String, Object> props = new HashMap<>();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "connector-bench-bids");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-            this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            this.consumer = new KafkaConsumer<>(kafka.consumer(props), new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.BIDS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);

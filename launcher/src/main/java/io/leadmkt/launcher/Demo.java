@@ -132,7 +132,7 @@ public final class Demo {
             List<CampaignConfig> campaigns = DemoMarket.campaigns(options.mode());
             BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
                     : BuyerFarm.market(options.buyers(), options.seed()));
-            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(bootstrap, CLIENT_ID_PREFIX + "config")) {
+            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(broker.clients(), CLIENT_ID_PREFIX + "config")) {
                 List<BuyerConfig> buyers = DemoMarket.inTiers(farm.configs());
                 DemoMarket.seed(configProducer, topics, campaigns,
                         options.dailyCapPerBuyer() > 0 ? DemoMarket.withDailyCap(buyers, options.dailyCapPerBuyer())
@@ -152,10 +152,10 @@ public final class Demo {
                     + connectorProcess.port() + "/metrics (connector)");
             out.flush();
 
-            KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(bootstrap, CLIENT_ID_PREFIX + "leads"));
+            KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(broker.clients(), CLIENT_ID_PREFIX + "leads"));
             LeadGenerator generator = new LeadGenerator(leadProducer, topics, new LeadGenerator.Options(
                     options.ratePerSecond(), options.badFraction(), options.seed(), campaigns));
-            OutcomeTracker tracker = open(new OutcomeTracker(bootstrap, topics,
+            OutcomeTracker tracker = open(new OutcomeTracker(broker.clients(), topics,
                     leadId -> generator.sent(leadId)
                             .map(sent -> OptionalLong.of(sent.sentAtNanos()))
                             .orElse(OptionalLong.empty())));

@@ -6,13 +6,13 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.SampleData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -92,13 +92,10 @@ public final class DemoMarket {
     }
 
     /** A producer for the marketplace's topics: values already serialised, no batching delay. */
-    public static KafkaProducer<String, byte[]> producer(String bootstrapServers, String clientId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    public static KafkaProducer<String, byte[]> producer(KafkaClients kafka, String clientId) {
+        return new KafkaProducer<>(kafka.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                ProducerConfig.LINGER_MS_CONFIG, "0", ProducerConfig.ACKS_CONFIG, "all")),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Writes campaigns, buyers and the suppression list, and waits until the broker has them all. */

@@ -1,5 +1,6 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.schema.KafkaClients;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,7 +20,6 @@ import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -109,15 +109,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return logDir;
     }
 
-    /** Client properties that reach this broker. */
-    public Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return props;
+    /** How clients reach this broker. */
+    public KafkaClients clients() {
+        return KafkaClients.to(bootstrapServers());
     }
 
     public Admin admin() {
-        return Admin.create(clientProperties());
+        return Admin.create(clients().admin(Map.of()));
     }
 
     private Map<String, Object> brokerProperties() {

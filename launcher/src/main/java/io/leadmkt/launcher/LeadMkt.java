@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
         subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BenchCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
                 LeadMkt.ConnectorCommand.class, io.leadmkt.launcher.config.ConfigCommand.class,
                 io.leadmkt.launcher.config.SuppressCommand.class,
-                io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class})
+                io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class,
+                LeadMkt.SettingsCommand.class})
 public final class LeadMkt implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(LeadMkt.class);
@@ -35,7 +37,18 @@ public final class LeadMkt implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new LeadMkt()).registerConverter(Duration.class, new DurationConverter());
+        return new CommandLine(new LeadMkt()).registerConverter(Duration.class, new DurationConverter())
+                .setExecutionExceptionHandler(LeadMkt::refuseSettings);
+    }
+
+    /** A setting refused at start-up is the operator's to fix: its message, not a stack trace. */
+    private static int refuseSettings(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof ConfigException)) {
+            throw e;
+        }
+        command.getErr().println("invalid settings: " + e.getMessage());
+        command.getErr().flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override
@@ -88,7 +101,7 @@ public final class LeadMkt implements Runnable {
                 try {
                     bench = new CapacityBench(rates == null ? CapacityBench.DEFAULT_RATES : rates, step,
                             warmup == null ? Duration.ofSeconds(10) : warmup, buyers, overrides, System.out);
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | ConfigException e) {
                     throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
                 }
                 bench.run();
@@ -245,6 +258,31 @@ public final class LeadMkt implements Runnable {
                     + "/v1/buyers/health, metrics: http://127.0.0.1:" + connector.port() + "/metrics");
             System.out.flush();
             untilShutdown(connector);
+            return 0;
+        }
+    }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true,
+            description = "Prints every setting of the settings file with its type, default, allowed values and "
+                    + "documentation, as declared in the code: the documented properties file "
+                    + "(deploy/config/leadmkt.properties) or the README's reference table.")
+    static final class SettingsCommand implements Callable<Integer> {
+        @Option(names = "--format", defaultValue = "properties",
+                description = "properties or markdown (default ${DEFAULT-VALUE}).")
+        String format;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String text = switch (format) {
+                case "properties" -> SettingsReference.properties();
+                case "markdown" -> SettingsReference.markdown();
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--format must be properties or markdown: " + format);
+            };
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package io.leadmkt.launcher;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Rejection;
+import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
+import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,16 +63,15 @@ public final class OutcomeTracker implements AutoCloseable {
     /**
      * @param sentAtNanos the {@link System#nanoTime()} a lead was sent at, when known, for latency
      */
-    public OutcomeTracker(String bootstrapServers, Topics topics, Function<String, OptionalLong> sentAtNanos) {
+    public OutcomeTracker(KafkaClients kafka, Topics topics, Function<String, OptionalLong> sentAtNanos) {
         this.topics = topics;
         this.sentAtNanos = sentAtNanos;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(kafka.consumer(props), new StringDeserializer(), new ByteArrayDeserializer());
         // Assigned rather than subscribed: no group join to wait for, and every partition from the start.
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(topics.outcomes().name(), topics.leadsRejected().name())) {

@@ -144,7 +144,7 @@ class ComplianceEndToEndTest {
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("2 entries from 2 rows: 2 created");
         long now = System.currentTimeMillis();
-        try (ConfigTopics topics = new ConfigTopics(market.broker().bootstrapServers(), TOPICS, "compliance-test")) {
+        try (ConfigTopics topics = new ConfigTopics(market.broker().clients(), TOPICS, "compliance-test")) {
             // A list imported 32 days ago for 31 days: due for a re-scrub, no longer in force.
             topics.suppress(Suppressions.request(lapsed.getContact().getPhone(), null, "DNC", "import",
                             now - Duration.ofDays(1).toMillis(), now - Duration.ofDays(32).toMillis()).entries(),

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -76,9 +75,8 @@ final class RealMarket implements AutoCloseable {
         RealMarket market = new RealMarket();
         try {
             market.broker = EmbeddedKafkaBroker.onFreePorts().start();
-            String bootstrap = market.broker.bootstrapServers();
             market.farm = BuyerFarm.start(buyers);
-            market.producer = DemoMarket.producer(bootstrap, "real-market-test");
+            market.producer = DemoMarket.producer(market.broker.clients(), "real-market-test");
             // Market config must be on its topics before the first instance starts.
             StreamsAppConfig defaults = market.appConfig("unused");
             try (Admin admin = market.broker.admin()) {
@@ -88,7 +86,7 @@ final class RealMarket implements AutoCloseable {
             configs.forEach(registration);
             DemoMarket.seed(market.producer, TOPICS, campaigns, configs, List.of());
             market.startConnector();
-            market.tracker = new OutcomeTracker(bootstrap, TOPICS, id -> OptionalLong.empty()).start();
+            market.tracker = new OutcomeTracker(market.broker.clients(), TOPICS, id -> OptionalLong.empty()).start();
             return market;
         } catch (Exception | Error e) {
             market.close();
@@ -165,9 +163,8 @@ final class RealMarket implements AutoCloseable {
 
     /** Every committed value on a topic, from its beginning to its end as of now. */
     <V> List<V> committed(Topics.Topic<String, V> topic) {
-        Map<String, Object> props = new HashMap<>(broker.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = broker.clients().consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         List<V> values = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {

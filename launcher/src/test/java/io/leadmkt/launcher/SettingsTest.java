@@ -2,13 +2,16 @@ package io.leadmkt.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.streams.StreamsAppConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -42,14 +45,14 @@ class SettingsTest {
         StreamsAppConfig overridden = settings.streamsConfig("flag:9092", 0, Path.of("/tmp/s"));
         ConnectorConfig connector = settings.connectorConfig(null);
 
-        assertThat(fromFile.bootstrapServers()).isEqualTo("file:9092");
+        assertThat(fromFile.kafka().bootstrapServers()).isEqualTo("file:9092");
         assertThat(fromFile.applicationId()).isEqualTo("app2");
         assertThat(fromFile.httpPort()).isEqualTo(9999);
         assertThat(fromFile.stateDir()).isEqualTo(Path.of("/var/lib/leadmkt"));
         assertThat(fromFile.processingGuarantee()).isEqualTo("at_least_once");
         assertThat(fromFile.commitIntervalMs()).isEqualTo(50);
         assertThat(fromFile.partitions()).isEqualTo(6);
-        assertThat(overridden.bootstrapServers()).isEqualTo("flag:9092");
+        assertThat(overridden.kafka().bootstrapServers()).isEqualTo("flag:9092");
         assertThat(overridden.httpPort()).isZero();
         assertThat(overridden.stateDir()).isEqualTo(Path.of("/tmp/s"));
         assertThat(connector.groupId()).isEqualTo("conn2");
@@ -74,7 +77,7 @@ class SettingsTest {
         Path example = Path.of("..", "deploy", "config", "leadmkt.properties");
         Settings settings = Settings.load(example);
 
-        assertThat(settings.streamsConfig(null, null, null).bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(settings.streamsConfig(null, null, null).kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(settings.connectorConfig(null)).isEqualTo(ConnectorConfig.defaults("127.0.0.1:9092"));
     }
 
@@ -84,6 +87,126 @@ class SettingsTest {
         Files.writeString(file, "bootstrap.servers=h:1\nconnector.producer.linger.ms=40\n");
 
         assertThat(Settings.load(file).connectorConfig(null).producerLingerMs()).isEqualTo(40);
+    }
+
+    @Test
+    void shouldRefuseValueNotAllowedWhenFileSetsIt() {
+        assertThatThrownBy(() -> settings("streams.partitions", "0")).isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 0 for configuration streams.partitions: Value must be at least 1");
+        assertThatThrownBy(() -> settings("streams.processing.guarantee", "maybe")).isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value maybe for configuration streams.processing.guarantee: "
+                        + "String must be one of: exactly_once_v2, at_least_once");
+        assertThatThrownBy(() -> settings("connector.max.concurrent.requests", "many")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connector.max.concurrent.requests").hasMessageContaining("INT");
+        assertThatThrownBy(() -> settings("streams.http.advertised.host", "10.0.0.7:8080")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streams.http.advertised.host").hasMessageContaining("without a port");
+    }
+
+    @Test
+    void shouldKeepDefaultWhenValueIsBlankAndReadGroupedDigitsWhenNumberHasUnderscores() {
+        Settings settings = settings("streams.application.id", "  ", "streams.dedupe.window.ms", "86_400_001");
+
+        assertThat(settings.streamsConfig("b:1", null, null).applicationId()).isEqualTo("leadmkt");
+        assertThat(settings.streamsConfig("b:1", null, null).dedupeWindowMs()).isEqualTo(86_400_001L);
+    }
+
+    @Test
+    void shouldHandSharedPropertiesToEveryComponentAndLetItsOwnWinWhenBothAreSet() {
+        Settings settings = settings(
+                "kafka.security.protocol", "SASL_SSL",
+                "kafka.request.timeout.ms", "10000",
+                "streams.kafka.request.timeout.ms", "20000",
+                "connector.kafka.request.timeout.ms", "30000",
+                "streams.kafka.num.standby.replicas", "1",
+                "streams.kafka.group.instance.id", "leadmkt-0",
+                "streams.kafka.main.consumer.max.poll.records", "100",
+                "streams.kafka.topic.min.insync.replicas", "2",
+                "streams.kafka.client.tag.zone", "eu-1");
+
+        Map<String, String> streams = settings.streamsConfig("b:1", null, null).kafka().passThrough();
+        Map<String, String> connector = settings.connectorConfig("b:1").kafka().passThrough();
+        Map<String, String> commands = settings.clients("b:1").passThrough();
+
+        assertThat(streams).containsEntry("security.protocol", "SASL_SSL").containsEntry("request.timeout.ms", "20000")
+                .containsEntry("num.standby.replicas", "1").containsEntry("group.instance.id", "leadmkt-0")
+                .containsEntry("main.consumer.max.poll.records", "100").containsEntry("topic.min.insync.replicas", "2")
+                .containsEntry("client.tag.zone", "eu-1");
+        assertThat(connector).containsOnly(Map.entry("security.protocol", "SASL_SSL"), Map.entry("request.timeout.ms", "30000"));
+        assertThat(commands).containsOnly(Map.entry("security.protocol", "SASL_SSL"), Map.entry("request.timeout.ms", "10000"));
+    }
+
+    @Test
+    void shouldRefusePassThroughWhenKafkaDoesNotAllowItsValue() {
+        assertThatThrownBy(() -> settings("kafka.security.protocol", "NOPE")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value NOPE for configuration kafka.security.protocol: String must be one of")
+                .hasMessageContaining("SASL_SSL");
+        assertThatThrownBy(() -> settings("streams.kafka.producer.batch.size", "big")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streams.kafka.producer.batch.size");
+    }
+
+    @Test
+    void shouldRefusePassThroughWhenKafkaDoesNotKnowIt() {
+        assertThatThrownBy(() -> settings("kafka.securty.protocol", "SSL")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.securty.protocol").hasMessageContaining("not a Kafka");
+        assertThatThrownBy(() -> settings("connector.kafka.num.standby.replicas", "1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connector.kafka.num.standby.replicas");
+        assertThatThrownBy(() -> settings("kafka.producer.linger.ms", "1")).as("Streams' prefixes are for streams.kafka. only")
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void shouldRefusePassThroughWhenTheMarketplaceSetsThatPropertyItself() {
+        assertThatThrownBy(() -> settings("streams.kafka.producer.linger.ms", "50")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streams.kafka.producer.linger.ms").hasMessageContaining("set streams.producer.linger.ms");
+        assertThatThrownBy(() -> settings("kafka.bootstrap.servers", "x:1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("set bootstrap.servers");
+        assertThatThrownBy(() -> settings("connector.kafka.isolation.level", "read_uncommitted"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("guarantees");
+        assertThatThrownBy(() -> settings("streams.kafka.processing.guarantee", "at_least_once"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("set streams.processing.guarantee");
+    }
+
+    @Test
+    void shouldResolveFileReferenceWhenValueNamesAKeyOfAFile(@TempDir Path dir) throws Exception {
+        Path secrets = dir.resolve("kafka-secrets.properties");
+        Files.writeString(secrets, "password=s3cret\ngroup=conn-from-file\n");
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"leadmkt\" "
+                + "password=\"${file:" + secrets + ":password}\";";
+
+        Settings settings = settings("kafka.sasl.jaas.config", jaas, "connector.group.id", "${file:" + secrets + ":group}");
+        ConnectorConfig connector = settings.connectorConfig("b:1");
+
+        assertThat(connector.groupId()).isEqualTo("conn-from-file");
+        assertThat(connector.kafka().passThrough().get("sasl.jaas.config")).endsWith("password=\"s3cret\";");
+        assertThat(connector.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldResolveEnvironmentReferenceWhenVariableIsSet() {
+        String home = System.getenv("HOME");
+        assumeTrue(home != null && !home.isBlank(), "HOME is set");
+
+        Settings settings = settings("streams.state.dir", "${env:HOME}/leadmkt-state");
+
+        assertThat(settings.streamsConfig("b:1", null, null).stateDir()).isEqualTo(Path.of(home + "/leadmkt-state"));
+    }
+
+    @Test
+    void shouldRefuseReferenceWhenItResolvesToNothing(@TempDir Path dir) {
+        assertThatThrownBy(() -> settings("kafka.sasl.jaas.config", "x password=\"${env:LEADMKT_SURELY_UNSET_4711}\";"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.sasl.jaas.config").hasMessageContaining("${env:LEADMKT_SURELY_UNSET_4711}");
+        assertThatThrownBy(() -> settings("connector.group.id", "${file:" + dir.resolve("missing.properties") + ":group}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.properties");
+    }
+
+    /** Settings from alternating keys and values. */
+    private static Settings settings(String... keysAndValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return new Settings(p);
     }
 
     @Test

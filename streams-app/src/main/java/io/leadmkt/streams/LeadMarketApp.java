@@ -86,7 +86,7 @@ public final class LeadMarketApp implements AutoCloseable {
         this.intakeProducer = intakeProducer;
         this.metrics = metrics;
         this.market = new MarketMetrics(metrics.registry());
-        this.configTopics = new ConfigTopics(config.bootstrapServers(), topics, config.applicationId() + "-admin");
+        this.configTopics = new ConfigTopics(config.kafka(), topics, config.applicationId() + "-admin");
     }
 
     /**
@@ -174,7 +174,8 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private static void provision(StreamsAppConfig config, Topics topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().admin(
+                Map.of(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-provisioner")))) {
             TopicProvisioner.ensureTopics(admin, topics, config.partitions(), config.replicationFactor());
             // The auction reads qualified leads, bids, post results and cap decisions of one lead on
             // one partition number: refuse to start on topics that would silently split them.
@@ -197,9 +198,8 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     static Properties streamsProperties(StreamsAppConfig config) {
-        Properties p = new Properties();
+        Map<String, Object> p = new LinkedHashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
@@ -223,17 +223,16 @@ public final class LeadMarketApp implements AutoCloseable {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.producerLingerMs());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        return p;
+        return config.kafka().streams(p);
     }
 
-    private static Properties intakeProducerProperties(StreamsAppConfig config) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    static Map<String, Object> intakeProducerProperties(StreamsAppConfig config) {
+        Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, config.producerLingerMs());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-http-intake");
-        return p;
+        return config.kafka().producer(p);
     }
 
     private CompletableFuture<Void> submit(Lead lead) {

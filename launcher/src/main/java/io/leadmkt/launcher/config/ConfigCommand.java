@@ -70,9 +70,9 @@ public final class ConfigCommand implements Runnable {
         @Option(names = {"-f", "--file"}, required = true, description = "YAML or JSON file: one document, a list, "
                 + "or {buyers: [...], campaigns: [...]} (repeatable).")
         List<Path> files;
-        @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (not needed for a --dry-run "
-                + "that only validates).")
-        String bootstrapServers;
+        /** Not needed for a --dry-run that only validates. */
+        @CommandLine.Mixin
+        ClusterOptions cluster;
         @Option(names = "--dry-run", description = "Validate and show what would change; write nothing.")
         boolean dryRun;
         @CommandLine.Mixin
@@ -88,17 +88,17 @@ public final class ConfigCommand implements Runnable {
             if (!batch.ok()) {
                 return invalid(err, "config", batch.errors());
             }
-            if (bootstrapServers == null) {
+            if (!cluster.given()) {
                 if (!dryRun) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--bootstrap-servers is required unless --dry-run");
+                            "--bootstrap-servers or --config is required unless --dry-run");
                 }
                 out.println("valid: " + batch.buyers().size() + " buyers, " + batch.campaigns().size()
-                        + " campaigns (no --bootstrap-servers: not compared with the topics)");
+                        + " campaigns (no cluster given: not compared with the topics)");
                 out.flush();
                 return 0;
             }
-            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-apply")) {
+            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-apply")) {
                 new ConfigApply(topics, actor.name(), out, err).apply(batch, dryRun);
             }
             return 0;
@@ -112,8 +112,8 @@ public final class ConfigCommand implements Runnable {
         String kind;
         @Parameters(index = "1", description = "its id")
         String id;
-        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-        String bootstrapServers;
+        @CommandLine.Mixin
+        ClusterOptions cluster;
         @Option(names = "--dry-run", description = "Show what would be deleted; write nothing.")
         boolean dryRun;
         @CommandLine.Mixin
@@ -128,7 +128,7 @@ public final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-delete")) {
+            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-delete")) {
                 ConfigApply apply = new ConfigApply(topics, actor.name(), out, err);
                 if (kind.equals("buyer")) {
                     apply.deleteBuyer(id, dryRun);
@@ -154,8 +154,8 @@ public final class ConfigCommand implements Runnable {
         @Option(names = "--reason", description = "Why, for the audit trail (default: "
                 + Suppressions.DEFAULT_REASON + ").")
         String reason;
-        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-        String bootstrapServers;
+        @CommandLine.Mixin
+        ClusterOptions cluster;
         @CommandLine.Mixin
         Actor actor;
         @CommandLine.Spec
@@ -169,7 +169,7 @@ public final class ConfigCommand implements Runnable {
             if (!request.ok()) {
                 return invalid(err, "suppression", request.errors());
             }
-            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-suppress")) {
+            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-suppress")) {
                 new ConfigApply(topics, actor.name(), out, err).suppress(request.entries());
             }
             return 0;
@@ -181,8 +181,8 @@ public final class ConfigCommand implements Runnable {
                     + "time (UTC), actor, via, kind/id, action, then each changed path as before -> after "
                     + "(JSON; 'absent' when there was none; integration secrets as \"***\").")
     static final class History implements Callable<Integer> {
-        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-        String bootstrapServers;
+        @CommandLine.Mixin
+        ClusterOptions cluster;
         @Option(names = "--id", description = "Only changes of this buyer or campaign id, or suppression hash.")
         String id;
         @Option(names = "--kind", description = "Only changes of this kind: buyer, campaign or suppression.")
@@ -203,7 +203,7 @@ public final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             List<ConfigChange> changes;
-            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-config-history")) {
+            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-history")) {
                 changes = topics.history().stream()
                         .filter(c -> id == null || c.getId().equals(id))
                         .filter(c -> kind == null || c.getKind().equals(kind))

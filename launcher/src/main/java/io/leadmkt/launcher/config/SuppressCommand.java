@@ -58,8 +58,8 @@ public final class SuppressCommand implements Runnable {
         String source;
         @Option(names = "--partial", description = "Write the good rows of a file that has bad ones.")
         boolean partial;
-        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-        String bootstrapServers;
+        @CommandLine.Mixin
+        ClusterOptions cluster;
         @CommandLine.Mixin
         ConfigCommand.Actor actor;
         @CommandLine.Spec
@@ -100,7 +100,7 @@ public final class SuppressCommand implements Runnable {
             err.printf("writing %,d entries from %,d rows%n", read.entries().size(), read.rows());
             err.flush();
             List<ConfigChange> changes;
-            try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-suppress-import")) {
+            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-suppress-import")) {
                 changes = topics.suppress(read.entries(),
                         new ConfigChanges.Author(actor.name(), ConfigChanges.VIA_CONFIG_APPLY));
             }

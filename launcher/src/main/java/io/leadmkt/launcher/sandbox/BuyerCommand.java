@@ -1,5 +1,6 @@
 package io.leadmkt.launcher.sandbox;
 
+import io.leadmkt.launcher.config.ClusterOptions;
 import io.leadmkt.launcher.config.ConfigFiles;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Money;
@@ -42,8 +43,9 @@ public final class BuyerCommand implements Runnable {
         Path lead;
         @Option(names = "--config-file", description = "Buyer documents to take the buyer from (YAML/JSON, repeatable).")
         List<Path> configFiles;
-        @Option(names = "--bootstrap-servers", description = "Take the buyer from config.buyers on this cluster.")
-        String bootstrapServers;
+        /** Take the buyer from config.buyers on this cluster. */
+        @CommandLine.Mixin
+        ClusterOptions cluster;
         @Option(names = "--floor", defaultValue = "0.00", description = "The seller's floor on the ping (default ${DEFAULT-VALUE}).")
         String floor;
         @Option(names = "--dry-run", description = "Render the requests only; send nothing.")
@@ -53,9 +55,9 @@ public final class BuyerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if ((configFiles == null) == (bootstrapServers == null)) {
+            if ((configFiles == null) != cluster.given()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "give exactly one of --config-file and --bootstrap-servers");
+                        "give either --config-file, or the cluster (--bootstrap-servers and/or --config)");
             }
             long floorCents = Money.parseCents(floor).orElseThrow(() -> new CommandLine.ParameterException(
                     spec.commandLine(), "--floor must be an amount like 5.00: " + floor));
@@ -72,7 +74,7 @@ public final class BuyerCommand implements Runnable {
                 }
                 buyer = batch.buyers().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst();
             } else {
-                try (ConfigTopics topics = new ConfigTopics(bootstrapServers, Topics.embedded(), "leadmkt-buyer-test")) {
+                try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-buyer-test")) {
                     buyer = Optional.ofNullable(topics.currentBuyers().get(buyerId));
                 }
             }

@@ -50,7 +50,7 @@ class AdminOnRunningAppTest {
         Path stateDir = Path.of("target", "admin-state-" + UUID.randomUUID()).toAbsolutePath();
         app = LeadMarketApp.start(StreamsAppConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0),
                 ConnectorIntegrationCheck.INSTANCE);
-        topics = new ConfigTopics(broker.bootstrapServers(), Topics.embedded(), "admin-test");
+        topics = new ConfigTopics(broker.clients(), Topics.embedded(), "admin-test");
         AdminApi admin = new AdminApi(TOKEN, ConfigFiles.documents(), new StreamsConfigStore(topics, app::streams));
         api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(), Map::of, admin)
                 .start();

@@ -30,7 +30,7 @@ class ConfigApplyTest {
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedKafkaBroker.onFreePorts().start();
-        topics = new ConfigTopics(broker.bootstrapServers(), Topics.embedded(), "config-apply-test");
+        topics = new ConfigTopics(broker.clients(), Topics.embedded(), "config-apply-test");
     }
 
     @AfterAll

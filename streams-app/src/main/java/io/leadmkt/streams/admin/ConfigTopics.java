@@ -4,6 +4,7 @@ import io.leadmkt.schema.BuyerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
+import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
@@ -11,10 +12,10 @@ import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.comply.SuppressionRules;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -61,20 +62,20 @@ public final class ConfigTopics implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(ConfigTopics.class);
 
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final Topics topics;
     private final String clientId;
     private final LongSupplier clock;
     private KafkaProducer<String, byte[]> producer;
     private boolean ensured;
 
-    public ConfigTopics(String bootstrapServers, Topics topics, String clientId) {
-        this(bootstrapServers, topics, clientId, System::currentTimeMillis);
+    public ConfigTopics(KafkaClients kafka, Topics topics, String clientId) {
+        this(kafka, topics, clientId, System::currentTimeMillis);
     }
 
     /** {@code clock}: the {@code at} of the changes written, epoch milliseconds. */
-    public ConfigTopics(String bootstrapServers, Topics topics, String clientId, LongSupplier clock) {
-        this.bootstrapServers = bootstrapServers;
+    public ConfigTopics(KafkaClients kafka, Topics topics, String clientId, LongSupplier clock) {
+        this.kafka = kafka;
         this.topics = topics;
         this.clientId = clientId;
         this.clock = clock;
@@ -83,8 +84,7 @@ public final class ConfigTopics implements AutoCloseable {
     /** Transactional (hence idempotent, acks=all); created on the first write, again after a failed one. */
     private KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Map<String, Object> p = new HashMap<>();
             p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -92,7 +92,8 @@ public final class ConfigTopics implements AutoCloseable {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId + "-" + UUID.randomUUID());
             p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
-            KafkaProducer<String, byte[]> created = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            KafkaProducer<String, byte[]> created = new KafkaProducer<>(kafka.producer(p), new StringSerializer(),
+                    new ByteArraySerializer());
             try {
                 created.initTransactions();
             } catch (RuntimeException e) {
@@ -109,7 +110,7 @@ public final class ConfigTopics implements AutoCloseable {
      * change log when they are missing (a fresh cluster before the streams app).
      */
     public void ensureTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin")))) {
             // Config topics have one partition whatever the cluster's lead topics have; -1: broker default.
             TopicProvisioner.ensureTopics(admin, List.of(topics.buyers(), topics.campaigns(), topics.suppression(),
                             topics.configChanges()),
@@ -314,12 +315,11 @@ public final class ConfigTopics implements AutoCloseable {
      * a GET) must find what it wrote.
      */
     private void awaitVisible(Map<TopicPartition, Long> written) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+                     new KafkaConsumer<>(kafka.consumer(p), new StringDeserializer(), new ByteArrayDeserializer())) {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (true) {
                 Map<TopicPartition, Long> end = consumer.endOffsets(written.keySet(), TIMEOUT);
@@ -365,15 +365,14 @@ public final class ConfigTopics implements AutoCloseable {
 
     /** Every committed record of the topic, from the beginning to its end offsets as of now; none if it is missing. */
     private void read(Topics.Topic<String, ?> topic, Consumer<ConsumerRecord<String, byte[]>> each) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Looking must not create: an auto-created config topic would be neither compacted nor sized.
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+                     new KafkaConsumer<>(kafka.consumer(p), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), TIMEOUT);
             if (infos == null || infos.isEmpty()) {
                 return;

@@ -1,0 +1,85 @@
+package io.leadmkt.schema;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * How one component reaches Kafka: the bootstrap servers and the operator's pass-through client
+ * properties (security, SASL, TLS, timeouts, rack, standbys, static membership...). Every producer,
+ * consumer, admin client and Kafka Streams instance the marketplace creates gets its properties
+ * here, so a pass-through property reaches all of them and none is missed.
+ *
+ * <p>A client gets the bootstrap servers, then the caller's own properties, then the pass-through on
+ * top. A plain producer, consumer or admin client gets only the pass-through properties its kind
+ * knows (so {@code num.standby.replicas} reaches Kafka Streams only, and the others do not warn
+ * about it); Kafka Streams gets all of them and hands them on to its own clients.
+ *
+ * @param bootstrapServers host:port pairs of the cluster
+ * @param passThrough      Kafka client / Streams properties as the operator set them (values resolved,
+ *                         secrets included: {@link #toString()} shows the keys only)
+ */
+public record KafkaClients(String bootstrapServers, Map<String, String> passThrough) {
+
+    private static final Set<String> PRODUCER = ProducerConfig.configNames();
+    private static final Set<String> CONSUMER = ConsumerConfig.configNames();
+    private static final Set<String> ADMIN = AdminClientConfig.configNames();
+
+    public KafkaClients {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new ConfigException(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    "Kafka bootstrap servers (host:port,host:port) are required");
+        }
+        passThrough = Map.copyOf(passThrough);
+    }
+
+    /** The cluster at {@code bootstrapServers}, with no pass-through properties. */
+    public static KafkaClients to(String bootstrapServers) {
+        return new KafkaClients(bootstrapServers, Map.of());
+    }
+
+    public Map<String, Object> producer(Map<String, ?> ours) {
+        return merged(ours, PRODUCER);
+    }
+
+    public Map<String, Object> consumer(Map<String, ?> ours) {
+        return merged(ours, CONSUMER);
+    }
+
+    public Map<String, Object> admin(Map<String, ?> ours) {
+        return merged(ours, ADMIN);
+    }
+
+    /** Kafka Streams' properties: every pass-through property, Streams routes prefixed ones to its clients. */
+    public Properties streams(Map<String, ?> ours) {
+        Properties properties = new Properties();
+        properties.putAll(merged(ours, null));
+        return properties;
+    }
+
+    private Map<String, Object> merged(Map<String, ?> ours, Set<String> known) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.putAll(ours);
+        passThrough.forEach((key, value) -> {
+            if (known == null || known.contains(key)) {
+                properties.put(key, value);
+            }
+        });
+        return properties;
+    }
+
+    /** Names the pass-through keys only: their values may be passwords or JAAS configs. */
+    @Override
+    public String toString() {
+        return "KafkaClients[bootstrapServers=" + bootstrapServers + ", passThrough="
+                + new TreeMap<>(passThrough).keySet() + "]";
+    }
+}
