@@ -131,7 +131,9 @@ public record StreamsAppConfig(
                     GROUP, 9, ConfigDef.Width.SHORT, PRODUCER_LINGER_MS)
             .define(POLL_MS, Type.LONG, 10L, Range.atLeast(1), MEDIUM,
                     "poll.ms: how long an idle stream thread blocks in poll before it commits what it processed, so it "
-                            + "bounds how long output waits for its (exactly-once) commit when traffic is light.",
+                            + "bounds how long output waits for its (exactly-once) commit when traffic is light. It is "
+                            + "also most of an idle market's CPU: at 1 lead/s 0.46 cores with 10, 0.25 with 100 (p50 "
+                            + "300 vs 449 ms), measured side by side.",
                     GROUP, 10, ConfigDef.Width.SHORT, POLL_MS)
             .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), MEDIUM,
                     "Stream threads in this instance.",
