@@ -48,6 +48,15 @@ class AuctionTopologyTest {
         return market.submitAndPing(leadId);
     }
 
+    /** Every buyer bids, alpha best, and accepts the post. */
+    private void sellToAlpha(String leadId) {
+        submit(leadId);
+        market.bid(leadId, "alpha", 2_000);
+        market.bid(leadId, "bravo", 1_000);
+        market.bid(leadId, "charlie", 1_000);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+    }
+
     @Test
     void shouldPingEveryEligibleBuyerOnceWhenLeadQualifies() {
         Ping ping = submit("L1");
@@ -455,11 +464,7 @@ class AuctionTopologyTest {
     void shouldForgetLeadPiiWhenAuctionCloses() {
         submit("L0");
         assertThat(market.<Lead>store(AuctionProcessor.LEADS_STORE).get("L0")).as("kept while open").isNotNull();
-        submit("L1");
-        market.bid("L1", "alpha", 2_000);
-        market.bid("L1", "bravo", 1_000);
-        market.bid("L1", "charlie", 1_000);
-        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        sellToAlpha("L1");
 
         io.leadmkt.schema.AuctionState state =
                 market.<io.leadmkt.schema.AuctionState>store(AuctionProcessor.AUCTIONS_STORE).get("L1");
@@ -470,11 +475,7 @@ class AuctionTopologyTest {
 
     @Test
     void shouldRememberAClosedAuctionForItsRetentionThenForgetItWhenTheSweepComes() {
-        submit("L1");
-        market.bid("L1", "alpha", 2_000);
-        market.bid("L1", "bravo", 1_000);
-        market.bid("L1", "charlie", 1_000);
-        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        sellToAlpha("L1");
         KeyValueStore<String, io.leadmkt.schema.AuctionState> auctions = market.store(AuctionProcessor.AUCTIONS_STORE);
 
         market.advance(Duration.ofMinutes(30));
