@@ -2,6 +2,7 @@ package io.leadmkt.streams.report;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * A stored row's key: {@code dimension|hour|value}, the hour as {@code 2026-11-30T08:00:00Z}. The
@@ -24,7 +25,7 @@ public record ReportKey(ReportDimension dimension, Instant hour, String value) {
     public static ReportKey decode(String key) {
         int first = key.indexOf(SEPARATOR);
         int second = key.indexOf(SEPARATOR, first + 1);
-        return new ReportKey(ReportDimension.valueOf(key.substring(0, first).toUpperCase(java.util.Locale.ROOT)),
+        return new ReportKey(ReportDimension.valueOf(key.substring(0, first).toUpperCase(Locale.ROOT)),
                 Instant.parse(key.substring(first + 1, second)), key.substring(second + 1));
     }
 

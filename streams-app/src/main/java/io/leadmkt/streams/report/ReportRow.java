@@ -27,7 +27,14 @@ public record ReportRow(Map<Figure, Long> figures, Map<String, Long> rejectedByR
     public static final ReportRow EMPTY = new ReportRow(Map.of(), Map.of());
 
     public ReportRow {
-        figures = Collections.unmodifiableMap(new EnumMap<>(figures.isEmpty() ? new EnumMap<>(Figure.class) : figures));
+        // Zeros left out, so two rows with the same figures are equal however they were built.
+        EnumMap<Figure, Long> copy = new EnumMap<>(Figure.class);
+        figures.forEach((figure, amount) -> {
+            if (amount != 0) {
+                copy.put(figure, amount);
+            }
+        });
+        figures = Collections.unmodifiableMap(copy);
         rejectedByReason = Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
     }
 
@@ -156,7 +163,7 @@ public record ReportRow(Map<Figure, Long> figures, Map<String, Long> rejectedByR
             }
         }
         Map<String, Long> reasons = new TreeMap<>();
-        stored.getRejectedByReason().forEach((reason, count) -> reasons.put(reason.toString(), count));
+        reasons.putAll(stored.getRejectedByReason());
         return new ReportRow(figures, reasons);
     }
 

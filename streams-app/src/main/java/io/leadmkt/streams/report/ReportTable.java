@@ -1,6 +1,7 @@
 package io.leadmkt.streams.report;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +48,7 @@ public final class ReportTable {
     }
 
     public Map<Cell, ReportRow> rows() {
-        return java.util.Collections.unmodifiableMap(rows);
+        return Collections.unmodifiableMap(rows);
     }
 
     /** All rows merged: the report's totals. */
