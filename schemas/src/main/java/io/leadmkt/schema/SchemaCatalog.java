@@ -31,7 +31,8 @@ public final class SchemaCatalog {
                 SuppressionEntry.getClassSchema(), QualifiedLead.getClassSchema(), AuctionState.getClassSchema(),
                 LeadStatus.getClassSchema(), ConfigChange.getClassSchema(), CapRequest.getClassSchema(),
                 CapDecision.getClassSchema(), CapUsage.getClassSchema(), CapReservation.getClassSchema(),
-                BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema());
+                BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema(),
+                ReportFigures.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */

@@ -13,6 +13,7 @@ import io.leadmkt.streams.admin.IntegrationCheck;
 import io.leadmkt.streams.admin.StreamsConfigStore;
 import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
+import io.leadmkt.streams.api.ReportQueries;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
 import io.leadmkt.streams.ops.MarketMetrics;
@@ -22,6 +23,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,12 @@ public final class LeadMarketApp implements AutoCloseable {
     /** Streams has been RUNNING since start: see {@link StreamsHealth}. */
     private volatile boolean hasRun;
     private LeadApi api;
+    /** Runs the HTTP calls of reports fanned out to the other instances. */
+    private final ExecutorService reportRequests = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "report-fan-out");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private LeadMarketApp(StreamsAppConfig config, Topics topics, KafkaProducer<String, Lead> intakeProducer,
                           ProcessMetrics metrics) {
@@ -115,7 +124,8 @@ public final class LeadMarketApp implements AutoCloseable {
         AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
                 new StreamsConfigStore(app.configTopics, app::streams));
         app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin,
-                new LeadApi.Operations(metrics, app::readiness)).start();
+                new LeadApi.Operations(metrics, app::readiness),
+                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests)).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -317,5 +327,6 @@ public final class LeadMarketApp implements AutoCloseable {
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
         metrics.close();
+        reportRequests.shutdownNow();
     }
 }

@@ -9,6 +9,7 @@ import io.leadmkt.schema.CapUsage;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.auction.AuctionMachine;
@@ -22,6 +23,7 @@ import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.intake.LeadIntakeProcessor;
 import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
+import io.leadmkt.streams.report.ReportProcessor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -167,12 +169,14 @@ public final class LeadMarketTopology {
         toEvents(capEvents, routing, "cap-keeper");
 
         // report: where each lead is and how it ended
-        events(builder, topics.audit(), "audit")
+        KStream<String, SpecificRecord> trail = events(builder, topics.audit(), "audit")
                 .merge(events(builder, topics.outcomes(), "outcomes"), Named.as("status-merge-outcomes"))
-                .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"))
-                .process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class),
-                                topics.serde(io.leadmkt.schema.AuditEvent.class), inMemory),
-                        Named.as("lead-status"));
+                .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"));
+        trail.process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class),
+                        topics.serde(io.leadmkt.schema.AuditEvent.class), inMemory),
+                Named.as("lead-status"));
+        // report: figures per buyer, seller, source, campaign and state, by the hour (the same input, no repartition)
+        trail.process(ReportProcessor.supplier(topics.serde(ReportFigures.class), inMemory), Named.as("report-figures"));
 
         return builder.build();
     }

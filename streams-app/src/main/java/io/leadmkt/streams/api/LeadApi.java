@@ -18,10 +18,13 @@ import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
+import io.leadmkt.streams.report.ReportRequest;
+import io.leadmkt.streams.report.ReportTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/leads/{id}}: the lead's stage, outcome, rejection and audit timeline
  *       ({@link LeadStatusJson}); 404 if unknown; 307 to the instance that owns the lead when this
  *       one does not; 503 (retryable) while the store cannot answer.</li>
+ *   <li>With a {@link ReportSource}: {@code GET /v1/reports/{dimension}?from=&to=&bucket=hour|day}, the
+ *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), as CSV with
+ *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
+ *       restores. {@code scope=local} gives this instance's share only (what {@link ReportQueries} fans out for).</li>
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
@@ -57,6 +64,8 @@ public final class LeadApi implements AutoCloseable {
     /** Beyond this a too-large body is not read to its end: the connection is dropped instead. */
     static final long MAX_DRAIN_BYTES = 4L * 1024 * 1024;
     static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a client waits before asking again for a report that could not be complete. */
+    static final long REPORT_RETRY_AFTER_SECONDS = 5;
 
     private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
@@ -69,6 +78,7 @@ public final class LeadApi implements AutoCloseable {
     private final Duration submitTimeout;
     private final AdminApi admin;
     private final Operations operations;
+    private final ReportSource reports;
     private final JsonLeadReader reader = new JsonLeadReader();
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Javalin server;
@@ -78,30 +88,37 @@ public final class LeadApi implements AutoCloseable {
     }
 
     public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, null, null);
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, null, null, null);
     }
 
     /** With the admin endpoints ({@code /v1/admin/...}) of {@code admin} mounted too. */
     public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
                    AdminApi admin) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, null);
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, null, null);
     }
 
     /** With the admin endpoints and the operator routes (metrics, liveness, readiness) mounted too. */
     public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
                    AdminApi admin, Operations operations) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations);
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations, null);
+    }
+
+    /** With the admin endpoints, the operator routes and the reports ({@code /v1/reports/...}) mounted too. */
+    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
+                   AdminApi admin, Operations operations, ReportSource reports) {
+        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations, reports);
     }
 
     /** For tests: a submit timeout short enough to observe. */
     LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
             Duration submitTimeout) {
-        this(port, intake, lookup, health, submitTimeout, null, null);
+        this(port, intake, lookup, health, submitTimeout, null, null, null);
     }
 
     private LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-                    Duration submitTimeout, AdminApi admin, Operations operations) {
+                    Duration submitTimeout, AdminApi admin, Operations operations, ReportSource reports) {
         this.admin = admin;
+        this.reports = reports;
         this.operations = operations;
         this.requestedPort = port;
         this.intake = Objects.requireNonNull(intake, "intake");
@@ -120,6 +137,9 @@ public final class LeadApi implements AutoCloseable {
             config.routes.post("/v1/leads", this::submitLead);
             config.routes.get("/v1/leads/{id}", this::leadStatus);
             config.routes.get("/health", this::health);
+            if (reports != null) {
+                config.routes.get("/v1/reports/{dimension}", this::report);
+            }
             if (operations != null) {
                 OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
             }
@@ -228,6 +248,43 @@ public final class LeadApi implements AutoCloseable {
             return;
         }
         respond(ctx, 200, LeadStatusJson.of(status.get()));
+    }
+
+    private void report(Context ctx) {
+        ReportRequest request;
+        try {
+            request = ReportRequest.parse(ctx.pathParam("dimension"), ctx.queryParam("bucket"),
+                    ctx.queryParam("from"), ctx.queryParam("to"), Instant.now());
+        } catch (ReportRequest.BadParameter bad) {
+            respond(ctx, 400, error("invalid_parameter").put("parameter", bad.parameter()).put("message", bad.getMessage()));
+            return;
+        }
+        String scope = ctx.queryParam(ReportQueries.SCOPE);
+        if (scope != null && !ReportQueries.LOCAL.equals(scope)) {
+            respond(ctx, 400, error("invalid_parameter").put("parameter", ReportQueries.SCOPE)
+                    .put("message", "scope must be local, or left out for every instance's rows"));
+            return;
+        }
+        try {
+            if (scope != null) {
+                ReportSource.Part part = reports.part(request);
+                ObjectNode body = ReportJson.of(part.table());
+                part.partitions().forEach(body.putArray("partitions")::add);
+                respond(ctx, 200, body);
+                return;
+            }
+            ReportTable table = reports.report(request);
+            String accept = ctx.header("Accept");
+            if (accept != null && accept.contains("text/csv")) {
+                ctx.status(200).contentType("text/csv; charset=utf-8").result(ReportJson.csv(table));
+            } else {
+                respond(ctx, 200, ReportJson.of(table));
+            }
+        } catch (ReportsUnavailable e) {
+            log.debug("report {} unavailable: {}", request, e.getMessage());
+            ctx.header("Retry-After", Long.toString(REPORT_RETRY_AFTER_SECONDS));
+            respond(ctx, 503, error("unavailable").put("retryable", true).put("reason", e.getMessage()));
+        }
     }
 
     private void health(Context ctx) {

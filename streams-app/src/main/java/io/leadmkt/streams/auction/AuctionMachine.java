@@ -396,6 +396,7 @@ public final class AuctionMachine {
                     .setBuyerTerms(qualified.getBuyerTerms())
                     .setAcceptanceDiscount(qualified.getAcceptanceDiscount())
                     .setDecideBy(qualified.getDecideBy())
+                    .setState(lead.getProfile() == null ? null : lead.getProfile().getState())
                     .build();
             if (qualified.getBuyers().isEmpty()) {
                 close(Outcomes.unsold(state, Outcomes.NO_ELIGIBLE_BUYERS, now));

@@ -49,6 +49,7 @@ public final class Outcomes {
                 .setLeadId(auction.getLeadId())
                 .setCampaignId(auction.getCampaignId())
                 .setSourceId(auction.getSourceId())
+                .setState(auction.getState())
                 .setCreatedAt(auction.getCreatedAt())
                 .setReceivedAt(auction.getReceivedAt())
                 .setDecidedAt(now)

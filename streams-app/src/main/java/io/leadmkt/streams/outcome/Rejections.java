@@ -38,6 +38,7 @@ public final class Rejections {
                 .setLeadId(lead.getLeadId())
                 .setSourceId(lead.getSourceId())
                 .setCampaignId(lead.getCampaignId())
+                .setState(lead.getProfile() == null ? null : lead.getProfile().getState())
                 .setReasonCode(reasonCode)
                 .setErrors(errors)
                 .setCreatedAt(lead.getCreatedAt())

@@ -1,0 +1,189 @@
+package io.leadmkt.launcher;
+
+import static io.leadmkt.launcher.RealMarket.TOPICS;
+import static io.leadmkt.launcher.RealMarket.closeAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Money;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.simulator.BuyerBehaviour;
+import io.leadmkt.simulator.BuyerSpec;
+import io.leadmkt.simulator.LeadGenerator;
+import io.leadmkt.simulator.LeadGenerator.Kind;
+import io.leadmkt.streams.LeadMarketApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reports on the real broker with two instances of the app, each hosting some of the report
+ * store's partitions: either instance's {@code GET /v1/reports/buyer} and {@code /seller} (JSON and
+ * CSV) total exactly what the outcomes topic says, per buyer and per seller.
+ */
+class ReportsEndToEndTest {
+    private static final int LEADS = 60;
+    private static final List<CampaignConfig> CAMPAIGNS = List.of(
+            RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
+            RealMarket.campaign("camp-south", "seller-south", 500, 5_000));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
+    private static RealMarket market;
+    private static LeadMarketApp first;
+    private static LeadMarketApp second;
+    private static List<Outcome> outcomes;
+
+    @BeforeAll
+    static void start() throws Exception {
+        market = RealMarket.start(List.of(
+                BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
+                BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
+                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS);
+        first = LeadMarketApp.start(market.appConfig("reports-a"));
+        second = LeadMarketApp.start(market.appConfig("reports-b"));
+        LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS,
+                new LeadGenerator.Options(1, 0, 42, CAMPAIGNS));
+        List<String> ids = IntStream.range(0, LEADS).mapToObj(i -> generator.send(Kind.VALID).leadId()).toList();
+        market.producer().flush();
+        market.awaitEveryLeadEnded(ids);
+        outcomes = market.committedOutcomes();
+        assertThat(outcomes).hasSize(LEADS);
+        assertThat(RealMarket.activePartitions(first)).as("both instances host report partitions").isNotEmpty();
+        assertThat(RealMarket.activePartitions(second)).isNotEmpty();
+    }
+
+    @AfterAll
+    static void stop() {
+        closeAll(first, second, market);
+    }
+
+    @Test
+    void shouldTotalTheOutcomesPerBuyerOnEitherInstanceWhenAskedForJson() {
+        Map<String, Long> revenue = soldBy(Outcome::getBuyerId, Outcome::getPriceCents);
+        Map<String, Long> sold = soldBy(Outcome::getBuyerId, o -> 1L);
+
+        for (LeadMarketApp app : List.of(first, second)) {
+            JsonNode rows = awaitJson(app, "buyer").path("rows");
+            assertThat(sumBy(rows, "buyer", "revenue", true)).isEqualTo(revenue);
+            assertThat(sumBy(rows, "buyer", "sold", false)).isEqualTo(sold);
+            assertThat(sumBy(rows, "buyer", "pings", false)).as("every buyer pinged for every lead")
+                    .isEqualTo(Map.of("picky", (long) LEADS, "steady", (long) LEADS, "cheap", (long) LEADS));
+            assertThat(sumBy(rows, "buyer", "accepted", false).get("picky")).isNull();
+        }
+    }
+
+    @Test
+    void shouldTotalTheOutcomesPerSellerOnEitherInstanceWhenAskedForJsonOrCsv() {
+        Map<String, Long> revenue = new TreeMap<>();
+        Map<String, Long> payout = new TreeMap<>();
+        Map<String, Long> leads = new TreeMap<>();
+        Map<String, String> sellerOf = CAMPAIGNS.stream()
+                .collect(Collectors.toMap(CampaignConfig::getCampaignId, CampaignConfig::getSellerId));
+        for (Outcome outcome : outcomes) {
+            String seller = sellerOf.get(outcome.getCampaignId());
+            leads.merge(seller, 1L, Long::sum);
+            if (outcome.getStatus() == OutcomeStatus.SOLD) {
+                revenue.merge(seller, outcome.getPriceCents(), Long::sum);
+                payout.merge(seller, outcome.getSellerPayoutCents(), Long::sum);
+            }
+        }
+
+        for (LeadMarketApp app : List.of(first, second)) {
+            JsonNode rows = awaitJson(app, "seller").path("rows");
+            assertThat(sumBy(rows, "seller", "revenue", true)).isEqualTo(revenue);
+            assertThat(sumBy(rows, "seller", "sellerPayout", true)).isEqualTo(payout);
+            assertThat(sumBy(rows, "seller", "leads", false)).isEqualTo(leads);
+
+            HttpResponse<String> csv = get(app, "seller", "text/csv");
+            assertThat(csv.statusCode()).isEqualTo(200);
+            assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+            List<String> lines = csv.body().lines().toList();
+            List<String> header = Arrays.asList(lines.get(0).split(","));
+            Map<String, Long> csvRevenue = new TreeMap<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.split(",", -1);
+                csvRevenue.merge(fields[header.indexOf("seller")],
+                        Money.parseCents(fields[header.indexOf("revenue")]).orElseThrow(), Long::sum);
+            }
+            assertThat(csvRevenue).isEqualTo(revenue);
+        }
+    }
+
+    @Test
+    void shouldNameTheBadParameterWhenTheDimensionOrBucketOrTimeIsWrong() throws Exception {
+        assertThat(badParameter("/v1/reports/galaxy")).isEqualTo("dimension");
+        assertThat(badParameter("/v1/reports/buyer?bucket=week")).isEqualTo("bucket");
+        assertThat(badParameter("/v1/reports/buyer?from=yesterday")).isEqualTo("from");
+        assertThat(badParameter("/v1/reports/buyer?to=2026-13-01")).isEqualTo("to");
+    }
+
+    private static String badParameter(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + first.httpPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(400);
+        return JSON.readTree(response.body()).path("parameter").asText();
+    }
+
+    private static Map<String, Long> soldBy(Function<Outcome, String> key, Function<Outcome, Long> amount) {
+        Map<String, Long> totals = new TreeMap<>();
+        outcomes.stream().filter(o -> o.getStatus() == OutcomeStatus.SOLD)
+                .forEach(o -> totals.merge(key.apply(o), amount.apply(o), Long::sum));
+        return totals;
+    }
+
+    /** Per dimension value, the figure summed over the rows' buckets; zeros left out. */
+    private static Map<String, Long> sumBy(JsonNode rows, String dimension, String figure, boolean money) {
+        Map<String, Long> totals = new HashMap<>();
+        for (JsonNode row : rows) {
+            long amount = money ? Money.parseCents(row.path(figure).asText()).orElseThrow() : row.path(figure).asLong();
+            totals.merge(row.path(dimension).asText(), amount, Long::sum);
+        }
+        totals.values().removeIf(v -> v == 0);
+        return new TreeMap<>(totals);
+    }
+
+    /** The report once every partition answers (right after start-up a store may still be restoring: 503). */
+    private static JsonNode awaitJson(LeadMarketApp app, String dimension) {
+        return Awaitility.await().atMost(RealMarket.SETTLE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpResponse<String> response = get(app, dimension, "application/json");
+            if (response.statusCode() == 503) {
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                return null;
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return JSON.readTree(response.body());
+        }, Objects::nonNull);
+    }
+
+    private static HttpResponse<String> get(LeadMarketApp app, String dimension, String accept) {
+        Instant now = Instant.now();
+        URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/reports/" + dimension + "?bucket=day&from="
+                + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)));
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).header("Accept", accept).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError("GET " + uri + " failed", e);
+        }
+    }
+}

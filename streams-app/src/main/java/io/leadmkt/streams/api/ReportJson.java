@@ -1,0 +1,120 @@
+package io.leadmkt.streams.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadmkt.schema.Money;
+import io.leadmkt.streams.report.Figure;
+import io.leadmkt.streams.report.ReportRequest;
+import io.leadmkt.streams.report.ReportRow;
+import io.leadmkt.streams.report.ReportTable;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A report as JSON ({@code {"rows":[...]}}) and as CSV, money as decimal strings ("123.45"); and
+ * back from JSON, for the rows other instances send when a report is fanned out.
+ */
+public final class ReportJson {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The figures after the counted ones: worked out from them. */
+    private static final List<String> DERIVED = List.of("valid", "epl", "rpl");
+
+    private ReportJson() {
+    }
+
+    public static ObjectNode of(ReportTable table) {
+        ObjectNode body = JSON.objectNode();
+        ArrayNode rows = body.putArray("rows");
+        String column = table.request().dimension().path();
+        table.rows().forEach((cell, row) -> {
+            ObjectNode json = rows.addObject()
+                    .put(column, cell.value())
+                    .put("bucket", DateTimeFormatter.ISO_INSTANT.format(cell.bucket()));
+            for (Figure figure : Figure.values()) {
+                if (figure.money()) {
+                    json.put(figure.label(), Money.format(row.get(figure)));
+                } else {
+                    json.put(figure.label(), row.get(figure));
+                }
+            }
+            ObjectNode reasons = json.putObject("rejectedByReason");
+            row.rejectedByReason().forEach(reasons::put);
+            json.put("valid", row.valid());
+            putMoney(json, "epl", row.eplCents());
+            putMoney(json, "rpl", row.rplCents());
+        });
+        return body;
+    }
+
+    /** The same rows as CSV, one line per row after a header; rejections by reason as {@code REASON=n;REASON=n}. */
+    public static String csv(ReportTable table) {
+        List<String> header = new ArrayList<>(List.of(table.request().dimension().path(), "bucket"));
+        for (Figure figure : Figure.values()) {
+            header.add(figure.label());
+        }
+        header.add("rejectedByReason");
+        header.addAll(DERIVED);
+        StringBuilder csv = new StringBuilder(String.join(",", header)).append("\r\n");
+        table.rows().forEach((cell, row) -> {
+            List<String> fields = new ArrayList<>();
+            fields.add(quoted(cell.value()));
+            fields.add(DateTimeFormatter.ISO_INSTANT.format(cell.bucket()));
+            for (Figure figure : Figure.values()) {
+                fields.add(figure.money() ? Money.format(row.get(figure)) : Long.toString(row.get(figure)));
+            }
+            fields.add(quoted(row.rejectedByReason().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"))));
+            fields.add(Long.toString(row.valid()));
+            fields.add(row.eplCents().map(Money::format).orElse(""));
+            fields.add(row.rplCents().map(Money::format).orElse(""));
+            csv.append(String.join(",", fields)).append("\r\n");
+        });
+        return csv.toString();
+    }
+
+    /** Rows written by {@link #of}, into {@code table}'s buckets. */
+    public static ReportTable read(JsonNode body, ReportTable table) {
+        ReportRequest request = table.request();
+        for (JsonNode json : body.path("rows")) {
+            EnumMap<Figure, Long> figures = new EnumMap<>(Figure.class);
+            for (Figure figure : Figure.values()) {
+                JsonNode value = json.path(figure.label());
+                long amount = figure.money()
+                        ? Money.parseCents(value.asText()).orElseThrow(() -> new IllegalArgumentException(
+                                "report row has a bad " + figure.label() + ": " + value))
+                        : value.asLong();
+                figures.put(figure, amount);
+            }
+            Map<String, Long> reasons = new TreeMap<>();
+            json.path("rejectedByReason").properties().forEach(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+            table.add(new ReportTable.Cell(Instant.parse(json.path("bucket").asText()),
+                    json.path(request.dimension().path()).asText()), new ReportRow(figures, reasons));
+        }
+        return table;
+    }
+
+    private static void putMoney(ObjectNode json, String field, Optional<Long> cents) {
+        if (cents.isPresent()) {
+            json.put(field, Money.format(cents.get()));
+        } else {
+            json.putNull(field);
+        }
+    }
+
+    /** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+    private static String quoted(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+            return '"' + value.replace("\"", "\"\"") + '"';
+        }
+        return value;
+    }
+}

@@ -1,0 +1,22 @@
+package io.leadmkt.streams.api;
+
+import io.leadmkt.streams.report.ReportRequest;
+import io.leadmkt.streams.report.ReportTable;
+import java.util.Set;
+
+/**
+ * Where the report API gets its rows; in production {@link ReportQueries}, interactive queries on
+ * the report-figures store. Both methods throw {@link ReportsUnavailable} while an answer cannot
+ * be complete (a store restoring, partitions moving).
+ */
+public interface ReportSource {
+    /** The report over every partition of every instance, merged. */
+    ReportTable report(ReportRequest request);
+
+    /** This instance's share: the rows of the partitions it hosts as active, and which those are. */
+    Part part(ReportRequest request);
+
+    /** One instance's share of a report. */
+    record Part(Set<Integer> partitions, ReportTable table) {
+    }
+}
