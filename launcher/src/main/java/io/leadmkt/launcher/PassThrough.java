@@ -69,6 +69,7 @@ final class PassThrough {
         m.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "set streams.num.stream.threads");
         m.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "set streams.replication.factor");
         m.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "set streams.cache.max.bytes");
+        m.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "set streams.rocksdb.memory.bytes");
         m.put(ProducerConfig.LINGER_MS_CONFIG, "set streams.producer.linger.ms or connector.producer.linger.ms");
         m.put(ProducerConfig.ACKS_CONFIG, guarantee);
         m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, guarantee);

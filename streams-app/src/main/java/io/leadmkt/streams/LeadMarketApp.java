@@ -225,6 +225,9 @@ public final class LeadMarketApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Folds repeated writes of one key between commits (see StateStores); forwards are never held back.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
+        // Every RocksDB store of the process shares one bounded block cache and memtable budget.
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class);
+        p.put(RocksDbMemory.BUDGET_BYTES_CONFIG, config.rocksDbMemoryBytes());
         // No stage needs records of its co-partitioned inputs in timestamp order (a bid or post result
         // always follows the ping or post it answers through the connector; the status store orders by
         // stage), so a task never waits on an empty partition. With the default (0) Streams also

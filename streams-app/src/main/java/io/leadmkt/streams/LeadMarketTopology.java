@@ -39,6 +39,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -79,6 +80,7 @@ public final class LeadMarketTopology {
                                  Consumer<? super SpecificRecord> written) {
         StreamsBuilder builder = new StreamsBuilder();
         EventRouting routing = new EventRouting(topics, written);
+        CommitRequests commits = new CommitRequests(config.promptCommitsPerSecond());
         boolean inMemory = "in_memory".equals(config.storeType());
 
         configTables(builder, topics);
@@ -96,7 +98,7 @@ public final class LeadMarketTopology {
                 .mapValues(v -> (byte[]) v, Named.as("intake-unreadable-bytes"))
                 .to(topics.leadsDeadletter().name(), Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("leads-deadletter-sink"));
-        toEvents(intake.get("intake-events"), routing, "intake");
+        toEvents(intake.get("intake-events"), routing, commits, "intake");
 
         // enrich, then comply: consent, campaign, suppression
         Map<String, KStream<String, Object>> complied = asLeads(intake.get("intake-lead"), "intake")
@@ -105,11 +107,12 @@ public final class LeadMarketTopology {
                 .split(Named.as("comply-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(complied.get("comply-events"), routing, "comply");
+        toEvents(complied.get("comply-events"), routing, commits, "comply");
 
         // dedupe on the consumer's identity
         Map<String, KStream<String, Object>> unique = asLeads(complied.get("comply-lead"), "comply")
                 .selectKey((id, lead) -> lead.getEnrichment().getIdentityHash(), Named.as("key-by-identity"))
+                .process(commits.soon(), Named.as("key-by-identity-commit-soon"))
                 .repartition(Repartitioned.<String, Lead>as(LEADS_BY_IDENTITY)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.serde(Lead.class))
                         .withNumberOfPartitions(config.partitions()))
@@ -117,7 +120,7 @@ public final class LeadMarketTopology {
                 .split(Named.as("dedupe-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(unique.get("dedupe-events"), routing, "dedupe");
+        toEvents(unique.get("dedupe-events"), routing, commits, "dedupe");
 
         // eligibility: which buyers to ping, on what terms; back to lead-id keys
         Map<String, KStream<String, Object>> eligible = asLeads(unique.get("dedupe-lead"), "dedupe")
@@ -125,9 +128,10 @@ public final class LeadMarketTopology {
                 .split(Named.as("eligibility-"))
                 .branch((id, v) -> v instanceof QualifiedLead, Branched.as("qualified"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(eligible.get("eligibility-events"), routing, "eligibility");
+        toEvents(eligible.get("eligibility-events"), routing, commits, "eligibility");
         KStream<String, SpecificRecord> qualified = eligible.get("eligibility-qualified")
                 .mapValues(v -> (QualifiedLead) v, Named.as("eligibility-qualified-cast"))
+                .process(commits.soon(), Named.as("eligibility-qualified-commit-soon"))
                 .repartition(Repartitioned.<String, QualifiedLead>as(LEADS_QUALIFIED)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.serde(QualifiedLead.class))
                         .withNumberOfPartitions(config.partitions()))
@@ -147,7 +151,7 @@ public final class LeadMarketTopology {
                 .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class),
                         topics.serde(Lead.class), inMemory, backlog),
                         Named.as("auction"));
-        toEvents(auctionEvents, routing, "auction");
+        toEvents(auctionEvents, routing, commits, "auction");
 
         // buyer stats: each buyer's recent post-acceptance rate, for ranking ties and the acceptance discount
         postResults
@@ -166,7 +170,7 @@ public final class LeadMarketTopology {
                         topics.capRequests().valueSerde()).withName("cap-requests-source"))
                 .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
                         topics.serde(BuyerCapStatus.class), CAP_CLEANUP_EVERY, inMemory), Named.as("cap-keeper"));
-        toEvents(capEvents, routing, "cap-keeper");
+        toEvents(capEvents, routing, commits, "cap-keeper");
 
         // report: where each lead is and how it ended
         KStream<String, SpecificRecord> trail = events(builder, topics.audit(), "audit")
@@ -209,12 +213,24 @@ public final class LeadMarketTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as(name + "-as-event"));
     }
 
+    /** Where output a next stage waits for asks for a prompt commit (see {@link CommitPacer}). */
+    private record CommitRequests(int perSecond) {
+        /** A lead's hops in light traffic (intake to outcome) all commit at once. */
+        static final int BURST = 8;
+
+        <V> ProcessorSupplier<String, V, String, V> soon() {
+            return CommitSoon.supplier(perSecond, BURST);
+        }
+    }
+
     private static KStream<String, Lead> asLeads(KStream<String, Object> stream, String stage) {
         return stream.mapValues(v -> (Lead) v, Named.as(stage + "-lead-cast"));
     }
 
-    private static void toEvents(KStream<String, Object> stream, EventRouting routing, String stage) {
+    private static void toEvents(KStream<String, Object> stream, EventRouting routing, CommitRequests commits,
+                                 String stage) {
         stream.mapValues(v -> (SpecificRecord) v, Named.as(stage + "-events-cast"))
+                .process(commits.<SpecificRecord>soon(), Named.as(stage + "-events-commit-soon"))
                 .to(routing, routing.produced(stage + "-events-sink"));
     }
 }

@@ -44,6 +44,8 @@ import org.apache.kafka.common.config.ConfigException;
  * @param auctionBackstopMs      {@value #AUCTION_BACKSTOP_MS}
  * @param intakeMaxLagMs         {@value #INTAKE_MAX_LAG_MS}
  * @param cacheMaxBytes          {@value #CACHE_MAX_BYTES}
+ * @param rocksDbMemoryBytes     {@value #ROCKSDB_MEMORY_BYTES}
+ * @param promptCommitsPerSecond {@value #PROMPT_COMMITS_PER_S}
  */
 public record StreamsAppConfig(
         KafkaClients kafka,
@@ -66,7 +68,9 @@ public record StreamsAppConfig(
         String advertisedHost,
         long auctionBackstopMs,
         long intakeMaxLagMs,
-        long cacheMaxBytes) {
+        long cacheMaxBytes,
+        long rocksDbMemoryBytes,
+        int promptCommitsPerSecond) {
 
     /** The settings-file group of these keys (the section of the documented properties file). */
     public static final String GROUP = "streams app (intake, auction, outcomes, HTTP API)";
@@ -91,6 +95,8 @@ public record StreamsAppConfig(
     public static final String CLOSED_AUCTION_RETENTION_MS = "streams.closed.auction.retention.ms";
     public static final String DEDUPE_WINDOW_MS = "streams.dedupe.window.ms";
     public static final String STORE_TYPE = "streams.store.type";
+    public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
+    public static final String PROMPT_COMMITS_PER_S = "streams.prompt.commits.per.s";
 
     /** Streams' application.server is this host with the API's actual port, so no port here. */
     private static final ConfigDef.Validator HOST_WITHOUT_PORT = ConfigDef.LambdaValidator.with((key, value) -> {
@@ -178,7 +184,20 @@ public record StreamsAppConfig(
             .define(STORE_TYPE, Type.STRING, "rocksdb", ValidString.in("rocksdb", "in_memory"), LOW,
                     "State stores of the app: rocksdb (default) or in_memory (both are changelogged, so state survives "
                             + "restarts).",
-                    GROUP, 20, ConfigDef.Width.SHORT, STORE_TYPE);
+                    GROUP, 20, ConfigDef.Width.SHORT, STORE_TYPE)
+            .define(ROCKSDB_MEMORY_BYTES, Type.LONG, 64L * 1024 * 1024, Range.atLeast(4L * 1024 * 1024), MEDIUM,
+                    "Off-heap memory (bytes) all RocksDB stores of the process share: one block cache with their "
+                            + "memtables charged to it. Without a bound each store instance keeps its own 50 MB cache "
+                            + "and 48 MB of memtables, and resident memory creeps up for hours. Add it to the heap "
+                            + "when sizing a container.",
+                    GROUP, 21, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_BYTES)
+            .define(PROMPT_COMMITS_PER_S, Type.INT, 50, Range.atLeast(0), MEDIUM,
+                    "A stage that writes output another stage waits for (a lead to its next stage, a ping, a post, an "
+                            + "outcome) asks for a commit at once rather than at the commit interval, at most this many "
+                            + "times a second per stream thread (bursts of 8): in light traffic each hop then costs one "
+                            + "commit instead of a wait for poll.ms and the interval; under load the interval commits. "
+                            + "0: never ask.",
+                    GROUP, 22, ConfigDef.Width.SHORT, PROMPT_COMMITS_PER_S);
 
     /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
     public StreamsAppConfig {
@@ -203,6 +222,8 @@ public record StreamsAppConfig(
         SettingCheck.ensureValid(DEFINITION, AUCTION_BACKSTOP_MS, auctionBackstopMs);
         SettingCheck.ensureValid(DEFINITION, INTAKE_MAX_LAG_MS, intakeMaxLagMs);
         SettingCheck.ensureValid(DEFINITION, CACHE_MAX_BYTES, cacheMaxBytes);
+        SettingCheck.ensureValid(DEFINITION, ROCKSDB_MEMORY_BYTES, rocksDbMemoryBytes);
+        SettingCheck.ensureValid(DEFINITION, PROMPT_COMMITS_PER_S, promptCommitsPerSecond);
     }
 
     /** Every {@code streams.*} setting: a copy, for the launcher to read the settings file with. */
@@ -232,7 +253,9 @@ public record StreamsAppConfig(
                 settings.getString(HTTP_ADVERTISED_HOST),
                 settings.getLong(AUCTION_BACKSTOP_MS),
                 settings.getLong(INTAKE_MAX_LAG_MS),
-                settings.getLong(CACHE_MAX_BYTES));
+                settings.getLong(CACHE_MAX_BYTES),
+                settings.getLong(ROCKSDB_MEMORY_BYTES),
+                settings.getInt(PROMPT_COMMITS_PER_S));
     }
 
     /** Every setting at its default, on the cluster at {@code bootstrapServers} with no pass-through properties. */
@@ -268,6 +291,6 @@ public record StreamsAppConfig(
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
                 settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
                 backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
-                cacheMaxBytes);
+                cacheMaxBytes, rocksDbMemoryBytes, promptCommitsPerSecond);
     }
 }
