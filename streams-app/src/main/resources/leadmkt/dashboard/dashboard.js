@@ -256,10 +256,10 @@ function addAuction(a, fresh) {
   tr.dataset.lead = a.leadId;
   if (fresh) tr.className = 'fresh';
   cell(tr, a.decidedAt.slice(11, 19));
-  cell(tr, a.leadId);
-  cell(tr, a.campaign || '–');
-  cell(tr, a.source || '–');
-  cell(tr, a.state || '–');
+  cell(tr, a.leadId, 'lead');
+  cell(tr, a.campaign || '–', 'campaign');
+  cell(tr, a.source || '–', 'source');
+  cell(tr, a.state || '–', 'state');
   cell(tr, a.status + (a.reason ? ' ' + a.reason : ''), 'status');
   cell(tr, a.buyer || '–', 'buyer');
   cell(tr, money(a.price), 'price');
@@ -311,6 +311,7 @@ function handleEvent(text) {
   }
   if (event === 'auction' && data.length) {
     addAuction(JSON.parse(data.join('\n')), true);
+    document.body.dataset.events = String(Number(document.body.dataset.events || 0) + 1);
   }
 }
 
