@@ -173,7 +173,7 @@ function drawBuyers(rows) {
     tooltip: { trigger: 'axis' },
     legend: { data: ['bid rate', 'win rate', 'accept rate'] },
     grid: { left: 40, right: 10, top: 30, bottom: 30 },
-    xAxis: { type: 'category', data: rows.map(r => r.buyer) },
+    xAxis: { type: 'category', data: rows.map(r => r.buyer), axisLabel: { interval: 0 } },
     yAxis: { type: 'value', max: 100, name: '%' },
     series: [
       { name: 'bid rate', type: 'bar', data: rows.map(r => r.bidRate) },
@@ -198,7 +198,7 @@ function drawSources(rows) {
   charts.epl.setOption({
     tooltip: { trigger: 'axis' },
     grid: { left: 50, right: 10, top: 20, bottom: 30 },
-    xAxis: { type: 'category', data: rows.map(r => r.source) },
+    xAxis: { type: 'category', data: rows.map(r => r.source), axisLabel: { interval: 0 } },
     yAxis: { type: 'value', name: '$ per valid lead' },
     series: [{ name: 'EPL', type: 'bar', data: rows.map(r => (r.epl === null ? null : Number(r.epl))) }],
   }, true);
@@ -242,7 +242,7 @@ async function refreshLive(f) {
     tooltip: { trigger: 'axis' },
     legend: { data: ['p50', 'p90', 'p99'] },
     grid: { left: 50, right: 10, top: 30, bottom: 30 },
-    xAxis: { type: 'category', data: buyers },
+    xAxis: { type: 'category', data: buyers, axisLabel: { interval: 0 } },
     yAxis: { type: 'value', name: 'ms to answer a ping' },
     series: ['p50', 'p90', 'p99'].map(p => ({ name: p, type: 'bar', data: buyers.map(b => figures.buyers[b].latencyMs[p]) })),
   }, true);

@@ -80,7 +80,8 @@ public final class AuctionFeed implements AutoCloseable {
             List<TopicPartition> all = new ArrayList<>(outcomes);
             all.addAll(audit);
             reader.assign(all);
-            int perPartition = (into.capacity() + outcomes.size() - 1) / Math.max(1, outcomes.size());
+            // Offsets count transaction markers too (about one per record at low rates): read twice as far.
+            int perPartition = 2 * ((into.capacity() + outcomes.size() - 1) / Math.max(1, outcomes.size()));
             rewind(reader, outcomes, perPartition);
             rewind(reader, audit, perPartition * AUDIT_RECORDS_PER_LEAD);
             while (!closed) {
