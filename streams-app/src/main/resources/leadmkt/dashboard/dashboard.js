@@ -181,17 +181,8 @@ function drawBuyers(rows) {
       { name: 'accept rate', type: 'bar', data: rows.map(r => r.acceptRate) },
     ],
   }, true);
-  const body = document.querySelector('#buyers tbody');
-  body.replaceChildren();
-  for (const r of rows) {
-    const tr = body.insertRow();
-    tr.dataset.buyer = r.buyer;
-    cell(tr, r.buyer);
-    for (const figure of ['pings', 'bids', 'bidRate', 'wins', 'winRate', 'posts', 'accepted', 'acceptRate',
-      'timeouts', 'errors', 'sold', 'revenue']) {
-      cell(tr, shown(figure, r[figure]), figure);
-    }
-  }
+  fillTable('buyers', 'buyer', rows, ['pings', 'bids', 'bidRate', 'wins', 'winRate', 'posts', 'accepted',
+    'acceptRate', 'timeouts', 'errors', 'sold', 'revenue']);
 }
 
 function drawSources(rows) {
@@ -202,13 +193,18 @@ function drawSources(rows) {
     yAxis: { type: 'value', name: '$ per valid lead' },
     series: [{ name: 'EPL', type: 'bar', data: rows.map(r => (r.epl === null ? null : Number(r.epl))) }],
   }, true);
-  const body = document.querySelector('#sources tbody');
+  fillTable('sources', 'source', rows, ['leads', 'valid', 'sold', 'sellThrough', 'sellerPayout', 'epl']);
+}
+
+/** One row per dimension value (marked data-<dimension>), then the figures named, as the API gave them. */
+function fillTable(id, dimension, rows, figures) {
+  const body = document.querySelector('#' + id + ' tbody');
   body.replaceChildren();
   for (const r of rows) {
     const tr = body.insertRow();
-    tr.dataset.source = r.source;
-    cell(tr, r.source);
-    for (const figure of ['leads', 'valid', 'sold', 'sellThrough', 'sellerPayout', 'epl']) {
+    tr.dataset[dimension] = r[dimension];
+    cell(tr, r[dimension]);
+    for (const figure of figures) {
       cell(tr, shown(figure, r[figure]), figure);
     }
   }
