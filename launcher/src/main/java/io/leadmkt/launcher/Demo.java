@@ -79,6 +79,13 @@ public final class Demo {
          */
         default void settled(Admin admin, int leadsSent) throws Exception {
         }
+
+        /**
+         * The run's summary is known; the marketplace (broker, app and its dashboard on {@code httpPort},
+         * connector, buyers) still runs until this returns.
+         */
+        default void summarised(Summary summary, int httpPort) throws Exception {
+        }
     }
 
     /** Client ids of the demo's own producers (config seeding, lead generator), for telling them apart. */
@@ -150,6 +157,7 @@ public final class Demo {
             BuyerConnector connector = connectorProcess.connector();
             out.println("metrics: http://127.0.0.1:" + app.httpPort() + "/metrics (streams app), http://127.0.0.1:"
                     + connectorProcess.port() + "/metrics (connector)");
+            out.println("dashboard: " + dashboardUrl(app.httpPort()));
             out.flush();
 
             KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(broker.clients(), CLIENT_ID_PREFIX + "leads"));
@@ -210,7 +218,9 @@ public final class Demo {
             long timedSince = timedFrom;
             lastTimedSummary = tracker.summary(generator.sent().values().stream()
                     .filter(sent -> sent.sentAtNanos() >= timedSince).map(LeadGenerator.Sent::leadId).toList());
-            return tracker.summary(sentIds);
+            Summary summary = tracker.summary(sentIds);
+            phases.summarised(summary, app.httpPort());
+            return summary;
         } finally {
             closeAll();
             EmbeddedKafkaBroker.deleteRecursively(stateRoot);
@@ -234,6 +244,11 @@ public final class Demo {
             return true;
         }
         return System.nanoTime() >= deadline;
+    }
+
+    /** Where the streams app on {@code httpPort} serves its dashboard. */
+    public static String dashboardUrl(int httpPort) {
+        return "http://127.0.0.1:" + httpPort + "/dashboard";
     }
 
     private static long elapsedSeconds(long startedAt) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,6 +162,9 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--daily-cap", defaultValue = "0", description = "Every buyer takes at most this many leads "
                 + "a day (0: no caps): watch caps bind, exactly, and leads go to the next-best bid (default ${DEFAULT-VALUE}).")
         int dailyCap;
+        @Option(names = "--serve", description = "After the summary line, keep the marketplace and its dashboard "
+                + "running until Ctrl-C (the dashboard's URL goes to stderr).")
+        boolean serve;
 
         @Override
         public Integer call() throws Exception {
@@ -169,11 +173,27 @@ public final class LeadMkt implements Runnable {
                         "--rate must be > 0, --buyers >= 1, --bad-fraction within [0, 1], --daily-cap >= 0");
             }
             PrintStream out = System.out;
+            CountDownLatch stopServing = new CountDownLatch(1);
+            AtomicBoolean summaryPrinted = new AtomicBoolean();
+            Demo.Phases phases = !serve ? Demo.Phases.NONE : new Demo.Phases() {
+                @Override
+                public void summarised(Summary summary, int httpPort) throws InterruptedException {
+                    printSummary(out, summary);
+                    summaryPrinted.set(true);
+                    if (stopServing.getCount() > 0) {
+                        System.err.println("dashboard: " + Demo.dashboardUrl(httpPort)
+                                + " -- the marketplace keeps running; Ctrl-C stops it");
+                        System.err.flush();
+                    }
+                    stopServing.await();
+                }
+            };
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap), out);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap), out, phases);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();
+                stopServing.countDown();
                 try {
                     // Let run() settle, shut down and print its summary before the JVM goes.
                     finished.await(60, TimeUnit.SECONDS);
@@ -187,13 +207,20 @@ public final class LeadMkt implements Runnable {
                 if (summary.accounted() != summary.leads()) {
                     log.warn("{} leads unaccounted for", summary.leads() - summary.accounted());
                 }
-                out.println(summary.toJson());
-                out.flush();
+                if (!summaryPrinted.get()) {
+                    printSummary(out, summary);
+                }
                 return summary.accounted() == summary.leads() ? 0 : 2;
             } finally {
                 finished.countDown();
             }
         }
+    }
+
+    /** The demo's summary as stdout's last line. */
+    private static void printSummary(PrintStream out, Summary summary) {
+        out.println(summary.toJson());
+        out.flush();
     }
 
     @Command(name = "broker", mixinStandardHelpOptions = true,

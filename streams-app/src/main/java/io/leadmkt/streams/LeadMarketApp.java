@@ -13,6 +13,9 @@ import io.leadmkt.streams.admin.IntegrationCheck;
 import io.leadmkt.streams.admin.StreamsConfigStore;
 import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
+import io.leadmkt.streams.dashboard.AuctionFeed;
+import io.leadmkt.streams.dashboard.Dashboard;
+import io.leadmkt.streams.dashboard.RecentAuctions;
 import io.leadmkt.streams.api.ReportQueries;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
@@ -59,7 +62,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams application: provisions its topics, runs {@link LeadMarketTopology}, and serves
- * the intake / lead-status HTTP API, with its metrics ({@code GET /metrics}: the marketplace's own
+ * the intake / lead-status HTTP API and the {@link Dashboard}, with its metrics ({@code GET /metrics}: the marketplace's own
  * from {@link MarketMetrics}, Kafka Streams' and its clients', the JVM's) and health
  * ({@code /health/live}, {@code /health/ready} by {@link StreamsHealth}).
  */
@@ -68,6 +71,8 @@ public final class LeadMarketApp implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** This process's {@value ProcessMetrics#PROCESS_TAG} tag on every meter. */
     public static final String PROCESS = "streams-app";
+    /** Auctions the dashboard keeps for its live stream and live figures. */
+    static final int RECENT_AUCTIONS = 1_000;
 
     private final StreamsAppConfig config;
     private final KafkaProducer<String, Lead> intakeProducer;
@@ -81,6 +86,10 @@ public final class LeadMarketApp implements AutoCloseable {
     /** Streams has been RUNNING since start: see {@link StreamsHealth}. */
     private volatile boolean hasRun;
     private LeadApi api;
+    /** The dashboard's recent auctions, read from outcomes and audit once someone opens it. */
+    private final RecentAuctions recentAuctions = new RecentAuctions(RECENT_AUCTIONS, RECENT_AUCTIONS * 10);
+    private final AuctionFeed auctionFeed;
+    private final Dashboard dashboard;
     /** Runs the HTTP calls of reports fanned out to the other instances. */
     private final ExecutorService reportRequests = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "report-fan-out");
@@ -96,6 +105,8 @@ public final class LeadMarketApp implements AutoCloseable {
         this.metrics = metrics;
         this.market = new MarketMetrics(metrics.registry());
         this.configTopics = new ConfigTopics(config.kafka(), topics, config.applicationId() + "-admin");
+        this.auctionFeed = new AuctionFeed(config.kafka(), topics, config.applicationId() + "-dashboard", recentAuctions);
+        this.dashboard = new Dashboard(recentAuctions, auctionFeed::ensureRunning);
     }
 
     /**
@@ -125,7 +136,8 @@ public final class LeadMarketApp implements AutoCloseable {
                 new StreamsConfigStore(app.configTopics, app::streams));
         app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin,
                 new LeadApi.Operations(metrics, app::readiness),
-                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests)).start();
+                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests))
+                .withDashboard(app.dashboard).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -321,6 +333,8 @@ public final class LeadMarketApp implements AutoCloseable {
             api.close();
             api = null;
         }
+        dashboard.close();
+        auctionFeed.close();
         intakeProducer.close(Duration.ofSeconds(5));
         configTopics.close();
         if (streams != null) {

@@ -14,6 +14,7 @@ import io.leadmkt.ops.ProcessMetrics;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.streams.admin.AdminApi;
+import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
@@ -47,9 +48,11 @@ import org.slf4j.LoggerFactory;
  *       ({@link LeadStatusJson}); 404 if unknown; 307 to the instance that owns the lead when this
  *       one does not; 503 (retryable) while the store cannot answer.</li>
  *   <li>With a {@link ReportSource}: {@code GET /v1/reports/{dimension}?from=&to=&bucket=hour|day}, the
- *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), as CSV with
+ *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), with totals per
+ *       bucket and overall, only the values named by {@code ?<dimension>=} when given; as CSV with
  *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
  *       restores. {@code scope=local} gives this instance's share only (what {@link ReportQueries} fans out for).</li>
+ *   <li>With a {@link Dashboard}: {@code GET /dashboard} and the live auction routes it reads.</li>
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
@@ -81,6 +84,7 @@ public final class LeadApi implements AutoCloseable {
     private final ReportSource reports;
     private final JsonLeadReader reader = new JsonLeadReader();
     private final LeadNormalizer normalizer = new LeadNormalizer();
+    private Dashboard dashboard;
     private Javalin server;
 
     /** What the operator routes serve: this process's metrics and its health rule. */
@@ -127,6 +131,12 @@ public final class LeadApi implements AutoCloseable {
         this.submitTimeout = Objects.requireNonNull(submitTimeout, "submitTimeout");
     }
 
+    /** Serves {@code dashboard}'s page and live routes too; call before {@link #start()}. */
+    public synchronized LeadApi withDashboard(Dashboard dashboard) {
+        this.dashboard = dashboard;
+        return this;
+    }
+
     /** Binds all interfaces on the port given (0: any free port, see {@link #port()}). */
     public synchronized LeadApi start() {
         if (server != null) {
@@ -139,6 +149,9 @@ public final class LeadApi implements AutoCloseable {
             config.routes.get("/health", this::health);
             if (reports != null) {
                 config.routes.get("/v1/reports/{dimension}", this::report);
+            }
+            if (dashboard != null) {
+                dashboard.mount(config);
             }
             if (operations != null) {
                 OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
@@ -273,12 +286,14 @@ public final class LeadApi implements AutoCloseable {
                 respond(ctx, 200, body);
                 return;
             }
-            ReportTable table = reports.report(request);
+            // ?campaign=camp-auto (repeatable): that dimension's rows for those values only, totals of them.
+            ReportTable table = ReportJson.only(reports.report(request),
+                    ctx.queryParams(request.dimension().path()));
             String accept = ctx.header("Accept");
             if (accept != null && accept.contains("text/csv")) {
                 ctx.status(200).contentType("text/csv; charset=utf-8").result(ReportJson.csv(table));
             } else {
-                respond(ctx, 200, ReportJson.of(table));
+                respond(ctx, 200, ReportJson.withTotals(table));
             }
         } catch (ReportsUnavailable e) {
             log.debug("report {} unavailable: {}", request, e.getMessage());

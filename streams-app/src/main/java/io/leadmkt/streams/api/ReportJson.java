@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadmkt.schema.Money;
 import io.leadmkt.streams.report.Figure;
+import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportRow;
 import io.leadmkt.streams.report.ReportTable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * A report as JSON ({@code {"rows":[...]}}) and as CSV, money as decimal strings ("123.45"); and
- * back from JSON, for the rows other instances send when a report is fanned out.
+ * back from JSON, for the rows other instances send when a report is fanned out. A whole report
+ * (not an instance's share) also carries its rows merged by bucket, by value and in total, so a
+ * chart or a headline figure shows what the server added up rather than sums redone in a browser.
  */
 public final class ReportJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -31,28 +38,99 @@ public final class ReportJson {
     private ReportJson() {
     }
 
+    /** An instance's share of a report: its rows only (what {@link #read} takes back). */
     public static ObjectNode of(ReportTable table) {
         ObjectNode body = JSON.objectNode();
         ArrayNode rows = body.putArray("rows");
         String column = table.request().dimension().path();
-        table.rows().forEach((cell, row) -> {
-            ObjectNode json = rows.addObject()
-                    .put(column, cell.value())
-                    .put("bucket", DateTimeFormatter.ISO_INSTANT.format(cell.bucket()));
-            for (Figure figure : Figure.values()) {
-                if (figure.money()) {
-                    json.put(figure.label(), Money.format(row.get(figure)));
-                } else {
-                    json.put(figure.label(), row.get(figure));
-                }
-            }
-            ObjectNode reasons = json.putObject("rejectedByReason");
-            row.rejectedByReason().forEach(reasons::put);
-            json.put("valid", row.valid());
-            putMoney(json, "epl", row.eplCents());
-            putMoney(json, "rpl", row.rplCents());
-        });
+        table.rows().forEach((cell, row) -> putFigures(rows.addObject()
+                .put(column, cell.value())
+                .put("bucket", DateTimeFormatter.ISO_INSTANT.format(cell.bucket())), row, table.request().dimension()));
         return body;
+    }
+
+    /**
+     * A whole report: its rows, then the same figures merged three ways: {@code byBucket} (every
+     * value of a bucket: the market over time), {@code byValue} (every bucket of a value: each buyer
+     * or source over the whole range) and {@code total}.
+     */
+    public static ObjectNode withTotals(ReportTable table) {
+        ObjectNode body = of(table);
+        ReportDimension dimension = table.request().dimension();
+        Map<Instant, ReportRow> byBucket = new TreeMap<>();
+        Map<String, ReportRow> byValue = new TreeMap<>();
+        table.rows().forEach((cell, row) -> {
+            byBucket.merge(cell.bucket(), row, ReportRow::merge);
+            byValue.merge(cell.value(), row, ReportRow::merge);
+        });
+        ArrayNode buckets = body.putArray("byBucket");
+        byBucket.forEach((bucket, row) -> putFigures(buckets.addObject()
+                .put("bucket", DateTimeFormatter.ISO_INSTANT.format(bucket)), row, dimension));
+        ArrayNode values = body.putArray("byValue");
+        byValue.forEach((value, row) -> putFigures(values.addObject().put(dimension.path(), value), row, dimension));
+        putFigures(body.putObject("total"), table.total(), dimension);
+        return body;
+    }
+
+    /** The rows whose dimension value is one of {@code values} (all rows when there are none). */
+    public static ReportTable only(ReportTable table, Collection<String> values) {
+        if (values.isEmpty()) {
+            return table;
+        }
+        ReportTable chosen = new ReportTable(table.request());
+        table.rows().forEach((cell, row) -> {
+            if (values.contains(cell.value())) {
+                chosen.add(cell, row);
+            }
+        });
+        return chosen;
+    }
+
+    private static void putFigures(ObjectNode json, ReportRow row, ReportDimension dimension) {
+        for (Figure figure : Figure.values()) {
+            if (figure.money()) {
+                json.put(figure.label(), Money.format(row.get(figure)));
+            } else {
+                json.put(figure.label(), row.get(figure));
+            }
+        }
+        ObjectNode reasons = json.putObject("rejectedByReason");
+        row.rejectedByReason().forEach(reasons::put);
+        json.put("valid", row.valid());
+        putMoney(json, "epl", row.eplCents());
+        putMoney(json, "rpl", row.rplCents());
+        rates(row, dimension).forEach((name, rate) -> {
+            if (rate.isPresent()) {
+                json.put(name, rate.get());
+            } else {
+                json.putNull(name);
+            }
+        });
+    }
+
+    /**
+     * A row's rates in percent, one decimal, rounded half up; empty when there is nothing to divide
+     * by. Buyer rows: {@code bidRate} (bids per ping), {@code winRate} (wins per bid), {@code
+     * acceptRate} (accepted per post); lead rows: {@code sellThrough} (sold per valid lead).
+     */
+    static Map<String, Optional<BigDecimal>> rates(ReportRow row, ReportDimension dimension) {
+        Map<String, Optional<BigDecimal>> rates = new LinkedHashMap<>();
+        if (dimension == ReportDimension.BUYER) {
+            rates.put("bidRate", percent(row.get(Figure.BIDS), row.get(Figure.PINGS)));
+            rates.put("winRate", percent(row.get(Figure.WINS), row.get(Figure.BIDS)));
+            rates.put("acceptRate", percent(row.get(Figure.ACCEPTED), row.get(Figure.POSTS)));
+        } else {
+            rates.put("sellThrough", percent(row.get(Figure.SOLD), row.valid()));
+        }
+        return rates;
+    }
+
+    private static Optional<BigDecimal> percent(long part, long whole) {
+        if (whole <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(BigDecimal.valueOf(part).movePointRight(2)
+                .divide(BigDecimal.valueOf(whole), 1, RoundingMode.HALF_UP));
     }
 
     /** The same rows as CSV, one line per row after a header; rejections by reason as {@code REASON=n;REASON=n}. */
@@ -63,6 +141,8 @@ public final class ReportJson {
         }
         header.add("rejectedByReason");
         header.addAll(DERIVED);
+        ReportDimension dimension = table.request().dimension();
+        header.addAll(rates(ReportRow.EMPTY, dimension).keySet());
         StringBuilder csv = new StringBuilder(String.join(",", header)).append("\r\n");
         table.rows().forEach((cell, row) -> {
             List<String> fields = new ArrayList<>();
@@ -76,6 +156,7 @@ public final class ReportJson {
             fields.add(Long.toString(row.valid()));
             fields.add(row.eplCents().map(Money::format).orElse(""));
             fields.add(row.rplCents().map(Money::format).orElse(""));
+            rates(row, dimension).values().forEach(rate -> fields.add(rate.map(BigDecimal::toPlainString).orElse("")));
             csv.append(String.join(",", fields)).append("\r\n");
         });
         return csv.toString();

@@ -118,4 +118,19 @@ class ReportApiTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(JsonResponses.MAPPER.readTree(response.body()).path("parameter").asText()).isEqualTo("scope");
     }
+
+    @Test
+    void shouldGiveOnlyTheNamedValuesRowsAndTheirTotalsWhenTheDimensionIsAParameter() throws Exception {
+        JsonNode chosen = JsonResponses.MAPPER.readTree(get(
+                "/v1/reports/seller?from=2026-11-30&to=2026-12-01&seller=Acme,+Inc.", "application/json").body());
+        JsonNode none = JsonResponses.MAPPER.readTree(get(
+                "/v1/reports/seller?from=2026-11-30&to=2026-12-01&seller=Globex", "application/json").body());
+
+        assertThat(chosen.path("rows")).hasSize(1);
+        assertThat(chosen.path("total").path("revenue").asText()).isEqualTo("123.45");
+        assertThat(chosen.path("total").path("sellThrough").asText()).isEqualTo("100.0");
+        assertThat(none.path("rows")).isEmpty();
+        assertThat(none.path("total").path("revenue").asText()).isEqualTo("0.00");
+        assertThat(none.path("total").path("sellThrough").isNull()).as("nothing to divide by").isTrue();
+    }
 }

@@ -1,0 +1,60 @@
+package io.leadmkt.streams.dashboard;
+
+import io.leadmkt.schema.AuditAnswer;
+import io.leadmkt.schema.Outcome;
+import java.util.List;
+
+/**
+ * One auction as the dashboard shows it: how the lead ended (its {@link Outcome}) and every answer
+ * the auction judged on its way there (the answers of its {@code AUCTION_CLOSED} rounds). No PII:
+ * ids, statuses, prices and times only.
+ *
+ * @param answers every pinged buyer's answer over all rounds; a buyer that never answered is a
+ *                {@code TIMEOUT} without a latency
+ */
+public record RecentAuction(String leadId, String status, String reason, String buyerId, Long priceCents,
+                            String campaignId, String sourceId, String state, long receivedAt, long decidedAt,
+                            int buyersPinged, int bidsReceived, int postAttempts, List<Answer> answers) {
+
+    /**
+     * A buyer's answer to a ping.
+     *
+     * @param priceCents what the buyer bid (before any source adjustment); null unless a BID
+     * @param latencyMs  from the ping to the answer, as the connector measured it; null when it never answered
+     */
+    public record Answer(String buyerId, String status, Long priceCents, Integer latencyMs) {
+        static Answer of(AuditAnswer answer) {
+            Long bid = answer.getRawPriceCents() != null ? answer.getRawPriceCents() : answer.getPriceCents();
+            return new Answer(answer.getBuyerId(), answer.getStatus(), "BID".equals(answer.getStatus()) ? bid : null,
+                    answer.getLatencyMs());
+        }
+
+        static Answer unanswered(String buyerId) {
+            return new Answer(buyerId, "TIMEOUT", null, null);
+        }
+
+        public boolean isBid() {
+            return "BID".equals(status) && priceCents != null;
+        }
+    }
+
+    public RecentAuction {
+        answers = List.copyOf(answers);
+    }
+
+    public static RecentAuction of(Outcome outcome, List<Answer> answers) {
+        return new RecentAuction(outcome.getLeadId(), outcome.getStatus().name(), outcome.getReason(),
+                outcome.getBuyerId(), outcome.getPriceCents(), outcome.getCampaignId(), outcome.getSourceId(),
+                outcome.getState(), outcome.getReceivedAt(), outcome.getDecidedAt(), outcome.getBuyersPinged(),
+                outcome.getBidsReceived(), outcome.getPostAttempts(), answers);
+    }
+
+    /** From intake to the final decision: what the seller waited. */
+    public long decisionMs() {
+        return Math.max(0, decidedAt - receivedAt);
+    }
+
+    public boolean sold() {
+        return "SOLD".equals(status);
+    }
+}

@@ -1,0 +1,144 @@
+package io.leadmkt.streams.dashboard;
+
+import static io.leadmkt.streams.dashboard.RecentAuctionsTest.answer;
+import static io.leadmkt.streams.dashboard.RecentAuctionsTest.roundClosed;
+import static io.leadmkt.streams.dashboard.RecentAuctionsTest.sold;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.streams.api.LeadApi;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard's page and live routes on a real HTTP server, its auctions put in by hand. */
+class DashboardApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final HttpClient http = HttpClient.newBuilder().executor(executor).build();
+    private final RecentAuctions recent = new RecentAuctions(100, 100);
+    private final AtomicInteger feedStarts = new AtomicInteger();
+    private Dashboard dashboard;
+    private LeadApi api;
+
+    @BeforeEach
+    void start() {
+        dashboard = new Dashboard(recent, feedStarts::incrementAndGet);
+        api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(), Map::of)
+                .withDashboard(dashboard).start();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        dashboard.close();
+        executor.shutdownNow();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldServeThePageItsScriptAndEchartsFromTheClasspathWhenABrowserAsks() throws Exception {
+        HttpResponse<String> page = get("/dashboard");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("<script src=\"/dashboard/echarts.min.js\"></script>");
+
+        HttpResponse<String> charts = get("/dashboard/echarts.min.js");
+        assertThat(charts.statusCode()).isEqualTo(200);
+        assertThat(charts.body()).contains("echarts").hasSizeGreaterThan(500_000);
+        assertThat(get("/dashboard/dashboard.js").body()).contains("Authorization");
+        assertThat(get("/dashboard/dashboard.css").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswer404WhenTheAssetIsNotThePages() throws Exception {
+        assertThat(get("/dashboard/..%2F..%2Fleadmkt%2Fbuyer.schema.json").statusCode()).isEqualTo(404);
+        assertThat(get("/dashboard/secret.txt").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldGiveTheNewestAuctionsAndTheFiguresOfTheWholeWindowWhenAskedForRecent() throws Exception {
+        recent.audit(roundClosed("L1", null, answer("alpha", "BID", 1_234L, null, 40)));
+        recent.outcome(sold("L1", "camp-auto", "src-1"));
+        recent.outcome(sold("L2", "camp-solar", "src-1"));
+
+        HttpResponse<String> response = get("/v1/auctions/recent?limit=1");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("auctions")).hasSize(1);
+        assertThat(body.path("auctions").get(0).path("leadId").asText()).isEqualTo("L2");
+        assertThat(body.path("figures").path("auctions").asInt()).isEqualTo(2);
+        assertThat(body.path("figures").path("bids").path("price").path("p50").asText()).isEqualTo("12.34");
+        assertThat(body.path("figures").path("bids").path("bands").get(0).path("from").asText()).isEqualTo("12.00");
+        assertThat(body.path("figures").path("buyers").path("alpha").path("latencyMs").path("p99").asInt())
+                .isEqualTo(40);
+        assertThat(feedStarts.get()).as("the feed starts when someone looks").isPositive();
+
+        JsonNode solar = JSON.readTree(get("/v1/auctions/recent?campaign=camp-solar").body());
+        assertThat(solar.path("auctions")).extracting(a -> a.path("leadId").asText()).containsExactly("L2");
+        assertThat(solar.path("figures").path("bids").path("price").path("p50").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldNameTheLimitWhenItIsNotANumberInRange() throws Exception {
+        for (String limit : new String[] {"ten", "-1", "101"}) {
+            HttpResponse<String> response = get("/v1/auctions/recent?limit=" + limit);
+            assertThat(response.statusCode()).as(limit).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).path("parameter").asText()).isEqualTo("limit");
+        }
+    }
+
+    @Test
+    void shouldStreamEachChosenAuctionAsAnEventWhenItEnds() throws Exception {
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/v1/auctions/live?campaign=camp-auto"))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/event-stream"));
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).as("the stream opens with a comment").startsWith(":");
+            // Subscribed once the comment came; only camp-auto's auction is sent.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> feedStarts.get() > 0);
+            recent.outcome(sold("L1", "camp-solar", "src-1"));
+            recent.outcome(sold("L2", "camp-auto", "src-1"));
+
+            String event = null;
+            String data = null;
+            for (String line = lines.readLine(); line != null && data == null; line = lines.readLine()) {
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    data = line.substring(5).trim();
+                }
+            }
+            assertThat(event).isEqualTo("auction");
+            JsonNode auction = JSON.readTree(data);
+            assertThat(auction.path("leadId").asText()).isEqualTo("L2");
+            assertThat(auction.path("price").asText()).isEqualTo("12.34");
+            assertThat(auction.path("decisionMs").asLong()).isEqualTo(250);
+        }
+    }
+}
