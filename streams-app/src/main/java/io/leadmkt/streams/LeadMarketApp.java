@@ -6,6 +6,8 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.access.Access;
+import io.leadmkt.streams.access.ApiKeyFeed;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
@@ -75,6 +77,8 @@ public final class LeadMarketApp implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
     private final ConfigTopics configTopics;
+    /** The API keys every instance knows, followed from config.apikeys. */
+    private final ApiKeyFeed keys;
     private final IntakeBacklog backlog = new IntakeBacklog();
     private final ProcessMetrics metrics;
     private final MarketMetrics market;
@@ -96,6 +100,7 @@ public final class LeadMarketApp implements AutoCloseable {
         this.metrics = metrics;
         this.market = new MarketMetrics(metrics.registry());
         this.configTopics = new ConfigTopics(config.kafka(), topics, config.applicationId() + "-admin");
+        this.keys = new ApiKeyFeed(config.kafka(), topics, config.applicationId() + "-api-keys");
     }
 
     /**
@@ -108,8 +113,8 @@ public final class LeadMarketApp implements AutoCloseable {
 
     /**
      * As {@link #start(StreamsAppConfig)}, the admin API checking buyers' integration documents
-     * with {@code integrationCheck} (the launcher passes the buyer-connector's parser) and
-     * guarded by the {@value AdminApi#TOKEN_ENV} token.
+     * with {@code integrationCheck} (the launcher passes the buyer-connector's parser). The API asks
+     * for keys ({@code http.auth.required}); the {@value AdminApi#TOKEN_ENV} token is an admin's key.
      */
     public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck) {
         Topics topics = Topics.embedded();
@@ -121,11 +126,14 @@ public final class LeadMarketApp implements AutoCloseable {
         metrics.bind(new KafkaClientMetrics(producer, Tags.empty(), metrics.kafkaRefresh()));
         metrics.watch(app::readiness);
         app.market.watch(app::streams, app.backlog);
-        AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
-                new StreamsConfigStore(app.configTopics, app::streams));
-        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin,
-                new LeadApi.Operations(metrics, app::readiness),
-                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests)).start();
+        app.keys.start();
+        AdminApi admin = new AdminApi(new ConfigDocuments(integrationCheck),
+                new StreamsConfigStore(app.configTopics, app::streams, app.keys.table()));
+        Access access = new Access(config.http().authRequired(), System.getenv(AdminApi.TOKEN_ENV), app.keys.table());
+        app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
+                admin, new LeadApi.Operations(metrics, app::readiness),
+                new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
+                        app.reportRequests)).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -274,7 +282,7 @@ public final class LeadMarketApp implements AutoCloseable {
             throw new IllegalStateException("lead-status store is not available (rebalancing)");
         }
         if (!owner.activeHost().equals(self)) {
-            throw new LeadOwnedElsewhere("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
+            throw new LeadOwnedElsewhere(config.http().scheme() + "://" + owner.activeHost().host() + ":" + owner.activeHost().port());
         }
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
@@ -308,6 +316,11 @@ public final class LeadMarketApp implements AutoCloseable {
         return api.port();
     }
 
+    /** The API keys this instance knows now. */
+    public io.leadmkt.streams.access.ApiKeyTable apiKeys() {
+        return keys.table();
+    }
+
     public KafkaStreams streams() {
         return streams;
     }
@@ -320,6 +333,7 @@ public final class LeadMarketApp implements AutoCloseable {
         }
         intakeProducer.close(Duration.ofSeconds(5));
         configTopics.close();
+        keys.close();
         if (streams != null) {
             // Leave the group at once: otherwise the other instances wait a whole session timeout
             // (45 s measured) before taking over this instance's auctions, whose deadlines pass meanwhile.

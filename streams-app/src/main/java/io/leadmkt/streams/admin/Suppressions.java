@@ -33,7 +33,7 @@ public final class Suppressions {
     /** The source of entries an operator adds (config suppress, the admin API). */
     public static final String ADMIN_SOURCE = "admin";
     static final int MAX_REASON_LENGTH = 255;
-    private static final java.util.regex.Pattern PARTY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final java.util.regex.Pattern PARTY_ID = io.leadmkt.streams.access.ApiKeys.PARTY_ID;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
