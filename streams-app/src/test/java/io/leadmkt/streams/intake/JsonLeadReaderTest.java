@@ -175,6 +175,7 @@ class JsonLeadReaderTest {
         IntakeResult result = read("{\"contact\":[{\"phone\":\"5125550147\"}],\"profile\":[],\"consent\":\"yes\",\"profile2\":[]}");
 
         assertThat(result.errors()).extracting(FieldError::getField, FieldError::getCode).containsExactly(
+                tuple("profile2", "UNKNOWN_FIELD"),
                 tuple("contact", "WRONG_TYPE"), tuple("profile", "WRONG_TYPE"), tuple("consent", "WRONG_TYPE"));
     }
 
