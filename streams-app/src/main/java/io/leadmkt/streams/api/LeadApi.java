@@ -165,6 +165,7 @@ public final class LeadApi implements AutoCloseable {
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             tls.ifPresent(keystore -> config.jetty.addConnector((jetty, http) -> httpsConnector(jetty, http, keystore)));
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyJsonErrors()));
             // Who calls first (401 before anything about the request is judged), then what it asks for.
             config.routes.beforeMatched(access::check);
             config.routes.beforeMatched(LeadApi::checkPathParams);
