@@ -68,6 +68,7 @@ import org.slf4j.LoggerFactory;
 public final class LeadMarketApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadMarketApp.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration KEYS_TIMEOUT = Duration.ofSeconds(30);
     /** This process's {@value ProcessMetrics#PROCESS_TAG} tag on every meter. */
     public static final String PROCESS = "streams-app";
 
@@ -144,12 +145,26 @@ public final class LeadMarketApp implements AutoCloseable {
             // Known before it runs, so /health/ready can say what it is waiting for.
             app.streams = streams;
             startStreams(streams, () -> app.hasRun = true);
+            // Read long before streams runs; waited for so the first request with a valid key is served, not 503.
+            awaitKeys(app.keys);
         } catch (RuntimeException e) {
             app.close();
             throw e;
         }
         LOG.info("leadmkt streams app running; HTTP API on port {}", app.api.port());
         return app;
+    }
+
+    private static void awaitKeys(ApiKeyFeed keys) {
+        try {
+            if (!keys.table().awaitLoaded(KEYS_TIMEOUT)) {
+                LOG.warn("API keys not loaded within {}: requests with keys not yet read answer 503 keys_loading",
+                        KEYS_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading API keys", e);
+        }
     }
 
     /** Starts {@code streams} and waits for RUNNING; {@code onRunning} runs each time it gets there. */

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ApiKeyTable {
     private final Map<String, ApiKey> byId = new ConcurrentHashMap<>();
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
-    private volatile boolean loaded;
+    private final java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
 
     /** A key as the topic has it now; null (a tombstone) revokes it. */
     public synchronized void put(String keyId, ApiKey key) {
@@ -47,11 +47,16 @@ public final class ApiKeyTable {
 
     /** Whether the topic has been read up to where it ended at start: until then an unknown key may just be late. */
     public boolean loaded() {
-        return loaded;
+        return loaded.getCount() == 0;
+    }
+
+    /** Waits up to {@code timeout} for {@link #loaded()}; whether it is. */
+    public boolean awaitLoaded(java.time.Duration timeout) throws InterruptedException {
+        return loaded.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     void markLoaded() {
-        loaded = true;
+        loaded.countDown();
     }
 
     /** A table that holds just these keys and counts as loaded: for tests and tools. */
