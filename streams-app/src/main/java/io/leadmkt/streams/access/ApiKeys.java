@@ -1,6 +1,7 @@
 package io.leadmkt.streams.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadmkt.streams.api.JsonFields;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadmkt.schema.ApiKey;
@@ -125,9 +126,9 @@ public final class ApiKeys {
                 errors.add(name + ": unknown field (expected " + String.join(", ", FIELDS) + ")");
             }
         });
-        String role = text(body, "role", errors);
-        String buyerId = text(body, "buyerId", errors);
-        String label = text(body, "label", errors);
+        String role = JsonFields.text(body, "role", errors);
+        String buyerId = JsonFields.text(body, "buyerId", errors);
+        String label = JsonFields.text(body, "label", errors);
         List<String> sources = new ArrayList<>();
         JsonNode given = body.get("sourceIds");
         if (given != null && !given.isNull()) {
@@ -147,18 +148,6 @@ public final class ApiKeys {
             return new Parsed(null, errors);
         }
         return request(role, sources, buyerId, label);
-    }
-
-    private static String text(JsonNode body, String field, List<String> errors) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            errors.add(field + ": must be a string");
-            return null;
-        }
-        return value.textValue();
     }
 
     /** A new random key for {@code request}, and the record to store (its hash, never the key). */
