@@ -149,9 +149,11 @@ public final class Demo {
             log.info("market: {} buyers, campaigns {}", farm.buyers().size(), DemoMarket.describe(campaigns));
 
             Files.createDirectories(stateRoot);
+            DemoApiKeys keys = DemoApiKeys.create(broker.clients(), topics, stateRoot.resolve("api-keys.properties"));
             LeadMarketApp app = open(LeadMarketApp.start(appConfig,
                     io.leadmkt.launcher.config.ConnectorIntegrationCheck.INSTANCE));
             out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
+            out.println(keys.describe());
             ConnectorProcess connectorProcess = open(
                     ConnectorProcess.open(options.settings().connectorConfig(bootstrap), 0)).start();
             BuyerConnector connector = connectorProcess.connector();
@@ -214,6 +216,7 @@ public final class Demo {
             log.info("generated {}", generator.countsByKind());
             out.println(tracker.stageReport());
             out.println("connector: " + connector.stats().progressLine());
+            out.println(keys.useOn(app.httpPort()));
             lastStageReport = tracker.stageReport();
             long timedSince = timedFrom;
             lastTimedSummary = tracker.summary(generator.sent().values().stream()

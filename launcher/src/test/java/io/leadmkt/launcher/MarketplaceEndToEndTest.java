@@ -57,6 +57,8 @@ class MarketplaceEndToEndTest {
 
     private static RealMarket market;
     private static LeadMarketApp app;
+    /** An admin key on the cluster: the test posts leads for several sources and reads their status. */
+    private static String apiKey;
     private static KafkaProducer<String, byte[]> producer;
     private static OutcomeTracker tracker;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -73,6 +75,7 @@ class MarketplaceEndToEndTest {
                 List.of(CAMPAIGN));
         producer = market.producer();
         tracker = market.tracker();
+        apiKey = market.apiKey("admin", List.of(), null);
         app = LeadMarketApp.start(market.appConfig("e2e"));
     }
 
@@ -248,7 +251,8 @@ class MarketplaceEndToEndTest {
         assertThat(tracker.outcomes().get(leadId).getStatus()).isEqualTo(OutcomeStatus.SOLD);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-                    URI.create(apiUrl() + "/" + leadId)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create(apiUrl() + "/" + leadId)).header("Authorization", "Bearer " + apiKey).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(status.statusCode()).isEqualTo(200);
             assertThat(status.body()).contains(leadId).contains("SOLD");
         });
@@ -266,7 +270,7 @@ class MarketplaceEndToEndTest {
 
     private HttpResponse<String> postLead(String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(apiUrl()))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

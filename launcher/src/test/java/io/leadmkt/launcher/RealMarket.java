@@ -129,6 +129,23 @@ final class RealMarket implements AutoCloseable {
         return tracker;
     }
 
+    /**
+     * A new API key of {@code role} on the cluster's key topic, as {@code leadmkt keys create} writes
+     * it; instances know it within a second (those started later, at start). Returns the key.
+     */
+    String apiKey(String role, List<String> sourceIds, String buyerId) {
+        io.leadmkt.streams.access.ApiKeys.Parsed request = io.leadmkt.streams.access.ApiKeys.request(role, sourceIds,
+                buyerId, "test");
+        io.leadmkt.streams.access.ApiKeys.Minted minted = io.leadmkt.streams.access.ApiKeys.mint(request.request(),
+                "tests", System.currentTimeMillis());
+        try (io.leadmkt.streams.admin.ConfigTopics topics = new io.leadmkt.streams.admin.ConfigTopics(
+                broker.clients(), TOPICS, "real-market-keys")) {
+            topics.putApiKey(minted.record(), new io.leadmkt.streams.admin.ConfigChanges.Author("tests",
+                    io.leadmkt.streams.admin.ConfigChanges.VIA_KEYS_COMMAND));
+        }
+        return minted.key();
+    }
+
     /** An instance of the one deployment: same application id, its own state directory and a free port. */
     StreamsAppConfig appConfig(String instance) {
         Path stateDir = Path.of("target", "market-state-" + instance + "-" + UUID.randomUUID()).toAbsolutePath();

@@ -50,6 +50,8 @@ class ReportsEndToEndTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
     private static RealMarket market;
     private static LeadMarketApp first;
+    /** An analyst key: every report row, sent on by the instance asked to the other. */
+    private static String analystKey;
     private static LeadMarketApp second;
     private static List<Outcome> outcomes;
 
@@ -59,6 +61,7 @@ class ReportsEndToEndTest {
                 BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
                 BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
                 BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS);
+        analystKey = market.apiKey("analyst", List.of(), null);
         first = LeadMarketApp.start(market.appConfig("reports-a"));
         second = LeadMarketApp.start(market.appConfig("reports-b"));
         LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS,
@@ -139,7 +142,8 @@ class ReportsEndToEndTest {
 
     private static String badParameter(String path) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + first.httpPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + first.httpPort() + path)).header("Authorization", "Bearer " + analystKey)
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(400);
         return JSON.readTree(response.body()).path("parameter").asText();
     }
@@ -180,7 +184,8 @@ class ReportsEndToEndTest {
         URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/reports/" + dimension + "?bucket=day&from="
                 + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)));
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri).header("Accept", accept).build(),
+            return HTTP.send(HttpRequest.newBuilder(uri).header("Accept", accept)
+                            .header("Authorization", "Bearer " + analystKey).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError("GET " + uri + " failed", e);

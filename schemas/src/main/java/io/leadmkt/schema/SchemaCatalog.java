@@ -32,7 +32,7 @@ public final class SchemaCatalog {
                 LeadStatus.getClassSchema(), ConfigChange.getClassSchema(), CapRequest.getClassSchema(),
                 CapDecision.getClassSchema(), CapUsage.getClassSchema(), CapReservation.getClassSchema(),
                 BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema(),
-                ReportFigures.getClassSchema());
+                ReportFigures.getClassSchema(), ApiKey.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */

@@ -34,6 +34,8 @@ public final class Topics {
     public static final String CONFIG_BUYERS = "config.buyers";
     public static final String CONFIG_CAMPAIGNS = "config.campaigns";
     public static final String CONFIG_SUPPRESSION = "config.suppression";
+    /** HTTP API keys by key id, hashed; a tombstone revokes one. */
+    public static final String CONFIG_APIKEYS = "config.apikeys";
     /** Append-only log of every applied config change: who, when, what. */
     public static final String CONFIG_CHANGES = "config.changes";
     /** Cap reservations from the auction to the buyer's cap keeper, keyed by buyer id. */
@@ -60,6 +62,7 @@ public final class Topics {
     private final Topic<String, CampaignConfig> campaigns;
     private final Topic<String, SuppressionEntry> suppression;
     private final Topic<String, ConfigChange> configChanges;
+    private final Topic<String, ApiKey> apiKeys;
     private final Topic<String, CapRequest> capRequests;
     private final Topic<String, CapDecision> capDecisions;
     private final Topic<String, BuyerCapStatus> capStatus;
@@ -83,6 +86,7 @@ public final class Topics {
         campaigns = new Topic<>(CONFIG_CAMPAIGNS, key, serde(CampaignConfig.class), true, false);
         suppression = new Topic<>(CONFIG_SUPPRESSION, key, serde(SuppressionEntry.class), true, false);
         configChanges = new Topic<>(CONFIG_CHANGES, key, serde(ConfigChange.class), false, false);
+        apiKeys = new Topic<>(CONFIG_APIKEYS, key, serde(ApiKey.class), true, false);
         capRequests = new Topic<>(CAP_REQUESTS, key, serde(CapRequest.class), false, false);
         capDecisions = new Topic<>(CAP_DECISIONS, key, serde(CapDecision.class), false, false);
         capStatus = new Topic<>(CAP_STATUS, key, serde(BuyerCapStatus.class), true, false);
@@ -112,6 +116,7 @@ public final class Topics {
     public Topic<String, CampaignConfig> campaigns() { return campaigns; }
     public Topic<String, SuppressionEntry> suppression() { return suppression; }
     public Topic<String, ConfigChange> configChanges() { return configChanges; }
+    public Topic<String, ApiKey> apiKeys() { return apiKeys; }
     public Topic<String, CapRequest> capRequests() { return capRequests; }
     public Topic<String, CapDecision> capDecisions() { return capDecisions; }
     public Topic<String, BuyerCapStatus> capStatus() { return capStatus; }
@@ -119,6 +124,7 @@ public final class Topics {
 
     public List<Topic<?, ?>> all() {
         return List.of(leadsInbound, leadsRejected, leadsDeadletter, eventsDeadletter, pings, bids, posts, postResults, outcomes,
-                audit, buyers, campaigns, suppression, configChanges, capRequests, capDecisions, capStatus, buyerStats);
+                audit, buyers, campaigns, suppression, configChanges, apiKeys, capRequests, capDecisions, capStatus,
+                buyerStats);
     }
 }

@@ -38,6 +38,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * may {@link #send(Kind)} specific leads.
  */
 public final class LeadGenerator implements AutoCloseable {
+    /** The affiliates generated leads come from. */
+    public static final List<String> SOURCES = java.util.stream.IntStream.range(100, 108)
+            .mapToObj(n -> "aff-" + n).toList();
+
 
     /** What a generated lead is, and so what intake should do with it. */
     public enum Kind {
@@ -271,7 +275,7 @@ public final class LeadGenerator implements AutoCloseable {
                 .build();
         Lead lead = Lead.newBuilder()
                 .setLeadId(leadId)
-                .setSourceId("aff-" + (100 + random.nextInt(8)))
+                .setSourceId(SOURCES.get(random.nextInt(SOURCES.size())))
                 .setSubId(random.nextInt(3) == 0 ? null : "sub-" + random.nextInt(50))
                 .setCampaignId(campaign.getCampaignId())
                 .setCreatedAt(now)

@@ -6,6 +6,8 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.access.Access;
+import io.leadmkt.streams.access.ApiKeyFeed;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
@@ -69,6 +71,7 @@ import org.slf4j.LoggerFactory;
 public final class LeadMarketApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadMarketApp.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration KEYS_TIMEOUT = Duration.ofSeconds(30);
     /** This process's {@value ProcessMetrics#PROCESS_TAG} tag on every meter. */
     public static final String PROCESS = "streams-app";
     /** Auctions the dashboard keeps for its live stream and live figures. */
@@ -80,6 +83,8 @@ public final class LeadMarketApp implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
     private final ConfigTopics configTopics;
+    /** The API keys every instance knows, followed from config.apikeys. */
+    private final ApiKeyFeed keys;
     private final IntakeBacklog backlog = new IntakeBacklog();
     private final ProcessMetrics metrics;
     private final MarketMetrics market;
@@ -107,6 +112,7 @@ public final class LeadMarketApp implements AutoCloseable {
         this.configTopics = new ConfigTopics(config.kafka(), topics, config.applicationId() + "-admin");
         this.auctionFeed = new AuctionFeed(config.kafka(), topics, config.applicationId() + "-dashboard", recentAuctions);
         this.dashboard = new Dashboard(recentAuctions, auctionFeed::ensureRunning);
+        this.keys = new ApiKeyFeed(config.kafka(), topics, config.applicationId() + "-api-keys");
     }
 
     /**
@@ -119,8 +125,8 @@ public final class LeadMarketApp implements AutoCloseable {
 
     /**
      * As {@link #start(StreamsAppConfig)}, the admin API checking buyers' integration documents
-     * with {@code integrationCheck} (the launcher passes the buyer-connector's parser) and
-     * guarded by the {@value AdminApi#TOKEN_ENV} token.
+     * with {@code integrationCheck} (the launcher passes the buyer-connector's parser). The API asks
+     * for keys ({@code http.auth.required}); the {@value AdminApi#TOKEN_ENV} token is an admin's key.
      */
     public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck) {
         Topics topics = Topics.embedded();
@@ -132,12 +138,14 @@ public final class LeadMarketApp implements AutoCloseable {
         metrics.bind(new KafkaClientMetrics(producer, Tags.empty(), metrics.kafkaRefresh()));
         metrics.watch(app::readiness);
         app.market.watch(app::streams, app.backlog);
-        AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
-                new StreamsConfigStore(app.configTopics, app::streams));
-        app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin,
-                new LeadApi.Operations(metrics, app::readiness),
-                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests))
-                .withDashboard(app.dashboard).start();
+        app.keys.start();
+        AdminApi admin = new AdminApi(new ConfigDocuments(integrationCheck),
+                new StreamsConfigStore(app.configTopics, app::streams, app.keys.table()));
+        Access access = new Access(config.http().authRequired(), System.getenv(AdminApi.TOKEN_ENV), app.keys.table());
+        app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
+                admin, new LeadApi.Operations(metrics, app::readiness),
+                new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
+                        app.reportRequests)).withDashboard(app.dashboard).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -148,12 +156,26 @@ public final class LeadMarketApp implements AutoCloseable {
             // Known before it runs, so /health/ready can say what it is waiting for.
             app.streams = streams;
             startStreams(streams, () -> app.hasRun = true);
+            // Read long before streams runs; waited for so the first request with a valid key is served, not 503.
+            awaitKeys(app.keys);
         } catch (RuntimeException e) {
             app.close();
             throw e;
         }
         LOG.info("leadmkt streams app running; HTTP API on port {}", app.api.port());
         return app;
+    }
+
+    private static void awaitKeys(ApiKeyFeed keys) {
+        try {
+            if (!keys.table().awaitLoaded(KEYS_TIMEOUT)) {
+                LOG.warn("API keys not loaded within {}: requests with keys not yet read answer 503 keys_loading",
+                        KEYS_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading API keys", e);
+        }
     }
 
     /** Starts {@code streams} and waits for RUNNING; {@code onRunning} runs each time it gets there. */
@@ -289,7 +311,7 @@ public final class LeadMarketApp implements AutoCloseable {
             throw new IllegalStateException("lead-status store is not available (rebalancing)");
         }
         if (!owner.activeHost().equals(self)) {
-            throw new LeadOwnedElsewhere("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
+            throw new LeadOwnedElsewhere(config.http().scheme() + "://" + owner.activeHost().host() + ":" + owner.activeHost().port());
         }
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
@@ -323,6 +345,11 @@ public final class LeadMarketApp implements AutoCloseable {
         return api.port();
     }
 
+    /** The API keys this instance knows now. */
+    public io.leadmkt.streams.access.ApiKeyTable apiKeys() {
+        return keys.table();
+    }
+
     public KafkaStreams streams() {
         return streams;
     }
@@ -337,6 +364,7 @@ public final class LeadMarketApp implements AutoCloseable {
         auctionFeed.close();
         intakeProducer.close(Duration.ofSeconds(5));
         configTopics.close();
+        keys.close();
         if (streams != null) {
             // Leave the group at once: otherwise the other instances wait a whole session timeout
             // (45 s measured) before taking over this instance's auctions, whose deadlines pass meanwhile.

@@ -6,6 +6,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 
 import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.SettingCheck;
+import io.leadmkt.streams.api.HttpApiConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +47,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param cacheMaxBytes          {@value #CACHE_MAX_BYTES}
  * @param rocksDbMemoryBytes     {@value #ROCKSDB_MEMORY_BYTES}
  * @param promptCommitsPerSecond {@value #PROMPT_COMMITS_PER_S}
+ * @param http                   the HTTP API's access and TLS ({@link HttpApiConfig}, the {@code http.*} keys)
  */
 public record StreamsAppConfig(
         KafkaClients kafka,
@@ -70,7 +72,8 @@ public record StreamsAppConfig(
         long intakeMaxLagMs,
         long cacheMaxBytes,
         long rocksDbMemoryBytes,
-        int promptCommitsPerSecond) {
+        int promptCommitsPerSecond,
+        HttpApiConfig http) {
 
     /** The settings-file group of these keys (the section of the documented properties file). */
     public static final String GROUP = "streams app (intake, auction, outcomes, HTTP API)";
@@ -199,9 +202,14 @@ public record StreamsAppConfig(
                             + "0: never ask.",
                     GROUP, 22, ConfigDef.Width.SHORT, PROMPT_COMMITS_PER_S);
 
+    static {
+        HttpApiConfig.definition().configKeys().values().forEach(DEFINITION::define);
+    }
+
     /** Refuses a configuration that cannot work, naming the setting, before anything starts. */
     public StreamsAppConfig {
         Objects.requireNonNull(kafka, "kafka");
+        http = http == null ? HttpApiConfig.DEFAULTS : http;
         SettingCheck.ensureValid(DEFINITION, APPLICATION_ID, applicationId);
         SettingCheck.ensureValid(DEFINITION, STATE_DIR, stateDir == null ? null : stateDir.toString());
         SettingCheck.ensureValid(DEFINITION, HTTP_PORT, httpPort);
@@ -255,7 +263,8 @@ public record StreamsAppConfig(
                 settings.getLong(INTAKE_MAX_LAG_MS),
                 settings.getLong(CACHE_MAX_BYTES),
                 settings.getLong(ROCKSDB_MEMORY_BYTES),
-                settings.getInt(PROMPT_COMMITS_PER_S));
+                settings.getInt(PROMPT_COMMITS_PER_S),
+                HttpApiConfig.from(settings));
     }
 
     /** Every setting at its default, on the cluster at {@code bootstrapServers} with no pass-through properties. */
@@ -264,33 +273,39 @@ public record StreamsAppConfig(
     }
 
     public StreamsAppConfig withHttpPort(int port) {
-        return with(port, null, null, null, null);
+        return with(port, null, null, null, null, null);
     }
 
     public StreamsAppConfig withAuctionSettleMs(long settleMs) {
-        return with(null, null, null, settleMs, null);
+        return with(null, null, null, settleMs, null, null);
     }
 
     public StreamsAppConfig withAuctionPunctuateMs(long punctuateMs) {
-        return with(null, null, punctuateMs, null, null);
+        return with(null, null, punctuateMs, null, null, null);
     }
 
     public StreamsAppConfig withStreamThreads(int threads) {
-        return with(null, threads, null, null, null);
+        return with(null, threads, null, null, null, null);
     }
 
     public StreamsAppConfig withAuctionBackstopMs(long backstopMs) {
-        return with(null, null, null, null, backstopMs);
+        return with(null, null, null, null, backstopMs, null);
+    }
+
+    /** A copy serving its HTTP API with these access and TLS settings. */
+    public StreamsAppConfig withHttp(HttpApiConfig http) {
+        return with(null, null, null, null, null, http);
     }
 
     /** A copy with the given settings changed (null: as it is): the one place the withers build a config. */
-    private StreamsAppConfig with(Integer port, Integer threads, Long punctuateMs, Long settleMs, Long backstopMs) {
+    private StreamsAppConfig with(Integer port, Integer threads, Long punctuateMs, Long settleMs, Long backstopMs,
+                                  HttpApiConfig httpApi) {
         return new StreamsAppConfig(kafka, applicationId, stateDir, port != null ? port : httpPort,
                 partitions, replicationFactor, processingGuarantee, commitIntervalMs, producerLingerMs, pollMs,
                 threads != null ? threads : numStreamThreads, punctuateMs != null ? punctuateMs : auctionPunctuateMs,
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
                 settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
                 backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
-                cacheMaxBytes, rocksDbMemoryBytes, promptCommitsPerSecond);
+                cacheMaxBytes, rocksDbMemoryBytes, promptCommitsPerSecond, httpApi != null ? httpApi : http);
     }
 }

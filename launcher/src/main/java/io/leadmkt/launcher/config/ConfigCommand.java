@@ -183,9 +183,9 @@ public final class ConfigCommand implements Runnable {
     static final class History implements Callable<Integer> {
         @CommandLine.Mixin
         ClusterOptions cluster;
-        @Option(names = "--id", description = "Only changes of this buyer or campaign id, or suppression hash.")
+        @Option(names = "--id", description = "Only changes of this buyer or campaign id, suppression hash or key id.")
         String id;
-        @Option(names = "--kind", description = "Only changes of this kind: buyer, campaign or suppression.")
+        @Option(names = "--kind", description = "Only changes of this kind: buyer, campaign, suppression or apikey.")
         String kind;
         @Option(names = "--limit", description = "Only the most recent N matching changes (default: all).")
         Integer limit;
@@ -194,9 +194,9 @@ public final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (kind != null && !List.of("buyer", "campaign", "suppression").contains(kind)) {
+            if (kind != null && !List.of("buyer", "campaign", "suppression", "apikey").contains(kind)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--kind must be buyer, campaign or suppression: " + kind);
+                        "--kind must be buyer, campaign, suppression or apikey: " + kind);
             }
             if (limit != null && limit < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1: " + limit);

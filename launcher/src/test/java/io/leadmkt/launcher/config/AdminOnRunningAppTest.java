@@ -8,6 +8,7 @@ import io.leadmkt.launcher.EmbeddedKafkaBroker;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
+import io.leadmkt.streams.access.Access;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.StreamsConfigStore;
@@ -51,9 +52,9 @@ class AdminOnRunningAppTest {
         app = LeadMarketApp.start(StreamsAppConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0),
                 ConnectorIntegrationCheck.INSTANCE);
         topics = new ConfigTopics(broker.clients(), Topics.embedded(), "admin-test");
-        AdminApi admin = new AdminApi(TOKEN, ConfigFiles.documents(), new StreamsConfigStore(topics, app::streams));
-        api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(), Map::of, admin)
-                .start();
+        AdminApi admin = new AdminApi(ConfigFiles.documents(), new StreamsConfigStore(topics, app::streams, app.apiKeys()));
+        api = new LeadApi(0, new Access(true, TOKEN, app.apiKeys()), lead -> CompletableFuture.completedFuture(null),
+                id -> Optional.empty(), Map::of, admin).start();
     }
 
     @AfterAll

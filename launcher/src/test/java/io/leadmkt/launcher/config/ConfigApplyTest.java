@@ -253,9 +253,10 @@ class ConfigApplyTest {
 
     @Test
     void shouldAuditAdminApiChangesWithTheActorAndMaskedSecretsWhenPutOnARealBroker() throws Exception {
-        io.leadmkt.streams.admin.AdminApi admin = new io.leadmkt.streams.admin.AdminApi("t0ken", ConfigFiles.documents(),
-                new io.leadmkt.streams.admin.StreamsConfigStore(topics, () -> null));
+        io.leadmkt.streams.admin.AdminApi admin = new io.leadmkt.streams.admin.AdminApi(ConfigFiles.documents(),
+                new io.leadmkt.streams.admin.StreamsConfigStore(topics, () -> null, io.leadmkt.streams.access.ApiKeyTable.of()));
         try (io.leadmkt.streams.api.LeadApi api = new io.leadmkt.streams.api.LeadApi(0,
+                new io.leadmkt.streams.access.Access(true, "t0ken", io.leadmkt.streams.access.ApiKeyTable.of()),
                 lead -> java.util.concurrent.CompletableFuture.completedFuture(null), id -> java.util.Optional.empty(),
                 java.util.Map::of, admin).start()) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();

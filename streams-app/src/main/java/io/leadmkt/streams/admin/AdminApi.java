@@ -11,12 +11,17 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.ApiKey;
+import io.leadmkt.streams.access.Access;
+import io.leadmkt.streams.access.AccessDenied;
+import io.leadmkt.streams.access.AccessRules;
+import io.leadmkt.streams.access.ApiKeys;
+import io.leadmkt.streams.access.Caller;
 import io.leadmkt.streams.api.JsonResponses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -42,17 +47,20 @@ import org.slf4j.LoggerFactory;
  *       once the topic has them ({@code changed}: entries that were not already there), 400
  *       {@code invalid_config} with the field errors. Neither the phone nor the email is logged.</li>
  *   <li>{@code POST /v1/admin/suppressions/import}: a CSV suppression list ({@link #importSuppressions}).</li>
+ *   <li>{@code POST /v1/admin/keys}, {@code GET /v1/admin/keys}, {@code DELETE /v1/admin/keys/{id}}:
+ *       API keys created (the key shown once), listed (never a key or hash) and revoked
+ *       ({@link #createKey}).</li>
  *   <li>{@code POST /v1/optouts}: an opt-out posted back by a buyer or seller ({@link #optOut}); the
- *       one route here open without the admin token.</li>
+ *       one route here served to other roles than admin.</li>
  * </ul>
- * Every other call needs {@code Authorization: Bearer <token>}; the token comes from
- * {@code LEADMKT_ADMIN_TOKEN}, and without one every admin call is 403 {@code admin_disabled}, so
- * a forgotten variable closes the door rather than opening it.
+ * Who may call which route is {@code LeadApi}'s to check before a handler here runs (see
+ * {@link Access}): the admin routes serve the admin role only (an admin key or the
+ * {@code LEADMKT_ADMIN_TOKEN}).
  *
  * <p>Every applied change is audited on {@code config.changes} (via {@code admin-api}, see
- * {@link ConfigTopics}). There is one token, so it names no person: the actor is the
- * {@value #ACTOR_HEADER} request header when given (e.g. the operator behind a tool that holds
- * the token; at most 100 printable characters), else {@value #TOKEN_ACTOR}.
+ * {@link ConfigTopics}). The actor is the {@value #ACTOR_HEADER} request header when given (e.g.
+ * the operator behind a tool that holds the token; at most 100 printable characters), else the
+ * caller's key id ({@value Caller#ADMIN_TOKEN_ID} for the token).
  *
  * <p>The integration document of a buyer is checked by the {@link IntegrationCheck} the app was
  * started with: the buyer-connector's full parser when the launcher starts the app, else the buyer
@@ -60,7 +68,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminApi {
 
-    /** The environment variable holding the admin bearer token. */
+    /** The environment variable holding the admin bearer token (an admin key that is not on the topic). */
     public static final String TOKEN_ENV = "LEADMKT_ADMIN_TOKEN";
     public static final int MAX_BODY_BYTES = 64 * 1024;
     /** A suppression list of a few hundred thousand rows. */
@@ -71,19 +79,14 @@ public final class AdminApi {
     public static final String IMPORT_SOURCE = "import";
     /** Optional request header naming who acts, for the audit trail. */
     public static final String ACTOR_HEADER = "X-Actor";
-    /** The actor recorded when the request names none. */
-    public static final String TOKEN_ACTOR = "admin-token";
 
     private static final Logger audit = LoggerFactory.getLogger("io.leadmkt.admin.audit");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private final byte[] token;
     private final ConfigDocuments documents;
     private final ConfigStore store;
 
-    /** {@code token} null or blank: admin disabled. */
-    public AdminApi(String token, ConfigDocuments documents, ConfigStore store) {
-        this.token = token == null || token.isBlank() ? null : token.strip().getBytes(StandardCharsets.UTF_8);
+    public AdminApi(ConfigDocuments documents, ConfigStore store) {
         this.documents = Objects.requireNonNull(documents, "documents");
         this.store = Objects.requireNonNull(store, "store");
     }
@@ -107,9 +110,6 @@ public final class AdminApi {
 
     private void delete(Context ctx, String kind,
                         java.util.function.BiFunction<String, ConfigChanges.Author, Optional<ConfigChange>> delete) {
-        if (!authorized(ctx)) {
-            return;
-        }
         String id = ctx.pathParam("id");
         ConfigChanges.Author author = author(ctx);
         Optional<ConfigChange> change;
@@ -129,9 +129,6 @@ public final class AdminApi {
     }
 
     public void suppress(Context ctx) {
-        if (!authorized(ctx)) {
-            return;
-        }
         String body = body(ctx);
         if (body == null) {
             return;
@@ -172,9 +169,6 @@ public final class AdminApi {
      * Bad rows are named by line number, at most {@value #MAX_LISTED_ERRORS} of them listed.
      */
     public void importSuppressions(Context ctx) {
-        if (!authorized(ctx)) {
-            return;
-        }
         long now = System.currentTimeMillis();
         List<String> errors = new java.util.ArrayList<>();
         Long expiresAt = null;
@@ -234,8 +228,9 @@ public final class AdminApi {
 
     /**
      * {@code POST /v1/optouts}: a consumer's revocation of consent posted back by a buyer or a seller
-     * ({@link Suppressions#optOut}: phone and/or email, buyerId or sellerId, reason). Open to them
-     * without the admin token: honouring an opt-out may not hang on an operator's variable. 200
+     * ({@link Suppressions#optOut}: phone and/or email, buyerId or sellerId, reason). A buyer's key
+     * reports as its own buyerId, a seller's as one of its sources (403 otherwise); the privacy role
+     * and admins as anyone. 200
      * {@code {"suppressed":[{"kind","hash"}],"changed":n}} once the suppression list has it, audited
      * on {@code config.changes} with the reporter as actor via {@value ConfigChanges#VIA_OPT_OUT};
      * 400 {@code invalid_optout} naming each bad field; 503 when the topic cannot take it.
@@ -251,15 +246,18 @@ public final class AdminApi {
             return;
         }
         String source = request.entries().get(0).getSource();
+        if (!AccessRules.mayReportOptOut(Access.caller(ctx), source)) {
+            throw AccessDenied.forbidden();
+        }
         suppressed(ctx, request.entries(), new ConfigChanges.Author(source, ConfigChanges.VIA_OPT_OUT));
     }
 
-    /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else {@value #TOKEN_ACTOR}. */
+    /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else the caller's key id. */
     static ConfigChanges.Author author(Context ctx) {
         String given = ctx.header(ACTOR_HEADER);
         String actor = given == null ? "" : given.strip();
         if (actor.isEmpty() || actor.length() > 100 || !actor.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            actor = TOKEN_ACTOR;
+            actor = Access.caller(ctx).keyId();
         }
         return new ConfigChanges.Author(actor, ConfigChanges.VIA_ADMIN_API);
     }
@@ -269,9 +267,6 @@ public final class AdminApi {
                          java.util.function.Function<ConfigBatch, T> record,
                          java.util.function.BiFunction<T, ConfigChanges.Author, Optional<ConfigChange>> put,
                          java.util.function.Function<T, JsonNode> toJson) {
-        if (!authorized(ctx)) {
-            return;
-        }
         String id = ctx.pathParam("id");
         String body = body(ctx);
         if (body == null) {
@@ -292,9 +287,6 @@ public final class AdminApi {
     }
 
     public void listBuyers(Context ctx) {
-        if (!authorized(ctx)) {
-            return;
-        }
         List<BuyerConfig> buyers;
         try {
             buyers = store.buyers();
@@ -345,21 +337,65 @@ public final class AdminApi {
         return status;
     }
 
-    private boolean authorized(Context ctx) {
-        if (token == null) {
-            respond(ctx, 403, JSON.objectNode().put("error", "admin_disabled"));
-            return false;
+    /**
+     * {@code POST /v1/admin/keys}: {@code {"role": "seller", "sourceIds": ["S1"], "buyerId", "label"}}
+     * ({@link ApiKeys#request(JsonNode)}). 201 {@code {"keyId", "key", "role", ...}}: the only time the
+     * key is ever shown. 400 {@code invalid_key} naming each bad field; 503 when the topic cannot take it.
+     * Audited (who, when, role, key id; never the key) on {@code config.changes} and in the log.
+     */
+    public void createKey(Context ctx) {
+        String body = body(ctx);
+        if (body == null) {
+            return;
         }
-        String header = ctx.header("Authorization");
-        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        // Constant time: the comparison must not tell an attacker how much of a guess was right.
-        if (!MessageDigest.isEqual(given, token)) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            respond(ctx, 401, JSON.objectNode().put("error", "unauthorized"));
-            return false;
+        JsonNode json;
+        try {
+            json = body.isBlank() ? null : JsonResponses.MAPPER.readTree(body);
+        } catch (IOException e) {
+            respond(ctx, 400, invalid("invalid_key", List.of("$: not valid JSON")));
+            return;
         }
-        return true;
+        ApiKeys.Parsed request = ApiKeys.request(json);
+        if (!request.ok()) {
+            respond(ctx, 400, invalid("invalid_key", request.errors()));
+            return;
+        }
+        ConfigChanges.Author author = author(ctx);
+        ApiKeys.Minted minted = ApiKeys.mint(request.request(), author.actor(), System.currentTimeMillis());
+        if (!write(ctx, () -> store.putApiKey(minted.record(), author))) {
+            return;
+        }
+        ApiKey key = minted.record();
+        audit.info("admin api: {} key {} created by {} from {}", key.getRole(), key.getKeyId(), author.actor(), ctx.ip());
+        ObjectNode answer = ApiKeys.document(key, true);
+        answer.put("key", minted.key());
+        ctx.header("Cache-Control", "no-store");
+        respond(ctx, 201, answer);
+    }
+
+    /** {@code GET /v1/admin/keys}: {@code {"keys": [{keyId, role, sourceIds, buyerId, label, createdAt, createdBy}]}}. */
+    public void listKeys(Context ctx) {
+        ArrayNode keys = JSON.arrayNode();
+        store.apiKeys().forEach(key -> keys.add(ApiKeys.document(key, true)));
+        ObjectNode json = JSON.objectNode();
+        json.set("keys", keys);
+        respond(ctx, 200, json);
+    }
+
+    /** {@code DELETE /v1/admin/keys/{id}}: 200 {@code {"revoked": id}}; 404 when no such key is in force. */
+    public void revokeKey(Context ctx) {
+        String id = ctx.pathParam("id");
+        ConfigChanges.Author author = author(ctx);
+        List<ConfigChange> revoked = new java.util.ArrayList<>();
+        if (!write(ctx, () -> store.revokeApiKey(id, author).ifPresent(revoked::add))) {
+            return;
+        }
+        if (revoked.isEmpty()) {
+            respond(ctx, 404, JSON.objectNode().put("error", "not_found").put("kind", ConfigChanges.API_KEY));
+            return;
+        }
+        audit.info("admin api: key {} revoked by {} from {}", id, author.actor(), ctx.ip());
+        respond(ctx, 200, JSON.objectNode().put("revoked", id));
     }
 
     private boolean write(Context ctx, Runnable write) {

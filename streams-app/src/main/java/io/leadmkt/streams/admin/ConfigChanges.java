@@ -33,8 +33,15 @@ public final class ConfigChanges {
     public static final String CAMPAIGN = "campaign";
     /** A suppression-list entry; its id is the identity hash, its document {kind, reason, source, expiresAt}. */
     public static final String SUPPRESSION = "suppression";
+    /**
+     * An HTTP API key; its id is the key id, its document {role, sourceIds, buyerId, label}: never the
+     * key, nor its hash.
+     */
+    public static final String API_KEY = "apikey";
     /** {@code via} of {@code leadmkt config apply | delete}. */
     public static final String VIA_CONFIG_APPLY = "config-apply";
+    /** {@code via} of {@code leadmkt keys create | revoke}. */
+    public static final String VIA_KEYS_COMMAND = "keys-command";
     /** {@code via} of the admin HTTP API. */
     public static final String VIA_ADMIN_API = "admin-api";
     /** {@code via} of an opt-out posted back by a buyer or seller ({@code POST /v1/optouts}). */

@@ -1,5 +1,6 @@
 package io.leadmkt.streams.admin;
 
+import io.leadmkt.schema.ApiKey;
 import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.BuyerStats;
@@ -47,4 +48,13 @@ public interface ConfigStore {
      * with the same kind and reason; the changes written (empty: nothing new).
      */
     List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author);
+
+    /** Every API key in force, as this instance knows them (hashes only), oldest first. */
+    List<ApiKey> apiKeys();
+
+    /** Writes a new API key (its hash) with its change; returns the change once the broker has them. */
+    ConfigChange putApiKey(ApiKey key, Author author);
+
+    /** A tombstone for the key, with its change; empty when there is no such key. */
+    Optional<ConfigChange> revokeApiKey(String keyId, Author author);
 }

@@ -1,5 +1,6 @@
 package io.leadmkt.streams.admin;
 
+import io.leadmkt.schema.ApiKey;
 import io.leadmkt.schema.BuyerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadmkt.schema.CampaignConfig;
@@ -8,6 +9,7 @@ import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.access.ApiKeys;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.comply.SuppressionRules;
 import java.time.Duration;
@@ -45,9 +47,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the compacted config topics ({@code config.buyers}, {@code config.campaigns},
- * {@code config.suppression}):
+ * {@code config.suppression}, {@code config.apikeys}):
  * the current table as a map by id, records keyed by id, tombstones. It is the one writer of config,
- * for {@code leadmkt config apply | delete | suppress} and the admin API alike, and every change it writes is
+ * for {@code leadmkt config apply | delete | suppress}, {@code leadmkt keys} and the admin API alike, and every change it writes is
  * audited: one {@link ConfigChange} per changed document on {@code config.changes} (who, when, which
  * fields from what to what; see {@link ConfigChanges}), in the same Kafka transaction as the config
  * records, so a reader sees both or neither. A document equal to the current one writes nothing.
@@ -113,7 +115,7 @@ public final class ConfigTopics implements AutoCloseable {
         try (Admin admin = Admin.create(kafka.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin")))) {
             // Config topics have one partition whatever the cluster's lead topics have; -1: broker default.
             TopicProvisioner.ensureTopics(admin, List.of(topics.buyers(), topics.campaigns(), topics.suppression(),
-                            topics.configChanges()),
+                            topics.apiKeys(), topics.configChanges()),
                     1, (short) -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -198,6 +200,30 @@ public final class ConfigTopics implements AutoCloseable {
             write(plan.records(), plan.changes());
         }
         return plan.changes();
+    }
+
+    /**
+     * Writes a new API key (its hash, see {@link ApiKeys}) with its {@code apikey} change: who created
+     * it, when, its role and parties, never the key. Returns the change once committed.
+     */
+    public synchronized ConfigChange putApiKey(ApiKey key, Author author) {
+        long at = clock.getAsLong();
+        Plan plan = new Plan(new ArrayList<>(), new ArrayList<>());
+        plan(plan, topics.apiKeys(), new HashMap<>(), ConfigChanges.API_KEY, List.of(key), ApiKey::getKeyId,
+                k -> ApiKeys.document(k, false), author, at);
+        write(plan.records(), plan.changes());
+        return plan.changes().get(0);
+    }
+
+    /** Revokes the key (a tombstone, with its change); empty when there is no such key. */
+    public Optional<ConfigChange> revokeApiKey(String keyId, Author author) {
+        return delete(topics.apiKeys(), ConfigChanges.API_KEY, keyId, k -> ApiKeys.document((ApiKey) k, false),
+                author);
+    }
+
+    /** The keys in force now, by key id (hashes only). */
+    public Map<String, ApiKey> currentApiKeys() {
+        return current(topics.apiKeys());
     }
 
     /** The suppression list as it is now, by hash. */

@@ -1,5 +1,6 @@
 package io.leadmkt.streams.admin;
 
+import io.leadmkt.schema.ApiKey;
 import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.BuyerStats;
@@ -7,6 +8,7 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.access.ApiKeyTable;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +21,20 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** The running app's config: reads the global buyers table, writes through {@link ConfigTopics}. */
+/**
+ * The running app's config: reads the global buyers table and this instance's {@link ApiKeyTable},
+ * writes through {@link ConfigTopics}.
+ */
 public final class StreamsConfigStore implements ConfigStore {
 
     private final ConfigTopics topics;
     private final Supplier<KafkaStreams> streams;
+    private final ApiKeyTable keys;
 
-    public StreamsConfigStore(ConfigTopics topics, Supplier<KafkaStreams> streams) {
+    public StreamsConfigStore(ConfigTopics topics, Supplier<KafkaStreams> streams, ApiKeyTable keys) {
         this.topics = topics;
         this.streams = streams;
+        this.keys = keys;
     }
 
     @Override
@@ -87,5 +94,20 @@ public final class StreamsConfigStore implements ConfigStore {
     @Override
     public List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author) {
         return topics.suppress(entries, author);
+    }
+
+    @Override
+    public List<ApiKey> apiKeys() {
+        return keys.all();
+    }
+
+    @Override
+    public ConfigChange putApiKey(ApiKey key, Author author) {
+        return topics.putApiKey(key, author);
+    }
+
+    @Override
+    public Optional<ConfigChange> revokeApiKey(String keyId, Author author) {
+        return topics.revokeApiKey(keyId, author);
     }
 }

@@ -1,6 +1,7 @@
 package io.leadmkt.streams.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadmkt.streams.api.JsonFields;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.schema.IdentityHash;
 import io.leadmkt.schema.SuppressionEntry;
@@ -33,7 +34,7 @@ public final class Suppressions {
     /** The source of entries an operator adds (config suppress, the admin API). */
     public static final String ADMIN_SOURCE = "admin";
     static final int MAX_REASON_LENGTH = 255;
-    private static final java.util.regex.Pattern PARTY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final java.util.regex.Pattern PARTY_ID = io.leadmkt.streams.access.ApiKeys.PARTY_ID;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -154,7 +155,7 @@ public final class Suppressions {
             }
         });
         for (String name : known) {
-            fields.put(name, text(body, name, errors));
+            fields.put(name, JsonFields.text(body, name, errors));
         }
         return fields;
     }
@@ -181,18 +182,6 @@ public final class Suppressions {
             return Optional.empty();
         }
         return Optional.of(Integer.parseInt(m.group(1)));
-    }
-
-    private static String text(JsonNode body, String field, List<String> errors) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            errors.add(field + ": must be a string");
-            return null;
-        }
-        return value.asText();
     }
 
     static SuppressionEntry entry(String hash, String kind, String reason, String source, Long expiresAt,

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Every answer of the HTTP API is JSON, errors included, written the same way. */
 public final class JsonResponses {
-    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private JsonResponses() {
     }

@@ -13,12 +13,18 @@ import io.leadmkt.ops.OpsRoutes;
 import io.leadmkt.ops.ProcessMetrics;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.streams.access.Access;
+import io.leadmkt.streams.access.AccessDenied;
+import io.leadmkt.streams.access.AccessRules;
+import io.leadmkt.streams.access.Caller;
+import io.leadmkt.streams.access.Role;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
+import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportTable;
 import java.io.IOException;
@@ -26,12 +32,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +75,14 @@ import org.slf4j.LoggerFactory;
  *   <li>With {@link Operations}: {@code GET /metrics}, {@code GET /health/live} and
  *       {@code GET /health/ready} ({@link OpsRoutes}).</li>
  * </ul>
- * Every answer, errors included, is JSON; no stack trace ever leaves the process.
+ * Every route but health and metrics names the roles it serves, and {@link Access} checks the
+ * caller's key before the route runs (401 {@code unauthorized} without a usable key, 403
+ * {@code forbidden} for a role the route does not serve); the route then checks the parties: a
+ * seller submits and reads its own sources' leads, a buyer reads the leads it bought, report rows
+ * are filtered to the caller's ({@link AccessRules}). A path parameter that cannot be an id (too long,
+ * a slash, a control character, {@code ..}) is 400 naming it, whatever the route.
+ * Every answer, errors included, is JSON; no stack trace ever leaves the process. With a keystore
+ * ({@link HttpApiConfig.Tls}) the API serves HTTPS only.
  */
 public final class LeadApi implements AutoCloseable {
 
@@ -69,12 +92,18 @@ public final class LeadApi implements AutoCloseable {
     static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a client waits before asking again for a report that could not be complete. */
     static final long REPORT_RETRY_AFTER_SECONDS = 5;
+    /** The longest path parameter (an id) taken: lead, buyer, campaign and key ids are far shorter. */
+    static final int MAX_PATH_PARAM_LENGTH = 128;
+    /** The report query parameters besides the one named like the dimension ({@code ?buyer=b1}). */
+    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", ReportQueries.SCOPE);
 
     private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final int requestedPort;
+    private final Access access;
+    private final Optional<HttpApiConfig.Tls> tls;
     private final LeadIntake intake;
     private final LeadStatusLookup lookup;
     private final Supplier<Map<String, Object>> health;
@@ -91,36 +120,38 @@ public final class LeadApi implements AutoCloseable {
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
     }
 
-    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, null, null, null);
+    public LeadApi(int port, Access access, LeadIntake intake, LeadStatusLookup lookup,
+                   Supplier<Map<String, Object>> health) {
+        this(port, access, Optional.empty(), intake, lookup, health, SUBMIT_TIMEOUT, null, null, null);
     }
 
     /** With the admin endpoints ({@code /v1/admin/...}) of {@code admin} mounted too. */
-    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-                   AdminApi admin) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, null, null);
+    public LeadApi(int port, Access access, LeadIntake intake, LeadStatusLookup lookup,
+                   Supplier<Map<String, Object>> health, AdminApi admin) {
+        this(port, access, Optional.empty(), intake, lookup, health, SUBMIT_TIMEOUT, admin, null, null);
     }
 
-    /** With the admin endpoints and the operator routes (metrics, liveness, readiness) mounted too. */
-    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-                   AdminApi admin, Operations operations) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations, null);
-    }
-
-    /** With the admin endpoints, the operator routes and the reports ({@code /v1/reports/...}) mounted too. */
-    public LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-                   AdminApi admin, Operations operations, ReportSource reports) {
-        this(port, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations, reports);
+    /**
+     * With the admin endpoints, the operator routes (metrics, liveness, readiness) and the reports
+     * ({@code /v1/reports/...}) mounted too (each may be null), serving HTTPS when {@code tls} is given.
+     */
+    public LeadApi(int port, Access access, Optional<HttpApiConfig.Tls> tls, LeadIntake intake,
+                   LeadStatusLookup lookup, Supplier<Map<String, Object>> health, AdminApi admin,
+                   Operations operations, ReportSource reports) {
+        this(port, access, tls, intake, lookup, health, SUBMIT_TIMEOUT, admin, operations, reports);
     }
 
     /** For tests: a submit timeout short enough to observe. */
-    LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-            Duration submitTimeout) {
-        this(port, intake, lookup, health, submitTimeout, null, null, null);
+    LeadApi(int port, Access access, LeadIntake intake, LeadStatusLookup lookup,
+            Supplier<Map<String, Object>> health, Duration submitTimeout) {
+        this(port, access, Optional.empty(), intake, lookup, health, submitTimeout, null, null, null);
     }
 
-    private LeadApi(int port, LeadIntake intake, LeadStatusLookup lookup, Supplier<Map<String, Object>> health,
-                    Duration submitTimeout, AdminApi admin, Operations operations, ReportSource reports) {
+    private LeadApi(int port, Access access, Optional<HttpApiConfig.Tls> tls, LeadIntake intake,
+                    LeadStatusLookup lookup, Supplier<Map<String, Object>> health, Duration submitTimeout,
+                    AdminApi admin, Operations operations, ReportSource reports) {
+        this.access = Objects.requireNonNull(access, "access");
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.admin = admin;
         this.reports = reports;
         this.operations = operations;
@@ -144,11 +175,16 @@ public final class LeadApi implements AutoCloseable {
         }
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.routes.post("/v1/leads", this::submitLead);
-            config.routes.get("/v1/leads/{id}", this::leadStatus);
+            tls.ifPresent(keystore -> config.jetty.addConnector((jetty, http) -> httpsConnector(jetty, http, keystore)));
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyJsonErrors()));
+            // Who calls first (401 before anything about the request is judged), then what it asks for.
+            config.routes.beforeMatched(access::check);
+            config.routes.beforeMatched(LeadApi::checkPathParams);
+            config.routes.post("/v1/leads", this::submitLead, Role.SELLER);
+            config.routes.get("/v1/leads/{id}", this::leadStatus, Role.SELLER, Role.BUYER, Role.ANALYST);
             config.routes.get("/health", this::health);
             if (reports != null) {
-                config.routes.get("/v1/reports/{dimension}", this::report);
+                config.routes.get("/v1/reports/{dimension}", this::report, Role.SELLER, Role.BUYER, Role.ANALYST);
             }
             if (dashboard != null) {
                 dashboard.mount(config);
@@ -157,20 +193,52 @@ public final class LeadApi implements AutoCloseable {
                 OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
             }
             if (admin != null) {
-                config.routes.put("/v1/admin/buyers/{id}", admin::putBuyer);
-                config.routes.put("/v1/admin/campaigns/{id}", admin::putCampaign);
-                config.routes.get("/v1/admin/buyers", admin::listBuyers);
-                config.routes.delete("/v1/admin/buyers/{id}", admin::deleteBuyer);
-                config.routes.delete("/v1/admin/campaigns/{id}", admin::deleteCampaign);
-                config.routes.post("/v1/admin/suppressions", admin::suppress);
-                config.routes.post("/v1/admin/suppressions/import", admin::importSuppressions);
-                config.routes.post("/v1/optouts", admin::optOut);
+                config.routes.put("/v1/admin/buyers/{id}", admin::putBuyer, Role.ADMIN);
+                config.routes.put("/v1/admin/campaigns/{id}", admin::putCampaign, Role.ADMIN);
+                config.routes.get("/v1/admin/buyers", admin::listBuyers, Role.ADMIN);
+                config.routes.delete("/v1/admin/buyers/{id}", admin::deleteBuyer, Role.ADMIN);
+                config.routes.delete("/v1/admin/campaigns/{id}", admin::deleteCampaign, Role.ADMIN);
+                config.routes.post("/v1/admin/suppressions", admin::suppress, Role.ADMIN);
+                config.routes.post("/v1/admin/suppressions/import", admin::importSuppressions, Role.ADMIN);
+                config.routes.post("/v1/admin/keys", admin::createKey, Role.ADMIN);
+                config.routes.get("/v1/admin/keys", admin::listKeys, Role.ADMIN);
+                config.routes.delete("/v1/admin/keys/{id}", admin::revokeKey, Role.ADMIN);
+                config.routes.post("/v1/optouts", admin::optOut, Role.BUYER, Role.SELLER, Role.PRIVACY);
             }
+            config.routes.exception(AccessDenied.class, (e, ctx) -> denied(e, ctx));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
         });
+        if (!access.required()) {
+            log.warn("HTTP API keys are not checked ({}=false): every caller is served as an admin",
+                    HttpApiConfig.AUTH_REQUIRED);
+        }
         server.start("0.0.0.0", requestedPort);
         return this;
+    }
+
+    /** HTTPS only, on the requested port: Javalin adds no plain connector when one is given. */
+    private ServerConnector httpsConnector(org.eclipse.jetty.server.Server jetty, HttpConfiguration http,
+                                           HttpApiConfig.Tls keystore) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(keystore.keystore().toAbsolutePath().toString());
+        ssl.setKeyStorePassword(keystore.password().value());
+        ssl.setKeyStoreType(keystore.type());
+        HttpConfiguration https = new HttpConfiguration(http);
+        // The certificate names the service, not necessarily the address a probe or peer dials.
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        ServerConnector connector = new ServerConnector(jetty,
+                new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
+        connector.setHost("0.0.0.0");
+        connector.setPort(requestedPort);
+        return connector;
+    }
+
+    /** The scheme this API answers on: {@code https} with a keystore. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
     }
 
     /** The port actually bound; only meaningful after {@link #start()}. */
@@ -201,6 +269,10 @@ public final class LeadApi implements AutoCloseable {
             boolean malformed = read.errors().stream().anyMatch(e -> ErrorCodes.MALFORMED_JSON.equals(e.getCode()));
             respond(ctx, 400, invalid(malformed ? "malformed_json" : "invalid_lead", read));
             return;
+        }
+        String source = read.lead().getSourceId() == null ? null : read.lead().getSourceId().strip();
+        if (source != null && !AccessRules.maySubmit(Access.caller(ctx), source)) {
+            throw AccessDenied.forbidden(); // another seller's source: nothing is checked, nothing written
         }
         IntakeResult checked = normalizer.normalize(read.lead(), now);
         if (!checked.ok()) {
@@ -260,7 +332,11 @@ public final class LeadApi implements AutoCloseable {
             respond(ctx, 404, error("not_found"));
             return;
         }
-        respond(ctx, 200, LeadStatusJson.of(status.get()));
+        Caller caller = Access.caller(ctx);
+        if (!AccessRules.maySee(caller, status.get())) {
+            throw AccessDenied.forbidden();
+        }
+        respond(ctx, 200, LeadStatusJson.of(status.get(), AccessRules.visibleBuyers(caller)));
     }
 
     private void report(Context ctx) {
@@ -269,26 +345,49 @@ public final class LeadApi implements AutoCloseable {
             request = ReportRequest.parse(ctx.pathParam("dimension"), ctx.queryParam("bucket"),
                     ctx.queryParam("from"), ctx.queryParam("to"), Instant.now());
         } catch (ReportRequest.BadParameter bad) {
-            respond(ctx, 400, error("invalid_parameter").put("parameter", bad.parameter()).put("message", bad.getMessage()));
+            respond(ctx, 400, badParameter(bad.parameter(), bad.getMessage()));
             return;
+        }
+        ReportDimension dimension = request.dimension();
+        for (String parameter : ctx.queryParamMap().keySet()) {
+            if (!REPORT_PARAMETERS.contains(parameter) && !parameter.equals(dimension.path())) {
+                respond(ctx, 400, badParameter(parameter.length() > 64 ? parameter.substring(0, 64) + "..." : parameter,
+                        "unknown parameter; known: " + String.join(", ", REPORT_PARAMETERS) + ", " + dimension.path()));
+                return;
+            }
         }
         String scope = ctx.queryParam(ReportQueries.SCOPE);
         if (scope != null && !ReportQueries.LOCAL.equals(scope)) {
-            respond(ctx, 400, error("invalid_parameter").put("parameter", ReportQueries.SCOPE)
-                    .put("message", "scope must be local, or left out for every instance's rows"));
+            respond(ctx, 400, badParameter(ReportQueries.SCOPE, "scope must be local, or left out for every instance's rows"));
             return;
+        }
+        // A party asking for a whole dimension gets its own rows; asking for another's by name is refused.
+        Caller caller = Access.caller(ctx);
+        Predicate<String> rows = AccessRules.reportRows(caller, dimension);
+        // ?campaign=camp-auto (repeatable): that dimension's rows for those values only, totals of them.
+        List<String> named = ctx.queryParams(dimension.path());
+        for (String value : named) {
+            if (value.isEmpty() || value.length() > MAX_PATH_PARAM_LENGTH) {
+                respond(ctx, 400, badParameter(dimension.path(), "each " + dimension.path() + " 1 to "
+                        + MAX_PATH_PARAM_LENGTH + " characters"));
+                return;
+            }
+            if (!rows.test(value)) {
+                throw AccessDenied.forbidden();
+            }
+        }
+        if (!named.isEmpty()) {
+            rows = Set.copyOf(named)::contains;
         }
         try {
             if (scope != null) {
                 ReportSource.Part part = reports.part(request);
-                ObjectNode body = ReportJson.of(part.table());
+                ObjectNode body = ReportJson.of(only(part.table(), rows));
                 part.partitions().forEach(body.putArray("partitions")::add);
                 respond(ctx, 200, body);
                 return;
             }
-            // ?campaign=camp-auto (repeatable): that dimension's rows for those values only, totals of them.
-            ReportTable table = ReportJson.only(reports.report(request),
-                    ctx.queryParams(request.dimension().path()));
+            ReportTable table = only(reports.report(request, Access.credentials(ctx).orElse(null)), rows);
             String accept = ctx.header("Accept");
             if (accept != null && accept.contains("text/csv")) {
                 ctx.status(200).contentType("text/csv; charset=utf-8").result(ReportJson.csv(table));
@@ -299,6 +398,43 @@ public final class LeadApi implements AutoCloseable {
             log.debug("report {} unavailable: {}", request, e.getMessage());
             ctx.header("Retry-After", Long.toString(REPORT_RETRY_AFTER_SECONDS));
             respond(ctx, 503, error("unavailable").put("retryable", true).put("reason", e.getMessage()));
+        }
+    }
+
+    /** The rows of {@code table} whose dimension value passes {@code rows}. */
+    private static ReportTable only(ReportTable table, Predicate<String> rows) {
+        ReportTable kept = new ReportTable(table.request());
+        table.rows().forEach((cell, row) -> {
+            if (rows.test(cell.value())) {
+                kept.add(cell, row);
+            }
+        });
+        return kept;
+    }
+
+    /**
+     * Every path parameter is an id or a name: refused, naming it, when it is empty or longer than
+     * {@value #MAX_PATH_PARAM_LENGTH}, holds a slash, backslash or control character, or is {@code .} or
+     * {@code ..} (a decoded {@code %2e%2e%2f} must never reach a store or a topic as a key).
+     */
+    private static void checkPathParams(Context ctx) {
+        for (Map.Entry<String, String> param : ctx.pathParamMap().entrySet()) {
+            String value = param.getValue();
+            boolean bad = value.isEmpty() || value.length() > MAX_PATH_PARAM_LENGTH || value.equals(".")
+                    || value.equals("..") || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '/' || c == '\\');
+            if (bad) {
+                throw new BadPathParameter(param.getKey());
+            }
+        }
+    }
+
+    /** A path parameter that cannot be an id; answered 400 naming it. */
+    private static final class BadPathParameter extends HttpResponseException {
+        private final String parameter;
+
+        BadPathParameter(String parameter) {
+            super(400, "bad path parameter " + parameter);
+            this.parameter = parameter;
         }
     }
 
@@ -358,7 +494,26 @@ public final class LeadApi implements AutoCloseable {
         return JSON.objectNode().put("error", error);
     }
 
+    private static ObjectNode badParameter(String parameter, String message) {
+        return error("invalid_parameter").put("parameter", parameter).put("message", message);
+    }
+
+    /** A refusal: its code and nothing else (401 says how to authenticate, 503 when to come back). */
+    private static void denied(AccessDenied e, Context ctx) {
+        if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        } else if (e.status() == 503) {
+            ctx.header("Retry-After", Long.toString(Access.KEYS_LOADING_RETRY_SECONDS));
+        }
+        respond(ctx, e.status(), error(e.error()));
+    }
+
     private static void httpError(HttpResponseException e, Context ctx) {
+        if (e instanceof BadPathParameter bad) {
+            respond(ctx, 400, badParameter(bad.parameter, bad.parameter + ": 1 to " + MAX_PATH_PARAM_LENGTH
+                    + " characters, no slash, backslash or control character, not . or .."));
+            return;
+        }
         int status = e.getStatus();
         String error = switch (status) {
             case 400 -> "bad_request";

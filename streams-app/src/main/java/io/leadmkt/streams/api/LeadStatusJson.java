@@ -11,6 +11,7 @@ import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Rejection;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The public JSON shape of a {@link LeadStatus}. Written by hand rather than by reflecting over
@@ -24,7 +25,16 @@ public final class LeadStatusJson {
     private LeadStatusJson() {
     }
 
+    /** The whole status, every buyer's answers included. */
     public static ObjectNode of(LeadStatus status) {
+        return of(status, buyerId -> true);
+    }
+
+    /**
+     * The status as a caller that sees only the buyers {@code visible} accepts: timeline events about
+     * other buyers (or about none: the lead's own steps, when a buyer asks) and their answers are left out.
+     */
+    public static ObjectNode of(LeadStatus status, Predicate<String> visible) {
         ObjectNode json = JSON.objectNode();
         json.put("leadId", status.getLeadId());
         json.put("stage", status.getStage());
@@ -33,7 +43,8 @@ public final class LeadStatusJson {
         json.set("rejection", status.getRejection() == null ? JSON.nullNode() : rejection(status.getRejection()));
         ArrayNode timeline = json.putArray("timeline");
         if (status.getTimeline() != null) {
-            status.getTimeline().forEach(event -> timeline.add(event(event)));
+            status.getTimeline().stream().filter(event -> visible.test(event.getBuyerId()))
+                    .forEach(event -> timeline.add(event(event, visible)));
         }
         return json;
     }
@@ -63,7 +74,7 @@ public final class LeadStatusJson {
         return json;
     }
 
-    static ObjectNode event(AuditEvent event) {
+    static ObjectNode event(AuditEvent event, Predicate<String> visible) {
         ObjectNode json = JSON.objectNode();
         json.put("type", event.getType() == null ? null : event.getType().name());
         json.put("at", event.getAt());
@@ -78,6 +89,9 @@ public final class LeadStatusJson {
         if (!event.getAnswers().isEmpty()) {
             ArrayNode answers = json.putArray("answers");
             for (AuditAnswer answer : event.getAnswers()) {
+                if (!visible.test(answer.getBuyerId())) {
+                    continue;
+                }
                 ObjectNode item = answers.addObject()
                         .put("buyerId", answer.getBuyerId())
                         .put("status", answer.getStatus())

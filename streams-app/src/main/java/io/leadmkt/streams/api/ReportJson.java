@@ -15,7 +15,6 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,20 +69,6 @@ public final class ReportJson {
         byValue.forEach((value, row) -> putFigures(values.addObject().put(dimension.path(), value), row, dimension));
         putFigures(body.putObject("total"), table.total(), dimension);
         return body;
-    }
-
-    /** The rows whose dimension value is one of {@code values} (all rows when there are none). */
-    public static ReportTable only(ReportTable table, Collection<String> values) {
-        if (values.isEmpty()) {
-            return table;
-        }
-        ReportTable chosen = new ReportTable(table.request());
-        table.rows().forEach((cell, row) -> {
-            if (values.contains(cell.value())) {
-                chosen.add(cell, row);
-            }
-        });
-        return chosen;
     }
 
     private static void putFigures(ObjectNode json, ReportRow row, ReportDimension dimension) {

@@ -48,22 +48,27 @@ public final class ReportQueries implements ReportSource {
 
     private final Supplier<KafkaStreams> streams;
     private final Supplier<HostInfo> self;
+    private final String scheme;
     private final int partitions;
     private final HttpClient http;
 
     /**
+     * @param scheme     how the instances' APIs are reached: {@code http}, or {@code https} (their
+     *                   certificates then trusted by this JVM's default trust store)
      * @param partitions how many partitions the store has (the app's {@code partitions})
      * @param executor   runs the HTTP client's work (never the common pool: one thread on 2 cores)
      */
-    public ReportQueries(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, int partitions, Executor executor) {
+    public ReportQueries(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, String scheme, int partitions,
+                         Executor executor) {
         this.streams = streams;
         this.self = self;
+        this.scheme = scheme;
         this.partitions = partitions;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
     }
 
     @Override
-    public ReportTable report(ReportRequest request) {
+    public ReportTable report(ReportRequest request, String authorization) {
         KafkaStreams kafka = running();
         Part local = part(request);
         Set<Integer> answered = new TreeSet<>(local.partitions());
@@ -72,7 +77,7 @@ public final class ReportQueries implements ReportSource {
             if (instance.hostInfo().equals(self.get())) {
                 continue;
             }
-            Part remote = remotePart(instance.hostInfo(), request);
+            Part remote = remotePart(instance.hostInfo(), request, authorization);
             if (!Collections.disjoint(answered, remote.partitions())) {
                 // A partition moved between two instances while we asked: counting it twice would be wrong.
                 throw new ReportsUnavailable("partitions " + remote.partitions() + " answered twice: rebalancing");
@@ -119,16 +124,20 @@ public final class ReportQueries implements ReportSource {
         return new Part(answered, table);
     }
 
-    private Part remotePart(HostInfo host, ReportRequest request) {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + "/v1/reports/"
+    /** The other instance checks the caller's key as this one did, and filters its rows alike. */
+    private Part remotePart(HostInfo host, ReportRequest request, String authorization) {
+        URI uri = URI.create(scheme + "://" + host.host() + ":" + host.port() + "/v1/reports/"
                 + request.dimension().path() + "?bucket=" + request.bucket().path()
                 + "&from=" + query(DateTimeFormatter.ISO_INSTANT.format(request.from()))
                 + "&to=" + query(DateTimeFormatter.ISO_INSTANT.format(request.to()))
                 + "&" + SCOPE + "=" + LOCAL);
         HttpResponse<byte[]> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder ask = HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT).GET();
+            if (authorization != null) {
+                ask.header("Authorization", authorization);
+            }
+            response = http.send(ask.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new ReportsUnavailable("instance " + host + " did not answer: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -10,8 +10,11 @@ import java.util.Set;
  * be complete (a store restoring, partitions moving).
  */
 public interface ReportSource {
-    /** The report over every partition of every instance, merged. */
-    ReportTable report(ReportRequest request);
+    /**
+     * The report over every partition of every instance, merged. {@code authorization}: the caller's
+     * {@code Authorization} header, sent on to the other instances (null: none).
+     */
+    ReportTable report(ReportRequest request, String authorization);
 
     /** This instance's share: the rows of the partitions it hosts as active, and which those are. */
     Part part(ReportRequest request);

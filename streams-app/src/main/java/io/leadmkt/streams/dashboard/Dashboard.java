@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.leadmkt.streams.access.Role;
 import io.leadmkt.streams.api.JsonResponses;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,8 +68,9 @@ public final class Dashboard implements AutoCloseable {
     public void mount(JavalinConfig config) {
         config.routes.get("/dashboard", ctx -> serve(ctx, ""));
         config.routes.get("/dashboard/{asset}", ctx -> serve(ctx, ctx.pathParam("asset")));
-        config.routes.get("/v1/auctions/recent", this::recent);
-        config.routes.sse("/v1/auctions/live", this::live);
+        // The page holds no data; the recent auctions show every buyer's prices: analysts (and admins) only.
+        config.routes.get("/v1/auctions/recent", this::recent, Role.ANALYST);
+        config.routes.sse("/v1/auctions/live", this::live, Role.ANALYST);
     }
 
     private void serve(Context ctx, String name) {

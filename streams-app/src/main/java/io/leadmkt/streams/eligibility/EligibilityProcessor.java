@@ -8,6 +8,7 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.streams.LeadStage;
+import io.leadmkt.streams.access.AccessRules;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.comply.TimeToDecision;
 import io.leadmkt.streams.outcome.Rejections;
@@ -83,6 +84,9 @@ public final class EligibilityProcessor extends LeadStage {
         // Ids, counts and modes only: the audit trail holds no PII.
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put("eligibleBuyers", Integer.toString(buyers.size()));
+        if (lead.getSourceId() != null) {
+            detail.put(AccessRules.SOURCE_DETAIL, lead.getSourceId()); // who may read the lead while it is open
+        }
         detail.put("score", Integer.toString(lead.getEnrichment().getScore()));
         detail.put("routing", routing.name());
         detail.put("rounds", Integer.toString(rounds.size()));

@@ -12,6 +12,8 @@ public final class ErrorCodes {
     public static final String MALFORMED_JSON = "MALFORMED_JSON";
     /** A JSON value has the wrong type (e.g. a number or object where a string belongs). */
     public static final String WRONG_TYPE = "WRONG_TYPE";
+    /** A JSON field the lead layout does not have (HTTP intake). */
+    public static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
 
     private ErrorCodes() {
     }

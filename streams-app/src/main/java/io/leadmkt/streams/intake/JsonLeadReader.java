@@ -3,6 +3,7 @@ package io.leadmkt.streams.intake;
 import static io.leadmkt.streams.intake.ErrorCodes.MALFORMED_JSON;
 import static io.leadmkt.streams.intake.ErrorCodes.OUT_OF_RANGE;
 import static io.leadmkt.streams.intake.ErrorCodes.WRONG_TYPE;
+import static io.leadmkt.streams.intake.ErrorCodes.UNKNOWN_FIELD;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,8 +40,9 @@ import java.util.UUID;
  * }</pre>
  * Text fields must be JSON strings (or null): a zip sent as a number has already lost its leading
  * zero, so guessing would be worse than refusing. Attribute values may be strings, numbers or
- * booleans. Timestamps are integer epoch millis. Unknown fields are ignored, and so is any
- * {@code enrichment}: only intake computes that.
+ * booleans. Timestamps are integer epoch millis. A field the layout does not have is refused
+ * ({@code UNKNOWN_FIELD}, naming it): a misspelt {@code "phnoe"} silently dropped would sell a lead
+ * without its phone. Any {@code enrichment} is ignored: only intake computes that.
  *
  * <p>Thread-safe.
  */
@@ -64,7 +66,7 @@ public final class JsonLeadReader {
      * Parses the HTTP intake JSON into a Lead (not yet normalised). Missing leadId → a new UUID;
      * missing createdAt → nowMs. Malformed JSON → invalid with field "$" code "MALFORMED_JSON";
      * wrong types → errors naming the JSON path (e.g. "contact.phone", code "WRONG_TYPE");
-     * unknown top-level fields are ignored.
+     * fields the layout does not have → errors naming them (code "UNKNOWN_FIELD").
      */
     public IntakeResult read(byte[] body, long nowMs) {
         JsonNode root;
@@ -83,6 +85,8 @@ public final class JsonLeadReader {
             fields.wrongType("$", "a JSON object");
             return fields.result(null);
         }
+        fields.only(root, "", "leadId", "sourceId", "subId", "campaignId", "createdAt", "contact", "profile",
+                "consent", "enrichment");
         String leadId = fields.text(root, "leadId", "leadId");
         Long createdAt = fields.epochMillis(root, "createdAt", "createdAt");
         Lead lead = new Lead(
@@ -102,6 +106,7 @@ public final class JsonLeadReader {
         if (node == null) {
             return null;
         }
+        fields.only(node, "contact.", "firstName", "lastName", "email", "phone", "streetAddress", "ipAddress");
         return new Contact(
                 fields.text(node, "firstName", "contact.firstName"),
                 fields.text(node, "lastName", "contact.lastName"),
@@ -115,6 +120,7 @@ public final class JsonLeadReader {
         if (node == null) {
             return null;
         }
+        fields.only(node, "profile.", "vertical", "state", "zip", "city", "attributes");
         return new Profile(
                 fields.text(node, "vertical", "profile.vertical"),
                 fields.text(node, "state", "profile.state"),
@@ -148,6 +154,8 @@ public final class JsonLeadReader {
         if (node == null) {
             return null;
         }
+        fields.only(node, "consent.", "method", "certificateId", "capturedAt", "disclosure", "pageUrl",
+                "trustedFormCertUrl", "leadIdToken", "disclosureVersion", "userAgent", "namedBuyers");
         return new Consent(
                 fields.text(node, "method", "consent.method"),
                 fields.text(node, "certificateId", "consent.certificateId"),
@@ -186,6 +194,20 @@ public final class JsonLeadReader {
     /** Reads typed fields off JSON objects, recording a WRONG_TYPE or OUT_OF_RANGE per bad path. */
     private static final class Fields {
         private final List<FieldError> errors = new ArrayList<>();
+
+        /** Records an UNKNOWN_FIELD error for each field of {@code node} not in {@code known}. */
+        void only(JsonNode node, String prefix, String... known) {
+            List<String> names = List.of(known);
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (!names.contains(field.getKey())) {
+                    // The name is the sender's text: cut, so an error never echoes a huge key back.
+                    String name = field.getKey().length() > 64 ? field.getKey().substring(0, 64) + "..." : field.getKey();
+                    errors.add(new FieldError(prefix + name, UNKNOWN_FIELD, prefix + name + " is not a field of "
+                            + (prefix.isEmpty() ? "a lead" : prefix.substring(0, prefix.length() - 1))
+                            + " (known: " + String.join(", ", names) + ")"));
+                }
+            }
+        }
 
         String text(JsonNode parent, String name, String path) {
             JsonNode value = parent.get(name);

@@ -11,6 +11,10 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ConfigChange;
 import io.leadmkt.schema.IdentityHash;
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.ApiKey;
+import io.leadmkt.streams.access.Access;
+import io.leadmkt.streams.access.Caller;
+import io.leadmkt.streams.access.TestKeys;
 import io.leadmkt.streams.api.LeadApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,80 +36,14 @@ class AdminApiTest {
     private static final String TOKEN = "s3cret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The config topics, as far as the API can tell. */
-    private static final class FakeStore implements ConfigStore {
-        final List<BuyerConfig> buyers = new CopyOnWriteArrayList<>();
-        final List<CampaignConfig> campaigns = new CopyOnWriteArrayList<>();
-        final List<ConfigChanges.Author> authors = new CopyOnWriteArrayList<>();
-        final Map<String, SuppressionEntry> suppressions = new ConcurrentHashMap<>();
-        final Map<String, BuyerCapStatus> capStatus = new ConcurrentHashMap<>();
-        final Map<String, BuyerStats> stats = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<BuyerCapStatus> capStatus(String buyerId) {
-            return Optional.ofNullable(capStatus.get(buyerId));
-        }
-
-        @Override
-        public Optional<BuyerStats> stats(String buyerId) {
-            return Optional.ofNullable(stats.get(buyerId));
-        }
-
-        @Override
-        public List<BuyerConfig> buyers() {
-            return buyers;
-        }
-
-        @Override
-        public Optional<ConfigChange> put(BuyerConfig buyer, ConfigChanges.Author author) {
-            authors.add(author);
-            buyers.removeIf(b -> b.getBuyerId().equals(buyer.getBuyerId()));
-            buyers.add(buyer);
-            return ConfigChanges.change("buyer", buyer.getBuyerId(), null, ConfigChanges.document(buyer), author, 0L);
-        }
-
-        @Override
-        public Optional<ConfigChange> put(CampaignConfig campaign, ConfigChanges.Author author) {
-            authors.add(author);
-            campaigns.add(campaign);
-            return ConfigChanges.change("campaign", campaign.getCampaignId(), null, ConfigChanges.document(campaign),
-                    author, 0L);
-        }
-
-        @Override
-        public Optional<ConfigChange> deleteBuyer(String buyerId, ConfigChanges.Author author) {
-            authors.add(author);
-            Optional<BuyerConfig> gone = buyers.stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst();
-            gone.ifPresent(buyers::remove);
-            return gone.flatMap(b -> ConfigChanges.change("buyer", buyerId, ConfigChanges.document(b), null, author, 0L));
-        }
-
-        @Override
-        public Optional<ConfigChange> deleteCampaign(String campaignId, ConfigChanges.Author author) {
-            authors.add(author);
-            return Optional.empty();
-        }
-
-        @Override
-        public List<ConfigChange> suppress(List<SuppressionEntry> entries, ConfigChanges.Author author) {
-            authors.add(author);
-            List<ConfigChange> changes = new ArrayList<>();
-            for (SuppressionEntry entry : entries) {
-                SuppressionEntry before = suppressions.put(entry.getHash(), entry);
-                ConfigChanges.change(ConfigChanges.SUPPRESSION, entry.getHash(), ConfigChanges.document(before),
-                        ConfigChanges.document(entry), author, 0L).ifPresent(changes::add);
-            }
-            return changes;
-        }
-    }
-
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final FakeStore store = new FakeStore();
+    private final FakeConfigStore store = new FakeConfigStore();
     private LeadApi api;
 
     private LeadApi start(String token) {
-        AdminApi admin = new AdminApi(token, new ConfigDocuments(IntegrationCheck.OBJECT_ONLY), store);
-        api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(), Map::of, admin)
+        AdminApi admin = new AdminApi(new ConfigDocuments(IntegrationCheck.OBJECT_ONLY), store);
+        api = new LeadApi(0, new Access(true, token, TestKeys.table()), lead -> CompletableFuture.completedFuture(null),
+                id -> Optional.empty(), Map::of, admin)
                 .start();
         return api;
     }
@@ -150,14 +88,16 @@ class AdminApiTest {
     }
 
     @Test
-    void shouldAnswer403WhenNoAdminTokenIsConfigured() throws Exception {
+    void shouldAnswer401ToAnyTokenWhenNoAdminTokenIsConfigured() throws Exception {
         start(null);
 
         HttpResponse<String> response = call("PUT", "/v1/admin/buyers/a", "anything", "{}");
 
-        assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("admin_disabled");
-        assertThat(call("GET", "/v1/admin/buyers", null, null).statusCode()).isEqualTo(403);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).isEqualTo("{\"error\":\"unauthorized\"}");
+        assertThat(call("GET", "/v1/admin/buyers", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/v1/admin/buyers", TestKeys.ADMIN.key(), null).statusCode())
+                .as("an admin key works without the token").isEqualTo(200);
         assertThat(store.buyers).isEmpty();
     }
 
@@ -227,8 +167,8 @@ class AdminApiTest {
 
         assertThat(store.authors).containsExactly(
                 new ConfigChanges.Author("alice@ops", ConfigChanges.VIA_ADMIN_API),
-                new ConfigChanges.Author(AdminApi.TOKEN_ACTOR, ConfigChanges.VIA_ADMIN_API),
-                new ConfigChanges.Author(AdminApi.TOKEN_ACTOR, ConfigChanges.VIA_ADMIN_API));
+                new ConfigChanges.Author(Caller.ADMIN_TOKEN_ID, ConfigChanges.VIA_ADMIN_API),
+                new ConfigChanges.Author(Caller.ADMIN_TOKEN_ID, ConfigChanges.VIA_ADMIN_API));
     }
 
     @Test
@@ -318,9 +258,12 @@ class AdminApiTest {
 
         assertThat(call("POST", "/v1/admin/suppressions", null, body).statusCode()).isEqualTo(401);
         assertThat(call("POST", "/v1/admin/suppressions", "wrong", body).statusCode()).isEqualTo(401);
-        api.close();
-        start(null);
-        assertThat(call("POST", "/v1/admin/suppressions", TOKEN, body).statusCode()).isEqualTo(403);
+        for (String notAdmin : List.of(TestKeys.ANALYST.key(), TestKeys.PRIVACY.key(), TestKeys.SELLER.key(),
+                TestKeys.BUYER_KEY.key())) {
+            HttpResponse<String> refused = call("POST", "/v1/admin/suppressions", notAdmin, body);
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).isEqualTo("{\"error\":\"forbidden\"}");
+        }
         assertThat(store.suppressions).isEmpty();
     }
 
@@ -378,26 +321,42 @@ class AdminApiTest {
     }
 
     @Test
-    void shouldSuppressWithoutTheAdminTokenWhenABuyerPostsAnOptOut() throws Exception {
+    void shouldSuppressWithoutTheAdminTokenWhenABuyerPostsAnOptOutAsItself() throws Exception {
         start(null);
+        String asBuyerA = "{\"phone\":\"(512) 555-0123\",\"buyerId\":\"" + TestKeys.BUYER + "\",\"reason\":\"STOP reply\"}";
 
-        HttpResponse<String> optOut = call("POST", "/v1/optouts", null,
-                "{\"phone\":\"(512) 555-0123\",\"buyerId\":\"acme\",\"reason\":\"STOP reply\"}");
+        HttpResponse<String> optOut = call("POST", "/v1/optouts", TestKeys.BUYER_KEY.key(), asBuyerA);
 
         assertThat(optOut.statusCode()).as(optOut.body()).isEqualTo(200);
         assertThat(JSON.readTree(optOut.body()).get("changed").asInt()).isEqualTo(1);
         SuppressionEntry entry = store.suppressions.get(IdentityHash.ofPhone("+15125550123"));
-        assertThat(entry.getSource()).isEqualTo("buyer:acme");
+        assertThat(entry.getSource()).isEqualTo("buyer:" + TestKeys.BUYER);
         assertThat(entry.getReason()).isEqualTo("STOP reply");
-        assertThat(store.authors).last().isEqualTo(new ConfigChanges.Author("buyer:acme", ConfigChanges.VIA_OPT_OUT));
+        assertThat(store.authors).last().isEqualTo(new ConfigChanges.Author("buyer:" + TestKeys.BUYER,
+                ConfigChanges.VIA_OPT_OUT));
+    }
+
+    @Test
+    void shouldRefuseAnOptOutWhenTheKeyIsNotTheReportersOrNotAParty() throws Exception {
+        start(TOKEN);
+        String asBuyerA = "{\"phone\":\"(512) 555-0123\",\"buyerId\":\"" + TestKeys.BUYER + "\"}";
+        String asSource1 = "{\"phone\":\"(512) 555-0123\",\"sellerId\":\"" + TestKeys.SOURCE + "\"}";
+
+        assertThat(call("POST", "/v1/optouts", null, asBuyerA).statusCode()).isEqualTo(401);
+        assertThat(call("POST", "/v1/optouts", TestKeys.OTHER_BUYER.key(), asBuyerA).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/v1/optouts", TestKeys.OTHER_SELLER.key(), asSource1).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/v1/optouts", TestKeys.ANALYST.key(), asBuyerA).statusCode()).isEqualTo(403);
+        assertThat(store.suppressions).isEmpty();
+        assertThat(call("POST", "/v1/optouts", TestKeys.SELLER.key(), asSource1).statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/v1/optouts", TestKeys.PRIVACY.key(), asBuyerA).statusCode()).isEqualTo(200);
     }
 
     @Test
     void shouldAnswer400NamingTheFieldWhenAnOptOutIsBad() throws Exception {
         start(TOKEN);
 
-        HttpResponse<String> bad = call("POST", "/v1/optouts", null, "{\"email\":\"not-an-email\",\"sellerId\":\"s1\"}");
-        HttpResponse<String> anonymous = call("POST", "/v1/optouts", null, "{\"email\":\"a@example.com\"}");
+        HttpResponse<String> bad = call("POST", "/v1/optouts", TOKEN, "{\"email\":\"not-an-email\",\"sellerId\":\"s1\"}");
+        HttpResponse<String> anonymous = call("POST", "/v1/optouts", TOKEN, "{\"email\":\"a@example.com\"}");
 
         assertRefused(bad, "invalid_optout", "email: not an email address");
         assertThat(bad.body()).doesNotContain("not-an-email");

@@ -13,6 +13,7 @@ import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Rejection;
+import io.leadmkt.streams.access.TestKeys;
 import io.leadmkt.streams.intake.TestLeads;
 import java.io.IOException;
 import java.net.URI;
@@ -50,7 +51,7 @@ class LeadApiTest {
 
     @BeforeEach
     void start() {
-        api = new LeadApi(0, lead -> intake.apply(lead), id -> lookup.apply(id), () -> health).start();
+        api = new LeadApi(0, TestKeys.access(), lead -> intake.apply(lead), id -> lookup.apply(id), () -> health).start();
     }
 
     @AfterEach
@@ -64,11 +65,13 @@ class LeadApiTest {
 
     private HttpResponse<String> post(LeadApi target, HttpRequest.Builder request, HttpRequest.BodyPublisher body)
             throws IOException, InterruptedException {
-        return http.send(request.uri(uri(target, "/v1/leads")).POST(body).build(), BodyHandlers.ofString());
+        return http.send(request.uri(uri(target, "/v1/leads")).header("Authorization", "Bearer " + TestKeys.SELLER.key())
+                .POST(body).build(), BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(api, path)).GET().build(), BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(api, path)).header("Authorization", "Bearer " + TestKeys.ANALYST.key())
+                .GET().build(), BodyHandlers.ofString());
     }
 
     private static URI uri(LeadApi target, String path) {
@@ -231,7 +234,8 @@ class LeadApiTest {
     @Test
     void shouldAnswer503WhenIntakeNeverAnswers() throws Exception {
         CompletableFuture<Void> never = new CompletableFuture<>();
-        try (LeadApi slow = new LeadApi(0, lead -> never, id -> Optional.empty(), Map::of, Duration.ofMillis(50)).start()) {
+        try (LeadApi slow = new LeadApi(0, TestKeys.access(), lead -> never, id -> Optional.empty(), Map::of,
+                Duration.ofMillis(50)).start()) {
             HttpResponse<String> response = post(slow, HttpRequest.newBuilder(), BodyPublishers.ofString(TestLeads.json()));
 
             assertThat(response.statusCode()).isEqualTo(503);

@@ -9,6 +9,7 @@ import io.leadmkt.streams.report.ReportKey;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportRow;
 import io.leadmkt.streams.report.ReportTable;
+import io.leadmkt.streams.access.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,7 @@ class ReportApiTest {
     void start() {
         ReportSource source = new ReportSource() {
             @Override
-            public ReportTable report(ReportRequest request) {
+            public ReportTable report(ReportRequest request, String authorization) {
                 return part(request).table();
             }
 
@@ -50,8 +51,8 @@ class ReportApiTest {
                 return new Part(Set.of(0, 2), table);
             }
         };
-        api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> java.util.Optional.empty(),
-                Map::of, null, null, source).start();
+        api = new LeadApi(0, TestKeys.access(), java.util.Optional.empty(), lead -> CompletableFuture.completedFuture(null),
+                id -> java.util.Optional.empty(), Map::of, null, null, source).start();
     }
 
     @AfterEach
@@ -61,7 +62,8 @@ class ReportApiTest {
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", accept).header("Authorization", "Bearer " + TestKeys.ANALYST.key()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

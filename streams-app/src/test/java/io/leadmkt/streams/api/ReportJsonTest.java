@@ -78,12 +78,4 @@ class ReportJsonTest {
         assertThat(lines.get(0)).endsWith(",valid,epl,rpl,sellThrough");
         assertThat(lines.get(1)).endsWith(",50.0");
     }
-
-    @Test
-    void shouldKeepEveryRowWhenNoValueIsNamed() {
-        ReportTable table = sourceTable();
-
-        assertThat(ReportJson.only(table, List.of())).isSameAs(table);
-        assertThat(ReportJson.only(table, List.of("src-b")).rows()).hasSize(1);
-    }
 }

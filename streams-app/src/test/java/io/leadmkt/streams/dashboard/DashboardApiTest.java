@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.streams.access.TestKeys;
 import io.leadmkt.streams.api.LeadApi;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -41,8 +42,8 @@ class DashboardApiTest {
     @BeforeEach
     void start() {
         dashboard = new Dashboard(recent, feedStarts::incrementAndGet);
-        api = new LeadApi(0, lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(), Map::of)
-                .withDashboard(dashboard).start();
+        api = new LeadApi(0, TestKeys.access(), lead -> CompletableFuture.completedFuture(null), id -> Optional.empty(),
+                Map::of).withDashboard(dashboard).start();
     }
 
     @AfterEach
@@ -52,9 +53,26 @@ class DashboardApiTest {
         executor.shutdownNow();
     }
 
+    /** As an analyst: the recent auctions show every buyer's prices. */
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, TestKeys.ANALYST.key());
+    }
+
+    private HttpResponse<String> get(String path, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldServeThePageToAnyoneButTheAuctionsOnlyToAnalystsWhenKeysAreRequired() throws Exception {
+        assertThat(get("/dashboard", null).statusCode()).isEqualTo(200);
+        assertThat(get("/v1/auctions/recent", null).statusCode()).isEqualTo(401);
+        assertThat(get("/v1/auctions/recent", TestKeys.SELLER.key()).statusCode()).isEqualTo(403);
+        assertThat(get("/v1/auctions/recent", TestKeys.BUYER_KEY.key()).statusCode()).isEqualTo(403);
+        assertThat(get("/v1/auctions/recent", TestKeys.ADMIN.key()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -73,7 +91,8 @@ class DashboardApiTest {
 
     @Test
     void shouldAnswer404WhenTheAssetIsNotThePages() throws Exception {
-        assertThat(get("/dashboard/..%2F..%2Fleadmkt%2Fbuyer.schema.json").statusCode()).isEqualTo(404);
+        // A path trick is refused before any asset is looked up (every path parameter is checked).
+        assertThat(get("/dashboard/..%2F..%2Fleadmkt%2Fbuyer.schema.json").statusCode()).isEqualTo(400);
         assertThat(get("/dashboard/secret.txt").statusCode()).isEqualTo(404);
     }
 
@@ -114,7 +133,8 @@ class DashboardApiTest {
     void shouldStreamEachChosenAuctionAsAnEventWhenItEnds() throws Exception {
         HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + api.port() + "/v1/auctions/live?campaign=camp-auto"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + TestKeys.ANALYST.key())
+                .timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("text/event-stream"));

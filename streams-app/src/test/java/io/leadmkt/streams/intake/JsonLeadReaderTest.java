@@ -58,15 +58,28 @@ class JsonLeadReaderTest {
     }
 
     @Test
-    void shouldIgnoreUnknownFieldsAndEnrichmentWhenPresent() {
+    void shouldIgnoreEnrichmentWhenPresent() {
         IntakeResult result = read("""
-                {"leadId":"x","campaignId":"c","utm":{"a":[1,2]},"extra":true,
-                 "enrichment":{"identityHash":"forged","score":100},
-                 "contact":{"phone":"5125550147","nickname":"Ace"}}""");
+                {"leadId":"x","campaignId":"c","enrichment":{"identityHash":"forged","score":100},
+                 "contact":{"phone":"5125550147"}}""");
 
         assertThat(result.ok()).isTrue();
         assertThat(result.lead().getEnrichment()).isNull();
         assertThat(result.lead().getContact().getPhone()).isEqualTo("5125550147");
+    }
+
+    @Test
+    void shouldNameEveryUnknownFieldWhenTheLayoutDoesNotHaveIt() {
+        IntakeResult result = read("""
+                {"leadId":"x","campaignId":"c","utm":{"a":[1,2]},
+                 "contact":{"phone":"5125550147","phnoe":"5125550147"},"consent":{"ip":"1.2.3.4"},
+                 "profile":{"attributes":{"anything":"goes"}}}""");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errors()).extracting(FieldError::getField, FieldError::getCode).containsExactlyInAnyOrder(
+                tuple("utm", ErrorCodes.UNKNOWN_FIELD),
+                tuple("contact.phnoe", ErrorCodes.UNKNOWN_FIELD),
+                tuple("consent.ip", ErrorCodes.UNKNOWN_FIELD));
     }
 
     @Test
@@ -162,6 +175,7 @@ class JsonLeadReaderTest {
         IntakeResult result = read("{\"contact\":[{\"phone\":\"5125550147\"}],\"profile\":[],\"consent\":\"yes\",\"profile2\":[]}");
 
         assertThat(result.errors()).extracting(FieldError::getField, FieldError::getCode).containsExactly(
+                tuple("profile2", "UNKNOWN_FIELD"),
                 tuple("contact", "WRONG_TYPE"), tuple("profile", "WRONG_TYPE"), tuple("consent", "WRONG_TYPE"));
     }
 

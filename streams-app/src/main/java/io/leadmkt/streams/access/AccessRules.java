@@ -1,0 +1,118 @@
+package io.leadmkt.streams.access;
+
+import io.javalin.security.RouteRole;
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.LeadStatus;
+import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.streams.report.ReportDimension;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Who may do what with whose data: every decision of the HTTP API's access control, as pure
+ * functions of the caller and what it asks for. An admin may do everything; an analyst may read
+ * everything; a seller and a buyer only what concerns the parties their key is bound to.
+ */
+public final class AccessRules {
+
+    /** The QUALIFIED audit detail naming the lead's source: who sold an unfinished lead. */
+    public static final String SOURCE_DETAIL = "sourceId";
+
+    private AccessRules() {
+    }
+
+    /** Whether a route serving {@code roles} serves the caller at all (its parties are checked after). */
+    public static boolean admits(Set<? extends RouteRole> roles, Caller caller) {
+        return caller.role() == Role.ADMIN || roles.contains(caller.role());
+    }
+
+    /** {@code POST /v1/leads}: a seller for one of its own sources (or an admin). */
+    public static boolean maySubmit(Caller caller, String sourceId) {
+        return switch (caller.role()) {
+            case ADMIN -> true;
+            case SELLER -> sourceId != null && caller.sourceIds().contains(sourceId);
+            default -> false;
+        };
+    }
+
+    /**
+     * {@code GET /v1/leads/{id}}: the lead's seller (its source is one of the key's), the buyer that
+     * bought it (a buyer only pinged, or posted to and rejecting, may not), an analyst or an admin.
+     */
+    public static boolean maySee(Caller caller, LeadStatus status) {
+        return switch (caller.role()) {
+            case ADMIN, ANALYST -> true;
+            case SELLER -> sourceOf(status).filter(caller.sourceIds()::contains).isPresent();
+            case BUYER -> status.getOutcome() != null && status.getOutcome().getStatus() == OutcomeStatus.SOLD
+                    && Objects.equals(status.getOutcome().getBuyerId(), caller.buyerId());
+            case PRIVACY -> false;
+        };
+    }
+
+    /**
+     * The lead's source: from its outcome or rejection once it has ended, before that from the
+     * QUALIFIED step of its timeline; empty while nothing says.
+     */
+    static Optional<String> sourceOf(LeadStatus status) {
+        if (status.getOutcome() != null && status.getOutcome().getSourceId() != null) {
+            return Optional.of(status.getOutcome().getSourceId());
+        }
+        if (status.getRejection() != null && status.getRejection().getSourceId() != null) {
+            return Optional.of(status.getRejection().getSourceId());
+        }
+        if (status.getTimeline() == null) {
+            return Optional.empty();
+        }
+        return status.getTimeline().stream()
+                .filter(e -> e.getType() == AuditType.QUALIFIED && e.getDetail() != null)
+                .map(AccessRules::sourceDetail)
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    private static String sourceDetail(AuditEvent event) {
+        Object source = event.getDetail().get(SOURCE_DETAIL);
+        return source == null ? null : source.toString();
+    }
+
+    /**
+     * Whose answers a caller sees in a lead's timeline: a buyer its own only (other buyers' bids are
+     * theirs), everyone else all.
+     */
+    public static Predicate<String> visibleBuyers(Caller caller) {
+        return caller.role() == Role.BUYER ? buyerId -> Objects.equals(buyerId, caller.buyerId()) : buyerId -> true;
+    }
+
+    /**
+     * The report rows of {@code dimension} a caller sees, by their dimension value: a buyer its own
+     * buyer rows, a seller its sources' rows, an analyst or admin every row. A seller's or buyer's
+     * view of any other dimension is empty: those rows are sums over everyone's leads.
+     */
+    public static Predicate<String> reportRows(Caller caller, ReportDimension dimension) {
+        return switch (caller.role()) {
+            case ADMIN, ANALYST -> value -> true;
+            case BUYER -> dimension == ReportDimension.BUYER ? value -> Objects.equals(value, caller.buyerId())
+                    : value -> false;
+            case SELLER -> dimension == ReportDimension.SOURCE ? caller.sourceIds()::contains : value -> false;
+            case PRIVACY -> value -> false;
+        };
+    }
+
+    /**
+     * {@code POST /v1/optouts}: who may report an opt-out in whose name ({@code buyer:<id>} or
+     * {@code seller:<id>}, as the request names the reporter): a buyer as itself, a seller as one of
+     * its sources, the privacy role and admins as anyone.
+     */
+    public static boolean mayReportOptOut(Caller caller, String reporter) {
+        return switch (caller.role()) {
+            case ADMIN, PRIVACY -> true;
+            case BUYER -> Objects.equals(reporter, "buyer:" + caller.buyerId());
+            case SELLER -> reporter != null && reporter.startsWith("seller:")
+                    && caller.sourceIds().contains(reporter.substring("seller:".length()));
+            case ANALYST -> false;
+        };
+    }
+}
