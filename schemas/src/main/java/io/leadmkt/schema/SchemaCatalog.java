@@ -32,7 +32,9 @@ public final class SchemaCatalog {
                 LeadStatus.getClassSchema(), ConfigChange.getClassSchema(), CapRequest.getClassSchema(),
                 CapDecision.getClassSchema(), CapUsage.getClassSchema(), CapReservation.getClassSchema(),
                 BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema(),
-                ReportFigures.getClassSchema());
+                ReportFigures.getClassSchema(), ErasureRequest.getClassSchema(), KeyErasure.getClassSchema(),
+                DeletionNotice.getClassSchema(), DeletionEvent.getClassSchema(), DataKey.getClassSchema(),
+                Disclosure.getClassSchema(), DeletionStatus.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */
