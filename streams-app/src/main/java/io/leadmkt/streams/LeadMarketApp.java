@@ -6,7 +6,13 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.schema.DeletionStatus;
 import io.leadmkt.streams.admin.AdminApi;
+import io.leadmkt.streams.privacy.DeletionProgress;
+import io.leadmkt.streams.privacy.DeletionStatusProcessor;
+import io.leadmkt.streams.privacy.Deletions;
+import io.leadmkt.streams.privacy.DisclosureQueries;
+import io.leadmkt.streams.privacy.PrivacyApi;
 import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.IntegrationCheck;
@@ -81,6 +87,7 @@ public final class LeadMarketApp implements AutoCloseable {
     /** Streams has been RUNNING since start: see {@link StreamsHealth}. */
     private volatile boolean hasRun;
     private LeadApi api;
+    private Deletions deletions;
     /** Runs the HTTP calls of reports fanned out to the other instances. */
     private final ExecutorService reportRequests = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "report-fan-out");
@@ -123,9 +130,13 @@ public final class LeadMarketApp implements AutoCloseable {
         app.market.watch(app::streams, app.backlog);
         AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
                 new StreamsConfigStore(app.configTopics, app::streams));
+        app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
+        PrivacyApi privacy = new PrivacyApi(admin::authorized, app.deletions, app::findDeletion,
+                new DisclosureQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests));
         app.api = new LeadApi(config.httpPort(), app::submit, app::findStatus, app::health, admin,
                 new LeadApi.Operations(metrics, app::readiness),
-                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests)).start();
+                new ReportQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests))
+                .withPrivacy(privacy).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -265,23 +276,37 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Optional<LeadStatus> findStatus(String leadId) {
-        KafkaStreams streams = this.streams;
-        if (streams == null) {
-            throw new IllegalStateException("streams app is starting");
-        }
-        KeyQueryMetadata owner = streams.queryMetadataForKey(LeadStatusProcessor.STORE, leadId, Serdes.String().serializer());
-        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
-            throw new IllegalStateException("lead-status store is not available (rebalancing)");
-        }
-        if (!owner.activeHost().equals(self)) {
-            throw new LeadOwnedElsewhere("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
-        }
+        KafkaStreams streams = ownerOf(LeadStatusProcessor.STORE, leadId);
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
         ReadOnlyKeyValueStore<String, io.leadmkt.schema.AuditEvent> timelines = streams.store(
                 StoreQueryParameters.fromNameAndType(LeadStatusProcessor.TIMELINE_STORE,
                         QueryableStoreTypes.<String, io.leadmkt.schema.AuditEvent>keyValueStore()));
         return LeadStatusProcessor.read(statuses, timelines, leadId);
+    }
+
+    /** Streams, when this instance owns {@code key} in {@code store}; else {@link LeadOwnedElsewhere} (a 307). */
+    private KafkaStreams ownerOf(String store, String key) {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            throw new IllegalStateException("streams app is starting");
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+            throw new IllegalStateException(store + " is not available (rebalancing)");
+        }
+        if (!owner.activeHost().equals(self)) {
+            throw new LeadOwnedElsewhere("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
+        }
+        return streams;
+    }
+
+    private Optional<DeletionProgress> findDeletion(String deletionId) {
+        ReadOnlyKeyValueStore<String, DeletionStatus> statuses = ownerOf(DeletionStatusProcessor.STORE, deletionId)
+                .store(StoreQueryParameters.fromNameAndType(DeletionStatusProcessor.STORE,
+                        QueryableStoreTypes.<String, DeletionStatus>keyValueStore()));
+        return Optional.ofNullable(statuses.get(deletionId))
+                .map(status -> DeletionProgress.of(deletionId, status.getEvents()));
     }
 
     private Map<String, Object> health() {
@@ -319,6 +344,9 @@ public final class LeadMarketApp implements AutoCloseable {
             api = null;
         }
         intakeProducer.close(Duration.ofSeconds(5));
+        if (deletions != null) {
+            deletions.close();
+        }
         configTopics.close();
         if (streams != null) {
             // Leave the group at once: otherwise the other instances wait a whole session timeout

@@ -255,7 +255,7 @@ public final class AdminApi {
     }
 
     /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else {@value #TOKEN_ACTOR}. */
-    static ConfigChanges.Author author(Context ctx) {
+    public static ConfigChanges.Author author(Context ctx) {
         String given = ctx.header(ACTOR_HEADER);
         String actor = given == null ? "" : given.strip();
         if (actor.isEmpty() || actor.length() > 100 || !actor.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
@@ -345,7 +345,8 @@ public final class AdminApi {
         return status;
     }
 
-    private boolean authorized(Context ctx) {
+    /** Whether the request carries the admin token; if not, answers 403 (admin disabled) or 401 itself. */
+    public boolean authorized(Context ctx) {
         if (token == null) {
             respond(ctx, 403, JSON.objectNode().put("error", "admin_disabled"));
             return false;

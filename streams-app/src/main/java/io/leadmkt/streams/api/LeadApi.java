@@ -15,6 +15,7 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.intake.ErrorCodes;
+import io.leadmkt.streams.privacy.PrivacyApi;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
+ *   <li>With a {@link PrivacyApi} ({@link #withPrivacy}): deletions and disclosures under {@code /v1/privacy/}.</li>
  *   <li>With {@link Operations}: {@code GET /metrics}, {@code GET /health/live} and
  *       {@code GET /health/ready} ({@link OpsRoutes}).</li>
  * </ul>
@@ -82,6 +84,7 @@ public final class LeadApi implements AutoCloseable {
     private final JsonLeadReader reader = new JsonLeadReader();
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Javalin server;
+    private PrivacyApi privacy;
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -127,6 +130,12 @@ public final class LeadApi implements AutoCloseable {
         this.submitTimeout = Objects.requireNonNull(submitTimeout, "submitTimeout");
     }
 
+    /** Mounts the privacy routes ({@code /v1/privacy/...}) too; call before {@link #start()}. */
+    public synchronized LeadApi withPrivacy(PrivacyApi privacy) {
+        this.privacy = privacy;
+        return this;
+    }
+
     /** Binds all interfaces on the port given (0: any free port, see {@link #port()}). */
     public synchronized LeadApi start() {
         if (server != null) {
@@ -152,6 +161,11 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.post("/v1/admin/suppressions", admin::suppress);
                 config.routes.post("/v1/admin/suppressions/import", admin::importSuppressions);
                 config.routes.post("/v1/optouts", admin::optOut);
+            }
+            if (privacy != null) {
+                config.routes.post("/v1/privacy/deletions", privacy::requestDeletion);
+                config.routes.get("/v1/privacy/deletions/{id}", privacy::deletionStatus);
+                config.routes.get("/v1/privacy/disclosures", privacy::disclosures);
             }
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
