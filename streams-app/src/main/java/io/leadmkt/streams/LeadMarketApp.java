@@ -119,6 +119,11 @@ public final class LeadMarketApp implements AutoCloseable {
      * guarded by the {@value AdminApi#TOKEN_ENV} token.
      */
     public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck) {
+        return start(config, integrationCheck, System.getenv(AdminApi.TOKEN_ENV));
+    }
+
+    /** As {@link #start(StreamsAppConfig, IntegrationCheck)} with the admin token given (null: admin disabled). */
+    public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck, String adminToken) {
         Topics topics = Topics.embedded();
         provision(config, topics);
         KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
@@ -128,7 +133,7 @@ public final class LeadMarketApp implements AutoCloseable {
         metrics.bind(new KafkaClientMetrics(producer, Tags.empty(), metrics.kafkaRefresh()));
         metrics.watch(app::readiness);
         app.market.watch(app::streams, app.backlog);
-        AdminApi admin = new AdminApi(System.getenv(AdminApi.TOKEN_ENV), new ConfigDocuments(integrationCheck),
+        AdminApi admin = new AdminApi(adminToken, new ConfigDocuments(integrationCheck),
                 new StreamsConfigStore(app.configTopics, app::streams));
         app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
         PrivacyApi privacy = new PrivacyApi(admin::authorized, app.deletions, app::findDeletion,

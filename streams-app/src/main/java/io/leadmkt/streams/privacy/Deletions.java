@@ -7,6 +7,7 @@ import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.KeyErasure;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.LeadMarketTopology;
 import io.leadmkt.streams.admin.ConfigChanges.Author;
 import io.leadmkt.streams.admin.ConfigTopics;
 import java.util.ArrayList;
@@ -33,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * task of the disclosures searches its own leads), a key erasure for each hash (a lead of theirs the
  * disclosures do not know yet is still sealed under one of them) and the {@code REQUESTED} event.
  *
- * <p>Then the raw copies sellers wrote to {@code leads.inbound} (which we cannot seal: they arrive in
- * clear) are deleted: every partition is truncated up to what the streams app has committed, so only
- * leads intake has finished with go, and every earlier lead of this consumer with them. A lead still
- * unread then is read after the suppression and rejected {@code SUPPRESSED}.
+ * <p>Then the copies that are still in clear are deleted: what sellers wrote to {@code leads.inbound}
+ * (they arrive in clear) and the {@code leads-by-identity} repartition (the lead on its way to the key
+ * vault, which Kafka Streams purges only every 30 s). Every partition of both is truncated up to what
+ * the streams app has committed, so only leads it has finished with go, and every earlier lead of this
+ * consumer with them. A lead still unread then is read after the suppression and rejected
+ * {@code SUPPRESSED}.
  */
 public final class Deletions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Deletions.class);
@@ -47,8 +50,8 @@ public final class Deletions implements AutoCloseable {
     private final String applicationId;
     private final Admin admin;
 
-    /** What was written: the request's id, the hashes searched for, and where leads.inbound now starts. */
-    public record Accepted(String deletionId, List<String> hashes, Map<Integer, Long> inboundStartsAt) {
+    /** What was written: the request's id, the hashes searched for, and where each truncated partition now starts. */
+    public record Accepted(String deletionId, List<String> hashes, Map<TopicPartition, Long> truncatedTo) {
     }
 
     public Deletions(KafkaClients kafka, ConfigTopics config, Topics topics, int partitions, String applicationId) {
@@ -81,30 +84,32 @@ public final class Deletions implements AutoCloseable {
         records.add(new ProducerRecord<>(Topics.PRIVACY_DELETION_EVENTS, deletionId,
                 topics.privacyDeletionEvents().valueSerde().serializer().serialize(Topics.PRIVACY_DELETION_EVENTS, requested)));
         config.suppress(entries, author, records);
-        return new Accepted(deletionId, hashes, truncateInbound());
+        return new Accepted(deletionId, hashes, truncateClearCopies());
     }
 
-    /** Deletes from leads.inbound every record the streams app has committed past; where each partition now starts. */
-    Map<Integer, Long> truncateInbound() {
-        Map<Integer, Long> startsAt = new TreeMap<>();
+    /** Deletes every record of the topics holding leads in clear that the streams app has committed past. */
+    Map<TopicPartition, Long> truncateClearCopies() {
+        List<String> clear = List.of(Topics.LEADS_INBOUND,
+                applicationId + "-" + LeadMarketTopology.LEADS_BY_IDENTITY + "-repartition");
+        Map<TopicPartition, Long> startsAt = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, RecordsToDelete> delete = new java.util.HashMap<>();
             committed.forEach((partition, offset) -> {
-                if (partition.topic().equals(Topics.LEADS_INBOUND) && offset != null) {
+                if (clear.contains(partition.topic()) && offset != null) {
                     delete.put(partition, RecordsToDelete.beforeOffset(offset.offset()));
-                    startsAt.put(partition.partition(), offset.offset());
+                    startsAt.put(partition, offset.offset());
                 }
             });
             admin.deleteRecords(delete).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while truncating " + Topics.LEADS_INBOUND, e);
+            throw new IllegalStateException("interrupted while truncating " + clear, e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot truncate " + Topics.LEADS_INBOUND + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot truncate " + clear + ": " + e.getMessage(), e);
         }
-        log.info("privacy: {} truncated to the streams app's committed offsets {}", Topics.LEADS_INBOUND, startsAt);
+        log.info("privacy: leads in clear truncated to the streams app's committed offsets {}", startsAt);
         return startsAt;
     }
 
