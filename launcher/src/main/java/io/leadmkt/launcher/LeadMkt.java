@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Real-time lead marketplace on Kafka Streams.",
         subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BenchCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
                 LeadMkt.ConnectorCommand.class, io.leadmkt.launcher.config.ConfigCommand.class,
-                io.leadmkt.launcher.config.SuppressCommand.class,
+                io.leadmkt.launcher.config.SuppressCommand.class, io.leadmkt.launcher.config.PrivacyCommand.class,
                 io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class,
                 LeadMkt.SettingsCommand.class})
 public final class LeadMkt implements Runnable {

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.leadmkt.launcher.config.PrivacyCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
 import io.leadmkt.connector.integration.RequestAuth;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.IdentityHash;
@@ -71,7 +77,8 @@ class PrivacyEndToEndTest {
     private static LeadGenerator generator;
     private static HttpServer hooks;
     private static final Map<String, List<Map<String, String>>> received = new ConcurrentHashMap<>();
-    private static final AtomicInteger takerCalls = new AtomicInteger();
+    /** The taker's calls per deletion: it is down for the first {@value #TAKER_DOWN_FOR} of each. */
+    private static final Map<String, AtomicInteger> takerCalls = new ConcurrentHashMap<>();
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -85,7 +92,9 @@ class PrivacyEndToEndTest {
                 request.put("signature", exchange.getRequestHeaders().getFirst("X-Leadmkt-Signature"));
                 request.put("timestamp", exchange.getRequestHeaders().getFirst("X-Leadmkt-Timestamp"));
                 received.computeIfAbsent(buyer, b -> new CopyOnWriteArrayList<>()).add(request);
-                int status = buyer.equals("taker") && takerCalls.incrementAndGet() <= TAKER_DOWN_FOR ? 503 : 200;
+                String deletionId = JSON.readTree(body).path("deletionId").asText();
+                int status = buyer.equals("taker") && takerCalls.computeIfAbsent(deletionId, d -> new AtomicInteger())
+                        .incrementAndGet() <= TAKER_DOWN_FOR ? 503 : 200;
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
             });
@@ -190,12 +199,16 @@ class PrivacyEndToEndTest {
         assertThat(done.toString()).doesNotContain(digits, "Quixotically");
 
         // The webhooks: ids and hashes, signed as the buyer's pings and posts are.
-        Map<String, String> notice = received.get("rejecter").get(0);
+        List<Map<String, String>> toRejecter = received.get("rejecter").stream()
+                .filter(r -> r.get("body").contains(deletionId)).toList();
+        assertThat(toRejecter).hasSize(1);
+        Map<String, String> notice = toRejecter.get(0);
         assertThat(JSON.readTree(notice.get("body")).path("leadIds").get(0).asText()).isEqualTo(lead.getLeadId());
         assertThat(notice.get("body")).doesNotContain(digits, "Quixotically", "zebulon");
         assertThat(notice.get("signature")).isEqualTo(RequestAuth.hmacSha256Hex(SECRET, notice.get("timestamp"),
                 notice.get("body").getBytes(StandardCharsets.UTF_8)));
-        assertThat(received.get("taker")).hasSize(TAKER_DOWN_FOR + 1);
+        assertThat(received.get("taker").stream().filter(r -> r.get("body").contains(deletionId)))
+                .hasSize(TAKER_DOWN_FOR + 1);
 
         // No topic returns the PII: every topic read raw, and the consumer's key is gone from the key topic.
         Map<String, List<byte[]>> everything = readEveryTopic();
@@ -212,6 +225,33 @@ class PrivacyEndToEndTest {
         send(again);
         Awaitility.await().atMost(RealMarket.SETTLE).until(() -> market.tracker().rejections().containsKey(again.getLeadId()));
         assertThat(market.tracker().rejections().get(again.getLeadId()).getReasonCode()).isEqualTo(Rejections.SUPPRESSED);
+    }
+
+    @Test
+    void shouldEraseEveryConsumerOfAHashFileWhenDeletedByTheCommand(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Lead lead = generator.lead(LeadGenerator.Kind.VALID);
+        lead.setCampaignId(OPEN.getCampaignId());
+        String identity = IdentityHash.ofPhone(UsPhoneNumber.toE164(lead.getContact().getPhone()).orElseThrow());
+        send(lead);
+        Awaitility.await().atMost(RealMarket.SETTLE).until(() -> market.tracker().outcomes().containsKey(lead.getLeadId()));
+        Path drop = Files.writeString(dir.resolve("drop.csv"), "phone_hash\n" + identity + "\n");
+
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new PrivacyCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(new StringWriter(), true))
+                .execute("delete", "--file", drop.toString(), "--actor", "drop-2026-08",
+                        "--bootstrap-servers", market.broker().bootstrapServers());
+
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("1 identifiers from 1 rows in 1 deletion requests");
+        String deletionId = out.toString().split("\\s+")[1].replace(":", "");
+        JsonNode done = Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(
+                () -> json(call("GET", "/v1/privacy/deletions/" + deletionId, null)),
+                status -> status.path("status").asText().equals(DeletionProgress.COMPLETED));
+        assertThat(texts(done.path("keysErased"), null)).contains(identity);
+        assertThat(done.path("requestedBy").asText()).isEqualTo("drop-2026-08");
+        assertThat(texts(done.path("leads"), null)).containsExactly(lead.getLeadId());
     }
 
     @Test
