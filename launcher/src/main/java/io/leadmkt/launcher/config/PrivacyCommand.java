@@ -10,9 +10,6 @@ import io.leadmkt.streams.admin.Suppressions;
 import io.leadmkt.streams.privacy.Deletions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -66,17 +63,9 @@ public final class PrivacyCommand implements Runnable {
             SuppressionImport.Terms terms = new SuppressionImport.Terms(
                     reason == null || reason.isBlank() ? Suppressions.DELETION_REASON : reason.strip(),
                     Suppressions.PRIVACY_SOURCE, null, now);
-            SuppressionImport.Result read;
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                read = SuppressionImport.read(in, terms, rows -> err.printf("read %,d rows%n", rows));
-            }
-            if (!read.ok()) {
-                if (!partial) {
-                    return ConfigCommand.invalid(err, "deletion list (" + read.badRows() + " bad rows of "
-                            + read.rows() + "; --partial deletes the good ones)", read.errors());
-                }
-                err.println(read.badRows() + " bad rows skipped (--partial):");
-                read.errors().forEach(e -> err.println("  " + e));
+            SuppressionImport.Result read = SuppressCommand.readList(file, terms, partial, "deletion list", err);
+            if (read == null) {
+                return ConfigCommand.INVALID;
             }
             StreamsAppConfig app = cluster.streams();
             ConfigChanges.Author author = new ConfigChanges.Author(actor.name(), VIA);

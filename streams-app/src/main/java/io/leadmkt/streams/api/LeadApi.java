@@ -247,9 +247,7 @@ public final class LeadApi implements AutoCloseable {
         try {
             status = lookup.find(id);
         } catch (LeadOwnedElsewhere elsewhere) {
-            String location = elsewhere.baseUrl() + "/v1/leads/" + id;
-            ctx.header("Location", location);
-            respond(ctx, 307, error("served_elsewhere").put("location", location));
+            JsonResponses.servedElsewhere(ctx, elsewhere.baseUrl() + "/v1/leads/" + id);
             return;
         } catch (RuntimeException e) {
             // Store not ready or partition moving: the answer exists, just not here and now.

@@ -105,9 +105,7 @@ public final class PrivacyApi {
         try {
             progress = statuses.apply(id);
         } catch (LeadOwnedElsewhere elsewhere) {
-            String location = elsewhere.baseUrl() + "/v1/privacy/deletions/" + id;
-            ctx.header("Location", location);
-            respond(ctx, 307, JSON.objectNode().put("error", "served_elsewhere").put("location", location));
+            JsonResponses.servedElsewhere(ctx, elsewhere.baseUrl() + "/v1/privacy/deletions/" + id);
             return;
         } catch (RuntimeException e) {
             respond(ctx, 503, JSON.objectNode().put("error", "unavailable").put("retryable", true));
