@@ -6,7 +6,15 @@ import io.leadmkt.connector.kafka.KafkaBuyerDelivery;
 import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.connector.limits.BuyerHealth;
 import io.leadmkt.connector.ping.PingDispatcher;
+import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.post.PostDispatcher;
+import io.leadmkt.connector.privacy.DeletionNotifier;
+import io.leadmkt.connector.privacy.KeyRing;
+import io.leadmkt.schema.DeletionEvent;
+import io.leadmkt.schema.DeletionNotice;
+import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.DataKey;
+import io.leadmkt.schema.PostStatus;
 import io.leadmkt.ops.Health;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.Ping;
@@ -87,7 +95,12 @@ public final class BuyerConnector implements AutoCloseable {
     private final PostDispatcher postDispatcher;
     private final KafkaBuyerDelivery kafkaBuyers;
     private final Admin admin;
-    private final BuyerConfigFeed feed;
+    private final CompactedTopicFeed<BuyerConfig> feed;
+    private final CompactedTopicFeed<DataKey> keyFeed;
+    private final KeyRing keyRing = new KeyRing();
+    private final RecordLoop<DeletionNotice> noticeLoop;
+    /** Waits between a buyer's failed deletion-notice attempts. */
+    private final ScheduledExecutorService noticeRetries;
     private final RecordLoop<Ping> pingLoop;
     private final RecordLoop<Post> postLoop;
     private final List<Thread> threads;
@@ -113,17 +126,28 @@ public final class BuyerConnector implements AutoCloseable {
                 Map.of(AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin")));
         this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic, clock);
         List<KafkaConsumer<String, byte[]>> consumers = List.of(newConsumer(null, "buyers"),
-                newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"));
-        this.feed = new BuyerConfigFeed(consumers.get(0), topics.buyers(), directory,
-                counters.skipped::increment);
+                newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"),
+                newConsumer(null, "keys"), newConsumer(config.groupId() + "-notices", "notices"));
+        this.feed = new CompactedTopicFeed<>(consumers.get(0), topics.buyers().name(),
+                topics.buyers().valueSerde().deserializer(), directory::apply, counters.skipped::increment);
+        this.keyFeed = new CompactedTopicFeed<>(consumers.get(3), config.keyTopic(),
+                topics.serde(DataKey.class).deserializer(), keyRing::apply, counters.skipped::increment);
+        keyRing.followedBy(keyFeed);
         this.pingLoop = new RecordLoop<>("pings", consumers.get(1), Topics.PINGS,
                 bytes -> topics.pings().valueSerde().deserializer().deserialize(Topics.PINGS, bytes),
                 this::onPing, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.postLoop = new RecordLoop<>("posts", consumers.get(2), Topics.POSTS,
                 bytes -> topics.posts().valueSerde().deserializer().deserialize(Topics.POSTS, bytes),
                 this::onPost, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
-        this.threads = List.of(thread(feed, "buyer-config-feed"), thread(pingLoop, "connector-pings"),
-                thread(postLoop, "connector-posts"));
+        this.noticeRetries = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "deletion-notice-retries"));
+        DeletionNotifier notifier = new DeletionNotifier(directory, adapters, http, kafkaBuyers::deliverDeletion,
+                this::produce, noticeRetries, clock, DeletionNotifier.FIRST_BACKOFF);
+        this.noticeLoop = new RecordLoop<>("notices", consumers.get(4), Topics.PRIVACY_NOTICES,
+                bytes -> topics.privacyNotices().valueSerde().deserializer().deserialize(Topics.PRIVACY_NOTICES, bytes),
+                notifier::deliver, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
+        this.threads = List.of(thread(feed, "buyer-config-feed"), thread(keyFeed, "key-feed"),
+                thread(pingLoop, "connector-pings"), thread(postLoop, "connector-posts"),
+                thread(noticeLoop, "connector-notices"));
         consumers.forEach(c -> kafkaMetrics.add(new KafkaClientMetrics(c, Tags.empty(), metricsRefresh)));
         kafkaMetrics.add(new KafkaClientMetrics(producer, Tags.empty(), metricsRefresh));
         kafkaMetrics.forEach(binder -> binder.bindTo(registry));
@@ -260,9 +284,15 @@ public final class BuyerConnector implements AutoCloseable {
             // Ping and post loops drain in parallel; each waits at most DRAIN_TIMEOUT.
             Thread stopper = thread(() -> stopQuietly(postLoop), "connector-posts-stop");
             stopper.start();
+            // A notice still retrying is not committed: the next instance sends it again.
+            noticeRetries.shutdownNow();
+            Thread noticeStopper = thread(() -> stopQuietly(noticeLoop), "connector-notices-stop");
+            noticeStopper.start();
             stopQuietly(pingLoop);
             stopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
+            noticeStopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
             feed.stop(Duration.ofSeconds(2));
+            keyFeed.stop(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -292,6 +322,13 @@ public final class BuyerConnector implements AutoCloseable {
 
     private CompletableFuture<?> onPost(Post post) {
         counters.posts.increment();
+        try {
+            keyRing.unseal(post.getLead());
+        } catch (KeyRing.ErasedException | IllegalArgumentException e) {
+            // Erased (or not ours to read): nobody can be given this lead; the auction moves on.
+            log.info("post of lead {} to {} not delivered: {}", post.getLeadId(), post.getBuyerId(), e.getMessage());
+            return produce(Answers.postResult(post, PostStatus.ERROR, null, "ERASED", System.currentTimeMillis(), 0));
+        }
         Optional<CompletableFuture<Void>> toKafkaBuyer = kafkaBuyers.deliverPost(post);
         if (toKafkaBuyer.isPresent()) {
             return toKafkaBuyer.get(); // the buyer answers on post-results itself
@@ -302,6 +339,11 @@ public final class BuyerConnector implements AutoCloseable {
     private CompletableFuture<Void> produce(Bid bid) {
         counters.bid(bid);
         return send(Topics.BIDS, bid.getLeadId(), topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
+    }
+
+    private CompletableFuture<Void> produce(DeletionEvent event) {
+        return send(Topics.PRIVACY_DELETION_EVENTS, event.getDeletionId(),
+                topics.privacyDeletionEvents().valueSerde().serializer().serialize(Topics.PRIVACY_DELETION_EVENTS, event));
     }
 
     private CompletableFuture<Void> produce(PostResult result) {

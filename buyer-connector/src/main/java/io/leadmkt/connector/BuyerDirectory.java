@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live table of buyers, buyerId to config, as last read from the compacted
- * {@code config.buyers} topic (see {@link BuyerConfigFeed}). Reads are lock-free, so a config
+ * {@code config.buyers} topic (see {@link CompactedTopicFeed}). Reads are lock-free, so a config
  * change is effective for the next ping the moment the feed applies it.
  */
 public final class BuyerDirectory {

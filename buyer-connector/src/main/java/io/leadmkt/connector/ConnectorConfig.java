@@ -23,13 +23,15 @@ import org.apache.kafka.common.config.ConfigException;
  * @param maxConcurrentRequests  {@value #MAX_CONCURRENT_REQUESTS}
  * @param producerLingerMs       {@value #PRODUCER_LINGER_MS}
  * @param maxPriceCents          {@value #MAX_PRICE_CENTS}
+ * @param keyTopic               {@value #KEY_TOPIC}
  */
 public record ConnectorConfig(
         KafkaClients kafka,
         String groupId,
         int maxConcurrentRequests,
         int producerLingerMs,
-        long maxPriceCents) {
+        long maxPriceCents,
+        String keyTopic) {
 
     /** The settings-file group of these keys (the section of the documented properties file). */
     public static final String GROUP = "buyer connector (HTTP pings and posts to buyers)";
@@ -38,6 +40,7 @@ public record ConnectorConfig(
     public static final String MAX_CONCURRENT_REQUESTS = "connector.max.concurrent.requests";
     public static final String PRODUCER_LINGER_MS = "connector.producer.linger.ms";
     public static final String MAX_PRICE_CENTS = "connector.max.price.cents";
+    public static final String KEY_TOPIC = "connector.key.topic";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(GROUP_ID, Type.STRING, "leadmkt-connector", new ConfigDef.NonEmptyString(), HIGH,
@@ -51,7 +54,10 @@ public record ConnectorConfig(
                     GROUP, 3, ConfigDef.Width.SHORT, PRODUCER_LINGER_MS)
             .define(MAX_PRICE_CENTS, Type.LONG, Money.MAX_BID_CENTS, Range.atLeast(1), MEDIUM,
                     "A bid above this (cents) is an ERROR (absurd price), not a win. 10000000 = $100,000.00.",
-                    GROUP, 4, ConfigDef.Width.SHORT, MAX_PRICE_CENTS);
+                    GROUP, 4, ConfigDef.Width.SHORT, MAX_PRICE_CENTS)
+            .define(KEY_TOPIC, Type.STRING, "leadmkt-privacy-keys-store-changelog", new ConfigDef.NonEmptyString(), HIGH,
+                    "The consumers' data keys the connector unseals posts with: <streams.application.id>-privacy-keys-store-changelog.",
+                    GROUP, 5, ConfigDef.Width.LONG, KEY_TOPIC);
 
     public ConnectorConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -59,6 +65,7 @@ public record ConnectorConfig(
         SettingCheck.ensureValid(DEFINITION, MAX_CONCURRENT_REQUESTS, maxConcurrentRequests);
         SettingCheck.ensureValid(DEFINITION, PRODUCER_LINGER_MS, producerLingerMs);
         SettingCheck.ensureValid(DEFINITION, MAX_PRICE_CENTS, maxPriceCents);
+        SettingCheck.ensureValid(DEFINITION, KEY_TOPIC, keyTopic);
     }
 
     /** Every {@code connector.*} setting: a copy, for the launcher to read the settings file with. */
@@ -69,7 +76,7 @@ public record ConnectorConfig(
     /** The connector's configuration from settings parsed with (a definition including) {@link #definition()}. */
     public static ConnectorConfig from(KafkaClients kafka, AbstractConfig settings) {
         return new ConnectorConfig(kafka, settings.getString(GROUP_ID), settings.getInt(MAX_CONCURRENT_REQUESTS),
-                settings.getInt(PRODUCER_LINGER_MS), settings.getLong(MAX_PRICE_CENTS));
+                settings.getInt(PRODUCER_LINGER_MS), settings.getLong(MAX_PRICE_CENTS), settings.getString(KEY_TOPIC));
     }
 
     /** Every setting at its default, on the cluster at {@code bootstrapServers} with no pass-through properties. */

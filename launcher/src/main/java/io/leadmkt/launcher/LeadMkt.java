@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
         subcommands = {LeadMkt.DemoCommand.class, LeadMkt.BenchCommand.class, LeadMkt.BrokerCommand.class, LeadMkt.StreamsCommand.class,
                 LeadMkt.ConnectorCommand.class, io.leadmkt.launcher.config.ConfigCommand.class,
                 io.leadmkt.launcher.config.SuppressCommand.class, io.leadmkt.launcher.config.KeysCommand.class,
+                io.leadmkt.launcher.config.PrivacyCommand.class,
                 io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class,
                 LeadMkt.SettingsCommand.class})
 public final class LeadMkt implements Runnable {

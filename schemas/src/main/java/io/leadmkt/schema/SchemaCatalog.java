@@ -32,11 +32,13 @@ public final class SchemaCatalog {
                 LeadStatus.getClassSchema(), ConfigChange.getClassSchema(), CapRequest.getClassSchema(),
                 CapDecision.getClassSchema(), CapUsage.getClassSchema(), CapReservation.getClassSchema(),
                 BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema(),
-                ReportFigures.getClassSchema(), ApiKey.getClassSchema());
+                ReportFigures.getClassSchema(), ApiKey.getClassSchema(), ErasureRequest.getClassSchema(), KeyErasure.getClassSchema(),
+                DeletionNotice.getClassSchema(), DeletionEvent.getClassSchema(), DataKey.getClassSchema(),
+                Disclosure.getClassSchema(), DeletionStatus.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */
-    static final List<String> HISTORY = List.of("leadmkt/avro-history/1/");
+    static final List<String> HISTORY = List.of("leadmkt/avro-history/1/", "leadmkt/avro-history/2/");
     private static final List<String> FILES =
             List.of("01-lead.avsc", "02-auction-events.avsc", "03-config.avsc", "04-internal.avsc");
 

@@ -27,12 +27,16 @@ public final class TopicProvisioner {
     /** Logs whose total order matters more than their throughput: one partition. */
     static final Set<String> SINGLE_PARTITION = Set.of(Topics.CONFIG_CHANGES);
 
+    /** Audit logs: who changed what, and the proof of every deletion request. */
+    static final Set<String> KEPT_FOREVER = Set.of(Topics.CONFIG_CHANGES, Topics.PRIVACY_DELETION_EVENTS);
+
     private TopicProvisioner() {
     }
 
     /**
      * How a topic is made: config tables compacted with one partition, the config change log with one
-     * partition (one order) kept forever (it is the audit of who changed what), PII-bearing topics with
+     * partition (one order) kept forever (it is the audit of who changed what, as the deletion events are
+     * of every deletion), PII-bearing topics with
      * a 7-day retention, answer topics broker-timed, the rest with {@code partitions} partitions.
      */
     public static NewTopic newTopic(Topics.Topic<?, ?> topic, int partitions, short replicationFactor) {
@@ -44,7 +48,7 @@ public final class TopicProvisioner {
             newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(PII_RETENTION_MS)));
         } else if (BROKER_TIMED.contains(topic.name())) {
             newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
-        } else if (topic.name().equals(Topics.CONFIG_CHANGES)) {
+        } else if (KEPT_FOREVER.contains(topic.name())) {
             newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         }
         return newTopic;

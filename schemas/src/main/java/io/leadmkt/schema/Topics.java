@@ -47,6 +47,15 @@ public final class Topics {
     /** Each buyer's recent post-acceptance rate, keyed by buyer id. */
     public static final String BUYER_STATS = "buyers.stats";
 
+    /** A consumer's deletion request, one copy on every partition: each task searches its own leads. */
+    public static final String PRIVACY_DELETIONS = "privacy.deletions";
+    /** Which identities' data keys to erase, keyed by identity hash (co-partitioned with the key vault). */
+    public static final String PRIVACY_KEY_ERASURES = "privacy.key-erasures";
+    /** Deletion notices for the buyers that received a consumer's lead, keyed by deletion id. */
+    public static final String PRIVACY_NOTICES = "privacy.notices";
+    /** Every step of every deletion request, keyed by deletion id, kept forever: the proof. */
+    public static final String PRIVACY_DELETION_EVENTS = "privacy.deletion-events";
+
     private final SchemaIdResolver resolver;
     private final Topic<String, Lead> leadsInbound;
     private final Topic<String, Rejection> leadsRejected;
@@ -67,6 +76,10 @@ public final class Topics {
     private final Topic<String, CapDecision> capDecisions;
     private final Topic<String, BuyerCapStatus> capStatus;
     private final Topic<String, BuyerStats> buyerStats;
+    private final Topic<String, ErasureRequest> privacyDeletions;
+    private final Topic<String, KeyErasure> privacyKeyErasures;
+    private final Topic<String, DeletionNotice> privacyNotices;
+    private final Topic<String, DeletionEvent> privacyDeletionEvents;
 
     public Topics(SchemaIdResolver resolver) {
         this.resolver = resolver;
@@ -91,6 +104,10 @@ public final class Topics {
         capDecisions = new Topic<>(CAP_DECISIONS, key, serde(CapDecision.class), false, false);
         capStatus = new Topic<>(CAP_STATUS, key, serde(BuyerCapStatus.class), true, false);
         buyerStats = new Topic<>(BUYER_STATS, key, serde(BuyerStats.class), true, false);
+        privacyDeletions = new Topic<>(PRIVACY_DELETIONS, key, serde(ErasureRequest.class), false, false);
+        privacyKeyErasures = new Topic<>(PRIVACY_KEY_ERASURES, key, serde(KeyErasure.class), false, false);
+        privacyNotices = new Topic<>(PRIVACY_NOTICES, key, serde(DeletionNotice.class), false, false);
+        privacyDeletionEvents = new Topic<>(PRIVACY_DELETION_EVENTS, key, serde(DeletionEvent.class), false, false);
     }
 
     /** Topics whose ids come from the schemas shipped in this jar: no registry needed. */
@@ -121,10 +138,14 @@ public final class Topics {
     public Topic<String, CapDecision> capDecisions() { return capDecisions; }
     public Topic<String, BuyerCapStatus> capStatus() { return capStatus; }
     public Topic<String, BuyerStats> buyerStats() { return buyerStats; }
+    public Topic<String, ErasureRequest> privacyDeletions() { return privacyDeletions; }
+    public Topic<String, KeyErasure> privacyKeyErasures() { return privacyKeyErasures; }
+    public Topic<String, DeletionNotice> privacyNotices() { return privacyNotices; }
+    public Topic<String, DeletionEvent> privacyDeletionEvents() { return privacyDeletionEvents; }
 
     public List<Topic<?, ?>> all() {
         return List.of(leadsInbound, leadsRejected, leadsDeadletter, eventsDeadletter, pings, bids, posts, postResults, outcomes,
-                audit, buyers, campaigns, suppression, configChanges, apiKeys, capRequests, capDecisions, capStatus,
-                buyerStats);
+                audit, buyers, campaigns, suppression, configChanges, apiKeys, capRequests, capDecisions, capStatus, buyerStats,
+                privacyDeletions, privacyKeyErasures, privacyNotices, privacyDeletionEvents);
     }
 }

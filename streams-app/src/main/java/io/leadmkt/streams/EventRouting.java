@@ -4,6 +4,9 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.CapDecision;
 import io.leadmkt.schema.CapRequest;
+import io.leadmkt.schema.DeletionEvent;
+import io.leadmkt.schema.DeletionNotice;
+import io.leadmkt.schema.KeyErasure;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
@@ -42,16 +45,19 @@ public final class EventRouting implements TopicNameExtractor<String, SpecificRe
     /** @param tap told of every event as it is written */
     public EventRouting(Topics topics, Consumer<? super SpecificRecord> tap) {
         this.tap = tap;
-        this.byType = Map.of(
-                Rejection.class, topics.leadsRejected(),
-                AuditEvent.class, topics.audit(),
-                Ping.class, topics.pings(),
-                Post.class, topics.posts(),
-                PostResult.class, topics.postResults(),
-                Outcome.class, topics.outcomes(),
-                CapRequest.class, topics.capRequests(),
-                CapDecision.class, topics.capDecisions(),
-                BuyerCapStatus.class, topics.capStatus());
+        this.byType = Map.ofEntries(
+                Map.entry(Rejection.class, topics.leadsRejected()),
+                Map.entry(AuditEvent.class, topics.audit()),
+                Map.entry(Ping.class, topics.pings()),
+                Map.entry(Post.class, topics.posts()),
+                Map.entry(PostResult.class, topics.postResults()),
+                Map.entry(Outcome.class, topics.outcomes()),
+                Map.entry(CapRequest.class, topics.capRequests()),
+                Map.entry(CapDecision.class, topics.capDecisions()),
+                Map.entry(BuyerCapStatus.class, topics.capStatus()),
+                Map.entry(KeyErasure.class, topics.privacyKeyErasures()),
+                Map.entry(DeletionNotice.class, topics.privacyNotices()),
+                Map.entry(DeletionEvent.class, topics.privacyDeletionEvents()));
     }
 
     private Topics.Topic<String, ? extends SpecificRecord> topicOf(SpecificRecord value) {

@@ -8,7 +8,13 @@ import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.access.Access;
 import io.leadmkt.streams.access.ApiKeyFeed;
+import io.leadmkt.schema.DeletionStatus;
 import io.leadmkt.streams.admin.AdminApi;
+import io.leadmkt.streams.privacy.DeletionProgress;
+import io.leadmkt.streams.privacy.DeletionStatusProcessor;
+import io.leadmkt.streams.privacy.Deletions;
+import io.leadmkt.streams.privacy.DisclosureQueries;
+import io.leadmkt.streams.privacy.PrivacyApi;
 import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.IntegrationCheck;
@@ -95,6 +101,7 @@ public final class LeadMarketApp implements AutoCloseable {
     private final RecentAuctions recentAuctions = new RecentAuctions(RECENT_AUCTIONS, RECENT_AUCTIONS * 10);
     private final AuctionFeed auctionFeed;
     private final Dashboard dashboard;
+    private Deletions deletions;
     /** Runs the HTTP calls of reports fanned out to the other instances. */
     private final ExecutorService reportRequests = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "report-fan-out");
@@ -129,6 +136,11 @@ public final class LeadMarketApp implements AutoCloseable {
      * for keys ({@code http.auth.required}); the {@value AdminApi#TOKEN_ENV} token is an admin's key.
      */
     public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck) {
+        return start(config, integrationCheck, System.getenv(AdminApi.TOKEN_ENV));
+    }
+
+    /** As {@link #start(StreamsAppConfig, IntegrationCheck)} with the admin token given (null: no token; API keys only). */
+    public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck, String adminToken) {
         Topics topics = Topics.embedded();
         provision(config, topics);
         KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
@@ -141,11 +153,14 @@ public final class LeadMarketApp implements AutoCloseable {
         app.keys.start();
         AdminApi admin = new AdminApi(new ConfigDocuments(integrationCheck),
                 new StreamsConfigStore(app.configTopics, app::streams, app.keys.table()));
-        Access access = new Access(config.http().authRequired(), System.getenv(AdminApi.TOKEN_ENV), app.keys.table());
+        Access access = new Access(config.http().authRequired(), adminToken, app.keys.table());
+        app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
+        PrivacyApi privacy = new PrivacyApi(app.deletions, app::findDeletion,
+                new DisclosureQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests));
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
                 new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
-                        app.reportRequests)).withDashboard(app.dashboard).start();
+                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -302,23 +317,37 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Optional<LeadStatus> findStatus(String leadId) {
-        KafkaStreams streams = this.streams;
-        if (streams == null) {
-            throw new IllegalStateException("streams app is starting");
-        }
-        KeyQueryMetadata owner = streams.queryMetadataForKey(LeadStatusProcessor.STORE, leadId, Serdes.String().serializer());
-        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
-            throw new IllegalStateException("lead-status store is not available (rebalancing)");
-        }
-        if (!owner.activeHost().equals(self)) {
-            throw new LeadOwnedElsewhere(config.http().scheme() + "://" + owner.activeHost().host() + ":" + owner.activeHost().port());
-        }
+        KafkaStreams streams = ownerOf(LeadStatusProcessor.STORE, leadId);
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
         ReadOnlyKeyValueStore<String, io.leadmkt.schema.AuditEvent> timelines = streams.store(
                 StoreQueryParameters.fromNameAndType(LeadStatusProcessor.TIMELINE_STORE,
                         QueryableStoreTypes.<String, io.leadmkt.schema.AuditEvent>keyValueStore()));
         return LeadStatusProcessor.read(statuses, timelines, leadId);
+    }
+
+    /** Streams, when this instance owns {@code key} in {@code store}; else {@link LeadOwnedElsewhere} (a 307). */
+    private KafkaStreams ownerOf(String store, String key) {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            throw new IllegalStateException("streams app is starting");
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+            throw new IllegalStateException(store + " is not available (rebalancing)");
+        }
+        if (!owner.activeHost().equals(self)) {
+            throw new LeadOwnedElsewhere(config.http().scheme() + "://" + owner.activeHost().host() + ":" + owner.activeHost().port());
+        }
+        return streams;
+    }
+
+    private Optional<DeletionProgress> findDeletion(String deletionId) {
+        ReadOnlyKeyValueStore<String, DeletionStatus> statuses = ownerOf(DeletionStatusProcessor.STORE, deletionId)
+                .store(StoreQueryParameters.fromNameAndType(DeletionStatusProcessor.STORE,
+                        QueryableStoreTypes.<String, DeletionStatus>keyValueStore()));
+        return Optional.ofNullable(statuses.get(deletionId))
+                .map(status -> DeletionProgress.of(deletionId, status.getEvents()));
     }
 
     private Map<String, Object> health() {
@@ -363,6 +392,9 @@ public final class LeadMarketApp implements AutoCloseable {
         dashboard.close();
         auctionFeed.close();
         intakeProducer.close(Duration.ofSeconds(5));
+        if (deletions != null) {
+            deletions.close();
+        }
         configTopics.close();
         keys.close();
         if (streams != null) {

@@ -6,6 +6,9 @@ import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.CapReservation;
 import io.leadmkt.schema.CapUsage;
+import io.leadmkt.schema.DataKey;
+import io.leadmkt.schema.DeletionStatus;
+import io.leadmkt.schema.Disclosure;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.QualifiedLead;
@@ -21,6 +24,9 @@ import io.leadmkt.streams.eligibility.EligibilityProcessor;
 import io.leadmkt.streams.enrich.EnrichProcessor;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.intake.LeadIntakeProcessor;
+import io.leadmkt.streams.privacy.DeletionStatusProcessor;
+import io.leadmkt.streams.privacy.DisclosureProcessor;
+import io.leadmkt.streams.privacy.KeyVault;
 import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.leadmkt.streams.report.ReportProcessor;
@@ -46,8 +52,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The marketplace as one topology, in the order a lead flows:
- * intake → enrich → comply → dedupe → eligibility → auction (ping, bids, posts) → outcome,
- * with the lead-status report beside it. Every operator, store and internal topic is named, so
+ * intake → enrich → comply → dedupe → seal (privacy) → eligibility → auction (ping, bids, posts) → outcome,
+ * with the lead-status report and the disclosures beside it. Every operator, store and internal topic is named, so
  * the topology can evolve without losing state.
  */
 public final class LeadMarketTopology {
@@ -122,8 +128,18 @@ public final class LeadMarketTopology {
                 .defaultBranch(Branched.as("events"));
         toEvents(unique.get("dedupe-events"), routing, commits, "dedupe");
 
+        // privacy: seal the consumer's PII under their own data key; erase keys on request (same identity partition)
+        Map<String, KStream<String, Object>> sealed = unique.get("dedupe-lead")
+                .merge(events(builder, topics.privacyKeyErasures(), "key-erasures")
+                        .mapValues(v -> (Object) v, Named.as("key-erasures-as-input")), Named.as("key-vault-merge-erasures"))
+                .process(KeyVault.supplier(topics.serde(DataKey.class), inMemory), Named.as("key-vault"))
+                .split(Named.as("key-vault-"))
+                .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
+                .defaultBranch(Branched.as("events"));
+        toEvents(sealed.get("key-vault-events"), routing, commits, "key-vault");
+
         // eligibility: which buyers to ping, on what terms; back to lead-id keys
-        Map<String, KStream<String, Object>> eligible = asLeads(unique.get("dedupe-lead"), "dedupe")
+        Map<String, KStream<String, Object>> eligible = asLeads(sealed.get("key-vault-lead"), "key-vault")
                 .process(EligibilityProcessor::new, Named.as("eligibility"))
                 .split(Named.as("eligibility-"))
                 .branch((id, v) -> v instanceof QualifiedLead, Branched.as("qualified"))
@@ -181,6 +197,14 @@ public final class LeadMarketTopology {
                 Named.as("lead-status"));
         // report: figures per buyer, seller, source, campaign and state, by the hour (the same input, no repartition)
         trail.process(ReportProcessor.supplier(topics.serde(ReportFigures.class), inMemory), Named.as("report-figures"));
+        // privacy: who was told what about each lead, found by the consumer's hashes; deletion requests searched here
+        toEvents(trail.merge(events(builder, topics.privacyDeletions(), "privacy-deletions"), Named.as("disclosures-merge-deletions"))
+                .process(DisclosureProcessor.supplier(topics.serde(Disclosure.class), inMemory), Named.as("disclosures")),
+                routing, commits, "disclosures");
+        builder.stream(topics.privacyDeletionEvents().name(), Consumed.with(topics.privacyDeletionEvents().keySerde(),
+                        topics.privacyDeletionEvents().valueSerde()).withName("deletion-events-source"))
+                .process(DeletionStatusProcessor.supplier(topics.serde(DeletionStatus.class), inMemory),
+                        Named.as("deletion-status"));
 
         return builder.build();
     }

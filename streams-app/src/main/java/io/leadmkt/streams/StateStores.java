@@ -1,5 +1,6 @@
 package io.leadmkt.streams;
 
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -22,5 +23,11 @@ public final class StateStores {
         return Stores.keyValueStoreBuilder(
                 inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name), keys, values)
                 .withCachingEnabled();
+    }
+
+    /** As {@link #keyValue(String, Serde, Serde, boolean)}, its changelog topic created with {@code changelogConfig}. */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(String name, Serde<K> keys, Serde<V> values,
+                                                                    boolean inMemory, Map<String, String> changelogConfig) {
+        return keyValue(name, keys, values, inMemory).withLoggingEnabled(changelogConfig);
     }
 }

@@ -221,6 +221,20 @@ public final class MarketHarness implements AutoCloseable {
         return LeadStatusProcessor.read(statuses, timelines, leadId).orElse(null);
     }
 
+    /** The post's lead with its PII unsealed by its consumer's current data key, as the connector does it. */
+    public Lead unsealed(Post post) {
+        Lead lead = post.getLead();
+        io.leadmkt.schema.DataKey key = this.<io.leadmkt.schema.DataKey>store(io.leadmkt.streams.privacy.KeyVault.STORE)
+                .get(lead.getSealed().getKeyId());
+        return io.leadmkt.schema.PiiSeal.unseal(lead, key);
+    }
+
+    /** A deletion request as the privacy API writes it: one copy per partition (the driver has one). */
+    public void requestDeletion(io.leadmkt.schema.ErasureRequest request) {
+        driver.createInputTopic(Topics.PRIVACY_DELETIONS, new StringSerializer(),
+                topics.privacyDeletions().valueSerde().serializer()).pipeInput(request.getDeletionId(), request);
+    }
+
     public <V> KeyValueStore<String, V> store(String name) {
         return driver.getKeyValueStore(name);
     }

@@ -42,7 +42,7 @@ public final class BuyerAdapters {
     private final Map<String, Resolved> byIntegration = new ConcurrentHashMap<>();
 
     /** What one integration document amounts to: who speaks to the buyer, and how hard. */
-    private record Resolved(BuyerAdapter adapter, BuyerLimits limits) {
+    private record Resolved(BuyerAdapter adapter, BuyerLimits limits, Integration integration) {
     }
 
     public BuyerAdapters(BuyerAdapter defaultAdapter, Clock clock) {
@@ -71,10 +71,15 @@ public final class BuyerAdapters {
         return resolve(buyer).limits();
     }
 
+    /** The buyer's valid integration document; empty when it has none or it is invalid. */
+    public java.util.Optional<Integration> integration(BuyerConfig buyer) {
+        return java.util.Optional.ofNullable(resolve(buyer).integration());
+    }
+
     private Resolved resolve(BuyerConfig buyer) {
         String integration = buyer.getIntegration();
         if (integration == null) {
-            return new Resolved(defaultAdapter, BuyerLimits.DEFAULTS);
+            return new Resolved(defaultAdapter, BuyerLimits.DEFAULTS, null);
         }
         Resolved cached = byIntegration.get(integration);
         if (cached != null) {
@@ -92,15 +97,15 @@ public final class BuyerAdapters {
             // A document holding only limits leaves the buyer on the built-in protocol.
             BuyerAdapter adapter = integration.hasTemplates() ? new TemplateBuyerAdapter(integration, clock)
                     : defaultAdapter;
-            return new Resolved(adapter, integration.buyerLimits());
+            return new Resolved(adapter, integration.buyerLimits(), integration);
         } catch (InvalidIntegrationException e) {
             log.error("buyer {} has an invalid integration; its pings and posts fail with {} until it is fixed: {}",
                     buyerId, BAD_INTEGRATION, e.errors());
-            return new Resolved(new Refusing(String.join("; ", e.errors())), BuyerLimits.DEFAULTS);
+            return new Resolved(new Refusing(String.join("; ", e.errors())), BuyerLimits.DEFAULTS, null);
         } catch (RuntimeException e) {
             log.error("buyer {} has an unusable integration; its pings and posts fail with {}", buyerId,
                     BAD_INTEGRATION, e);
-            return new Resolved(new Refusing(String.valueOf(e.getMessage())), BuyerLimits.DEFAULTS);
+            return new Resolved(new Refusing(String.valueOf(e.getMessage())), BuyerLimits.DEFAULTS, null);
         }
     }
 

@@ -15,8 +15,10 @@ import java.util.Map;
  * @param post   the post request and answer; its fields may also name contact, consent, token and price
  * @param auth   how every request to this buyer proves it is ours; null: none
  * @param limits how hard the connector may call this buyer; null: the defaults
+ * @param deletionUrl where the buyer is told, signed with {@code auth}, that a consumer whose lead it
+ *                    bought asked to be deleted; null: it cannot be told (the deletion's status says so)
  */
-public record Integration(Template ping, Template post, Auth auth, Limits limits) {
+public record Integration(Template ping, Template post, Auth auth, Limits limits, String deletionUrl) {
 
     /** Whether the document describes the buyer's own API, rather than only its limits. */
     public boolean hasTemplates() {

@@ -4,6 +4,7 @@ import io.leadmkt.connector.AckedSend;
 import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.connector.ping.PingDispatcher;
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.DeletionNotice;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.Topics;
@@ -84,6 +85,16 @@ public final class KafkaBuyerDelivery {
         String topic = KafkaBuyerTopics.posts(post.getBuyerId());
         return Optional.of(send(topic, post.getLeadId(),
                 () -> topics.posts().valueSerde().serializer().serialize(topic, post)));
+    }
+
+    /** Produces the deletion notice when its buyer is Kafka-native; empty otherwise (a webhook buyer). */
+    public Optional<CompletableFuture<Void>> deliverDeletion(DeletionNotice notice) {
+        if (!isKafkaBuyer(notice.getBuyerId())) {
+            return Optional.empty();
+        }
+        String topic = KafkaBuyerTopics.deletions(notice.getBuyerId());
+        return Optional.of(send(topic, notice.getDeletionId(),
+                () -> topics.privacyNotices().valueSerde().serializer().serialize(topic, notice)));
     }
 
     private boolean isKafkaBuyer(String buyerId) {

@@ -22,6 +22,11 @@ public final class ClusterOptions {
         return bootstrapServers != null || settings != null;
     }
 
+    /** The streams app's settings (its application id and partitions) on that cluster. */
+    public io.leadmkt.streams.StreamsAppConfig streams() {
+        return Settings.load(settings).streamsConfig(bootstrapServers, null, null);
+    }
+
     /** The cluster, with the settings file's shared {@code kafka.*} properties. */
     public KafkaClients clients() {
         return Settings.load(settings).clients(bootstrapServers);

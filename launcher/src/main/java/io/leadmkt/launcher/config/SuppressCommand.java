@@ -36,6 +36,31 @@ public final class SuppressCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * A list of consumers (the suppression import's CSV), progress and bad rows (by line) on {@code err};
+     * null when it has bad rows and {@code partial} was not asked for: nothing may be written then.
+     */
+    static SuppressionImport.Result readList(Path file, SuppressionImport.Terms terms, boolean partial, String what,
+                                             PrintWriter err) throws IOException {
+        SuppressionImport.Result read;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            read = SuppressionImport.read(in, terms, rows -> {
+                err.printf("read %,d rows%n", rows);
+                err.flush();
+            });
+        }
+        if (!read.ok()) {
+            if (!partial) {
+                ConfigCommand.invalid(err, what + " (" + read.badRows() + " bad rows of " + read.rows()
+                        + "; --partial takes the good ones)", read.errors());
+                return null;
+            }
+            err.println(read.badRows() + " bad rows skipped (--partial):");
+            read.errors().forEach(e -> err.println("  " + e));
+        }
+        return read;
+    }
+
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Imports a CSV of phones and/or emails (or identifiers already hashed as intake hashes "
                     + "them) as suppression entries: hashes only, each with its audit record on config.changes, all in "
@@ -82,20 +107,9 @@ public final class SuppressCommand implements Runnable {
             SuppressionImport.Terms terms = new SuppressionImport.Terms(
                     reason == null || reason.isBlank() ? AdminApi.IMPORT_REASON : reason.strip(),
                     source == null || source.isBlank() ? AdminApi.IMPORT_SOURCE : source.strip(), expiresAt, now);
-            SuppressionImport.Result read;
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                read = SuppressionImport.read(in, terms, rows -> {
-                    err.printf("read %,d rows%n", rows);
-                    err.flush();
-                });
-            }
-            if (!read.ok()) {
-                if (!partial) {
-                    return ConfigCommand.invalid(err, "suppression list (" + read.badRows() + " bad rows of "
-                            + read.rows() + "; --partial writes the good ones)", read.errors());
-                }
-                err.println(read.badRows() + " bad rows skipped (--partial):");
-                read.errors().forEach(e -> err.println("  " + e));
+            SuppressionImport.Result read = readList(file, terms, partial, "suppression list", err);
+            if (read == null) {
+                return ConfigCommand.INVALID;
             }
             err.printf("writing %,d entries from %,d rows%n", read.entries().size(), read.rows());
             err.flush();

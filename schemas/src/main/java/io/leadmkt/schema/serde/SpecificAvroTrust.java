@@ -8,14 +8,14 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  * properties are read once, at class load, so setting them later does nothing). Trust our
  * generated package in addition to whatever the JVM already trusts, once.
  */
-final class SpecificAvroTrust {
+public final class SpecificAvroTrust {
     private static final String OUR_PACKAGE = "io.leadmkt.schema.";
     private static boolean done;
 
     private SpecificAvroTrust() {
     }
 
-    static synchronized void ensureTrusted() {
+    public static synchronized void ensureTrusted() {
         if (done) {
             return;
         }

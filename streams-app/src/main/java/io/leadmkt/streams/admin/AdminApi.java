@@ -253,7 +253,7 @@ public final class AdminApi {
     }
 
     /** Who acts: the {@value #ACTOR_HEADER} header when it is a usable name, else the caller's key id. */
-    static ConfigChanges.Author author(Context ctx) {
+    public static ConfigChanges.Author author(Context ctx) {
         String given = ctx.header(ACTOR_HEADER);
         String actor = given == null ? "" : given.strip();
         if (actor.isEmpty() || actor.length() > 100 || !actor.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {

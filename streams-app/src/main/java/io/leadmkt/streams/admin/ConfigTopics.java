@@ -188,6 +188,15 @@ public final class ConfigTopics implements AutoCloseable {
      * (empty: nothing to change, nothing written).
      */
     public synchronized List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author) {
+        return suppress(entries, author, List.of());
+    }
+
+    /**
+     * As {@link #suppress(List, Author)}, with {@code alongside} (e.g. a deletion request's records)
+     * written in the same transaction: the consumer is suppressed exactly when the request exists.
+     */
+    public synchronized List<ConfigChange> suppress(List<SuppressionEntry> entries, Author author,
+                                                    List<ProducerRecord<String, byte[]>> alongside) {
         long at = clock.getAsLong();
         Map<String, SuppressionEntry> now = current(topics.suppression());
         // Never weaken an entry in force: a 31-day list leaves a permanent opt-out as it is.
@@ -196,7 +205,8 @@ public final class ConfigTopics implements AutoCloseable {
         Plan plan = new Plan(new ArrayList<>(), new ArrayList<>());
         plan(plan, topics.suppression(), now, ConfigChanges.SUPPRESSION, wanted, SuppressionEntry::getHash,
                 ConfigChanges::document, author, at);
-        if (!plan.changes().isEmpty()) {
+        plan.records().addAll(alongside);
+        if (!plan.records().isEmpty()) {
             write(plan.records(), plan.changes());
         }
         return plan.changes();

@@ -33,6 +33,11 @@ public final class Suppressions {
     public static final String HASH = "hash";
     /** The source of entries an operator adds (config suppress, the admin API). */
     public static final String ADMIN_SOURCE = "admin";
+    /** The source of entries a deletion request adds. */
+    public static final String PRIVACY_SOURCE = "privacy";
+    /** The reason recorded when a deletion request gives none. */
+    public static final String DELETION_REASON = "deletion request";
+    private static final java.util.regex.Pattern HASH_FORMAT = java.util.regex.Pattern.compile("[0-9a-f]{64}");
     static final int MAX_REASON_LENGTH = 255;
     private static final java.util.regex.Pattern PARTY_ID = io.leadmkt.streams.access.ApiKeys.PARTY_ID;
 
@@ -133,6 +138,45 @@ public final class Suppressions {
                 buyer != null ? "buyer:" + buyer : "seller:" + seller, null, addedAt);
         errors.addAll(request.errors());
         return errors.isEmpty() ? request : new Parsed(List.of(), errors);
+    }
+
+    /**
+     * A consumer's deletion request ({@code POST /v1/privacy/deletions}): a JSON object with
+     * {@code phone} and/or {@code email} in clear, or {@code phoneHash} / {@code emailHash} as a DROP
+     * download gives them ({@link IdentityHash} format: 64 lower-case hex digits), and an optional
+     * {@code reason} (default {@value #DELETION_REASON}). Its entries (source {@value #PRIVACY_SOURCE},
+     * permanent) suppress the consumer from then on; their hashes are what the deletion searches for.
+     */
+    public static Parsed deletion(String json, long addedAt) {
+        List<String> errors = new ArrayList<>();
+        Map<String, String> fields = fields(json, List.of(PHONE, EMAIL, "phoneHash", "emailHash", "reason"), errors);
+        if (!errors.isEmpty()) {
+            return new Parsed(List.of(), errors);
+        }
+        String reason = fields.get("reason") == null || fields.get("reason").isBlank() ? DELETION_REASON
+                : fields.get("reason");
+        List<SuppressionEntry> entries = new ArrayList<>();
+        boolean clear = fields.get(PHONE) != null || fields.get(EMAIL) != null;
+        if (clear) {
+            Parsed given = request(fields.get(PHONE), fields.get(EMAIL), reason, PRIVACY_SOURCE, null, addedAt);
+            errors.addAll(given.errors());
+            entries.addAll(given.entries());
+        }
+        for (String kind : List.of(PHONE, EMAIL)) {
+            String hash = blankAsNull(fields.get(kind + "Hash"));
+            if (hash == null) {
+                continue;
+            }
+            if (!HASH_FORMAT.matcher(hash).matches()) {
+                errors.add(kind + "Hash: not a SHA-256 hash (64 lower-case hex digits)");
+            } else if (entries.stream().noneMatch(e -> e.getHash().equals(hash))) {
+                entries.add(entry(hash, kind, reason, PRIVACY_SOURCE, null, addedAt));
+            }
+        }
+        if (entries.isEmpty() && errors.isEmpty()) {
+            errors.add("one of phone, email, phoneHash or emailHash is required");
+        }
+        return errors.isEmpty() ? new Parsed(entries, List.of()) : new Parsed(List.of(), errors);
     }
 
     /** The string fields of a JSON object, each checked to be a string (or null) and one of {@code known}. */

@@ -14,6 +14,13 @@ public final class JsonResponses {
     private JsonResponses() {
     }
 
+    /** 307 to where another instance serves the answer (the state it needs lives there). */
+    public static void servedElsewhere(Context ctx, String location) {
+        ctx.header("Location", location);
+        respond(ctx, 307, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("error", "served_elsewhere").put("location", location));
+    }
+
     public static void respond(Context ctx, int status, JsonNode body) {
         byte[] bytes;
         try {

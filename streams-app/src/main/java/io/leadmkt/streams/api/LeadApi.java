@@ -21,6 +21,7 @@ import io.leadmkt.streams.access.Role;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.intake.ErrorCodes;
+import io.leadmkt.streams.privacy.PrivacyApi;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
@@ -72,6 +73,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
+ *   <li>With a {@link PrivacyApi} ({@link #withPrivacy}): deletions and disclosures under {@code /v1/privacy/}.</li>
  *   <li>With {@link Operations}: {@code GET /metrics}, {@code GET /health/live} and
  *       {@code GET /health/ready} ({@link OpsRoutes}).</li>
  * </ul>
@@ -115,6 +117,7 @@ public final class LeadApi implements AutoCloseable {
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Dashboard dashboard;
     private Javalin server;
+    private PrivacyApi privacy;
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -168,6 +171,12 @@ public final class LeadApi implements AutoCloseable {
         return this;
     }
 
+    /** Mounts the privacy routes ({@code /v1/privacy/...}) too; call before {@link #start()}. */
+    public synchronized LeadApi withPrivacy(PrivacyApi privacy) {
+        this.privacy = privacy;
+        return this;
+    }
+
     /** Binds all interfaces on the port given (0: any free port, see {@link #port()}). */
     public synchronized LeadApi start() {
         if (server != null) {
@@ -204,6 +213,11 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.get("/v1/admin/keys", admin::listKeys, Role.ADMIN);
                 config.routes.delete("/v1/admin/keys/{id}", admin::revokeKey, Role.ADMIN);
                 config.routes.post("/v1/optouts", admin::optOut, Role.BUYER, Role.SELLER, Role.PRIVACY);
+            }
+            if (privacy != null) {
+                config.routes.post("/v1/privacy/deletions", privacy::requestDeletion, Role.PRIVACY);
+                config.routes.get("/v1/privacy/deletions/{id}", privacy::deletionStatus, Role.PRIVACY);
+                config.routes.get("/v1/privacy/disclosures", privacy::disclosures, Role.PRIVACY);
             }
             config.routes.exception(AccessDenied.class, (e, ctx) -> denied(e, ctx));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
@@ -318,9 +332,7 @@ public final class LeadApi implements AutoCloseable {
         try {
             status = lookup.find(id);
         } catch (LeadOwnedElsewhere elsewhere) {
-            String location = elsewhere.baseUrl() + "/v1/leads/" + id;
-            ctx.header("Location", location);
-            respond(ctx, 307, error("served_elsewhere").put("location", location));
+            JsonResponses.servedElsewhere(ctx, elsewhere.baseUrl() + "/v1/leads/" + id);
             return;
         } catch (RuntimeException e) {
             // Store not ready or partition moving: the answer exists, just not here and now.

@@ -12,6 +12,7 @@ import io.leadmkt.streams.access.AccessRules;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.comply.TimeToDecision;
 import io.leadmkt.streams.outcome.Rejections;
+import io.leadmkt.streams.privacy.Disclosures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,6 +94,7 @@ public final class EligibilityProcessor extends LeadStage {
         if (!capped.isEmpty()) {
             detail.put("capped", String.join(",", capped));
         }
+        detail.putAll(Disclosures.qualifiedDetail(lead));
         context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.QUALIFIED, now,
                 detail)));
     }

@@ -57,6 +57,6 @@ public final class LeadEnricher {
         // nested record classes, which only passes once a serde has trusted our package.
         return new Lead(normalized.getLeadId(), normalized.getSourceId(), normalized.getSubId(),
                 normalized.getCampaignId(), normalized.getCreatedAt(), normalized.getContact(),
-                normalized.getProfile(), normalized.getConsent(), enrichment);
+                normalized.getProfile(), normalized.getConsent(), enrichment, normalized.getSealed());
     }
 }

@@ -98,7 +98,7 @@ public final class JsonLeadReader {
                 contact(fields.object(root, "contact", "contact"), fields),
                 profile(fields.object(root, "profile", "profile"), fields),
                 consent(fields.object(root, "consent", "consent"), fields),
-                null);
+                null, null);
         return fields.result(lead);
     }
 

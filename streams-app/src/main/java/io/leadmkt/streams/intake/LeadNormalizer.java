@@ -93,7 +93,7 @@ public final class LeadNormalizer {
         if (!errors.isEmpty()) {
             return errors.result(null);
         }
-        return errors.result(new Lead(leadId, sourceId, subId, campaignId, createdAt, contact, profile, consent, null));
+        return errors.result(new Lead(leadId, sourceId, subId, campaignId, createdAt, contact, profile, consent, null, null));
     }
 
     private static String leadId(String value, Errors errors) {

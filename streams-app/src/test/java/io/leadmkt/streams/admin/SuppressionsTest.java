@@ -149,4 +149,31 @@ class SuppressionsTest {
         assertThat(Suppressions.days("36501d")).isEmpty();
         assertThat(Suppressions.days(null)).isEmpty();
     }
+
+    @Test
+    void shouldHashAClearPhoneAndTakeAGivenEmailHashWhenADeletionIsRequested() {
+        String emailHash = io.leadmkt.schema.IdentityHash.ofEmail("ada@example.com");
+        Suppressions.Parsed parsed = Suppressions.deletion("{\"phone\":\"(512) 555-0123\",\"emailHash\":\""
+                + emailHash + "\"}", NOW);
+
+        assertThat(parsed.errors()).isEmpty();
+        assertThat(parsed.entries()).extracting(e -> e.getHash())
+                .containsExactly(io.leadmkt.schema.IdentityHash.ofPhone("+15125550123"), emailHash);
+        assertThat(parsed.entries()).allSatisfy(e -> {
+            assertThat(e.getSource()).isEqualTo(Suppressions.PRIVACY_SOURCE);
+            assertThat(e.getExpiresAt()).isNull();
+        });
+    }
+
+    @Test
+    void shouldNameEveryBadFieldWithoutItsValueWhenADeletionRequestIsInvalid() {
+        Suppressions.Parsed parsed = Suppressions.deletion("{\"phone\":\"call me\",\"phoneHash\":\"ABC\",\"fax\":\"1\"}", NOW);
+
+        assertThat(parsed.entries()).isEmpty();
+        assertThat(String.join("; ", parsed.errors())).contains("fax: unknown field");
+        assertThat(Suppressions.deletion("{\"phone\":\"call me\",\"phoneHash\":\"ABC\"}", NOW).errors())
+                .containsExactly("phone: not a US phone number", "phoneHash: not a SHA-256 hash (64 lower-case hex digits)");
+        assertThat(Suppressions.deletion("{}", NOW).errors())
+                .containsExactly("one of phone, email, phoneHash or emailHash is required");
+    }
 }

@@ -163,7 +163,8 @@ class AuctionTopologyTest {
         Post post = market.posts.readValue();
         assertThat(post.getBuyerId()).isEqualTo("charlie");
         assertThat(post.getPingToken()).isEqualTo("tok-charlie");
-        assertThat(post.getLead().getContact().getPhone()).startsWith("+1512555");
+        assertThat(post.getLead().getContact()).as("sealed on the posts topic").isNull();
+        assertThat(market.unsealed(post).getContact().getPhone()).startsWith("+1512555");
     }
 
     @Test
