@@ -2,7 +2,9 @@ package io.leadmkt.connector;
 
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.kafka.KafkaBuyerAnswers;
 import io.leadmkt.connector.kafka.KafkaBuyerDelivery;
+import io.leadmkt.connector.kafka.KafkaBuyerTopics;
 import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.connector.limits.BuyerHealth;
 import io.leadmkt.connector.ping.PingDispatcher;
@@ -54,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * and produces exactly one {@code bids} event per pinged buyer and one {@code post-results} event
  * per post, keyed by lead id. Kafka-native buyers are not called: their pings and posts are produced
  * to {@code buyer.<id>.pings} / {@code buyer.<id>.posts} (created here on first use, one partition)
- * and they answer on {@code bids} and {@code post-results} themselves.
+ * and they answer on their own {@code buyer.<id>.bids} / {@code buyer.<id>.post-results}, which a
+ * third loop relays to {@code bids} / {@code post-results} in that buyer's name only.
  *
  * <p>Pings and posts are consumed by separate threads (and groups), so slow posts never delay
  * pings. Neither thread waits for HTTP; offsets are committed once a record's events are
@@ -90,6 +93,7 @@ public final class BuyerConnector implements AutoCloseable {
     private final BuyerConfigFeed feed;
     private final RecordLoop<Ping> pingLoop;
     private final RecordLoop<Post> postLoop;
+    private final RecordLoop<KafkaBuyerAnswers.Answer> answerLoop;
     private final List<Thread> threads;
     private final List<KafkaClientMetrics> kafkaMetrics = new java.util.ArrayList<>();
     private volatile boolean closed;
@@ -113,7 +117,11 @@ public final class BuyerConnector implements AutoCloseable {
                 Map.of(AdminClientConfig.CLIENT_ID_CONFIG, config.groupId() + "-admin")));
         this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic, clock);
         List<KafkaConsumer<String, byte[]>> consumers = List.of(newConsumer(null, "buyers"),
-                newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"));
+                newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"),
+                // A new buyer's answer topics match the pattern within a second, not metadata's default 5 minutes.
+                new KafkaConsumer<>(consumerProps(config, config.groupId() + "-answers", "answers",
+                        Map.of(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000)),
+                        new StringDeserializer(), new ByteArrayDeserializer()));
         this.feed = new BuyerConfigFeed(consumers.get(0), topics.buyers(), directory,
                 counters.skipped::increment);
         this.pingLoop = new RecordLoop<>("pings", consumers.get(1), Topics.PINGS,
@@ -122,8 +130,11 @@ public final class BuyerConnector implements AutoCloseable {
         this.postLoop = new RecordLoop<>("posts", consumers.get(2), Topics.POSTS,
                 bytes -> topics.posts().valueSerde().deserializer().deserialize(Topics.POSTS, bytes),
                 this::onPost, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
+        KafkaBuyerAnswers answers = new KafkaBuyerAnswers(topics, producer, counters.skipped::increment);
+        this.answerLoop = new RecordLoop<>("answers", consumers.get(3), KafkaBuyerTopics.ANSWERS, answers::read,
+                answers::relay, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.threads = List.of(thread(feed, "buyer-config-feed"), thread(pingLoop, "connector-pings"),
-                thread(postLoop, "connector-posts"));
+                thread(postLoop, "connector-posts"), thread(answerLoop, "connector-answers"));
         consumers.forEach(c -> kafkaMetrics.add(new KafkaClientMetrics(c, Tags.empty(), metricsRefresh)));
         kafkaMetrics.add(new KafkaClientMetrics(producer, Tags.empty(), metricsRefresh));
         kafkaMetrics.forEach(binder -> binder.bindTo(registry));
@@ -175,7 +186,8 @@ public final class BuyerConnector implements AutoCloseable {
     /** Live and ready, by {@link #health(boolean, boolean, Throwable)}. */
     public Health health() {
         Throwable failed = feed.failure() != null ? feed.failure()
-                : pingLoop.failure() != null ? pingLoop.failure() : postLoop.failure();
+                : pingLoop.failure() != null ? pingLoop.failure()
+                : postLoop.failure() != null ? postLoop.failure() : answerLoop.failure();
         return health(started, closed, failed);
     }
 
@@ -259,9 +271,12 @@ public final class BuyerConnector implements AutoCloseable {
         try {
             // Ping and post loops drain in parallel; each waits at most DRAIN_TIMEOUT.
             Thread stopper = thread(() -> stopQuietly(postLoop), "connector-posts-stop");
+            Thread answersStopper = thread(() -> stopQuietly(answerLoop), "connector-answers-stop");
             stopper.start();
+            answersStopper.start();
             stopQuietly(pingLoop);
             stopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
+            answersStopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
             feed.stop(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -325,6 +340,9 @@ public final class BuyerConnector implements AutoCloseable {
         NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty());
         if (topic.endsWith(".posts")) {
             newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicProvisioner.PII_RETENTION_MS)));
+        } else if (KafkaBuyerTopics.answerer(topic).isPresent()) {
+            // As bids / post-results: the broker stamps when an answer arrived, the buyer cannot backdate it.
+            newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
         }
         try {
             admin.createTopics(List.of(newTopic)).all().get(10, TimeUnit.SECONDS);
@@ -368,7 +386,12 @@ public final class BuyerConnector implements AutoCloseable {
 
     /** A consumer's properties: {@code groupId} null for one that assigns itself partitions. */
     static Map<String, Object> consumerProps(ConnectorConfig config, String groupId, String role) {
-        Map<String, Object> props = new HashMap<>();
+        return consumerProps(config, groupId, role, Map.of());
+    }
+
+    private static Map<String, Object> consumerProps(ConnectorConfig config, String groupId, String role,
+                                                     Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + role);
         // The streams app writes with exactly-once: never act on an aborted ping or post.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
