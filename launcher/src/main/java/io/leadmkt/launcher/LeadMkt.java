@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                 LeadMkt.ConnectorCommand.class, io.leadmkt.launcher.config.ConfigCommand.class,
                 io.leadmkt.launcher.config.SuppressCommand.class,
                 io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class,
-                LeadMkt.SettingsCommand.class})
+                LeadMkt.SettingsCommand.class, io.leadmkt.launcher.secure.AclsCommand.class})
 public final class LeadMkt implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(LeadMkt.class);
