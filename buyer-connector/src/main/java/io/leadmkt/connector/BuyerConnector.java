@@ -2,7 +2,9 @@ package io.leadmkt.connector;
 
 import io.leadmkt.connector.adapter.BuyerAdapters;
 import io.leadmkt.connector.http.BuyerHttpExecutor;
+import io.leadmkt.connector.kafka.KafkaBuyerAnswers;
 import io.leadmkt.connector.kafka.KafkaBuyerDelivery;
+import io.leadmkt.connector.kafka.KafkaBuyerTopics;
 import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.connector.limits.BuyerHealth;
 import io.leadmkt.connector.ping.PingDispatcher;
@@ -62,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * and produces exactly one {@code bids} event per pinged buyer and one {@code post-results} event
  * per post, keyed by lead id. Kafka-native buyers are not called: their pings and posts are produced
  * to {@code buyer.<id>.pings} / {@code buyer.<id>.posts} (created here on first use, one partition)
- * and they answer on {@code bids} and {@code post-results} themselves.
+ * and they answer on their own {@code buyer.<id>.bids} / {@code buyer.<id>.post-results}, which a
+ * third loop relays to {@code bids} / {@code post-results} in that buyer's name only.
  *
  * <p>Pings and posts are consumed by separate threads (and groups), so slow posts never delay
  * pings. Neither thread waits for HTTP; offsets are committed once a record's events are
@@ -103,6 +106,7 @@ public final class BuyerConnector implements AutoCloseable {
     private final ScheduledExecutorService noticeRetries;
     private final RecordLoop<Ping> pingLoop;
     private final RecordLoop<Post> postLoop;
+    private final RecordLoop<KafkaBuyerAnswers.Answer> answerLoop;
     private final List<Thread> threads;
     private final List<KafkaClientMetrics> kafkaMetrics = new java.util.ArrayList<>();
     private volatile boolean closed;
@@ -127,7 +131,11 @@ public final class BuyerConnector implements AutoCloseable {
         this.kafkaBuyers = new KafkaBuyerDelivery(directory, topics, producer, this::ensureBuyerTopic, clock);
         List<KafkaConsumer<String, byte[]>> consumers = List.of(newConsumer(null, "buyers"),
                 newConsumer(config.groupId() + "-pings", "pings"), newConsumer(config.groupId() + "-posts", "posts"),
-                newConsumer(null, "keys"), newConsumer(config.groupId() + "-notices", "notices"));
+                newConsumer(null, "keys"), newConsumer(config.groupId() + "-notices", "notices"),
+                // A new buyer's answer topics match the pattern within a second, not metadata's default 5 minutes.
+                new KafkaConsumer<>(consumerProps(config, config.groupId() + "-answers", "answers",
+                        Map.of(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000)),
+                        new StringDeserializer(), new ByteArrayDeserializer()));
         this.feed = new CompactedTopicFeed<>(consumers.get(0), topics.buyers().name(),
                 topics.buyers().valueSerde().deserializer(), directory::apply, counters.skipped::increment);
         this.keyFeed = new CompactedTopicFeed<>(consumers.get(3), config.keyTopic(),
@@ -145,9 +153,12 @@ public final class BuyerConnector implements AutoCloseable {
         this.noticeLoop = new RecordLoop<>("notices", consumers.get(4), Topics.PRIVACY_NOTICES,
                 bytes -> topics.privacyNotices().valueSerde().deserializer().deserialize(Topics.PRIVACY_NOTICES, bytes),
                 notifier::deliver, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
+        KafkaBuyerAnswers answers = new KafkaBuyerAnswers(topics, producer, counters.skipped::increment);
+        this.answerLoop = new RecordLoop<>("answers", consumers.get(5), KafkaBuyerTopics.ANSWERS, answers::read,
+                answers::relay, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.threads = List.of(thread(feed, "buyer-config-feed"), thread(keyFeed, "key-feed"),
                 thread(pingLoop, "connector-pings"), thread(postLoop, "connector-posts"),
-                thread(noticeLoop, "connector-notices"));
+                thread(noticeLoop, "connector-notices"), thread(answerLoop, "connector-answers"));
         consumers.forEach(c -> kafkaMetrics.add(new KafkaClientMetrics(c, Tags.empty(), metricsRefresh)));
         kafkaMetrics.add(new KafkaClientMetrics(producer, Tags.empty(), metricsRefresh));
         kafkaMetrics.forEach(binder -> binder.bindTo(registry));
@@ -199,7 +210,8 @@ public final class BuyerConnector implements AutoCloseable {
     /** Live and ready, by {@link #health(boolean, boolean, Throwable)}. */
     public Health health() {
         Throwable failed = feed.failure() != null ? feed.failure()
-                : pingLoop.failure() != null ? pingLoop.failure() : postLoop.failure();
+                : pingLoop.failure() != null ? pingLoop.failure()
+                : postLoop.failure() != null ? postLoop.failure() : answerLoop.failure();
         return health(started, closed, failed);
     }
 
@@ -283,7 +295,9 @@ public final class BuyerConnector implements AutoCloseable {
         try {
             // Ping and post loops drain in parallel; each waits at most DRAIN_TIMEOUT.
             Thread stopper = thread(() -> stopQuietly(postLoop), "connector-posts-stop");
+            Thread answersStopper = thread(() -> stopQuietly(answerLoop), "connector-answers-stop");
             stopper.start();
+            answersStopper.start();
             // A notice still retrying is not committed: the next instance sends it again.
             noticeRetries.shutdownNow();
             Thread noticeStopper = thread(() -> stopQuietly(noticeLoop), "connector-notices-stop");
@@ -291,6 +305,7 @@ public final class BuyerConnector implements AutoCloseable {
             stopQuietly(pingLoop);
             stopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
             noticeStopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
+            answersStopper.join(DRAIN_TIMEOUT.plusSeconds(3).toMillis());
             feed.stop(Duration.ofSeconds(2));
             keyFeed.stop(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
@@ -367,6 +382,9 @@ public final class BuyerConnector implements AutoCloseable {
         NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty());
         if (topic.endsWith(".posts")) {
             newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicProvisioner.PII_RETENTION_MS)));
+        } else if (KafkaBuyerTopics.answerer(topic).isPresent()) {
+            // As bids / post-results: the broker stamps when an answer arrived, the buyer cannot backdate it.
+            newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
         }
         try {
             admin.createTopics(List.of(newTopic)).all().get(10, TimeUnit.SECONDS);
@@ -410,7 +428,12 @@ public final class BuyerConnector implements AutoCloseable {
 
     /** A consumer's properties: {@code groupId} null for one that assigns itself partitions. */
     static Map<String, Object> consumerProps(ConnectorConfig config, String groupId, String role) {
-        Map<String, Object> props = new HashMap<>();
+        return consumerProps(config, groupId, role, Map.of());
+    }
+
+    private static Map<String, Object> consumerProps(ConnectorConfig config, String groupId, String role,
+                                                     Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + role);
         // The streams app writes with exactly-once: never act on an aborted ping or post.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -3,7 +3,6 @@ package io.leadmkt.connector;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -44,8 +45,9 @@ final class RecordLoop<V> implements Runnable {
 
     private final String name;
     private final Consumer<String, byte[]> consumer;
-    private final String topic;
-    private final Function<byte[], V> decode;
+    /** Subscribes the consumer (to one topic, or to a pattern) with the loop's rebalance listener. */
+    private final java.util.function.Consumer<ConsumerRebalanceListener> subscribe;
+    private final Function<ConsumerRecord<String, byte[]>, V> decode;
     private final Function<V, CompletableFuture<?>> handler;
     private final int maxInFlight;
     private final Duration drainTimeout;
@@ -61,9 +63,25 @@ final class RecordLoop<V> implements Runnable {
 
     RecordLoop(String name, Consumer<String, byte[]> consumer, String topic, Function<byte[], V> decode,
                Function<V, CompletableFuture<?>> handler, int maxInFlight, Duration drainTimeout, Runnable onSkipped) {
+        this(name, consumer, listener -> consumer.subscribe(List.of(topic), listener),
+                record -> decode.apply(record.value()), handler, maxInFlight, drainTimeout, onSkipped);
+    }
+
+    /** Consumes every topic matching {@code topics}, decoding whole records (their topic tells whose they are). */
+    RecordLoop(String name, Consumer<String, byte[]> consumer, Pattern topics,
+               Function<ConsumerRecord<String, byte[]>, V> decode, Function<V, CompletableFuture<?>> handler,
+               int maxInFlight, Duration drainTimeout, Runnable onSkipped) {
+        this(name, consumer, listener -> consumer.subscribe(topics, listener), decode, handler, maxInFlight,
+                drainTimeout, onSkipped);
+    }
+
+    private RecordLoop(String name, Consumer<String, byte[]> consumer,
+                       java.util.function.Consumer<ConsumerRebalanceListener> subscribe,
+                       Function<ConsumerRecord<String, byte[]>, V> decode, Function<V, CompletableFuture<?>> handler,
+                       int maxInFlight, Duration drainTimeout, Runnable onSkipped) {
         this.name = name;
         this.consumer = consumer;
-        this.topic = topic;
+        this.subscribe = subscribe;
         this.decode = decode;
         this.handler = handler;
         this.maxInFlight = Math.max(1, maxInFlight);
@@ -74,7 +92,7 @@ final class RecordLoop<V> implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topic), new Rebalance());
+            subscribe.accept(new Rebalance());
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     start(record);
@@ -121,7 +139,7 @@ final class RecordLoop<V> implements Runnable {
         p.started(offset);
         V value;
         try {
-            value = record.value() == null ? null : decode.apply(record.value());
+            value = record.value() == null ? null : decode.apply(record);
         } catch (RuntimeException e) {
             log.warn("{}: skipping unreadable record at {}@{}: {}", name, partition, offset, e.getMessage());
             onSkipped.run();

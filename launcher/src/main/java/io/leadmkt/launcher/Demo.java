@@ -2,6 +2,7 @@ package io.leadmkt.launcher;
 
 import io.leadmkt.connector.BuyerConnector;
 import io.leadmkt.connector.ConnectorConfig;
+import io.leadmkt.launcher.secure.SecureMarket;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.RoutingMode;
@@ -52,10 +53,20 @@ public final class Demo {
      * @param mode           routing of every campaign, so the modes can be compared on the same market
      * @param dailyCapPerBuyer every buyer takes at most this many leads a day (0: no caps; a huge cap
      *                       never binds but makes every sale take the hold round trip, for benchmarks)
+     * @param secure         the broker secured (TLS, SCRAM, ACLs), the streams app and the connector each
+     *                       its own SCRAM principal with only the ACLs {@code AclPlan} grants it
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
-                          boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer) {
+                          boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer, boolean secure) {
+
+        /** On a PLAINTEXT broker. */
+        public Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
+                       double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
+                       boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer) {
+            this(duration, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings, warmup,
+                    fastMarket, slowBuyers, mode, dailyCapPerBuyer, false);
+        }
     }
 
     /**
@@ -128,9 +139,11 @@ public final class Demo {
         Topics topics = Topics.embedded();
         Path stateRoot = Path.of(".leadmkt", "state-" + UUID.randomUUID()).toAbsolutePath();
         try {
-            EmbeddedKafkaBroker broker = open(EmbeddedKafkaBroker.onFreePorts()).start();
+            EmbeddedKafkaBroker broker = open(options.secure() ? EmbeddedKafkaBroker.secured()
+                    : EmbeddedKafkaBroker.onFreePorts()).start();
             String bootstrap = broker.bootstrapServers();
-            StreamsAppConfig appConfig = options.settings().streamsConfig(bootstrap, options.httpPort(), stateRoot);
+            Settings settings = options.secure() ? SecureMarket.grant(broker, options.settings()) : options.settings();
+            StreamsAppConfig appConfig = settings.streamsConfig(bootstrap, options.httpPort(), stateRoot);
             log.info("streams settings: {}", appConfig);
             try (Admin admin = broker.admin()) {
                 TopicProvisioner.ensureTopics(admin, topics, appConfig.partitions(), appConfig.replicationFactor());
@@ -155,7 +168,7 @@ public final class Demo {
             out.println("HTTP API: http://127.0.0.1:" + app.httpPort() + "/v1/leads");
             out.println(keys.describe());
             ConnectorProcess connectorProcess = open(
-                    ConnectorProcess.open(options.settings().connectorConfig(bootstrap), 0)).start();
+                    ConnectorProcess.open(settings.connectorConfig(bootstrap), 0)).start();
             BuyerConnector connector = connectorProcess.connector();
             out.println("metrics: http://127.0.0.1:" + app.httpPort() + "/metrics (streams app), http://127.0.0.1:"
                     + connectorProcess.port() + "/metrics (connector)");

@@ -1,5 +1,6 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.launcher.secure.LocalCertificates;
 import io.leadmkt.schema.KafkaClients;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,12 +15,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -31,24 +37,44 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker (KRaft, broker and controller combined) in this JVM, on loopback.
  * Internal topics are sized for one node (replication factor 1, one partition) and consumer groups
  * start without the initial rebalance delay, so demos and tests do not wait.
+ *
+ * <p>{@link #secured()} starts it as a production cluster would be: no PLAINTEXT listener, clients
+ * on SASL_SSL with SCRAM-SHA-512 ({@link #scramClients}) or on mutual TLS ({@link #mtlsClients}), the
+ * controller and the broker's own connections on mutual TLS, and KRaft's {@code StandardAuthorizer}
+ * denying whatever no ACL allows. Its certificates come from a throwaway CA made at start in its
+ * temporary directory ({@link LocalCertificates}); the broker's own principal {@code User:broker}
+ * is the one super user, and {@link #clients()} / {@link #admin()} act as it (to create topics,
+ * users and ACLs).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
     private static final String LOOPBACK = "127.0.0.1";
+    /** The secured broker's own principal (its certificate's CN), its one super user. */
+    public static final String SUPER_USER = "broker";
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    public static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
     private final Path logDir;
-    private final boolean deleteOnClose;
+    /** What close() deletes: the temporary log dir, or (secured) the directory holding it and the certificates. */
+    private final Path temporary;
     private final int brokerPort;
     private final int controllerPort;
+    /** Secured only: the mutual-TLS listener's port, and the certificates; 0 and null otherwise. */
+    private final int mtlsPort;
+    private final LocalCertificates certificates;
+    private final Map<String, String> scramPasswords = new ConcurrentHashMap<>();
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path logDir, boolean deleteOnClose, int brokerPort, int controllerPort) {
+    private EmbeddedKafkaBroker(Path logDir, Path temporary, int brokerPort, int controllerPort, int mtlsPort,
+                                LocalCertificates certificates) {
         this.logDir = logDir;
-        this.deleteOnClose = deleteOnClose;
+        this.temporary = temporary;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.mtlsPort = mtlsPort;
+        this.certificates = certificates;
     }
 
     /** A broker on free ports with a temporary log dir that {@link #close()} deletes. */
@@ -67,9 +93,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(dir);
             int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
-            return new EmbeddedKafkaBroker(dir, temporary, brokerPort, controllerPort);
+            return new EmbeddedKafkaBroker(dir, temporary ? dir : null, brokerPort, controllerPort, 0, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's log dir", e);
+        }
+    }
+
+    /**
+     * A secured broker on free ports (SASL_SSL with SCRAM-SHA-512, mutual TLS, ACLs enforced) with a
+     * temporary directory, holding its log dir and its throwaway CA, that {@link #close()} deletes.
+     */
+    public static EmbeddedKafkaBroker secured() {
+        try {
+            Path root = Files.createTempDirectory("leadmkt-kafka-secure-");
+            Path dir = Files.createDirectories(root.resolve("log"));
+            LocalCertificates certificates = LocalCertificates.create(root.resolve("tls"));
+            certificates.keystore(SUPER_USER);
+            return new EmbeddedKafkaBroker(dir, root, freePort(), freePort(), freePort(), certificates);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the broker's directories", e);
         }
     }
 
@@ -101,17 +143,91 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return start(Duration.ofSeconds(60));
     }
 
+    /** Where clients connect: the PLAINTEXT listener, or the secured broker's SASL_SSL one. */
     public String bootstrapServers() {
         return LOOPBACK + ":" + brokerPort;
+    }
+
+    public boolean isSecured() {
+        return certificates != null;
+    }
+
+    /** What clients of {@link #bootstrapServers()} speak: PLAINTEXT, or SASL_SSL when secured. */
+    public String securityProtocol() {
+        return isSecured() ? "SASL_SSL" : "PLAINTEXT";
     }
 
     public Path logDir() {
         return logDir;
     }
 
-    /** How clients reach this broker. */
+    /** How clients reach this broker; when secured, as its super user (over mutual TLS). */
     public KafkaClients clients() {
-        return KafkaClients.to(bootstrapServers());
+        return isSecured() ? mtlsClients(SUPER_USER) : KafkaClients.to(bootstrapServers());
+    }
+
+    /**
+     * Clients of the secured broker authenticated as SCRAM user {@code user} (principal
+     * {@code User:user}) on the SASL_SSL listener: the user is created with a random password on first
+     * use. They may do only what ACLs grant {@code User:user}.
+     */
+    public KafkaClients scramClients(String user) {
+        requireSecured();
+        String password = scramPasswords.computeIfAbsent(user, this::createScramUser);
+        Map<String, String> properties = new HashMap<>(trust());
+        properties.put("security.protocol", "SASL_SSL");
+        properties.put("sasl.mechanism", SCRAM_MECHANISM);
+        properties.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user + "\" password=\"" + password + "\";");
+        return new KafkaClients(bootstrapServers(), properties);
+    }
+
+    /**
+     * Clients of the secured broker authenticated by a certificate with {@code CN=commonName} (principal
+     * {@code User:commonName}, made on first use) on the mutual-TLS listener.
+     */
+    public KafkaClients mtlsClients(String commonName) {
+        requireSecured();
+        Map<String, String> properties = new HashMap<>(trust());
+        properties.put("security.protocol", "SSL");
+        properties.put("ssl.keystore.location", certificates.keystore(commonName).toString());
+        properties.put("ssl.keystore.password", certificates.password());
+        properties.put("ssl.keystore.type", certificates.storeType());
+        return new KafkaClients(LOOPBACK + ":" + mtlsPort, properties);
+    }
+
+    private Map<String, String> trust() {
+        return Map.of("ssl.truststore.location", certificates.truststore().toString(),
+                "ssl.truststore.password", certificates.password(),
+                "ssl.truststore.type", certificates.storeType());
+    }
+
+    private void requireSecured() {
+        if (!isSecured()) {
+            throw new IllegalStateException("this broker has a PLAINTEXT listener only: start it with secured()");
+        }
+    }
+
+    /** Creates SCRAM-SHA-512 credentials for {@code user} and waits until the broker knows them. */
+    private String createScramUser(String user) {
+        String password = UUID.randomUUID().toString();
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password))).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.describeUserScramCredentials().users().get(30, TimeUnit.SECONDS).contains(user)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("SCRAM user " + user + " not visible within 30 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating SCRAM user " + user, e);
+        }
+        return password;
     }
 
     public Admin admin() {
@@ -129,6 +245,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (isSecured()) {
+            secure(props);
+        }
         props.put("log.dirs", logDir.toString());
         props.put("metadata.log.dir", logDir.toString());
         props.put("num.partitions", "1");
@@ -147,6 +266,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         props.put("controlled.shutdown.enable", "false");
         return props;
+    }
+
+    /**
+     * Listeners CLIENT (SASL_SSL, SCRAM-SHA-512), MTLS (SSL, client certificate required, also the
+     * broker's own listener) and CONTROLLER (SSL, mutual): nothing on the network is unauthenticated.
+     * A certificate's principal is its CN; the broker's own ({@value #SUPER_USER}) is the super user,
+     * which the controller and broker need to talk to each other under the authorizer.
+     */
+    private void secure(Map<String, Object> props) {
+        props.put("listeners", "CLIENT://" + LOOPBACK + ":" + brokerPort + ",MTLS://" + LOOPBACK + ":" + mtlsPort
+                + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+        props.put("advertised.listeners", "CLIENT://" + LOOPBACK + ":" + brokerPort + ",MTLS://" + LOOPBACK + ":" + mtlsPort);
+        props.put("listener.security.protocol.map", "CLIENT:SASL_SSL,MTLS:SSL,CONTROLLER:SSL");
+        props.put("inter.broker.listener.name", "MTLS");
+        props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        props.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("ssl.keystore.location", certificates.keystore(SUPER_USER).toString());
+        props.put("ssl.keystore.password", certificates.password());
+        props.put("ssl.key.password", certificates.password());
+        props.put("ssl.keystore.type", certificates.storeType());
+        props.put("ssl.truststore.location", certificates.truststore().toString());
+        props.put("ssl.truststore.password", certificates.password());
+        props.put("ssl.truststore.type", certificates.storeType());
+        props.put("ssl.client.auth", "required");
+        // SCRAM authenticates CLIENT's users; a certificate is not asked of them.
+        props.put("listener.name.client.ssl.client.auth", "none");
+        props.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)$/$1/,DEFAULT");
+        props.put("authorizer.class.name", AUTHORIZER);
+        props.put("super.users", "User:" + SUPER_USER);
+        props.put("allow.everyone.if.no.acl.found", "false");
     }
 
     private void format() throws Exception {
@@ -191,8 +341,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             server = null;
         }
-        if (deleteOnClose) {
-            deleteRecursively(logDir);
+        if (temporary != null) {
+            deleteRecursively(temporary);
         }
     }
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 io.leadmkt.launcher.config.SuppressCommand.class, io.leadmkt.launcher.config.KeysCommand.class,
                 io.leadmkt.launcher.config.PrivacyCommand.class,
                 io.leadmkt.launcher.sandbox.BuyerCommand.class, ConnectorBench.ConnectorBenchCommand.class,
-                LeadMkt.SettingsCommand.class})
+                LeadMkt.SettingsCommand.class, io.leadmkt.launcher.secure.AclsCommand.class})
 public final class LeadMkt implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(LeadMkt.class);
@@ -166,6 +166,10 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--serve", description = "After the summary line, keep the marketplace and its dashboard "
                 + "running until Ctrl-C (the dashboard's URL goes to stderr).")
         boolean serve;
+        @Option(names = "--secure", description = "Secure the embedded broker as a production cluster: TLS listeners, "
+                + "SCRAM-SHA-512 users, ACLs enforced (StandardAuthorizer); the streams app and the connector each "
+                + "connect over SASL_SSL as their own user with only the ACLs `leadmkt acls` prints for them.")
+        boolean secure;
 
         @Override
         public Integer call() throws Exception {
@@ -179,7 +183,7 @@ public final class LeadMkt implements Runnable {
             Demo.Phases phases = !serve ? Demo.Phases.NONE : new Demo.Phases() {
                 @Override
                 public void summarised(Summary summary, int httpPort) throws InterruptedException {
-                    printSummary(out, summary);
+                    printSummary(out, summary, secure);
                     summaryPrinted.set(true);
                     if (stopServing.getCount() > 0) {
                         System.err.println("dashboard: " + Demo.dashboardUrl(httpPort)
@@ -190,7 +194,7 @@ public final class LeadMkt implements Runnable {
                 }
             };
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap), out, phases);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap, secure), out, phases);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();
@@ -209,7 +213,7 @@ public final class LeadMkt implements Runnable {
                     log.warn("{} leads unaccounted for", summary.leads() - summary.accounted());
                 }
                 if (!summaryPrinted.get()) {
-                    printSummary(out, summary);
+                    printSummary(out, summary, secure);
                 }
                 return summary.accounted() == summary.leads() ? 0 : 2;
             } finally {
@@ -219,8 +223,8 @@ public final class LeadMkt implements Runnable {
     }
 
     /** The demo's summary as stdout's last line. */
-    private static void printSummary(PrintStream out, Summary summary) {
-        out.println(summary.toJson());
+    private static void printSummary(PrintStream out, Summary summary, boolean secure) {
+        out.println(summary.toJson(secure ? "SASL_SSL" : "PLAINTEXT"));
         out.flush();
     }
 

@@ -104,6 +104,12 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                 Money.format(revenueCents), Money.format(payoutCents), buyersPerLead, p50Ms, p99Ms);
     }
 
+    /** {@link #toJson()} saying how the run's clients reached Kafka: {@code "security":"SASL_SSL"} or {@code "PLAINTEXT"}. */
+    public String toJson(String security) {
+        String json = toJson();
+        return json.substring(0, json.length() - 1) + ",\"security\":\"" + security + "\"}";
+    }
+
     /** Counts as a JSON object, keys sorted: {@code {"a":1,"b":2}}. */
     static String jsonCounts(Map<String, Long> counts) {
         return new TreeMap<>(counts).entrySet().stream()

@@ -24,11 +24,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Hands pings and posts to Kafka-native buyers: a buyer {@code B} named in a ping gets a copy of
  * it naming only {@code B} on {@link KafkaBuyerTopics#pings}, and a post to {@code B} goes to
  * {@link KafkaBuyerTopics#posts}, keyed by lead id in the marketplace's Avro wire format. No bid
- * and no post result is produced for such a buyer: it answers on {@code bids} and
- * {@code post-results} itself, and the auction validates its answers.
+ * and no post result is produced for such a buyer: it answers on its own answer topics, which
+ * {@link KafkaBuyerAnswers} relays in its name, and the auction validates its answers.
  *
- * <p>A buyer's topic is passed to {@code ensureTopic} once per process before its first record
- * (the connector creates it when missing).
+ * <p>A buyer's topics (all four, with its first ping) are passed to {@code ensureTopic} once per
+ * process before its first record (the connector creates them when missing).
  */
 public final class KafkaBuyerDelivery {
     private final BuyerDirectory directory;
@@ -72,6 +72,13 @@ public final class KafkaBuyerDelivery {
                     .setPreview(ping.getPreview())
                     .build();
             String topic = KafkaBuyerTopics.pings(buyerId);
+            try {
+                // Its answer topics exist before it is asked: the relay finds them, and it can answer at once.
+                KafkaBuyerTopics.all(buyerId).forEach(this::ensure);
+            } catch (RuntimeException e) {
+                acks.add(CompletableFuture.failedFuture(e));
+                continue;
+            }
             acks.add(send(topic, ping.getLeadId(), () -> topics.pings().valueSerde().serializer().serialize(topic, own)));
         }
         return acks;
@@ -102,16 +109,20 @@ public final class KafkaBuyerDelivery {
         return buyer.isPresent() && BuyerDirectory.answersOnKafka(buyer.get());
     }
 
+    private void ensure(String topic) {
+        if (ensured.add(topic)) {
+            try {
+                ensureTopic.accept(topic);
+            } catch (RuntimeException e) {
+                ensured.remove(topic);
+                throw e;
+            }
+        }
+    }
+
     private CompletableFuture<Void> send(String topic, String key, java.util.function.Supplier<byte[]> value) {
         try {
-            if (ensured.add(topic)) {
-                try {
-                    ensureTopic.accept(topic);
-                } catch (RuntimeException e) {
-                    ensured.remove(topic);
-                    throw e;
-                }
-            }
+            ensure(topic);
             return AckedSend.send(producer, new ProducerRecord<>(topic, key, value.get()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -1,0 +1,82 @@
+package io.leadmkt.connector.kafka;
+
+import io.leadmkt.connector.AckedSend;
+import io.leadmkt.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Relays Kafka-native buyers' answers from their own topics ({@code buyer.B.bids},
+ * {@code buyer.B.post-results}) to the shared {@code bids} / {@code post-results} the auction reads.
+ * Only the connector may write the shared topics; a buyer may write only its own answer topics (the
+ * broker's ACLs enforce both), so the topic an answer was written to proves who wrote it. An answer
+ * whose {@code buyerId} names anyone else is a forgery: it goes to {@code events.deadletter} with the
+ * reason in the {@value #ERROR_HEADER} header and never reaches the auction. Bytes that cannot be read
+ * are passed on as they are: the auction dead-letters unreadable answers itself, and they name no buyer.
+ */
+public final class KafkaBuyerAnswers {
+    /** The header naming why a relayed answer was refused. */
+    public static final String ERROR_HEADER = "leadmkt.error";
+
+    /** One record read from a buyer's answer topic; {@code claimedBuyerId} null when unreadable. */
+    public record Answer(String topic, String leadId, byte[] raw, String claimedBuyerId) {
+    }
+
+    private final Topics topics;
+    private final Producer<String, byte[]> producer;
+    private final Runnable onForged;
+
+    public KafkaBuyerAnswers(Topics topics, Producer<String, byte[]> producer, Runnable onForged) {
+        this.topics = topics;
+        this.producer = producer;
+        this.onForged = onForged;
+    }
+
+    /** Reads the buyer an answer claims to be from; an unreadable one claims nobody. */
+    public Answer read(ConsumerRecord<String, byte[]> record) {
+        String claimed;
+        try {
+            claimed = KafkaBuyerTopics.isBids(record.topic())
+                    ? topics.bids().valueSerde().deserializer().deserialize(record.topic(), record.value()).getBuyerId()
+                    : topics.postResults().valueSerde().deserializer().deserialize(record.topic(), record.value())
+                            .getBuyerId();
+        } catch (RuntimeException e) {
+            claimed = null;
+        }
+        return new Answer(record.topic(), record.key(), record.value(), claimed);
+    }
+
+    /** Produces the answer to its shared topic, or a forged one to the dead letters; completes on ack. */
+    public CompletableFuture<Void> relay(Answer answer) {
+        String shared = KafkaBuyerTopics.isBids(answer.topic()) ? Topics.BIDS : Topics.POST_RESULTS;
+        Optional<String> refusal = refusal(answer.topic(), answer.claimedBuyerId());
+        if (refusal.isEmpty()) {
+            return AckedSend.send(producer, new ProducerRecord<>(shared, answer.leadId(), answer.raw()));
+        }
+        onForged.run();
+        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.EVENTS_DEADLETTER, answer.leadId(), answer.raw());
+        dead.headers().add(ERROR_HEADER, refusal.get().getBytes(StandardCharsets.UTF_8));
+        dead.headers().add("leadmkt.source.topic", answer.topic().getBytes(StandardCharsets.UTF_8));
+        return AckedSend.send(producer, dead);
+    }
+
+    /**
+     * Why an answer read from {@code topic} must not count, if it must not: it claims to be from a
+     * buyer other than the one whose topic it is. An unreadable answer ({@code claimedBuyerId} null)
+     * claims nobody and is passed on.
+     */
+    public static Optional<String> refusal(String topic, String claimedBuyerId) {
+        Optional<String> owner = KafkaBuyerTopics.answerer(topic);
+        if (owner.isEmpty()) {
+            return Optional.of("FORGED_BUYER: " + topic + " is not a buyer's answer topic");
+        }
+        if (claimedBuyerId != null && !claimedBuyerId.equals(owner.get())) {
+            return Optional.of("FORGED_BUYER: an answer on " + topic + " claims buyer " + claimedBuyerId);
+        }
+        return Optional.empty();
+    }
+}
