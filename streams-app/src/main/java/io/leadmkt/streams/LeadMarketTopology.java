@@ -45,7 +45,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -86,7 +85,6 @@ public final class LeadMarketTopology {
                                  Consumer<? super SpecificRecord> written) {
         StreamsBuilder builder = new StreamsBuilder();
         EventRouting routing = new EventRouting(topics, written);
-        CommitRequests commits = new CommitRequests(config.promptCommitsPerSecond());
         boolean inMemory = "in_memory".equals(config.storeType());
 
         configTables(builder, topics);
@@ -104,7 +102,7 @@ public final class LeadMarketTopology {
                 .mapValues(v -> (byte[]) v, Named.as("intake-unreadable-bytes"))
                 .to(topics.leadsDeadletter().name(), Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("leads-deadletter-sink"));
-        toEvents(intake.get("intake-events"), routing, commits, "intake");
+        toEvents(intake.get("intake-events"), routing, "intake");
 
         // enrich, then comply: consent, campaign, suppression
         Map<String, KStream<String, Object>> complied = asLeads(intake.get("intake-lead"), "intake")
@@ -113,12 +111,11 @@ public final class LeadMarketTopology {
                 .split(Named.as("comply-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(complied.get("comply-events"), routing, commits, "comply");
+        toEvents(complied.get("comply-events"), routing, "comply");
 
         // dedupe on the consumer's identity
         Map<String, KStream<String, Object>> unique = asLeads(complied.get("comply-lead"), "comply")
                 .selectKey((id, lead) -> lead.getEnrichment().getIdentityHash(), Named.as("key-by-identity"))
-                .process(commits.soon(), Named.as("key-by-identity-commit-soon"))
                 .repartition(Repartitioned.<String, Lead>as(LEADS_BY_IDENTITY)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.serde(Lead.class))
                         .withNumberOfPartitions(config.partitions()))
@@ -126,7 +123,7 @@ public final class LeadMarketTopology {
                 .split(Named.as("dedupe-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(unique.get("dedupe-events"), routing, commits, "dedupe");
+        toEvents(unique.get("dedupe-events"), routing, "dedupe");
 
         // privacy: seal the consumer's PII under their own data key; erase keys on request (same identity partition)
         Map<String, KStream<String, Object>> sealed = unique.get("dedupe-lead")
@@ -136,7 +133,7 @@ public final class LeadMarketTopology {
                 .split(Named.as("key-vault-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(sealed.get("key-vault-events"), routing, commits, "key-vault");
+        toEvents(sealed.get("key-vault-events"), routing, "key-vault");
 
         // eligibility: which buyers to ping, on what terms; back to lead-id keys
         Map<String, KStream<String, Object>> eligible = asLeads(sealed.get("key-vault-lead"), "key-vault")
@@ -144,10 +141,9 @@ public final class LeadMarketTopology {
                 .split(Named.as("eligibility-"))
                 .branch((id, v) -> v instanceof QualifiedLead, Branched.as("qualified"))
                 .defaultBranch(Branched.as("events"));
-        toEvents(eligible.get("eligibility-events"), routing, commits, "eligibility");
+        toEvents(eligible.get("eligibility-events"), routing, "eligibility");
         KStream<String, SpecificRecord> qualified = eligible.get("eligibility-qualified")
                 .mapValues(v -> (QualifiedLead) v, Named.as("eligibility-qualified-cast"))
-                .process(commits.soon(), Named.as("eligibility-qualified-commit-soon"))
                 .repartition(Repartitioned.<String, QualifiedLead>as(LEADS_QUALIFIED)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.serde(QualifiedLead.class))
                         .withNumberOfPartitions(config.partitions()))
@@ -167,7 +163,7 @@ public final class LeadMarketTopology {
                 .process(AuctionProcessor.supplier(auctionSettings, topics.serde(AuctionState.class),
                         topics.serde(Lead.class), inMemory, backlog),
                         Named.as("auction"));
-        toEvents(auctionEvents, routing, commits, "auction");
+        toEvents(auctionEvents, routing, "auction");
 
         // buyer stats: each buyer's recent post-acceptance rate, for ranking ties and the acceptance discount
         postResults
@@ -186,7 +182,7 @@ public final class LeadMarketTopology {
                         topics.capRequests().valueSerde()).withName("cap-requests-source"))
                 .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
                         topics.serde(BuyerCapStatus.class), CAP_CLEANUP_EVERY, inMemory), Named.as("cap-keeper"));
-        toEvents(capEvents, routing, commits, "cap-keeper");
+        toEvents(capEvents, routing, "cap-keeper");
 
         // report: where each lead is and how it ended
         KStream<String, SpecificRecord> trail = events(builder, topics.audit(), "audit")
@@ -200,7 +196,7 @@ public final class LeadMarketTopology {
         // privacy: who was told what about each lead, found by the consumer's hashes; deletion requests searched here
         toEvents(trail.merge(events(builder, topics.privacyDeletions(), "privacy-deletions"), Named.as("disclosures-merge-deletions"))
                 .process(DisclosureProcessor.supplier(topics.serde(Disclosure.class), inMemory), Named.as("disclosures")),
-                routing, commits, "disclosures");
+                routing, "disclosures");
         builder.stream(topics.privacyDeletionEvents().name(), Consumed.with(topics.privacyDeletionEvents().keySerde(),
                         topics.privacyDeletionEvents().valueSerde()).withName("deletion-events-source"))
                 .process(DeletionStatusProcessor.supplier(topics.serde(DeletionStatus.class), inMemory),
@@ -237,24 +233,12 @@ public final class LeadMarketTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as(name + "-as-event"));
     }
 
-    /** Where output a next stage waits for asks for a prompt commit (see {@link CommitPacer}). */
-    private record CommitRequests(int perSecond) {
-        /** A lead's hops in light traffic (intake to outcome) all commit at once. */
-        static final int BURST = 8;
-
-        <V> ProcessorSupplier<String, V, String, V> soon() {
-            return CommitSoon.supplier(perSecond, BURST);
-        }
-    }
-
     private static KStream<String, Lead> asLeads(KStream<String, Object> stream, String stage) {
         return stream.mapValues(v -> (Lead) v, Named.as(stage + "-lead-cast"));
     }
 
-    private static void toEvents(KStream<String, Object> stream, EventRouting routing, CommitRequests commits,
-                                 String stage) {
+    private static void toEvents(KStream<String, Object> stream, EventRouting routing, String stage) {
         stream.mapValues(v -> (SpecificRecord) v, Named.as(stage + "-events-cast"))
-                .process(commits.<SpecificRecord>soon(), Named.as(stage + "-events-commit-soon"))
                 .to(routing, routing.produced(stage + "-events-sink"));
     }
 }

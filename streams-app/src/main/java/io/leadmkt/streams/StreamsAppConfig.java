@@ -46,7 +46,6 @@ import org.apache.kafka.common.config.ConfigException;
  * @param intakeMaxLagMs         {@value #INTAKE_MAX_LAG_MS}
  * @param cacheMaxBytes          {@value #CACHE_MAX_BYTES}
  * @param rocksDbMemoryBytes     {@value #ROCKSDB_MEMORY_BYTES}
- * @param promptCommitsPerSecond {@value #PROMPT_COMMITS_PER_S}
  * @param http                   the HTTP API's access and TLS ({@link HttpApiConfig}, the {@code http.*} keys)
  */
 public record StreamsAppConfig(
@@ -72,7 +71,6 @@ public record StreamsAppConfig(
         long intakeMaxLagMs,
         long cacheMaxBytes,
         long rocksDbMemoryBytes,
-        int promptCommitsPerSecond,
         HttpApiConfig http) {
 
     /** The settings-file group of these keys (the section of the documented properties file). */
@@ -99,7 +97,6 @@ public record StreamsAppConfig(
     public static final String DEDUPE_WINDOW_MS = "streams.dedupe.window.ms";
     public static final String STORE_TYPE = "streams.store.type";
     public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
-    public static final String PROMPT_COMMITS_PER_S = "streams.prompt.commits.per.s";
 
     /** Streams' application.server is this host with the API's actual port, so no port here. */
     private static final ConfigDef.Validator HOST_WITHOUT_PORT = ConfigDef.LambdaValidator.with((key, value) -> {
@@ -193,14 +190,7 @@ public record StreamsAppConfig(
                             + "memtables charged to it. Without a bound each store instance keeps its own 50 MB cache "
                             + "and 48 MB of memtables, and resident memory creeps up for hours. Add it to the heap "
                             + "when sizing a container.",
-                    GROUP, 21, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_BYTES)
-            .define(PROMPT_COMMITS_PER_S, Type.INT, 50, Range.atLeast(0), MEDIUM,
-                    "A stage that writes output another stage waits for (a lead to its next stage, a ping, a post, an "
-                            + "outcome) asks for a commit at once rather than at the commit interval, at most this many "
-                            + "times a second per stream thread (bursts of 8): in light traffic each hop then costs one "
-                            + "commit instead of a wait for poll.ms and the interval; under load the interval commits. "
-                            + "0: never ask.",
-                    GROUP, 22, ConfigDef.Width.SHORT, PROMPT_COMMITS_PER_S);
+                    GROUP, 21, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_BYTES);
 
     static {
         HttpApiConfig.definition().configKeys().values().forEach(DEFINITION::define);
@@ -231,7 +221,6 @@ public record StreamsAppConfig(
         SettingCheck.ensureValid(DEFINITION, INTAKE_MAX_LAG_MS, intakeMaxLagMs);
         SettingCheck.ensureValid(DEFINITION, CACHE_MAX_BYTES, cacheMaxBytes);
         SettingCheck.ensureValid(DEFINITION, ROCKSDB_MEMORY_BYTES, rocksDbMemoryBytes);
-        SettingCheck.ensureValid(DEFINITION, PROMPT_COMMITS_PER_S, promptCommitsPerSecond);
     }
 
     /** Every {@code streams.*} setting: a copy, for the launcher to read the settings file with. */
@@ -263,7 +252,6 @@ public record StreamsAppConfig(
                 settings.getLong(INTAKE_MAX_LAG_MS),
                 settings.getLong(CACHE_MAX_BYTES),
                 settings.getLong(ROCKSDB_MEMORY_BYTES),
-                settings.getInt(PROMPT_COMMITS_PER_S),
                 HttpApiConfig.from(settings));
     }
 
@@ -306,6 +294,6 @@ public record StreamsAppConfig(
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
                 settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
                 backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
-                cacheMaxBytes, rocksDbMemoryBytes, promptCommitsPerSecond, httpApi != null ? httpApi : http);
+                cacheMaxBytes, rocksDbMemoryBytes, httpApi != null ? httpApi : http);
     }
 }
