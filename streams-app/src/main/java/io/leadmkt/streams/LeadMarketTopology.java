@@ -195,7 +195,8 @@ public final class LeadMarketTopology {
         trail.process(ReportProcessor.supplier(topics.serde(ReportFigures.class), inMemory), Named.as("report-figures"));
         // privacy: who was told what about each lead, found by the consumer's hashes; deletion requests searched here
         toEvents(trail.merge(events(builder, topics.privacyDeletions(), "privacy-deletions"), Named.as("disclosures-merge-deletions"))
-                .process(DisclosureProcessor.supplier(topics.serde(Disclosure.class), inMemory), Named.as("disclosures")),
+                .process(DisclosureProcessor.supplier(topics.serde(Disclosure.class), inMemory), Named.as("disclosures"),
+                        LeadStatusProcessor.TIMELINE_STORE),
                 routing, "disclosures");
         builder.stream(topics.privacyDeletionEvents().name(), Consumed.with(topics.privacyDeletionEvents().keySerde(),
                         topics.privacyDeletionEvents().valueSerde()).withName("deletion-events-source"))

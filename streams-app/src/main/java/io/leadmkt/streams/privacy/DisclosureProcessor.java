@@ -7,6 +7,8 @@ import io.leadmkt.schema.DeletionEvent;
 import io.leadmkt.schema.DeletionEventType;
 import io.leadmkt.schema.DeletionNotice;
 import io.leadmkt.schema.Disclosure;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.leadmkt.schema.ErasureRequest;
 import io.leadmkt.schema.KeyErasure;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -60,6 +62,8 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
     private KeyValueStore<String, Disclosure> disclosures;
     private KeyValueStore<String, String> index;
     private KeyValueStore<String, String> erased;
+    /** The lead-status processor's timeline store (same task): an open lead's pings and posts. */
+    private KeyValueStore<String, AuditEvent> timelines;
 
     public static ProcessorSupplier<String, SpecificRecord, String, Object> supplier(AvroSerde<Disclosure> serde,
                                                                                      boolean inMemory) {
@@ -99,6 +103,7 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
         this.disclosures = context.getStateStore(STORE);
         this.index = context.getStateStore(INDEX_STORE);
         this.erased = context.getStateStore(ERASED_STORE);
+        this.timelines = context.getStateStore(LeadStatusProcessor.TIMELINE_STORE);
         context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
@@ -107,6 +112,8 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
         long now = context.currentSystemTimeMs();
         if (record.value() instanceof AuditEvent event && Disclosures.matters(event)) {
             disclose(event, now);
+        } else if (record.value() instanceof Outcome outcome) {
+            settle(outcome.getLeadId());
         } else if (record.value() instanceof ErasureRequest request) {
             erase(request, now);
         }
@@ -133,9 +140,20 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
             disclosures.put(disclosure.getLeadId(), disclosure);
             return;
         }
+        // An open lead's pings and posts are in its timeline; only an event that comes after its end
+        // (the audit and outcome topics are read in no fixed order) changes a settled disclosure.
         Disclosure disclosure = disclosures.get(event.getLeadId());
-        if (disclosure != null) {
+        if (disclosure != null && Disclosures.settled(disclosure)) {
             disclosures.put(event.getLeadId(), Disclosures.after(disclosure, event));
+        }
+    }
+
+    /** The lead ended: its disclosure is written whole, once, to be kept after its timeline is gone. */
+    private void settle(String leadId) {
+        Disclosure stored = disclosures.get(leadId);
+        Disclosure settled = Disclosures.current(stored, timelines);
+        if (settled != stored) {
+            disclosures.put(leadId, settled);
         }
     }
 
@@ -156,7 +174,8 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
             }
             found.add(leadId);
             identities.add(disclosure.getIdentityHash());
-            for (BuyerContact post : disclosure.getPosted()) {
+            // A lead still open has been posted to whom its timeline says so far.
+            for (BuyerContact post : Disclosures.current(disclosure, timelines).getPosted()) {
                 List<String> ofBuyer = leadsByBuyer.computeIfAbsent(post.getBuyerId(), b -> new ArrayList<>());
                 if (!ofBuyer.contains(leadId)) {
                     ofBuyer.add(leadId);

@@ -2,7 +2,9 @@ package io.leadmkt.streams.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.Disclosure;
+import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.leadmkt.schema.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -96,9 +98,11 @@ public final class DisclosureQueries {
                     DisclosureProcessor.INDEX_STORE, QueryableStoreTypes.<String, String>keyValueStore()));
             ReadOnlyKeyValueStore<String, Disclosure> disclosures = kafka.store(StoreQueryParameters.fromNameAndType(
                     DisclosureProcessor.STORE, QueryableStoreTypes.<String, Disclosure>keyValueStore()));
+            ReadOnlyKeyValueStore<String, AuditEvent> timelines = kafka.store(StoreQueryParameters.fromNameAndType(
+                    LeadStatusProcessor.TIMELINE_STORE, QueryableStoreTypes.<String, AuditEvent>keyValueStore()));
             for (String hash : hashes) {
                 for (String leadId : DisclosureProcessor.leadIds(index, hash)) {
-                    Disclosure disclosure = disclosures.get(leadId);
+                    Disclosure disclosure = Disclosures.current(disclosures.get(leadId), timelines);
                     if (disclosure != null) {
                         leads.put(leadId, PrivacyJson.disclosure(disclosure));
                     }

@@ -6,11 +6,13 @@ import io.leadmkt.schema.Consent;
 import io.leadmkt.schema.Disclosure;
 import io.leadmkt.schema.Enrichment;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Who was told what about a lead, as the audit trail says it: the qualified lead's hashes, campaign
@@ -105,6 +107,29 @@ public final class Disclosures {
             }
         }
         return disclosure;
+    }
+
+    /**
+     * Whether the stored disclosure already holds the lead's pings and posts. While a lead is open only
+     * its QUALIFIED part is stored (one write per lead, not one per event); its pings and posts are
+     * folded in from its timeline when it ends ({@link #current}).
+     */
+    static boolean settled(Disclosure stored) {
+        return !stored.getPinged().isEmpty() || !stored.getPosted().isEmpty();
+    }
+
+    /** The disclosure as it stands: an open lead's stored part with the pings and posts of its timeline folded in. */
+    static Disclosure current(Disclosure stored, ReadOnlyKeyValueStore<String, AuditEvent> timelines) {
+        if (stored == null || settled(stored)) {
+            return stored;
+        }
+        Disclosure folded = Disclosure.newBuilder(stored).build();
+        for (AuditEvent event : LeadStatusProcessor.timeline(timelines, stored.getLeadId())) {
+            if (matters(event) && event.getType() != io.leadmkt.schema.AuditType.QUALIFIED) {
+                folded = after(folded, event);
+            }
+        }
+        return folded;
     }
 
     /** Whether {@code event} changes a disclosure (the others are not worth a store read). */

@@ -74,16 +74,22 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         if (status == null) {
             return Optional.empty();
         }
-        List<AuditEvent> timeline = new ArrayList<>();
-        try (KeyValueIterator<String, AuditEvent> it = timelines.prefixScan(leadId + "|", new StringSerializer())) {
-            it.forEachRemaining(kv -> timeline.add(kv.value));
-        }
-        timeline.sort((a, b) -> Long.compare(a.getAt(), b.getAt()));
+        List<AuditEvent> timeline = timeline(timelines, leadId);
         String stage = status.getStage();
         for (AuditEvent event : timeline) {
             stage = stageAfter(stage, event.getType());
         }
         return Optional.of(LeadStatus.newBuilder(status).setStage(stage).setTimeline(timeline).build());
+    }
+
+    /** A lead's audit events as the timeline store holds them, oldest first (empty once forgotten). */
+    public static List<AuditEvent> timeline(ReadOnlyKeyValueStore<String, AuditEvent> timelines, String leadId) {
+        List<AuditEvent> timeline = new ArrayList<>();
+        try (KeyValueIterator<String, AuditEvent> it = timelines.prefixScan(leadId + "|", new StringSerializer())) {
+            it.forEachRemaining(kv -> timeline.add(kv.value));
+        }
+        timeline.sort((a, b) -> Long.compare(a.getAt(), b.getAt()));
+        return timeline;
     }
 
     /** Where a lead is after {@code event}: a final stage stays; events that say nothing leave it. */

@@ -123,6 +123,23 @@ class PrivacyTopologyTest {
     }
 
     @Test
+    void shouldStoreAnOpenLeadsDisclosureOnceAndFoldItsPingsInFromTheTimelineWhenRead() {
+        Lead lead = lead("L2", market.now()).build();
+        market.submit(lead);
+        market.onlyPing();
+        market.bid("L2", "alpha", 3_000);
+        KeyValueStore<String, Disclosure> disclosures = market.store(DisclosureProcessor.STORE);
+        KeyValueStore<String, io.leadmkt.schema.AuditEvent> timelines =
+                market.store(io.leadmkt.streams.report.LeadStatusProcessor.TIMELINE_STORE);
+
+        // Open: only the QUALIFIED part is written (one store write per lead, not one per event) ...
+        assertThat(disclosures.get("L2").getPinged()).isEmpty();
+        // ... and what a query shows comes from the timeline.
+        assertThat(Disclosures.current(disclosures.get("L2"), timelines).getPinged())
+                .extracting(BuyerContact::getBuyerId).containsExactlyInAnyOrder("alpha", "bravo", "charlie");
+    }
+
+    @Test
     void shouldEraseTheKeyAndNoticeEveryPostedBuyerWhenTheConsumerAsksByEmailOnly() {
         Lead lead = soldToBravoAfterAlphaRejects("L1");
 
