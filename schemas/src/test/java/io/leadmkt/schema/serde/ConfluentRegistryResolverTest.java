@@ -110,27 +110,19 @@ class ConfluentRegistryResolverTest {
 
     @Test
     void shouldSendBasicAuthWhenUserInfoIsSet() throws IOException {
-        registry.close();
-        registry = new FakeRegistry("Basic " + java.util.Base64.getEncoder()
-                .encodeToString("leadmkt:s3cret".getBytes(StandardCharsets.UTF_8)));
-        ConfluentRegistryResolver resolver = new ConfluentRegistryResolver(
-                new SchemaRegistryConfig(registry.url(), new Password("leadmkt:s3cret"), Duration.ofSeconds(5)));
+        requireBasicAuth("leadmkt:s3cret");
 
-        int id = resolver.idFor("bids-value", Bid.getClassSchema());
+        int id = resolverAs("leadmkt:s3cret").idFor("bids-value", Bid.getClassSchema());
 
-        assertThat(new ConfluentRegistryResolver(new SchemaRegistryConfig(registry.url(),
-                new Password("leadmkt:s3cret"), Duration.ofSeconds(5))).schemaFor(id)).isEqualTo(Bid.getClassSchema());
+        assertThat(resolverAs("leadmkt:s3cret").schemaFor(id)).isEqualTo(Bid.getClassSchema());
         assertThat(registry.authorizations).isNotEmpty()
                 .allMatch(header -> header.equals(registry.requiredAuthorization));
     }
 
     @Test
     void shouldNameTheRegistryAndItsMessageWhenCredentialsAreRefused() throws IOException {
-        registry.close();
-        registry = new FakeRegistry("Basic " + java.util.Base64.getEncoder()
-                .encodeToString("leadmkt:s3cret".getBytes(StandardCharsets.UTF_8)));
-        ConfluentRegistryResolver resolver = new ConfluentRegistryResolver(
-                new SchemaRegistryConfig(registry.url(), new Password("leadmkt:wrong"), Duration.ofSeconds(5)));
+        requireBasicAuth("leadmkt:s3cret");
+        ConfluentRegistryResolver resolver = resolverAs("leadmkt:wrong");
 
         assertThatThrownBy(() -> resolver.idFor("bids-value", Bid.getClassSchema()))
                 .isInstanceOf(SchemaRegistryException.class)
@@ -177,6 +169,18 @@ class ConfluentRegistryResolverTest {
         assertThatThrownBy(() -> resolver.schemaFor(42))
                 .isInstanceOf(UnknownSchemaException.class)
                 .satisfies(e -> assertThat(((UnknownSchemaException) e).schemaId()).isEqualTo(42));
+    }
+
+    /** Restarts the registry so that it answers only {@code userInfo}'s basic auth. */
+    private void requireBasicAuth(String userInfo) throws IOException {
+        registry.close();
+        registry = new FakeRegistry("Basic " + java.util.Base64.getEncoder()
+                .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private ConfluentRegistryResolver resolverAs(String userInfo) {
+        return new ConfluentRegistryResolver(
+                new SchemaRegistryConfig(registry.url(), new Password(userInfo), Duration.ofSeconds(5)));
     }
 
     /**
