@@ -84,7 +84,7 @@ public final class BuyerConnector implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final ConnectorConfig config;
-    private final Topics topics = Topics.embedded();
+    private final Topics topics;
     private final BuyerDirectory directory = new BuyerDirectory();
     /** This process's {@code process} tag on every meter, when it runs on its own. */
     public static final String PROCESS = "buyer-connector";
@@ -117,6 +117,7 @@ public final class BuyerConnector implements AutoCloseable {
 
     private BuyerConnector(ConnectorConfig config, MeterRegistry registry) {
         this.config = config;
+        this.topics = Topics.of(config.kafka());
         this.counters = new ConnectorCounters(registry);
         this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "connector-metrics-refresh"));
         this.http = new BuyerHttpExecutor(config.maxConcurrentRequests());

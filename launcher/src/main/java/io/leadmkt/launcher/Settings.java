@@ -2,6 +2,7 @@ package io.leadmkt.launcher;
 
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.KafkaClients;
+import io.leadmkt.schema.serde.SchemaRegistryConfig;
 import io.leadmkt.streams.StreamsAppConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.config.provider.FileConfigProvider;
  * The launcher's settings file ({@code deploy/config/leadmkt.properties}, generated from
  * {@link #definition()}) read with Kafka's own {@link AbstractConfig}: every key declared with its
  * type, default, allowed values and documentation ({@link StreamsAppConfig#definition()},
- * {@link ConnectorConfig#definition()} and the shared keys here), plus Kafka client properties
+ * {@link ConnectorConfig#definition()}, {@link SchemaRegistryConfig#definition()} and the shared keys here), plus Kafka client properties
  * passed through under {@code kafka.}, {@code streams.kafka.} and {@code connector.kafka.}
  * ({@link PassThrough}). Any value may be a config-provider reference such as
  * {@code ${env:LEADMKT_SASL_PASSWORD}} or {@code ${file:/run/secrets/kafka.properties:password}},
@@ -93,6 +94,7 @@ public final class Settings extends AbstractConfig {
                                 + "secret). Others are added as config.providers.NAME.class (and .param.*), as in "
                                 + "Kafka, e.g. config.providers.file.param.allowed.paths=/run/secrets.",
                         SHARED_GROUP, 2, ConfigDef.Width.MEDIUM, CONFIG_PROVIDERS);
+        SchemaRegistryConfig.definition().configKeys().values().forEach(definition::define);
         StreamsAppConfig.definition().configKeys().values().forEach(definition::define);
         ConnectorConfig.definition().configKeys().values().forEach(definition::define);
         return definition;
@@ -134,7 +136,7 @@ public final class Settings extends AbstractConfig {
 
     /** The cluster with the shared {@code kafka.} properties: for the config commands, {@code buyer test}, demo clients. */
     public KafkaClients clients(String bootstrapFlag) {
-        return new KafkaClients(bootstrapServers(bootstrapFlag), PassThrough.of(resolved, null));
+        return cluster(bootstrapFlag, null);
     }
 
     /**
@@ -149,14 +151,18 @@ public final class Settings extends AbstractConfig {
             flags.put(StreamsAppConfig.STATE_DIR, stateDirFlag.toString());
         }
         Settings settings = flags.isEmpty() ? this : with(flags);
-        return StreamsAppConfig.from(new KafkaClients(bootstrapServers(bootstrapFlag),
-                PassThrough.of(resolved, PassThrough.STREAMS)), settings);
+        return StreamsAppConfig.from(cluster(bootstrapFlag, PassThrough.STREAMS), settings);
     }
 
     /** The buyer connector's configuration; a non-null flag overrides the file's bootstrap servers. */
     public ConnectorConfig connectorConfig(String bootstrapFlag) {
-        return ConnectorConfig.from(new KafkaClients(bootstrapServers(bootstrapFlag),
-                PassThrough.of(resolved, PassThrough.CONNECTOR)), this);
+        return ConnectorConfig.from(cluster(bootstrapFlag, PassThrough.CONNECTOR), this);
+    }
+
+    /** The cluster as {@code component} (null: shared) sees it: its pass-through and the schema registry. */
+    private KafkaClients cluster(String bootstrapFlag, String component) {
+        return new KafkaClients(bootstrapServers(bootstrapFlag), PassThrough.of(resolved, component),
+                SchemaRegistryConfig.from(this));
     }
 
     private static Map<String, String> strings(Properties properties) {

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.leadmkt.connector.ConnectorConfig;
+import io.leadmkt.schema.serde.ConfluentRegistryResolver;
+import io.leadmkt.schema.serde.EmbeddedSchemaIdResolver;
+import io.leadmkt.schema.serde.SchemaRegistryConfig;
 import io.leadmkt.streams.StreamsAppConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -253,5 +257,37 @@ class SettingsTest {
         assertThat(bench.rates).containsExactly(50.0, 100.0, 200.0);
         assertThat(bench.step).isEqualTo(Duration.ofSeconds(20));
         assertThat(bench.warmup).as("chosen per bench when not given").isNull();
+    }
+
+    @Test
+    void shouldGiveEveryComponentTheSameRegistryWhenTheUrlIsSet() {
+        Settings settings = settings("schema.registry.url", "https://registry.internal:8081",
+                "schema.registry.basic.auth.user.info", "leadmkt:s3cret", "schema.registry.timeout.ms", "2500");
+
+        SchemaRegistryConfig streams = settings.streamsConfig("b:1", null, null).kafka().schemaRegistry();
+
+        assertThat(streams.url()).isEqualTo(URI.create("https://registry.internal:8081"));
+        assertThat(streams.userInfo().value()).isEqualTo("leadmkt:s3cret");
+        assertThat(streams.timeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(settings.connectorConfig("b:1").kafka().schemaRegistry()).isEqualTo(streams);
+        assertThat(settings.clients("b:1").schemaRegistry()).isEqualTo(streams);
+        assertThat(streams.resolver()).isInstanceOf(ConfluentRegistryResolver.class);
+        assertThat(settings.clients("b:1").toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldKeepTheEmbeddedResolverWhenNoRegistryIsSet() {
+        assertThat(Settings.empty().clients("b:1").schemaRegistry()).isEqualTo(SchemaRegistryConfig.NONE);
+        assertThat(Settings.empty().clients("b:1").schemaRegistry().resolver()).isInstanceOf(EmbeddedSchemaIdResolver.class);
+    }
+
+    @Test
+    void shouldRefuseRegistrySettingsNamingTheKeyWhenTheyCannotWork() {
+        assertThatThrownBy(() -> settings("schema.registry.url", "registry:8081").clients("b:1"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.url");
+        assertThatThrownBy(() -> settings("schema.registry.url", "http://r:8081",
+                "schema.registry.basic.auth.user.info", "no-colon").clients("b:1"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.basic.auth.user.info")
+                .hasMessageNotContaining("no-colon");
     }
 }

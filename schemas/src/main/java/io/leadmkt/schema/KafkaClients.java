@@ -1,5 +1,6 @@
 package io.leadmkt.schema;
 
+import io.leadmkt.schema.serde.SchemaRegistryConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -25,8 +26,11 @@ import org.apache.kafka.common.config.ConfigException;
  * @param bootstrapServers host:port pairs of the cluster
  * @param passThrough      Kafka client / Streams properties as the operator set them (values resolved,
  *                         secrets included: {@link #toString()} shows the keys only)
+ * @param schemaRegistry   where the schema ids of records on this cluster come from (null: the embedded
+ *                         resolver); every reader and writer of the cluster must agree, so it travels here
  */
-public record KafkaClients(String bootstrapServers, Map<String, String> passThrough) {
+public record KafkaClients(String bootstrapServers, Map<String, String> passThrough,
+                           SchemaRegistryConfig schemaRegistry) {
 
     private static final Set<String> PRODUCER = ProducerConfig.configNames();
     private static final Set<String> CONSUMER = ConsumerConfig.configNames();
@@ -38,6 +42,12 @@ public record KafkaClients(String bootstrapServers, Map<String, String> passThro
                     "Kafka bootstrap servers (host:port,host:port) are required");
         }
         passThrough = Map.copyOf(passThrough);
+        schemaRegistry = schemaRegistry == null ? SchemaRegistryConfig.NONE : schemaRegistry;
+    }
+
+    /** The cluster with these pass-through properties and the embedded schema ids (no registry). */
+    public KafkaClients(String bootstrapServers, Map<String, String> passThrough) {
+        this(bootstrapServers, passThrough, SchemaRegistryConfig.NONE);
     }
 
     /** The cluster at {@code bootstrapServers}, with no pass-through properties. */
@@ -80,6 +90,6 @@ public record KafkaClients(String bootstrapServers, Map<String, String> passThro
     @Override
     public String toString() {
         return "KafkaClients[bootstrapServers=" + bootstrapServers + ", passThrough="
-                + new TreeMap<>(passThrough).keySet() + "]";
+                + new TreeMap<>(passThrough).keySet() + ", schemaRegistry=" + schemaRegistry + "]";
     }
 }

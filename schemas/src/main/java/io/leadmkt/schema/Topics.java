@@ -110,6 +110,11 @@ public final class Topics {
         privacyDeletionEvents = new Topic<>(PRIVACY_DELETION_EVENTS, key, serde(DeletionEvent.class), false, false);
     }
 
+    /** Topics whose schema ids come from where {@code cluster}'s settings say ({@code schema.registry.url}). */
+    public static Topics of(KafkaClients cluster) {
+        return new Topics(cluster.schemaRegistry().resolver());
+    }
+
     /** Topics whose ids come from the schemas shipped in this jar: no registry needed. */
     public static Topics embedded() {
         return new Topics(new EmbeddedSchemaIdResolver());

@@ -141,7 +141,7 @@ public final class LeadMarketApp implements AutoCloseable {
 
     /** As {@link #start(StreamsAppConfig, IntegrationCheck)} with the admin token given (null: no token; API keys only). */
     public static LeadMarketApp start(StreamsAppConfig config, IntegrationCheck integrationCheck, String adminToken) {
-        Topics topics = Topics.embedded();
+        Topics topics = Topics.of(config.kafka());
         provision(config, topics);
         KafkaProducer<String, Lead> producer = new KafkaProducer<>(intakeProducerProperties(config),
                 new StringSerializer(), topics.leadsInbound().valueSerde().serializer());

@@ -1,5 +1,6 @@
 package io.leadmkt.streams;
 
+import io.leadmkt.schema.serde.SchemaRegistryException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -38,6 +39,10 @@ public final class UndecodableConfig<V> implements Deserializer<V> {
         }
         try {
             return headers == null ? inner.deserialize(topic, data) : inner.deserialize(topic, headers, data);
+        } catch (SchemaRegistryException e) {
+            // The record may be fine; the registry is down or refuses us. Reading it as a deletion
+            // would silently drop every buyer while it is: stop loudly instead.
+            throw e;
         } catch (RuntimeException e) {
             V replacement = instead.get();
             LOG.error("undecodable record on {} ({} bytes): {}; read as {}", topic, data.length, e.toString(),

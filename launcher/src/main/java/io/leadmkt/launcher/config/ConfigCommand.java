@@ -1,7 +1,6 @@
 package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.ConfigChange;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigBatch;
 import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigTopics;
@@ -98,7 +97,7 @@ public final class ConfigCommand implements Runnable {
                 out.flush();
                 return 0;
             }
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-apply")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-config-apply")) {
                 new ConfigApply(topics, actor.name(), out, err).apply(batch, dryRun);
             }
             return 0;
@@ -128,7 +127,7 @@ public final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-delete")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-config-delete")) {
                 ConfigApply apply = new ConfigApply(topics, actor.name(), out, err);
                 if (kind.equals("buyer")) {
                     apply.deleteBuyer(id, dryRun);
@@ -169,7 +168,7 @@ public final class ConfigCommand implements Runnable {
             if (!request.ok()) {
                 return invalid(err, "suppression", request.errors());
             }
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-suppress")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-config-suppress")) {
                 new ConfigApply(topics, actor.name(), out, err).suppress(request.entries());
             }
             return 0;
@@ -203,7 +202,7 @@ public final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             List<ConfigChange> changes;
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-config-history")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-config-history")) {
                 changes = topics.history().stream()
                         .filter(c -> id == null || c.getId().equals(id))
                         .filter(c -> kind == null || c.getKind().equals(kind))

@@ -2,7 +2,6 @@ package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.ApiKey;
 import io.leadmkt.schema.ConfigChange;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.access.ApiKeys;
 import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigTopics;
@@ -61,7 +60,7 @@ public final class KeysCommand implements Runnable {
                 return ConfigCommand.invalid(spec.commandLine().getErr(), "key", request.errors());
             }
             ApiKeys.Minted minted = ApiKeys.mint(request.request(), actor.name(), System.currentTimeMillis());
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-keys")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-keys")) {
                 topics.putApiKey(minted.record(), new ConfigChanges.Author(actor.name(), ConfigChanges.VIA_KEYS_COMMAND));
             }
             out.println("created " + describe(minted.record()));
@@ -83,7 +82,7 @@ public final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-keys")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-keys")) {
                 topics.currentApiKeys().values().stream()
                         .sorted(Comparator.comparingLong(ApiKey::getCreatedAt).thenComparing(ApiKey::getKeyId))
                         .forEach(key -> out.println(describe(key)));
@@ -108,7 +107,7 @@ public final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             Optional<ConfigChange> revoked;
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-keys")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-keys")) {
                 revoked = topics.revokeApiKey(keyId, new ConfigChanges.Author(actor.name(), ConfigChanges.VIA_KEYS_COMMAND));
             }
             if (revoked.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.SuppressionEntry;
+import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.StreamsAppConfig;
 import io.leadmkt.streams.admin.ConfigChanges;
@@ -70,8 +71,10 @@ public final class PrivacyCommand implements Runnable {
             StreamsAppConfig app = cluster.streams();
             ConfigChanges.Author author = new ConfigChanges.Author(actor.name(), VIA);
             List<SuppressionEntry> entries = read.entries();
-            try (ConfigTopics config = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-privacy-delete");
-                 Deletions deletions = new Deletions(cluster.clients(), config, Topics.embedded(), app.partitions(),
+            KafkaClients kafka = cluster.clients();
+            Topics topics = Topics.of(kafka);
+            try (ConfigTopics config = new ConfigTopics(kafka, topics, "leadmkt-privacy-delete");
+                 Deletions deletions = new Deletions(kafka, config, topics, app.partitions(),
                          app.applicationId())) {
                 for (int from = 0; from < entries.size(); from += HASHES_PER_REQUEST) {
                     List<SuppressionEntry> chunk = entries.subList(from, Math.min(entries.size(), from + HASHES_PER_REQUEST));

@@ -2,7 +2,6 @@ package io.leadmkt.launcher.config;
 
 import io.leadmkt.schema.ConfigAction;
 import io.leadmkt.schema.ConfigChange;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.admin.ConfigChanges;
 import io.leadmkt.streams.admin.ConfigTopics;
@@ -114,7 +113,7 @@ public final class SuppressCommand implements Runnable {
             err.printf("writing %,d entries from %,d rows%n", read.entries().size(), read.rows());
             err.flush();
             List<ConfigChange> changes;
-            try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-suppress-import")) {
+            try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-suppress-import")) {
                 changes = topics.suppress(read.entries(),
                         new ConfigChanges.Author(actor.name(), ConfigChanges.VIA_CONFIG_APPLY));
             }

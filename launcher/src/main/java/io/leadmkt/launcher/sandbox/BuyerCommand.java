@@ -4,7 +4,6 @@ import io.leadmkt.launcher.config.ClusterOptions;
 import io.leadmkt.launcher.config.ConfigFiles;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Money;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.admin.ConfigBatch;
 import io.leadmkt.streams.admin.ConfigTopics;
 import java.io.PrintWriter;
@@ -74,7 +73,7 @@ public final class BuyerCommand implements Runnable {
                 }
                 buyer = batch.buyers().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst();
             } else {
-                try (ConfigTopics topics = new ConfigTopics(cluster.clients(), Topics.embedded(), "leadmkt-buyer-test")) {
+                try (ConfigTopics topics = ConfigTopics.on(cluster.clients(), "leadmkt-buyer-test")) {
                     buyer = Optional.ofNullable(topics.currentBuyers().get(buyerId));
                 }
             }

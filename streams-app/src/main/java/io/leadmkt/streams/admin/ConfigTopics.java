@@ -71,6 +71,11 @@ public final class ConfigTopics implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private boolean ensured;
 
+    /** On {@code kafka}, with the schema ids its settings choose ({@link Topics#of}): for the config commands. */
+    public static ConfigTopics on(KafkaClients kafka, String clientId) {
+        return new ConfigTopics(kafka, Topics.of(kafka), clientId);
+    }
+
     public ConfigTopics(KafkaClients kafka, Topics topics, String clientId) {
         this(kafka, topics, clientId, System::currentTimeMillis);
     }
