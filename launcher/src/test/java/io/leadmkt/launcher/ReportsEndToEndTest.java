@@ -34,7 +34,10 @@ import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Reports on the real broker with two instances of the app, each hosting some of the report
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * CSV) total exactly what the outcomes topic says, per buyer and per seller; either instance's
  * {@code GET /v1/privacy/disclosures} gives the same answer for a consumer, wherever their identity lives.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportsEndToEndTest {
     private static final int LEADS = 60;
     private static final List<CampaignConfig> CAMPAIGNS = List.of(
@@ -165,6 +169,21 @@ class ReportsEndToEndTest {
                         .contains(outcome.getBuyerId());
             }
         }
+    }
+
+    /** Last: it stops the second instance. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void shouldStillAnswerTheWholeReportFromTheSurvivorWhenTheOtherInstanceIsDown() {
+        Map<String, Long> revenue = soldBy(Outcome::getBuyerId, Outcome::getPriceCents);
+        RealMarket.leaveGracefully(second);
+        second = null;
+
+        // Its partitions move to the survivor, which restores them from their changelogs (503 meanwhile).
+        JsonNode rows = awaitJson(first, "buyer").path("rows");
+
+        assertThat(sumBy(rows, "buyer", "revenue", true)).isEqualTo(revenue);
+        assertThat(RealMarket.activePartitions(first)).as("the survivor hosts every partition").isNotEmpty();
     }
 
     @Test
