@@ -656,7 +656,8 @@ public final class ConfigDocuments {
 
     /**
      * What the schema cannot say: a private campaign names at least one allowed buyer; a form of a
-     * one-to-one campaign names the buyers (its leads would all be rejected otherwise).
+     * one-to-one campaign names the buyers, and a form's campaign requires no third-party
+     * certificate (its leads would all be rejected otherwise).
      */
     private static List<String> campaignRules(JsonNode doc, String at) {
         String base = at.isEmpty() ? "" : at + ".";
@@ -669,6 +670,15 @@ public final class ConfigDocuments {
                 && doc.path("form").path("namedBuyers").size() == 0) {
             errors.add(base + "form.namedBuyers: required and not empty when consent.oneToOne is true"
                     + " (the form's consent must name the buyers, or every lead of it is rejected)");
+        }
+        if (doc.has("form")) {
+            for (JsonNode evidence : doc.path("consent").path("require")) {
+                if (List.of("trustedFormCertUrl", "leadIdToken").contains(evidence.asText())) {
+                    errors.add(base + "form: cannot take leads when consent.require has " + evidence.asText()
+                            + " (the form records its own evidence: disclosure, version and hash, capture time, IP,"
+                            + " user agent, page URL; no third-party certificate)");
+                }
+            }
         }
         return errors;
     }
