@@ -73,14 +73,12 @@ class FormBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (chrome != null) {
-            chrome.quit();
-        }
+        HeadlessChromium.quit(chrome);
         closeAll(app, market);
     }
 
     @Test
-    void shouldSellALeadCarryingExactlyTheConsentShownWhenTheFormIsFilledInWithTheKeyboard() {
+    void shouldSellALeadCarryingExactlyTheConsentShownWhenTheFormIsFilledInWithTheKeyboard() throws Exception {
         String pageUrl = url("/form/camp-form?subId=web-1");
         chrome.get(pageUrl);
         // What the page shows: the text verbatim, its version, the one buyer named.
@@ -95,6 +93,7 @@ class FormBrowserTest {
         answerEveryQuestion();
         tab("consent").sendKeys(Keys.SPACE);
         assertThat(chrome.findElement(By.id("consent")).isSelected()).isTrue();
+        HeadlessChromium.screenshot(chrome, "form");
         tab("submit").sendKeys(Keys.ENTER);
         awaitState("accepted");
         long after = System.currentTimeMillis();
@@ -129,7 +128,7 @@ class FormBrowserTest {
     }
 
     @Test
-    void shouldNameTheConsentBoxOnThePageAndTakeNoLeadWhenItIsLeftUnticked() {
+    void shouldNameTheConsentBoxOnThePageAndTakeNoLeadWhenItIsLeftUnticked() throws Exception {
         chrome.get(url("/form/camp-form"));
 
         answerEveryQuestion();
@@ -149,6 +148,7 @@ class FormBrowserTest {
         assertThat(chrome.switchTo().activeElement().getDomAttribute("id")).as("focus on the announced summary")
                 .isEqualTo("form-status");
         assertThat(chrome.findElement(By.id("thanks")).isDisplayed()).isFalse();
+        HeadlessChromium.screenshot(chrome, "form-refused");
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The capture form's HTML, from the templates in {@code leadmkt/form/}: every value that comes from a
+ * The capture form's HTML, from the templates in {@code leadmkt/form/} (one page around the form or a notice): every value that comes from a
  * campaign document or a request is HTML-escaped where it is put, so no document and no link can
  * add markup or script to the page. The disclosure is shown verbatim (its line breaks kept), with
  * its version; the named buyers as a list; the consent checkbox unticked.
@@ -25,8 +25,10 @@ public final class FormPage {
     public static final String HONEYPOT = "website";
 
     private static final Pattern SLOT = Pattern.compile("\\$\\{([a-zA-Z]+)}");
-    private static final String PAGE = read(DIR + "form.html");
+    private static final String PAGE = read(DIR + "page.html");
+    private static final String FORM = read(DIR + "form.html");
     private static final String NOTICE = read(DIR + "notice.html");
+    private static final String SCRIPT = "<script src=\"/form/assets/form.js\"></script>\n";
 
     private FormPage() {
     }
@@ -36,8 +38,8 @@ public final class FormPage {
         CaptureForm form = campaign.getForm();
         ConsentCapture.Shown shown = ConsentCapture.Shown.of(form);
         String title = form.getTitle() != null ? form.getTitle() : defaultTitle(campaign.getVertical());
-        return fill(PAGE, Map.of(
-                "title", escape(title),
+        String content = fill(FORM, Map.of(
+                "heading", escape(title),
                 "campaignId", escape(campaign.getCampaignId()),
                 "subId", escape(subId == null ? "" : subId),
                 "questions", questions(FormQuestions.of(campaign.getVertical())),
@@ -46,11 +48,13 @@ public final class FormPage {
                 "disclosureHash", escape(shown.disclosureHash()),
                 "namedBuyers", namedBuyers(shown.namedBuyers()),
                 "honeypot", HONEYPOT));
+        return fill(PAGE, Map.of("title", escape(title), "content", content, "script", SCRIPT));
     }
 
     /** A page saying why there is no form here (404: no such form; 503: try again shortly). */
     public static String notice(String title, String message) {
-        return fill(NOTICE, Map.of("title", escape(title), "message", escape(message)));
+        String content = fill(NOTICE, Map.of("title", escape(title), "message", escape(message)));
+        return fill(PAGE, Map.of("title", escape(title), "content", content, "script", ""));
     }
 
     /** Text made safe inside HTML elements and quoted attributes. */
