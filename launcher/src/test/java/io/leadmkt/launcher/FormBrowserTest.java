@@ -10,7 +10,7 @@ import io.leadmkt.simulator.BuyerBehaviour;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.SimulatedBuyer;
 import io.leadmkt.streams.LeadMarketApp;
-import io.leadmkt.streams.capture.ConsentCapture;
+import io.leadmkt.streams.comply.ConsentRules;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,7 +111,7 @@ class FormBrowserTest {
         Map<?, ?> consent = (Map<?, ?>) lead.get("consent");
         assertThat(consent.get("disclosure")).isEqualTo(DISCLOSURE);
         assertThat(consent.get("disclosureVersion")).isEqualTo(VERSION);
-        assertThat(consent.get("disclosureHash")).isEqualTo(ConsentCapture.sha256(DISCLOSURE))
+        assertThat(consent.get("disclosureHash")).isEqualTo(ConsentRules.disclosureHash(DISCLOSURE))
                 .isEqualTo(chrome.findElement(By.id("capture")).getDomAttribute("data-disclosure-hash"));
         assertThat(consent.get("namedBuyers")).isEqualTo(List.of("Acme Insurance"));
         assertThat(((Number) consent.get("capturedAt")).longValue()).isBetween(before, after);

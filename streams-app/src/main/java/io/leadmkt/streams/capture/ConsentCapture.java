@@ -13,11 +13,7 @@ import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.intake.LeadNormalizer;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +60,7 @@ public final class ConsentCapture {
 
         /** What a form shows now. */
         public static Shown of(CaptureForm form) {
-            return new Shown(form.getDisclosureVersion(), sha256(form.getDisclosure()), form.getNamedBuyers());
+            return new Shown(form.getDisclosureVersion(), ConsentRules.disclosureHash(form.getDisclosure()), form.getNamedBuyers());
         }
     }
 
@@ -106,7 +102,7 @@ public final class ConsentCapture {
                 answers.get("profile.city"), attributes);
         Consent consent = submission.agreed() ? new Consent(METHOD, certificateId(campaign, leadId), visit.at(),
                 form.getDisclosure(), submission.pageUrl(), null, null, form.getDisclosureVersion(), visit.userAgent(),
-                new ArrayList<>(form.getNamedBuyers()), sha256(form.getDisclosure())) : null;
+                new ArrayList<>(form.getNamedBuyers()), ConsentRules.disclosureHash(form.getDisclosure())) : null;
         Lead lead = new Lead(leadId, form.getSourceId(), blankToNull(submission.subId()), campaign.getCampaignId(),
                 visit.at(), contact, profile, consent, null, null);
 
@@ -137,15 +133,6 @@ public final class ConsentCapture {
      */
     static String certificateId(CampaignConfig campaign, String leadId) {
         return "leadmkt-form:" + campaign.getCampaignId() + ":" + leadId;
-    }
-
-    /** SHA-256 of {@code text} as UTF-8, lower-case hex: the disclosure's fingerprint. */
-    public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.streams.comply.ConsentRules;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.streams.access.TestKeys;
 import io.leadmkt.streams.api.LeadApi;
@@ -70,7 +71,7 @@ class CaptureFormsTest {
         body.put("agreed", true);
         ObjectNode shown = body.putObject("shown");
         shown.put("disclosureVersion", CaptureFixtures.VERSION);
-        shown.put("disclosureHash", ConsentCapture.sha256(CaptureFixtures.DISCLOSURE));
+        shown.put("disclosureHash", ConsentRules.disclosureHash(CaptureFixtures.DISCLOSURE));
         CaptureFixtures.BUYERS.forEach(shown.putArray("namedBuyers")::add);
         body.put("pageUrl", url("/form/" + CaptureFixtures.CAMPAIGN));
         body.put("subId", "");
@@ -109,7 +110,7 @@ class CaptureFormsTest {
             assertThat(lead.getSourceId()).isEqualTo("form-src");
             assertThat(lead.getContact().getIpAddress()).as("the proxy's left-most address").isEqualTo("198.51.100.7");
             assertThat(lead.getConsent().getUserAgent()).isEqualTo("FormTest/1.0");
-            assertThat(lead.getConsent().getDisclosureHash()).isEqualTo(ConsentCapture.sha256(CaptureFixtures.DISCLOSURE));
+            assertThat(lead.getConsent().getDisclosureHash()).isEqualTo(ConsentRules.disclosureHash(CaptureFixtures.DISCLOSURE));
         });
     }
 

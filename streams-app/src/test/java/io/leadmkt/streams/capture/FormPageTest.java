@@ -3,6 +3,7 @@ package io.leadmkt.streams.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.streams.comply.ConsentRules;
 import io.leadmkt.schema.CaptureForm;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class FormPageTest {
                 + " &amp; &quot;more&quot;</div>");
         assertThat(html).contains("<span id=\"disclosure-version\">v1&#39;&quot;&gt;&lt;img src=x&gt;</span>");
         assertThat(html).contains("data-disclosure-hash=\""
-                + ConsentCapture.sha256("I agree <script>alert(1)</script> & \"more\"") + "\"");
+                + ConsentRules.disclosureHash("I agree <script>alert(1)</script> & \"more\"") + "\"");
         assertThat(html).contains("<li data-buyer>Acme &lt;b&gt;Insurance&lt;/b&gt;</li>");
         assertThat(html).contains("<h1 id=\"form-title\">Quotes &lt;i&gt;now&lt;/i&gt;</h1>");
     }
