@@ -20,9 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -100,9 +96,7 @@ class DashboardBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (chrome != null) {
-            chrome.quit();
-        }
+        HeadlessChromium.quit(chrome);
         closeAll(app, market);
     }
 
@@ -143,7 +137,7 @@ class DashboardBrowserTest {
         buyers.forEach(buyer -> winRates.add(new BigDecimal(buyer.path("winRate").asText())));
         assertThat(chartSeries("chart-buyers", 1)).usingElementComparator(BigDecimal::compareTo).isEqualTo(winRates);
 
-        screenshot();
+        HeadlessChromium.screenshot(chrome, "dashboard");
     }
 
     @Test
@@ -269,16 +263,5 @@ class DashboardBrowserTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    /** What a person saw, kept with the test reports; and where {@code -Dleadmkt.dashboard.screenshot=} says. */
-    private static void screenshot() throws Exception {
-        Path shot = chrome.getScreenshotAs(OutputType.FILE).toPath();
-        Path target = Path.of("target", "dashboard.png");
-        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
-        String extra = System.getProperty("leadmkt.dashboard.screenshot");
-        if (extra != null) {
-            Files.copy(shot, Path.of(extra), StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -1,12 +1,15 @@
 package io.leadmkt.launcher;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -48,5 +51,25 @@ final class HeadlessChromium {
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return chrome;
+    }
+
+    /** Quits {@code chrome}, when one was started (a skipped or failed start leaves none). */
+    static void quit(ChromeDriver chrome) {
+        if (chrome != null) {
+            chrome.quit();
+        }
+    }
+
+    /**
+     * What a person saw: {@code target/<name>.png}, kept with the test reports, and a copy where
+     * {@code -Dleadmkt.<name>.screenshot=} says (how the README's pictures are made).
+     */
+    static void screenshot(ChromeDriver chrome, String name) throws IOException {
+        Path shot = chrome.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, Path.of("target", name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        String extra = System.getProperty("leadmkt." + name + ".screenshot");
+        if (extra != null) {
+            Files.copy(shot, Path.of(extra), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }

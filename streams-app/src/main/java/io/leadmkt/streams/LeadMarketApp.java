@@ -21,6 +21,8 @@ import io.leadmkt.streams.admin.IntegrationCheck;
 import io.leadmkt.streams.admin.StreamsConfigStore;
 import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
+import io.leadmkt.streams.capture.CaptureForms;
+import io.leadmkt.streams.capture.FormRateLimit;
 import io.leadmkt.streams.dashboard.AuctionFeed;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.dashboard.RecentAuctions;
@@ -151,8 +153,10 @@ public final class LeadMarketApp implements AutoCloseable {
         metrics.watch(app::readiness);
         app.market.watch(app::streams, app.backlog);
         app.keys.start();
-        AdminApi admin = new AdminApi(new ConfigDocuments(integrationCheck),
-                new StreamsConfigStore(app.configTopics, app::streams, app.keys.table()));
+        StreamsConfigStore configStore = new StreamsConfigStore(app.configTopics, app::streams, app.keys.table());
+        AdminApi admin = new AdminApi(new ConfigDocuments(integrationCheck), configStore);
+        CaptureForms forms = new CaptureForms(configStore::campaign,
+                new FormRateLimit(config.http().formSubmissionsPerMinute()), config.http().clientIpHeader());
         Access access = new Access(config.http().authRequired(), adminToken, app.keys.table());
         app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
         PrivacyApi privacy = new PrivacyApi(app.deletions, app::findDeletion,
@@ -160,7 +164,7 @@ public final class LeadMarketApp implements AutoCloseable {
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
                 new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
-                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).start();
+                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).withForms(forms).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);

@@ -170,6 +170,7 @@ public final class JsonBuyerAdapter implements BuyerAdapter {
         consentNode.put("leadIdToken", consent.getLeadIdToken());
         consentNode.put("disclosure", consent.getDisclosure());
         consentNode.put("disclosureVersion", consent.getDisclosureVersion());
+        consentNode.put("disclosureHash", consent.getDisclosureHash());
         consentNode.put("ipAddress", contact.getIpAddress());
         consentNode.put("userAgent", consent.getUserAgent());
         ArrayNode named = consentNode.putArray("namedBuyers");

@@ -76,6 +76,7 @@ public final class Sources {
         put(values, "consent.trustedFormCertUrl", consent.getTrustedFormCertUrl());
         put(values, "consent.leadIdToken", consent.getLeadIdToken());
         put(values, "consent.disclosureVersion", consent.getDisclosureVersion());
+        put(values, "consent.disclosureHash", consent.getDisclosureHash());
         put(values, "consent.userAgent", consent.getUserAgent());
         if (consent.getNamedBuyers() != null && !consent.getNamedBuyers().isEmpty()) {
             // One template value: the names as the consent listed them, comma-separated.

@@ -18,6 +18,7 @@ import com.networknt.schema.path.NodePath;
 import io.leadmkt.schema.BuyerCap;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.CaptureForm;
 import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
@@ -295,6 +296,17 @@ public final class ConfigDocuments {
             consent.put("maxAge", age(campaign.getMaxConsentAgeMs()));
         }
         consent.put("oneToOne", campaign.getOneToOneConsent());
+        CaptureForm form = campaign.getForm();
+        if (form != null) {
+            ObjectNode page = json.putObject("form");
+            page.put("sourceId", form.getSourceId());
+            page.put("disclosure", form.getDisclosure());
+            page.put("disclosureVersion", form.getDisclosureVersion());
+            page.set("namedBuyers", strings(form.getNamedBuyers()));
+            if (form.getTitle() != null) {
+                page.put("title", form.getTitle());
+            }
+        }
         return json;
     }
 
@@ -642,13 +654,31 @@ public final class ConfigDocuments {
         return errors;
     }
 
-    /** What the schema cannot say: a private campaign names at least one allowed buyer. */
+    /**
+     * What the schema cannot say: a private campaign names at least one allowed buyer; a form of a
+     * one-to-one campaign names the buyers, and a form's campaign requires no third-party
+     * certificate (its leads would all be rejected otherwise).
+     */
     private static List<String> campaignRules(JsonNode doc, String at) {
         String base = at.isEmpty() ? "" : at + ".";
         List<String> errors = new ArrayList<>();
         if ("private".equals(doc.path("marketplace").asText()) && doc.path("allowedBuyers").size() == 0) {
             errors.add(base + "allowedBuyers: required and not empty when marketplace is private"
                     + " (a private campaign with no allowed buyer would sell nothing)");
+        }
+        if (doc.has("form") && doc.path("consent").path("oneToOne").asBoolean(false)
+                && doc.path("form").path("namedBuyers").size() == 0) {
+            errors.add(base + "form.namedBuyers: required and not empty when consent.oneToOne is true"
+                    + " (the form's consent must name the buyers, or every lead of it is rejected)");
+        }
+        if (doc.has("form")) {
+            for (JsonNode evidence : doc.path("consent").path("require")) {
+                if (List.of("trustedFormCertUrl", "leadIdToken").contains(evidence.asText())) {
+                    errors.add(base + "form: cannot take leads when consent.require has " + evidence.asText()
+                            + " (the form records its own evidence: disclosure, version and hash, capture time, IP,"
+                            + " user agent, page URL; no third-party certificate)");
+                }
+            }
         }
         return errors;
     }
@@ -730,6 +760,10 @@ public final class ConfigDocuments {
         c.setRequiredConsentEvidence(list(consent.get("require")));
         c.setMaxConsentAgeMs(consent.has("maxAge") ? ageMs(consent.get("maxAge").asText()) : 0L);
         c.setOneToOneConsent(consent.path("oneToOne").asBoolean(false));
+        JsonNode form = doc.get("form");
+        c.setForm(form == null ? null : new CaptureForm(form.get("sourceId").asText(), form.get("disclosure").asText(),
+                form.get("disclosureVersion").asText(), list(form.get("namedBuyers")),
+                form.has("title") ? form.get("title").asText() : null));
         return c.build();
     }
 

@@ -21,6 +21,11 @@ public interface ConfigStore {
     /** Every buyer as this instance currently sees it (the streams app's global table). */
     List<BuyerConfig> buyers();
 
+    /** The campaign as this instance currently sees it (the streams app's global table); empty: none. */
+    default Optional<CampaignConfig> campaign(String campaignId) {
+        return Optional.empty();
+    }
+
     /** What the buyer's cap keeper last published (caps.status); empty: never full. */
     default Optional<BuyerCapStatus> capStatus(String buyerId) {
         return Optional.empty();

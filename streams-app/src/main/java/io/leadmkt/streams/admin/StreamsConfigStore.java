@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The running app's config: reads the global buyers table and this instance's {@link ApiKeyTable},
+ * The running app's config: reads the global buyers and campaigns tables and this instance's {@link ApiKeyTable},
  * writes through {@link ConfigTopics}.
  */
 public final class StreamsConfigStore implements ConfigStore {
@@ -50,6 +50,11 @@ public final class StreamsConfigStore implements ConfigStore {
             }
         }
         return all;
+    }
+
+    @Override
+    public Optional<CampaignConfig> campaign(String campaignId) {
+        return Optional.ofNullable(this.<CampaignConfig>table(ConfigTables.CAMPAIGNS_STORE).get(campaignId));
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.leadmkt.streams.access.AccessRules;
 import io.leadmkt.streams.access.Caller;
 import io.leadmkt.streams.access.Role;
 import io.leadmkt.streams.admin.AdminApi;
+import io.leadmkt.streams.capture.CaptureForms;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.privacy.PrivacyApi;
@@ -28,9 +29,6 @@ import io.leadmkt.streams.intake.LeadNormalizer;
 import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportTable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,8 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
@@ -70,6 +66,8 @@ import org.slf4j.LoggerFactory;
  *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
  *       restores. {@code scope=local} gives this instance's share only (what {@link ReportQueries} fans out for).</li>
  *   <li>With a {@link Dashboard}: {@code GET /dashboard} and the live auction routes it reads.</li>
+ *   <li>With {@link CaptureForms}: {@code GET|POST /form/{campaignId}}, the campaigns' open capture
+ *       forms, whose leads go through the same checks and {@link LeadSubmitter} as {@code POST /v1/leads}.</li>
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
@@ -89,8 +87,6 @@ import org.slf4j.LoggerFactory;
 public final class LeadApi implements AutoCloseable {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    /** Beyond this a too-large body is not read to its end: the connection is dropped instead. */
-    static final long MAX_DRAIN_BYTES = 4L * 1024 * 1024;
     static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a client waits before asking again for a report that could not be complete. */
     static final long REPORT_RETRY_AFTER_SECONDS = 5;
@@ -106,16 +102,16 @@ public final class LeadApi implements AutoCloseable {
     private final int requestedPort;
     private final Access access;
     private final Optional<HttpApiConfig.Tls> tls;
-    private final LeadIntake intake;
     private final LeadStatusLookup lookup;
     private final Supplier<Map<String, Object>> health;
-    private final Duration submitTimeout;
+    private final LeadSubmitter submitter;
     private final AdminApi admin;
     private final Operations operations;
     private final ReportSource reports;
     private final JsonLeadReader reader = new JsonLeadReader();
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Dashboard dashboard;
+    private CaptureForms forms;
     private Javalin server;
     private PrivacyApi privacy;
 
@@ -159,15 +155,21 @@ public final class LeadApi implements AutoCloseable {
         this.reports = reports;
         this.operations = operations;
         this.requestedPort = port;
-        this.intake = Objects.requireNonNull(intake, "intake");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.health = Objects.requireNonNull(health, "health");
-        this.submitTimeout = Objects.requireNonNull(submitTimeout, "submitTimeout");
+        this.submitter = new LeadSubmitter(Objects.requireNonNull(intake, "intake"),
+                Objects.requireNonNull(submitTimeout, "submitTimeout"));
     }
 
     /** Serves {@code dashboard}'s page and live routes too; call before {@link #start()}. */
     public synchronized LeadApi withDashboard(Dashboard dashboard) {
         this.dashboard = dashboard;
+        return this;
+    }
+
+    /** Serves the campaigns' capture forms ({@code /form/...}) too, through the same intake; call before {@link #start()}. */
+    public synchronized LeadApi withForms(CaptureForms forms) {
+        this.forms = forms;
         return this;
     }
 
@@ -197,6 +199,9 @@ public final class LeadApi implements AutoCloseable {
             }
             if (dashboard != null) {
                 dashboard.mount(config);
+            }
+            if (forms != null) {
+                forms.mount(config, submitter);
             }
             if (operations != null) {
                 OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
@@ -272,7 +277,7 @@ public final class LeadApi implements AutoCloseable {
     }
 
     private void submitLead(Context ctx) {
-        Optional<byte[]> body = boundedBody(ctx);
+        Optional<byte[]> body = RequestBodies.bounded(ctx, MAX_BODY_BYTES);
         if (body.isEmpty()) {
             respond(ctx, 413, error("payload_too_large").put("maxBytes", MAX_BODY_BYTES));
             return;
@@ -288,42 +293,7 @@ public final class LeadApi implements AutoCloseable {
         if (source != null && !AccessRules.maySubmit(Access.caller(ctx), source)) {
             throw AccessDenied.forbidden(); // another seller's source: nothing is checked, nothing written
         }
-        IntakeResult checked = normalizer.normalize(read.lead(), now);
-        if (!checked.ok()) {
-            respond(ctx, 400, invalid("invalid_lead", checked));
-            return;
-        }
-        Lead raw = read.lead();
-        CompletableFuture<Void> submitted;
-        try {
-            submitted = intake.submit(raw);
-        } catch (RuntimeException e) {
-            submitted = CompletableFuture.failedFuture(e);
-        }
-        if (submitted == null) {
-            submitted = CompletableFuture.failedFuture(new IllegalStateException("intake returned no future"));
-        }
-        // A copy, so the timeout does not complete (and so cancel) the intake's own future.
-        CompletableFuture<Void> bounded = submitted.copy().orTimeout(submitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.future(() -> bounded.handle((ignored, failure) -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof IntakeOverloadedException overloaded) {
-                // Shed at the door, visibly: the seller retries the same lead later; nothing was written.
-                ctx.header("Retry-After", Long.toString(overloaded.retryAfterSeconds()));
-                respond(ctx, 503, error("overloaded").put("retryable", true).put("lagMs", overloaded.lagMs())
-                        .put("retryAfterSeconds", overloaded.retryAfterSeconds()));
-            } else if (failure != null) {
-                log.warn("intake could not take lead {}: {}", raw.getLeadId(), failure.toString());
-                respond(ctx, 503, error("intake_unavailable").put("retryable", true));
-            } else {
-                respond(ctx, 202, JSON.objectNode()
-                        .put("leadId", raw.getLeadId())
-                        .put("status", "accepted")
-                        .put("statusUrl", "/v1/leads/" + raw.getLeadId()));
-            }
-            return null;
-        }));
+        submitter.submit(ctx, read.lead(), normalizer.normalize(read.lead(), now).errors());
     }
 
     private void leadStatus(Context ctx) {
@@ -460,40 +430,6 @@ public final class LeadApi implements AutoCloseable {
             return;
         }
         respond(ctx, 200, MAPPER.valueToTree(report == null ? Map.of() : report));
-    }
-
-    /**
-     * The body, or empty when it is larger than {@link #MAX_BODY_BYTES}. Reads at most one byte
-     * past the limit, so neither a lying Content-Length nor a chunked stream can make us buffer more.
-     */
-    private static Optional<byte[]> boundedBody(Context ctx) {
-        try (InputStream in = ctx.bodyInputStream()) {
-            if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
-                drain(in);
-                return Optional.empty();
-            }
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                drain(in);
-                return Optional.empty();
-            }
-            return Optional.of(body);
-        } catch (IOException e) {
-            throw new HttpResponseException(400, "body could not be read");
-        }
-    }
-
-    /**
-     * Reads and discards what a too-large request still sends (up to {@link #MAX_DRAIN_BYTES}), so
-     * the client finishes writing and reads our 413 instead of a broken pipe.
-     */
-    private static void drain(InputStream in) throws IOException {
-        long left = MAX_DRAIN_BYTES;
-        byte[] sink = new byte[8192];
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-            left -= n;
-        }
     }
 
     private static ObjectNode invalid(String error, IntakeResult result) {

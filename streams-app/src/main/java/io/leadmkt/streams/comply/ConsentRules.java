@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * <p>Evidence that has a known shape is checked whenever a lead carries it, required or not, so
  * no buyer is ever handed a malformed proof: a TrustedForm certificate URL is
  * {@code https://cert.trustedform.com/} and 40 hex digits, a Jornaya LeadiD token is 36 characters
- * of hex digits and dashes (8-4-4-4-12). The page URL and the IP address are checked when the
+ * of hex digits and dashes (8-4-4-4-12), a disclosure hash 64 hex digits and, beside the
+ * disclosure, its SHA-256 ({@value #MISMATCH} otherwise). The page URL and the IP address are checked when the
  * campaign requires them (they predate these rules, and sellers already send them unchecked).
  *
  * <p>Pure: the lead, the campaign and the clock in, the errors out.
@@ -35,6 +36,7 @@ public final class ConsentRules {
     /** Codes of the errors, beside {@code MISSING}. */
     public static final String FORMAT = "FORMAT";
     public static final String TOO_OLD = "TOO_OLD";
+    public static final String MISMATCH = "MISMATCH";
     public static final String UNKNOWN = "UNKNOWN";
 
     private static final Pattern TRUSTED_FORM = Pattern.compile("https://cert\\.trustedform\\.com/[0-9a-fA-F]{40}");
@@ -43,6 +45,7 @@ public final class ConsentRules {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
+    private static final Pattern SHA_256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     /**
      * A piece of consent evidence a campaign can require: its name in campaign documents (and in
@@ -56,6 +59,8 @@ public final class ConsentRules {
                 "a Jornaya LeadiD token: 8-4-4-4-12 hex digits"),
         DISCLOSURE("disclosure", "consent.disclosure", Consent::getDisclosure, false, null),
         DISCLOSURE_VERSION("disclosureVersion", "consent.disclosureVersion", Consent::getDisclosureVersion, false, null),
+        DISCLOSURE_HASH("disclosureHash", "consent.disclosureHash", Consent::getDisclosureHash, true,
+                "the SHA-256 of the disclosure: 64 hex digits"),
         CAPTURED_AT("capturedAt", "consent.capturedAt", c -> c.getCapturedAt() == null || c.getCapturedAt() <= 0
                 ? null : c.getCapturedAt().toString(), false, null),
         IP_ADDRESS("ipAddress", "contact.ipAddress", null, false, "an IPv4 or IPv6 address"),
@@ -107,6 +112,7 @@ public final class ConsentRules {
             return switch (this) {
                 case TRUSTED_FORM_CERT_URL -> TRUSTED_FORM.matcher(text).matches();
                 case LEAD_ID_TOKEN -> LEAD_ID.matcher(text).matches();
+                case DISCLOSURE_HASH -> SHA_256.matcher(text).matches();
                 case IP_ADDRESS -> ipAddress(text);
                 case PAGE_URL -> webUrl(text);
                 default -> true;
@@ -149,6 +155,13 @@ public final class ConsentRules {
                 errors.add(Rejections.error(evidence.field(), FORMAT, evidence.field() + " must be " + evidence.shape));
             }
         }
+        String disclosure = Evidence.DISCLOSURE.of(lead);
+        String hash = Evidence.DISCLOSURE_HASH.of(lead);
+        if (disclosure != null && hash != null && Evidence.DISCLOSURE_HASH.wellFormed(hash)
+                && !hash.equalsIgnoreCase(disclosureHash(lead.getConsent().getDisclosure()))) {
+            errors.add(Rejections.error("consent.disclosureHash", MISMATCH,
+                    "consent.disclosureHash is not the SHA-256 of consent.disclosure: the proof names another text"));
+        }
         Long capturedAt = lead.getConsent() == null ? null : lead.getConsent().getCapturedAt();
         long maxAge = campaign.getMaxConsentAgeMs();
         if (maxAge > 0 && capturedAt != null && capturedAt > 0 && now - capturedAt > maxAge) {
@@ -160,6 +173,19 @@ public final class ConsentRules {
                     + " requires one-to-one consent: the buyers the consumer agreed to hear from, by name"));
         }
         return errors;
+    }
+
+    /**
+     * The disclosure's fingerprint ({@code consent.disclosureHash}): SHA-256 of its UTF-8 bytes, as
+     * given (not trimmed), lower-case hex.
+     */
+    public static String disclosureHash(String disclosure) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(disclosure.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** The buyers the consumer's consent names (one-to-one consent), blank names left out; empty: none named. */

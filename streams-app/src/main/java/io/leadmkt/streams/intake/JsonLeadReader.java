@@ -36,7 +36,7 @@ import java.util.UUID;
  *  "profile": {"vertical", "state", "zip", "city", "attributes": {"homeowner": true, "vehicles": 2}},
  *  "consent": {"method", "certificateId", "capturedAt": 1735689590000, "disclosure", "pageUrl",
  *              "trustedFormCertUrl", "leadIdToken", "disclosureVersion", "userAgent",
- *              "namedBuyers": ["Acme Insurance", "globex"]}}
+ *              "namedBuyers": ["Acme Insurance", "globex"], "disclosureHash"}}
  * }</pre>
  * Text fields must be JSON strings (or null): a zip sent as a number has already lost its leading
  * zero, so guessing would be worse than refusing. Attribute values may be strings, numbers or
@@ -155,7 +155,7 @@ public final class JsonLeadReader {
             return null;
         }
         fields.only(node, "consent.", "method", "certificateId", "capturedAt", "disclosure", "pageUrl",
-                "trustedFormCertUrl", "leadIdToken", "disclosureVersion", "userAgent", "namedBuyers");
+                "trustedFormCertUrl", "leadIdToken", "disclosureVersion", "userAgent", "namedBuyers", "disclosureHash");
         return new Consent(
                 fields.text(node, "method", "consent.method"),
                 fields.text(node, "certificateId", "consent.certificateId"),
@@ -166,7 +166,8 @@ public final class JsonLeadReader {
                 fields.text(node, "leadIdToken", "consent.leadIdToken"),
                 fields.text(node, "disclosureVersion", "consent.disclosureVersion"),
                 fields.text(node, "userAgent", "consent.userAgent"),
-                fields.texts(node, "namedBuyers", "consent.namedBuyers"));
+                fields.texts(node, "namedBuyers", "consent.namedBuyers"),
+                fields.text(node, "disclosureHash", "consent.disclosureHash"));
     }
 
     private static IntakeResult malformed(String message) {

@@ -150,7 +150,8 @@ public final class LeadNormalizer {
         }
         return new Consent(raw.getMethod(), raw.getCertificateId(), raw.getCapturedAt(), raw.getDisclosure(),
                 raw.getPageUrl(), trimToNull(raw.getTrustedFormCertUrl()), trimToNull(raw.getLeadIdToken()),
-                trimToNull(raw.getDisclosureVersion()), trimToNull(raw.getUserAgent()), named);
+                trimToNull(raw.getDisclosureVersion()), trimToNull(raw.getUserAgent()), named,
+                trimToNull(raw.getDisclosureHash()));
     }
 
     private static Contact contact(Contact raw, Errors errors) {

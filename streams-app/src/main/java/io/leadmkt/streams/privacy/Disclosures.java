@@ -34,7 +34,7 @@ public final class Disclosures {
     /**
      * What the {@code QUALIFIED} audit event carries for disclosures: hashes, campaign, source and the
      * consent evidence's references (method, certificate, TrustedForm URL, LeadiD token, disclosure
-     * version, capture time). No PII: the consumer's IP, user agent and page URL stay out.
+     * version and hash, capture time). No PII: the consumer's IP, user agent and page URL stay out.
      */
     public static Map<String, String> qualifiedDetail(Lead lead) {
         Map<String, String> detail = new LinkedHashMap<>();
@@ -51,6 +51,7 @@ public final class Disclosures {
             put(detail, CONSENT + "trustedFormCertUrl", consent.getTrustedFormCertUrl());
             put(detail, CONSENT + "leadIdToken", consent.getLeadIdToken());
             put(detail, CONSENT + "disclosureVersion", consent.getDisclosureVersion());
+            put(detail, CONSENT + "disclosureHash", consent.getDisclosureHash());
             put(detail, CONSENT + "capturedAt", consent.getCapturedAt() == null ? null : consent.getCapturedAt().toString());
         }
         return detail;

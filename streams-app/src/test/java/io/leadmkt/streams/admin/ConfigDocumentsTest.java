@@ -637,4 +637,43 @@ class ConfigDocumentsTest {
         assertThat(ConfigDocuments.age(1_500)).isEqualTo("2s");
         assertThat(ConfigDocuments.ageMs("30m")).isEqualTo(1_800_000L);
     }
+
+    @Test
+    void shouldReadTheCaptureFormWhenTheCampaignHasOne() {
+        ConfigBatch batch = documents.read(null, """
+                campaignId: c
+                vertical: solar
+                consent: {oneToOne: true, require: [disclosure, disclosureVersion, ipAddress, userAgent, pageUrl]}
+                form:
+                  sourceId: form-c
+                  disclosure: "By ticking the box I agree to be called.\\n\\nConsent is not a condition of purchase."
+                  disclosureVersion: "2026-11"
+                  namedBuyers: [Acme Insurance, globex]
+                  title: Solar quotes
+                """);
+
+        assertThat(batch.errors()).isEmpty();
+        io.leadmkt.schema.CaptureForm form = batch.campaigns().get(0).getForm();
+        assertThat(form.getSourceId()).isEqualTo("form-c");
+        assertThat(form.getDisclosure()).isEqualTo("By ticking the box I agree to be called.\n\nConsent is not a condition of purchase.");
+        assertThat(form.getDisclosureVersion()).isEqualTo("2026-11");
+        assertThat(form.getNamedBuyers()).containsExactly("Acme Insurance", "globex");
+        assertThat(form.getTitle()).isEqualTo("Solar quotes");
+        var json = ConfigDocuments.toJson(batch.campaigns().get(0));
+        assertThat(documents.read(null, json.toString()).campaigns()).containsExactly(batch.campaigns().get(0));
+    }
+
+    @Test
+    void shouldNameTheFormWhenItCouldNotTakeAnyLead() {
+        assertThat(documents.read(null, """
+                {campaignId: c, vertical: solar, consent: {oneToOne: true, require: [trustedFormCertUrl]},
+                 form: {sourceId: form-c, disclosure: "I agree", disclosureVersion: v1}}""").errors())
+                .anySatisfy(e -> assertThat(e).startsWith("form.namedBuyers: required and not empty"))
+                .anySatisfy(e -> assertThat(e).startsWith("form: cannot take leads when consent.require has trustedFormCertUrl"));
+        assertThat(documents.read(null, "{campaignId: c, vertical: solar, form: {sourceId: 'bad id', disclosure: ''}}")
+                .errors())
+                .anySatisfy(e -> assertThat(e).startsWith("form.sourceId: "))
+                .anySatisfy(e -> assertThat(e).startsWith("form.disclosure: "))
+                .anySatisfy(e -> assertThat(e).contains("disclosureVersion"));
+    }
 }

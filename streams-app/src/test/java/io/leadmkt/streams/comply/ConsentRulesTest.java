@@ -225,4 +225,34 @@ class ConsentRulesTest {
         assertThat(ConsentRules.names("Acme", "acme-ins", "Acme Insurance")).isFalse();
         assertThat(ConsentRules.names("", "acme", null)).isFalse();
     }
+
+    @Test
+    void shouldFingerprintTheDisclosureAsTheSha256OfItsUtf8BytesWhenHashed() {
+        assertThat(ConsentRules.disclosureHash("abc"))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(ConsentRules.disclosureHash("café")).isNotEqualTo(ConsentRules.disclosureHash("cafe"));
+    }
+
+    @Test
+    void shouldPassWhenTheDisclosureHashIsTheDisclosuresSha256() {
+        Lead lead = lead();
+        lead.getConsent().setDisclosureHash(ConsentRules.disclosureHash(lead.getConsent().getDisclosure()).toUpperCase());
+
+        assertThat(ConsentRules.check(lead, requiring("disclosure", "disclosureHash"), NOW)).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheHashWhenItIsMalformedOrNotTheDisclosuresSha256() {
+        Lead malformed = lead();
+        malformed.getConsent().setDisclosureHash("sha256:abc");
+        Lead other = lead();
+        other.getConsent().setDisclosureHash(ConsentRules.disclosureHash("another text"));
+
+        assertMalformed(malformed, "disclosureHash", "consent.disclosureHash");
+        List<FieldError> errors = ConsentRules.check(other, requiring(), NOW);
+        assertThat(fields(errors)).containsExactly("consent.disclosureHash");
+        assertThat(codes(errors)).containsExactly(ConsentRules.MISMATCH);
+        assertThat(fields(ConsentRules.check(lead(), requiring("disclosureHash"), NOW)))
+                .containsExactly("consent.disclosureHash");
+    }
 }
