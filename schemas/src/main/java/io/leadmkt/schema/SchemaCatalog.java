@@ -34,11 +34,13 @@ public final class SchemaCatalog {
                 BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema(),
                 ReportFigures.getClassSchema(), ApiKey.getClassSchema(), ErasureRequest.getClassSchema(), KeyErasure.getClassSchema(),
                 DeletionNotice.getClassSchema(), DeletionEvent.getClassSchema(), DataKey.getClassSchema(),
-                Disclosure.getClassSchema(), DeletionStatus.getClassSchema());
+                Disclosure.getClassSchema(), DeletionStatus.getClassSchema(), Postback.getClassSchema(),
+                PostbackDecision.getClassSchema(), SoldLead.getClassSchema(), ReturnTally.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */
-    static final List<String> HISTORY = List.of("leadmkt/avro-history/1/", "leadmkt/avro-history/2/");
+    static final List<String> HISTORY = List.of("leadmkt/avro-history/1/", "leadmkt/avro-history/2/",
+            "leadmkt/avro-history/3/");
     private static final List<String> FILES =
             List.of("01-lead.avsc", "02-auction-events.avsc", "03-config.avsc", "04-internal.avsc");
 
