@@ -110,14 +110,7 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
             }
             case RELEASE -> {
                 if (held != null && !held.getConfirmed() && !held.getUsageKeys().isEmpty()) {
-                    for (String usageKey : held.getUsageKeys()) {
-                        CapUsage used = usage.get(usageKey);
-                        if (used != null) {
-                            used.setLeads(Math.max(0, used.getLeads() - 1));
-                            used.setSpendCents(Math.max(0, used.getSpendCents() - held.getPriceCents()));
-                            usage.put(usageKey, used);
-                        }
-                    }
+                    giveBack(held.getUsageKeys(), held.getPriceCents());
                     // Kept, emptied, so a redelivered RESERVE is not granted again.
                     held.setUsageKeys(List.of());
                     held.setAt(now);
@@ -125,8 +118,47 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
                     publishStatus(record, request.getBuyerId(), null, now);
                 }
             }
+            case REFUND -> refund(record, request, now);
             default -> LOG.warn("unknown cap request kind {}", request.getKind());
         }
+    }
+
+    /** One lead less and its price back in every usage given that still counts (a period already over is gone). */
+    private List<String> giveBack(List<? extends CharSequence> usageKeys, long priceCents) {
+        List<String> credited = new ArrayList<>();
+        for (CharSequence usageKey : usageKeys) {
+            CapUsage used = usage.get(usageKey.toString());
+            if (used != null) {
+                used.setLeads(Math.max(0, used.getLeads() - 1));
+                used.setSpendCents(Math.max(0, used.getSpendCents() - priceCents));
+                usage.put(usageKey.toString(), used);
+                credited.add(usageKey.toString());
+            }
+        }
+        return credited;
+    }
+
+    /**
+     * An accepted return: the sale no longer counts against the periods it was made in, nor against
+     * the balance. Remembered like a settled hold, so a redelivered refund credits nothing twice.
+     */
+    private void refund(Record<String, CapRequest> record, CapRequest request, long now) {
+        String key = request.getLeadId() + "|refund";
+        BuyerConfig buyer = config.buyer(request.getBuyerId()).orElse(null);
+        if (reservations.get(key) != null || buyer == null) {
+            return;
+        }
+        List<String> spans = CapRules.spans(buyer, request.getCountedAt()).stream().map(CapPeriods.Span::key).toList();
+        reservations.put(key, CapReservation.newBuilder()
+                .setLeadId(request.getLeadId())
+                .setBuyerId(request.getBuyerId())
+                .setAttempt(request.getAttempt())
+                .setPriceCents(request.getPriceCents())
+                .setUsageKeys(giveBack(spans, request.getPriceCents()))
+                .setConfirmed(true)
+                .setAt(now)
+                .build());
+        publishStatus(record, request.getBuyerId(), null, now);
     }
 
     private void reserve(Record<String, CapRequest> record, CapRequest request, String key, CapReservation held,
