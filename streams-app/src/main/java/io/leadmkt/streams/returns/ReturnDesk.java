@@ -54,8 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class ReturnDesk implements Processor<String, SpecificRecord, String, SpecificRecord> {
     public static final String SALES_STORE = "returns-sales-store";
     public static final String TALLY_STORE = "returns-tally-store";
-    /** What a buyer without a document (deleted since the sale) has for conversions. */
-    static final long DEFAULT_CONVERSION_WINDOW_MS = Duration.ofDays(30).toMillis();
     private static final Logger LOG = LoggerFactory.getLogger(ReturnDesk.class);
 
     private final Duration cleanupEvery;
@@ -139,7 +137,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         }
         Optional<BuyerConfig> buyer = config.buyer(sale.getBuyerId());
         ReturnPolicy policy = buyer.map(BuyerConfig::getReturns).orElse(null);
-        long conversionWindow = buyer.map(BuyerConfig::getConversionWindowMs).orElse(DEFAULT_CONVERSION_WINDOW_MS);
+        long conversionWindow = buyer.map(BuyerConfig::getConversionWindowMs).orElse(ReturnRules.DEFAULT_CONVERSION_WINDOW_MS);
         sale.setKeepUntil(sale.getSoldAt() + Math.max(conversionWindow, policy == null ? 0 : policy.getWindowMs()));
         sales.put(key, sale);
         period(buyer.orElse(null), sale.getSoldAt()).ifPresent(span -> tally(span, 1, 0));
@@ -156,7 +154,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
             return; // one conversion per lead: the first stands
         }
         long window = config.buyer(sale.getBuyerId()).map(BuyerConfig::getConversionWindowMs)
-                .orElse(DEFAULT_CONVERSION_WINDOW_MS);
+                .orElse(ReturnRules.DEFAULT_CONVERSION_WINDOW_MS);
         ReturnRules.Verdict verdict = ReturnRules.judgeConversion(window, sale.getSoldAt(), at);
         PostbackDecision decision = decision(sale, PostbackType.CONVERSION, verdict.status(), verdict.reason(), at)
                 .setValueCents(verdict.status() == PostbackStatus.ACCEPTED && postback.getValueCents() != null

@@ -1,5 +1,6 @@
 package io.leadmkt.streams.returns;
 
+import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.PostbackStatus;
 import io.leadmkt.schema.ReturnApproval;
 import io.leadmkt.schema.ReturnPolicy;
@@ -24,6 +25,10 @@ public final class ReturnRules {
     public static final String NOT_BOUGHT = "NOT_BOUGHT";
     /** The seller (or an admin) refused a return held for review. */
     public static final String SELLER_REFUSED = "SELLER_REFUSED";
+
+    /** How long after a sale conversions are taken when the buyer's document does not say: the schema's default. */
+    public static final long DEFAULT_CONVERSION_WINDOW_MS = ((Number) BuyerConfig.getClassSchema()
+            .getField("conversionWindowMs").defaultVal()).longValue();
 
     private ReturnRules() {
     }
