@@ -52,6 +52,11 @@ public final class StreamsConfigStore implements ConfigStore {
         return all;
     }
 
+    /** One buyer's document, as every instance holds the buyers table whole. */
+    public Optional<BuyerConfig> buyer(String buyerId) {
+        return Optional.ofNullable(this.<BuyerConfig>table(ConfigTables.BUYERS_STORE).get(buyerId));
+    }
+
     @Override
     public Optional<BuyerCapStatus> capStatus(String buyerId) {
         return Optional.ofNullable(this.<BuyerCapStatus>table(ConfigTables.CAP_STATUS_STORE).get(buyerId));

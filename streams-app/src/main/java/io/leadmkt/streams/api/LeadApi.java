@@ -28,6 +28,7 @@ import io.leadmkt.streams.intake.LeadNormalizer;
 import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportTable;
+import io.leadmkt.streams.returns.PostbackApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +119,7 @@ public final class LeadApi implements AutoCloseable {
     private Dashboard dashboard;
     private Javalin server;
     private PrivacyApi privacy;
+    private PostbackApi postbacks;
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -177,6 +179,12 @@ public final class LeadApi implements AutoCloseable {
         return this;
     }
 
+    /** Mounts the postback routes ({@code /v1/postbacks...}) too; call before {@link #start()}. */
+    public synchronized LeadApi withPostbacks(PostbackApi postbacks) {
+        this.postbacks = postbacks;
+        return this;
+    }
+
     /** Binds all interfaces on the port given (0: any free port, see {@link #port()}). */
     public synchronized LeadApi start() {
         if (server != null) {
@@ -218,6 +226,13 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.post("/v1/privacy/deletions", privacy::requestDeletion, Role.PRIVACY);
                 config.routes.get("/v1/privacy/deletions/{id}", privacy::deletionStatus, Role.PRIVACY);
                 config.routes.get("/v1/privacy/disclosures", privacy::disclosures, Role.PRIVACY);
+            }
+            if (postbacks != null) {
+                config.routes.post("/v1/postbacks", postbacks::post, Role.BUYER);
+                // No key: a platform that only fires URLs signs them with the buyer's postback secret.
+                config.routes.get("/v1/postbacks/{buyerId}", postbacks::signed);
+                config.routes.get("/v1/postbacks/{leadId}/{type}", postbacks::status, Role.BUYER, Role.SELLER, Role.ANALYST);
+                config.routes.post("/v1/postbacks/{leadId}/return/review", postbacks::review, Role.SELLER);
             }
             config.routes.exception(AccessDenied.class, (e, ctx) -> denied(e, ctx));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));
