@@ -16,13 +16,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
@@ -251,26 +249,8 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
     }
 
     private void forgetExpired(long now) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, CapUsage> it = usage.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, CapUsage> next = it.next();
-                if (next.value.getEndsAt() <= now) {
-                    expired.add(next.key);
-                }
-            }
-        }
-        expired.forEach(usage::delete);
-        List<String> settled = new ArrayList<>();
-        try (KeyValueIterator<String, CapReservation> it = reservations.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, CapReservation> next = it.next();
-                boolean isSettled = next.value.getConfirmed() || next.value.getUsageKeys().isEmpty();
-                if (isSettled && now - next.value.getAt() > SETTLED_RETENTION_MS) {
-                    settled.add(next.key);
-                }
-            }
-        }
-        settled.forEach(reservations::delete);
+        StateStores.forget(usage, used -> used.getEndsAt() <= now);
+        StateStores.forget(reservations, held -> (held.getConfirmed() || held.getUsageKeys().isEmpty())
+                && now - held.getAt() > SETTLED_RETENTION_MS);
     }
 }

@@ -134,7 +134,7 @@ public final class PostbackApi {
         if (sale.isEmpty()) {
             throw AccessDenied.forbidden(); // not its lead: nothing is written
         }
-        PostbackDecision decided = decisionOf(sale.get(), postback.getType());
+        PostbackDecision decided = ReturnDesk.decided(sale.get(), postback.getType());
         if (decided != null) {
             respond(ctx, 200, json(decided));
             return;
@@ -166,7 +166,7 @@ public final class PostbackApi {
         if (caller.role() == Role.SELLER && !sellsFor(caller, sale.get())) {
             throw AccessDenied.forbidden();
         }
-        PostbackDecision decision = decisionOf(sale.get(), type);
+        PostbackDecision decision = ReturnDesk.decided(sale.get(), type);
         if (decision == null) {
             respond(ctx, 404, JSON.objectNode().put("error", "not_found"));
             return;
@@ -285,10 +285,6 @@ public final class PostbackApi {
         }
         respond(ctx, 503, JSON.objectNode().put("error", "postbacks_unavailable").put("retryable", true));
         return false;
-    }
-
-    private static PostbackDecision decisionOf(SoldLead sale, PostbackType type) {
-        return type == PostbackType.CONVERSION ? sale.getConversion() : sale.getReturned();
     }
 
     private static ObjectNode received(Postback postback) {

@@ -20,19 +20,15 @@ import io.leadmkt.streams.caps.CapRules;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
@@ -121,11 +117,16 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         } else if (record.value() instanceof Postback postback) {
             // The postbacks topic is broker-timed: a buyer cannot backdate a return into its window.
             long at = record.timestamp();
-            switch (postback.getType()) {
-                case CONVERSION -> convert(record, postback, at);
-                case RETURN -> giveBack(record, postback, at);
-                case RETURN_REVIEW -> review(record, postback, at);
-                default -> LOG.warn("unknown postback type {}", postback.getType());
+            if (postback.getType() == PostbackType.RETURN_REVIEW) {
+                review(record, postback, at);
+                return;
+            }
+            SoldLead sale = sales.get(saleKey(postback.getBuyerId(), postback.getLeadId()));
+            if (sale == null) {
+                emit(record, refusedUnknown(postback, at));
+            } else if (decided(sale, postback.getType()) == null) { // one decision per lead and type: the first stands
+                settle(record, sale, postback.getType() == PostbackType.CONVERSION ? convert(sale, postback, at)
+                        : giveBack(record, sale, postback, at));
             }
         }
     }
@@ -143,38 +144,17 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         period(buyer.orElse(null), sale.getSoldAt()).ifPresent(span -> tally(span, 1, 0));
     }
 
-    private void convert(Record<String, SpecificRecord> record, Postback postback, long at) {
-        String key = saleKey(postback.getBuyerId(), postback.getLeadId());
-        SoldLead sale = sales.get(key);
-        if (sale == null) {
-            emit(record, refusedUnknown(postback, at));
-            return;
-        }
-        if (sale.getConversion() != null) {
-            return; // one conversion per lead: the first stands
-        }
+    private PostbackDecision convert(SoldLead sale, Postback postback, long at) {
         long window = config.buyer(sale.getBuyerId()).map(BuyerConfig::getConversionWindowMs)
                 .orElse(ReturnRules.DEFAULT_CONVERSION_WINDOW_MS);
         ReturnRules.Verdict verdict = ReturnRules.judgeConversion(window, sale.getSoldAt(), at);
-        PostbackDecision decision = decision(sale, PostbackType.CONVERSION, verdict.status(), verdict.reason(), at)
+        return decision(sale, PostbackType.CONVERSION, verdict.status(), verdict.reason(), at)
                 .setValueCents(verdict.status() == PostbackStatus.ACCEPTED && postback.getValueCents() != null
                         ? postback.getValueCents() : 0)
                 .build();
-        sale.setConversion(decision);
-        sales.put(key, sale);
-        emit(record, decision);
     }
 
-    private void giveBack(Record<String, SpecificRecord> record, Postback postback, long at) {
-        String key = saleKey(postback.getBuyerId(), postback.getLeadId());
-        SoldLead sale = sales.get(key);
-        if (sale == null) {
-            emit(record, refusedUnknown(postback, at));
-            return;
-        }
-        if (sale.getReturned() != null) {
-            return; // one return per lead: the first decision stands
-        }
+    private PostbackDecision giveBack(Record<String, SpecificRecord> record, SoldLead sale, Postback postback, long at) {
         BuyerConfig buyer = config.buyer(sale.getBuyerId()).orElse(null);
         ReturnPolicy policy = buyer == null ? null : buyer.getReturns();
         Optional<CapPeriods.Span> period = period(buyer, at);
@@ -185,19 +165,15 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
             // Held returns count against the share too, or a flood of them could pass it once approved.
             period.ifPresent(span -> tally(span, 0, 1));
         }
-        PostbackDecision decision = verdict.status() == PostbackStatus.ACCEPTED
+        return verdict.status() == PostbackStatus.ACCEPTED
                 ? accepted(record, sale, postback.getReason(), at, at)
                 : decision(sale, PostbackType.RETURN, verdict.status(),
                         verdict.status() == PostbackStatus.REFUSED ? verdict.reason() : postback.getReason(), at).build();
-        sale.setReturned(decision);
-        sales.put(key, sale);
-        emit(record, decision);
     }
 
     /** The seller's answer to a held return; anything else (no such return, already decided) changes nothing. */
     private void review(Record<String, SpecificRecord> record, Postback review, long at) {
-        String key = saleKey(review.getBuyerId(), review.getLeadId());
-        SoldLead sale = sales.get(key);
+        SoldLead sale = sales.get(saleKey(review.getBuyerId(), review.getLeadId()));
         PostbackDecision held = sale == null ? null : sale.getReturned();
         if (held == null || held.getStatus() != PostbackStatus.PENDING_REVIEW) {
             LOG.info("review of {} by {} ignored: no return waits for review", review.getLeadId(), review.getReviewedBy());
@@ -212,8 +188,22 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
             decision = decision(sale, PostbackType.RETURN, PostbackStatus.REFUSED, ReturnRules.SELLER_REFUSED,
                     held.getReceivedAt()).setDecidedAt(at).build();
         }
-        sale.setReturned(decision);
-        sales.put(key, sale);
+        settle(record, sale, decision);
+    }
+
+    /** The sale's decision on a postback of {@code type} (CONVERSION or RETURN); null: none yet. */
+    static PostbackDecision decided(SoldLead sale, PostbackType type) {
+        return type == PostbackType.CONVERSION ? sale.getConversion() : sale.getReturned();
+    }
+
+    /** The decision kept with the sale (what the buyer reads back) and written for the reports. */
+    private void settle(Record<String, SpecificRecord> record, SoldLead sale, PostbackDecision decision) {
+        if (decision.getType() == PostbackType.CONVERSION) {
+            sale.setConversion(decision);
+        } else {
+            sale.setReturned(decision);
+        }
+        sales.put(saleKey(sale.getBuyerId(), sale.getLeadId()), sale);
         emit(record, decision);
     }
 
@@ -299,25 +289,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
     }
 
     private void forgetEnded(long now) {
-        List<String> ended = new ArrayList<>();
-        try (KeyValueIterator<String, SoldLead> it = sales.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, SoldLead> next = it.next();
-                if (next.value.getKeepUntil() <= now) {
-                    ended.add(next.key);
-                }
-            }
-        }
-        ended.forEach(sales::delete);
-        List<String> over = new ArrayList<>();
-        try (KeyValueIterator<String, ReturnTally> it = tallies.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, ReturnTally> next = it.next();
-                if (next.value.getEndsAt() <= now) {
-                    over.add(next.key);
-                }
-            }
-        }
-        over.forEach(tallies::delete);
+        StateStores.forget(sales, sale -> sale.getKeepUntil() <= now);
+        StateStores.forget(tallies, tally -> tally.getEndsAt() <= now);
     }
 }

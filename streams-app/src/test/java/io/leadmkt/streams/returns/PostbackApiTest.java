@@ -10,13 +10,12 @@ import io.leadmkt.schema.PostbackDecision;
 import io.leadmkt.schema.PostbackStatus;
 import io.leadmkt.schema.PostbackType;
 import io.leadmkt.schema.SoldLead;
+import io.leadmkt.streams.access.ApiCalls;
 import io.leadmkt.streams.access.TestKeys;
 import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -77,12 +76,7 @@ class PostbackApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiCalls.call(http, api.port(), method, path, key, body);
     }
 
     private HttpResponse<String> postback(String key, String body) throws Exception {
