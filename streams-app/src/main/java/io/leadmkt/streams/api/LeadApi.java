@@ -75,10 +75,12 @@ import org.slf4j.LoggerFactory;
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
  *   <li>With a {@link PrivacyApi} ({@link #withPrivacy}): deletions and disclosures under {@code /v1/privacy/}.</li>
+ *   <li>With a {@link PostbackApi} ({@link #withPostbacks}): buyers' conversions and returns under
+ *       {@code /v1/postbacks}, one route of which (a signed URL) is open: its signature is its key.</li>
  *   <li>With {@link Operations}: {@code GET /metrics}, {@code GET /health/live} and
  *       {@code GET /health/ready} ({@link OpsRoutes}).</li>
  * </ul>
- * Every route but health and metrics names the roles it serves, and {@link Access} checks the
+ * Every route but health, metrics and signed postback URLs names the roles it serves, and {@link Access} checks the
  * caller's key before the route runs (401 {@code unauthorized} without a usable key, 403
  * {@code forbidden} for a role the route does not serve); the route then checks the parties: a
  * seller submits and reads its own sources' leads, a buyer reads the leads it bought, report rows
