@@ -164,8 +164,10 @@ class ReturnsEndToEndTest {
         assertThat(conversion.statusCode()).as(conversion.body()).isEqualTo(202);
         HttpResponse<String> giveBack = postback(acmeKey,
                 "{\"leadId\":\"" + returned.getLeadId() + "\",\"type\":\"RETURN\",\"reason\":\"BAD_PHONE\"}");
+        long answered = System.nanoTime();
         assertThat(giveBack.statusCode()).as(giveBack.body()).isEqualTo(202);
         JsonNode accepted = decision(acmeKey, returned.getLeadId(), "return");
+        System.out.printf("return decided and readable %d ms after its 202%n", (System.nanoTime() - answered) / 1_000_000);
         assertThat(accepted.path("status").asText()).isEqualTo("ACCEPTED");
         assertThat(accepted.path("credit").asText()).isEqualTo(Money.format(ACME_BID));
         assertThat(accepted.path("clawback").asText()).isEqualTo(Money.format(returned.getSellerPayoutCents()));
