@@ -107,8 +107,9 @@ const money = v => (v === null || v === undefined ? '–' : '$' + v);
 const rate = v => (v === null || v === undefined ? '–' : v.toFixed(1) + ' %');
 const count = v => (v === null || v === undefined ? '–' : String(v));
 const ms = v => (v === null || v === undefined ? '–' : v + ' ms');
-const MONEY = new Set(['revenue', 'sellerPayout', 'platformFee', 'epl', 'rpl']);
-const RATES = new Set(['sellThrough', 'bidRate', 'winRate', 'acceptRate']);
+const MONEY = new Set(['revenue', 'sellerPayout', 'platformFee', 'epl', 'rpl', 'returnCredit', 'clawback',
+  'conversionValue']);
+const RATES = new Set(['sellThrough', 'bidRate', 'winRate', 'acceptRate', 'returnRate', 'conversionRate']);
 const shown = (figure, v) => (MONEY.has(figure) ? money(v) : RATES.has(figure) ? rate(v) : count(v));
 
 function cell(row, text, figure) {
@@ -182,7 +183,8 @@ function drawBuyers(rows) {
     ],
   }, true);
   fillTable('buyers', 'buyer', rows, ['pings', 'bids', 'bidRate', 'wins', 'winRate', 'posts', 'accepted',
-    'acceptRate', 'timeouts', 'errors', 'sold', 'revenue']);
+    'acceptRate', 'timeouts', 'errors', 'sold', 'revenue', 'returns', 'returnRate', 'returnCredit', 'conversions',
+    'conversionValue']);
 }
 
 function drawSources(rows) {

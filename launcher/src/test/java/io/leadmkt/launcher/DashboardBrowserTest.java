@@ -231,8 +231,9 @@ class DashboardBrowserTest {
             return "–";
         }
         return switch (figure) {
-            case "revenue", "sellerPayout", "platformFee", "epl", "rpl" -> "$" + value.asText();
-            case "sellThrough", "bidRate", "winRate", "acceptRate" ->
+            case "revenue", "sellerPayout", "platformFee", "epl", "rpl", "returnCredit", "clawback", "conversionValue" ->
+                    "$" + value.asText();
+            case "sellThrough", "bidRate", "winRate", "acceptRate", "returnRate", "conversionRate" ->
                     new BigDecimal(value.asText()).setScale(1).toPlainString() + " %";
             default -> value.asText();
         };

@@ -20,9 +20,10 @@ public final class TopicProvisioner {
     public static final long PII_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
     /**
      * Answers are timed by the broker (LogAppendTime), not by whoever wrote them: the auction judges
-     * deadlines by this timestamp, and a Kafka-native buyer could otherwise backdate its answer.
+     * deadlines by this timestamp, and a Kafka-native buyer could otherwise backdate its answer; the
+     * returns desk judges a return's window by it, so no buyer can backdate a return either.
      */
-    static final Set<String> BROKER_TIMED = Set.of(Topics.BIDS, Topics.POST_RESULTS);
+    static final Set<String> BROKER_TIMED = Set.of(Topics.BIDS, Topics.POST_RESULTS, Topics.POSTBACKS);
 
     /** Logs whose total order matters more than their throughput: one partition. */
     static final Set<String> SINGLE_PARTITION = Set.of(Topics.CONFIG_CHANGES);

@@ -47,6 +47,11 @@ public final class Topics {
     /** Each buyer's recent post-acceptance rate, keyed by buyer id. */
     public static final String BUYER_STATS = "buyers.stats";
 
+    /** Buyers' conversions and returns (and sellers' reviews of returns), keyed by lead id; broker-timed. */
+    public static final String POSTBACKS = "postbacks";
+    /** The returns desk's decision on each postback, keyed by lead id: reports count them, buyers read them back. */
+    public static final String POSTBACK_DECISIONS = "postbacks.decisions";
+
     /** A consumer's deletion request, one copy on every partition: each task searches its own leads. */
     public static final String PRIVACY_DELETIONS = "privacy.deletions";
     /** Which identities' data keys to erase, keyed by identity hash (co-partitioned with the key vault). */
@@ -76,6 +81,8 @@ public final class Topics {
     private final Topic<String, CapDecision> capDecisions;
     private final Topic<String, BuyerCapStatus> capStatus;
     private final Topic<String, BuyerStats> buyerStats;
+    private final Topic<String, Postback> postbacks;
+    private final Topic<String, PostbackDecision> postbackDecisions;
     private final Topic<String, ErasureRequest> privacyDeletions;
     private final Topic<String, KeyErasure> privacyKeyErasures;
     private final Topic<String, DeletionNotice> privacyNotices;
@@ -104,6 +111,8 @@ public final class Topics {
         capDecisions = new Topic<>(CAP_DECISIONS, key, serde(CapDecision.class), false, false);
         capStatus = new Topic<>(CAP_STATUS, key, serde(BuyerCapStatus.class), true, false);
         buyerStats = new Topic<>(BUYER_STATS, key, serde(BuyerStats.class), true, false);
+        postbacks = new Topic<>(POSTBACKS, key, serde(Postback.class), false, false);
+        postbackDecisions = new Topic<>(POSTBACK_DECISIONS, key, serde(PostbackDecision.class), false, false);
         privacyDeletions = new Topic<>(PRIVACY_DELETIONS, key, serde(ErasureRequest.class), false, false);
         privacyKeyErasures = new Topic<>(PRIVACY_KEY_ERASURES, key, serde(KeyErasure.class), false, false);
         privacyNotices = new Topic<>(PRIVACY_NOTICES, key, serde(DeletionNotice.class), false, false);
@@ -143,6 +152,8 @@ public final class Topics {
     public Topic<String, CapDecision> capDecisions() { return capDecisions; }
     public Topic<String, BuyerCapStatus> capStatus() { return capStatus; }
     public Topic<String, BuyerStats> buyerStats() { return buyerStats; }
+    public Topic<String, Postback> postbacks() { return postbacks; }
+    public Topic<String, PostbackDecision> postbackDecisions() { return postbackDecisions; }
     public Topic<String, ErasureRequest> privacyDeletions() { return privacyDeletions; }
     public Topic<String, KeyErasure> privacyKeyErasures() { return privacyKeyErasures; }
     public Topic<String, DeletionNotice> privacyNotices() { return privacyNotices; }
@@ -151,6 +162,6 @@ public final class Topics {
     public List<Topic<?, ?>> all() {
         return List.of(leadsInbound, leadsRejected, leadsDeadletter, eventsDeadletter, pings, bids, posts, postResults, outcomes,
                 audit, buyers, campaigns, suppression, configChanges, apiKeys, capRequests, capDecisions, capStatus, buyerStats,
-                privacyDeletions, privacyKeyErasures, privacyNotices, privacyDeletionEvents);
+                postbacks, postbackDecisions, privacyDeletions, privacyKeyErasures, privacyNotices, privacyDeletionEvents);
     }
 }

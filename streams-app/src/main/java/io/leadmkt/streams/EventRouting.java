@@ -12,6 +12,7 @@ import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
+import io.leadmkt.schema.PostbackDecision;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -58,6 +59,7 @@ public final class EventRouting implements TopicNameExtractor<String, SpecificRe
                 Map.entry(CapRequest.class, topics.capRequests()),
                 Map.entry(CapDecision.class, topics.capDecisions()),
                 Map.entry(BuyerCapStatus.class, topics.capStatus()),
+                Map.entry(PostbackDecision.class, topics.postbackDecisions()),
                 Map.entry(KeyErasure.class, topics.privacyKeyErasures()),
                 Map.entry(DeletionNotice.class, topics.privacyNotices()),
                 Map.entry(DeletionEvent.class, topics.privacyDeletionEvents()));

@@ -3,6 +3,8 @@ package io.leadmkt.streams;
 import io.leadmkt.ops.Health;
 import io.leadmkt.ops.ProcessMetrics;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Postback;
+import io.leadmkt.schema.SoldLead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
@@ -15,6 +17,8 @@ import io.leadmkt.streams.privacy.DeletionStatusProcessor;
 import io.leadmkt.streams.privacy.Deletions;
 import io.leadmkt.streams.privacy.DisclosureQueries;
 import io.leadmkt.streams.privacy.PrivacyApi;
+import io.leadmkt.streams.returns.PostbackApi;
+import io.leadmkt.streams.returns.ReturnDesk;
 import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.IntegrationCheck;
@@ -104,6 +108,8 @@ public final class LeadMarketApp implements AutoCloseable {
     private final AuctionFeed auctionFeed;
     private final Dashboard dashboard;
     private Deletions deletions;
+    /** Writes buyers' postbacks taken over HTTP to the postbacks topic. */
+    private KafkaProducer<String, Postback> postbackProducer;
     /** Runs the HTTP calls of reports fanned out to the other instances. */
     private final ExecutorService reportRequests = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "report-fan-out");
@@ -161,10 +167,16 @@ public final class LeadMarketApp implements AutoCloseable {
         app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
         PrivacyApi privacy = new PrivacyApi(app.deletions, app::findDeletion,
                 new DisclosureQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests));
+        Map<String, Object> postbackProducer = new LinkedHashMap<>(intakeProducerProperties(config));
+        postbackProducer.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-http-postbacks");
+        app.postbackProducer = new KafkaProducer<>(postbackProducer, new StringSerializer(),
+                topics.postbacks().valueSerde().serializer());
+        PostbackApi postbacks = new PostbackApi(app::findSale, configStore::buyer, app::writePostback);
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
                 new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
-                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).withForms(forms).start();
+                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).withForms(forms)
+                .withPostbacks(postbacks).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -330,6 +342,26 @@ public final class LeadMarketApp implements AutoCloseable {
         return LeadStatusProcessor.read(statuses, timelines, leadId);
     }
 
+    /** A buyer's sale as the returns desk keeps it, read on the instance owning the buyer's partition. */
+    private Optional<SoldLead> findSale(String buyerId, String leadId) {
+        ReadOnlyKeyValueStore<String, SoldLead> sales = ownerOf(ReturnDesk.SALES_STORE, buyerId).store(
+                StoreQueryParameters.fromNameAndType(ReturnDesk.SALES_STORE, QueryableStoreTypes.<String, SoldLead>keyValueStore()));
+        return Optional.ofNullable(sales.get(ReturnDesk.saleKey(buyerId, leadId)));
+    }
+
+    private CompletableFuture<Void> writePostback(Postback postback) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        postbackProducer.send(new ProducerRecord<>(topics.postbacks().name(), postback.getLeadId().toString(), postback),
+                (meta, error) -> {
+                    if (error == null) {
+                        acked.complete(null);
+                    } else {
+                        acked.completeExceptionally(error);
+                    }
+                });
+        return acked;
+    }
+
     /** Streams, when this instance owns {@code key} in {@code store}; else {@link LeadOwnedElsewhere} (a 307). */
     private KafkaStreams ownerOf(String store, String key) {
         KafkaStreams streams = this.streams;
@@ -396,6 +428,9 @@ public final class LeadMarketApp implements AutoCloseable {
         dashboard.close();
         auctionFeed.close();
         intakeProducer.close(Duration.ofSeconds(5));
+        if (postbackProducer != null) {
+            postbackProducer.close(Duration.ofSeconds(5));
+        }
         if (deletions != null) {
             deletions.close();
         }

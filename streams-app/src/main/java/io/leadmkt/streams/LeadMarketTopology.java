@@ -10,6 +10,10 @@ import io.leadmkt.schema.DataKey;
 import io.leadmkt.schema.DeletionStatus;
 import io.leadmkt.schema.Disclosure;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.Postback;
+import io.leadmkt.schema.ReturnTally;
+import io.leadmkt.schema.SoldLead;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.ReportFigures;
@@ -30,6 +34,7 @@ import io.leadmkt.streams.privacy.KeyVault;
 import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.leadmkt.streams.report.ReportProcessor;
+import io.leadmkt.streams.returns.ReturnDesk;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -52,14 +57,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The marketplace as one topology, in the order a lead flows:
  * intake → enrich → comply → dedupe → seal (privacy) → eligibility → auction (ping, bids, posts) → outcome,
- * with the lead-status report and the disclosures beside it. Every operator, store and internal topic is named, so
- * the topology can evolve without losing state.
+ * then returns and conversions, with the lead-status report and the disclosures beside it. Every operator, store
+ * and internal topic is named, so the topology can evolve without losing state.
  */
 public final class LeadMarketTopology {
     /** Repartition: leads keyed by consumer identity, so duplicates meet on one partition. */
     public static final String LEADS_BY_IDENTITY = "leads-by-identity";
     /** Repartition: post results keyed by buyer, for the buyer's acceptance rate. */
     public static final String POST_RESULTS_BY_BUYER = "post-results-by-buyer";
+    /** Repartitions: sales and postbacks keyed by buyer, so one buyer's meet on one partition at the returns desk. */
+    public static final String SALES_BY_BUYER = "sales-by-buyer";
+    public static final String POSTBACKS_BY_BUYER = "postbacks-by-buyer";
+    /** How often the returns desk forgets sales whose windows ended. */
+    static final Duration RETURNS_CLEANUP_EVERY = Duration.ofMinutes(10);
     /** How often the cap keeper forgets ended periods and settled holds. */
     static final Duration CAP_CLEANUP_EVERY = Duration.ofMinutes(1);
     /** The reason on a suppression entry whose record could not be read. */
@@ -181,14 +191,37 @@ public final class LeadMarketTopology {
         toEvents(capEvents, routing, "cap-keeper");
 
         // report: where each lead is and how it ended
+        KStream<String, SpecificRecord> outcomes = events(builder, topics.outcomes(), "outcomes");
         KStream<String, SpecificRecord> trail = events(builder, topics.audit(), "audit")
-                .merge(events(builder, topics.outcomes(), "outcomes"), Named.as("status-merge-outcomes"))
+                .merge(outcomes, Named.as("status-merge-outcomes"))
                 .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"));
         trail.process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class),
                         topics.serde(io.leadmkt.schema.AuditEvent.class), inMemory),
                 Named.as("lead-status"));
-        // report: figures per buyer, seller, source, campaign and state, by the hour (the same input, no repartition)
-        trail.process(ReportProcessor.supplier(topics.serde(ReportFigures.class), inMemory), Named.as("report-figures"));
+        // returns and conversions: a buyer's sales and postbacks meet on the buyer's partition; decisions keyed by lead
+        KStream<String, SpecificRecord> sales = outcomes
+                .flatMapValues(v -> ReturnDesk.sale((Outcome) v).stream().toList(), Named.as("returns-sales"))
+                .selectKey((leadId, sale) -> sale.getBuyerId().toString(), Named.as("key-sales-by-buyer"))
+                .repartition(Repartitioned.<String, SoldLead>as(SALES_BY_BUYER)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(SoldLead.class))
+                        .withNumberOfPartitions(config.partitions()))
+                .mapValues(v -> (SpecificRecord) v, Named.as("sales-as-event"));
+        KStream<String, SpecificRecord> postbacks = builder.stream(topics.postbacks().name(),
+                        Consumed.with(topics.postbacks().keySerde(), topics.postbacks().valueSerde()).withName("postbacks-source"))
+                .filter((leadId, postback) -> postback != null, Named.as("postbacks-present"))
+                .selectKey((leadId, postback) -> postback.getBuyerId().toString(), Named.as("key-postbacks-by-buyer"))
+                .repartition(Repartitioned.<String, Postback>as(POSTBACKS_BY_BUYER)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(Postback.class))
+                        .withNumberOfPartitions(config.partitions()))
+                .mapValues(v -> (SpecificRecord) v, Named.as("postbacks-as-event"));
+        sales.merge(postbacks, Named.as("returns-merge-postbacks"))
+                .process(ReturnDesk.supplier(topics.serde(SoldLead.class), topics.serde(ReturnTally.class),
+                        RETURNS_CLEANUP_EVERY, inMemory), Named.as("returns-desk"))
+                .to(routing, routing.produced("returns-desk-events-sink"));
+        // report: figures per buyer, seller, source, campaign and state, by the hour (the same input, no repartition),
+        // and the returns desk's decisions
+        trail.merge(events(builder, topics.postbackDecisions(), "postback-decisions"), Named.as("report-merge-postbacks"))
+                .process(ReportProcessor.supplier(topics.serde(ReportFigures.class), inMemory), Named.as("report-figures"));
         // privacy: who was told what about each lead, found by the consumer's hashes; deletion requests searched here
         toEvents(trail.merge(events(builder, topics.privacyDeletions(), "privacy-deletions"), Named.as("disclosures-merge-deletions"))
                 .process(DisclosureProcessor.supplier(topics.serde(Disclosure.class), inMemory), Named.as("disclosures"),

@@ -116,6 +116,11 @@ public final class MarketHarness implements AutoCloseable {
         return topics;
     }
 
+    /** The driver itself, for an input topic no helper here writes. */
+    public TopologyTestDriver driver() {
+        return driver;
+    }
+
     public long now() {
         return START.toEpochMilli() + elapsedMs;
     }

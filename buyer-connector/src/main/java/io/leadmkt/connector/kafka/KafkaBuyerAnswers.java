@@ -15,7 +15,8 @@ import org.apache.kafka.common.PartitionInfo;
 
 /**
  * Relays Kafka-native buyers' answers from their own topics ({@code buyer.B.bids},
- * {@code buyer.B.post-results}) to the shared {@code bids} / {@code post-results} the auction reads.
+ * {@code buyer.B.post-results}, {@code buyer.B.postbacks}) to the shared {@code bids} /
+ * {@code post-results} the auction reads and the {@code postbacks} the returns desk reads.
  * Only the connector may write the shared topics; a buyer may write only its own answer topics (the
  * broker's ACLs enforce both), so the topic an answer was written to proves who wrote it. An answer
  * whose {@code buyerId} names anyone else is a forgery: it goes to {@code events.deadletter} with the
@@ -48,10 +49,15 @@ public final class KafkaBuyerAnswers {
     public Answer read(ConsumerRecord<String, byte[]> record) {
         String claimed;
         try {
-            claimed = KafkaBuyerTopics.isBids(record.topic())
-                    ? topics.bids().valueSerde().deserializer().deserialize(record.topic(), record.value()).getBuyerId()
-                    : topics.postResults().valueSerde().deserializer().deserialize(record.topic(), record.value())
-                            .getBuyerId();
+            if (KafkaBuyerTopics.isBids(record.topic())) {
+                claimed = topics.bids().valueSerde().deserializer().deserialize(record.topic(), record.value()).getBuyerId();
+            } else if (KafkaBuyerTopics.isPostbacks(record.topic())) {
+                claimed = topics.postbacks().valueSerde().deserializer().deserialize(record.topic(), record.value())
+                        .getBuyerId().toString();
+            } else {
+                claimed = topics.postResults().valueSerde().deserializer().deserialize(record.topic(), record.value())
+                        .getBuyerId();
+            }
         } catch (RuntimeException e) {
             claimed = null;
         }
@@ -60,8 +66,13 @@ public final class KafkaBuyerAnswers {
 
     /** Produces the answer to its shared topic, or a forged one to the dead letters; completes on ack. */
     public CompletableFuture<Void> relay(Answer answer) {
-        String shared = KafkaBuyerTopics.isBids(answer.topic()) ? Topics.BIDS : Topics.POST_RESULTS;
+        String shared = KafkaBuyerTopics.isBids(answer.topic()) ? Topics.BIDS
+                : KafkaBuyerTopics.isPostbacks(answer.topic()) ? Topics.POSTBACKS : Topics.POST_RESULTS;
         Optional<String> refusal = refusal(answer.topic(), answer.claimedBuyerId());
+        if (refusal.isEmpty() && shared.equals(Topics.POSTBACKS)) {
+            // No auction waits for a postback: the returns desk reads it by its buyer, whatever its partition.
+            return AckedSend.send(producer, new ProducerRecord<>(shared, answer.leadId(), answer.raw()));
+        }
         if (refusal.isEmpty()) {
             Optional<Integer> partition = answer.leadId() == null ? Optional.empty() : routes.partitionOf(answer.leadId());
             if (partition.isPresent() || answer.leadId() == null) {

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * The topics of a Kafka-native buyer with id {@code B}: it reads its pings on {@code buyer.B.pings}
  * and its posts on {@code buyer.B.posts} (keyed by lead id), deletion notices on {@code buyer.B.deletions}
  * (keyed by deletion id), and answers on its own
- * {@code buyer.B.bids} and {@code buyer.B.post-results}, which the connector relays to the shared
- * {@code bids} and {@code post-results} in B's name only ({@link KafkaBuyerAnswers}). Each buyer's
- * principal is granted its own five topics and nothing else, so the broker keeps buyers from reading
+ * {@code buyer.B.bids} and {@code buyer.B.post-results}, and reports conversions and returns on
+ * {@code buyer.B.postbacks}, which the connector relays to the shared {@code bids},
+ * {@code post-results} and {@code postbacks} in B's name only ({@link KafkaBuyerAnswers}). Each buyer's
+ * principal is granted its own six topics and nothing else, so the broker keeps buyers from reading
  * or answering for each other.
  */
 public final class KafkaBuyerTopics {
@@ -19,9 +20,10 @@ public final class KafkaBuyerTopics {
     public static final String PREFIX = "buyer.";
     private static final String BIDS = ".bids";
     private static final String POST_RESULTS = ".post-results";
-    /** A buyer's answer topics: group 1 is its id. */
+    private static final String POSTBACKS = ".postbacks";
+    /** A buyer's answer topics (what it writes): group 1 is its id. */
     public static final Pattern ANSWERS = Pattern.compile(Pattern.quote(PREFIX) + "(.+)(" + Pattern.quote(BIDS) + "|"
-            + Pattern.quote(POST_RESULTS) + ")");
+            + Pattern.quote(POST_RESULTS) + "|" + Pattern.quote(POSTBACKS) + ")");
 
     private KafkaBuyerTopics() {
     }
@@ -42,9 +44,15 @@ public final class KafkaBuyerTopics {
         return PREFIX + buyerId + POST_RESULTS;
     }
 
-    /** The five topics of a buyer: the three it reads, then the two it writes. */
+    /** Where the buyer reports conversions and returns on the leads it bought. */
+    public static String postbacks(String buyerId) {
+        return PREFIX + buyerId + POSTBACKS;
+    }
+
+    /** The six topics of a buyer: the three it reads, then the three it writes. */
     public static List<String> all(String buyerId) {
-        return List.of(pings(buyerId), posts(buyerId), deletions(buyerId), bids(buyerId), postResults(buyerId));
+        return List.of(pings(buyerId), posts(buyerId), deletions(buyerId), bids(buyerId), postResults(buyerId),
+                postbacks(buyerId));
     }
 
     /** The buyer whose answer topic {@code topic} is; empty for any other topic. */
@@ -55,6 +63,10 @@ public final class KafkaBuyerTopics {
 
     static boolean isBids(String topic) {
         return topic.endsWith(BIDS);
+    }
+
+    static boolean isPostbacks(String topic) {
+        return topic.endsWith(POSTBACKS);
     }
 
     /** Where the buyer is told that a consumer whose lead it bought asked to be deleted. */

@@ -11,6 +11,8 @@ import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.Postback;
+import io.leadmkt.schema.PostbackType;
 import io.leadmkt.schema.Topics;
 import java.time.Clock;
 import java.util.List;
@@ -107,7 +109,22 @@ class KafkaBuyerAnswersTest {
     void shouldNameTheAnswererWhenTopicIsABuyersAnswerTopic() {
         assertThat(KafkaBuyerTopics.answerer("buyer.kb.bids")).contains("kb");
         assertThat(KafkaBuyerTopics.answerer("buyer.kb.post-results")).contains("kb");
+        assertThat(KafkaBuyerTopics.answerer("buyer.kb.postbacks")).contains("kb");
         assertThat(KafkaBuyerTopics.answerer("buyer.kb.pings")).isEmpty();
         assertThat(KafkaBuyerTopics.answerer("bids")).isEmpty();
+    }
+
+    @Test
+    void shouldRelayAPostbackByItsKeyOnlyWhenItNamesTheBuyerWhoseTopicItIsOn() {
+        for (String claimed : List.of("kb", "alice")) {
+            Postback postback = Postback.newBuilder().setLeadId("L1").setBuyerId(claimed)
+                    .setType(PostbackType.RETURN).setReason("BAD_PHONE").build();
+            byte[] bytes = topics.postbacks().valueSerde().serializer().serialize(Topics.POSTBACKS, postback);
+            answers.relay(answers.read(new ConsumerRecord<>(KafkaBuyerTopics.postbacks("kb"), 0, 0, "L1", bytes))).join();
+        }
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic)
+                .containsExactly(Topics.POSTBACKS, Topics.EVENTS_DEADLETTER);
+        assertThat(producer.history().get(0).partition()).as("no auction waits for it: partitioned by key").isNull();
     }
 }

@@ -33,7 +33,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>config writers ({@code config}, {@code suppress import}, {@code keys}, {@code buyer test}): the
  *       config topics (API keys included) and their own transactional ids;</li>
  *   <li>each Kafka-native buyer B: reads {@code buyer.B.pings} and {@code buyer.B.posts} with groups
- *       named {@code buyer.B.*}, writes {@code buyer.B.bids} and {@code buyer.B.post-results}; nothing
+ *       named {@code buyer.B.*}, writes {@code buyer.B.bids}, {@code buyer.B.post-results} and
+ *       {@code buyer.B.postbacks}; nothing
  *       else, so it can neither see another buyer's leads nor answer in its name.</li>
  * </ul>
  */
@@ -134,11 +135,11 @@ public final class AclPlan {
                 applicationId + "-" + KeyVault.STORE + "-changelog", topics.privacyNotices().name())) {
             grants.add(Grant.topic(read, AclOperation.READ, AclOperation.DESCRIBE));
         }
-        for (String write : List.of(topics.bids().name(), topics.postResults().name(), topics.eventsDeadletter().name(),
-                topics.privacyDeletionEvents().name())) {
+        for (String write : List.of(topics.bids().name(), topics.postResults().name(), topics.postbacks().name(),
+                topics.eventsDeadletter().name(), topics.privacyDeletionEvents().name())) {
             grants.add(Grant.topic(write, AclOperation.WRITE, AclOperation.DESCRIBE));
         }
-        // It creates every Kafka-native buyer's five topics, writes their pings and posts, relays their answers.
+        // It creates every Kafka-native buyer's six topics, writes their pings and posts, relays their answers.
         grants.add(Grant.prefixed(ResourceType.TOPIC, KafkaBuyerTopics.PREFIX, AclOperation.CREATE,
                 AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE));
         grants.add(Grant.prefixed(ResourceType.GROUP, groupId + "-", AclOperation.READ, AclOperation.DESCRIBE));
@@ -165,6 +166,7 @@ public final class AclPlan {
         grants.add(Grant.topic(KafkaBuyerTopics.deletions(buyerId), AclOperation.READ, AclOperation.DESCRIBE));
         grants.add(Grant.topic(KafkaBuyerTopics.bids(buyerId), AclOperation.WRITE, AclOperation.DESCRIBE));
         grants.add(Grant.topic(KafkaBuyerTopics.postResults(buyerId), AclOperation.WRITE, AclOperation.DESCRIBE));
+        grants.add(Grant.topic(KafkaBuyerTopics.postbacks(buyerId), AclOperation.WRITE, AclOperation.DESCRIBE));
         grants.add(Grant.prefixed(ResourceType.GROUP, KafkaBuyerTopics.PREFIX + buyerId + ".", AclOperation.READ,
                 AclOperation.DESCRIBE));
         return new PrincipalAcls(buyerUser(buyerId), "Kafka-native buyer " + buyerId, grants);

@@ -294,7 +294,9 @@ class ConfigApplyTest {
         assertThat(batch.buyers()).extracting(BuyerConfig::getBuyerId).containsExactly("capped-auto", "fixed-price-auto");
         assertThat(batch.buyers().get(0).getCaps()).hasSize(3);
         assertThat(batch.buyers().get(1).getFixedPriceByStateCents()).containsEntry("CA", 3_000L);
+        assertThat(batch.buyers().get(0).getReturns().getMaxPercentBasisPoints()).isEqualTo(1_000);
         assertThat(batch.campaigns()).singleElement().extracting(c -> c.getRouting().name()).isEqualTo("WATERFALL");
+        assertThat(batch.campaigns().get(0).getClawbackOnReturn()).isTrue();
     }
 
     @Test

@@ -413,7 +413,8 @@ public final class AdminApi {
         return body(ctx, MAX_BODY_BYTES);
     }
 
-    private static String body(Context ctx, int maxBytes) {
+    /** The request body as text, up to {@code maxBytes}; null once a 413 or 400 was answered. */
+    public static String body(Context ctx, int maxBytes) {
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
@@ -435,7 +436,8 @@ public final class AdminApi {
         return invalid("invalid_config", errors);
     }
 
-    private static ObjectNode invalid(String error, List<String> errors) {
+    /** {@code {"error": error, "errors": [...]}}: every bad field at once. */
+    public static ObjectNode invalid(String error, List<String> errors) {
         ObjectNode json = JSON.objectNode().put("error", error);
         ArrayNode list = json.putArray("errors");
         errors.forEach(list::add);

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * {@link FieldChange}, a value only on one side (a new field, a longer list) is one change holding the
  * whole value. Inside {@code /integration}, the value of any key named like a secret (password, secret,
  * token, apiKey, key, authorization, credential), and {@code auth.value} (a custom auth header's value),
- * is written as {@code "***"}: a changed secret is still listed, its values are not.
+ * is written as {@code "***"}, as is the buyer's {@code /postbacks/secret}: a changed secret is still
+ * listed, its values are not.
  */
 public final class ConfigChanges {
 
@@ -164,7 +165,11 @@ public final class ConfigChanges {
         if (value == null) {
             return null;
         }
-        if (!path.equals("/integration") && !path.startsWith("/integration/")) {
+        if (under(path, "/postbacks")) {
+            // its secret signs the buyer's postback URLs
+            return (path.equals("/postbacks/secret") ? new TextNode(MASK) : masked(value)).toString();
+        }
+        if (!under(path, "/integration")) {
             return value.toString();
         }
         if (path.equals("/integration") && value.isTextual()) {
@@ -178,6 +183,10 @@ public final class ConfigChanges {
             }
         }
         return masked(segments[segments.length - 1], value).toString();
+    }
+
+    private static boolean under(String path, String field) {
+        return path.equals(field) || path.startsWith(field + "/");
     }
 
     private static String unescape(String segment) {

@@ -24,12 +24,15 @@ import io.leadmkt.schema.DayPart;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.FieldFilter;
 import io.leadmkt.schema.FilterOp;
+import io.leadmkt.schema.ReturnApproval;
+import io.leadmkt.schema.ReturnPolicy;
 import io.leadmkt.schema.MarketplaceMode;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.SourceAdjustment;
 import io.leadmkt.schema.WaterfallOrder;
 import io.leadmkt.streams.eligibility.FieldFilters;
+import io.leadmkt.streams.returns.ReturnRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -256,6 +259,25 @@ public final class ConfigDocuments {
             json.put("marginFixed", Money.format(buyer.getMarginFixedCents()));
         }
         json.put("priority", buyer.getPriority());
+        if (buyer.getPostbackSecret() != null || buyer.getConversionWindowMs() != ReturnRules.DEFAULT_CONVERSION_WINDOW_MS) {
+            ObjectNode postbacks = json.putObject("postbacks");
+            if (buyer.getPostbackSecret() != null) {
+                postbacks.put("secret", buyer.getPostbackSecret());
+            }
+            postbacks.put("conversionWindow", age(buyer.getConversionWindowMs()));
+        }
+        ReturnPolicy returns = buyer.getReturns();
+        if (returns != null) {
+            ObjectNode r = json.putObject("returns");
+            r.set("reasons", strings(returns.getReasonCodes()));
+            r.put("window", age(returns.getWindowMs()));
+            if (returns.getMaxPercentBasisPoints() != null) {
+                // basis points have the same two-decimal shape as cents: 1000 -> "10.00" (percent)
+                r.put("maxPercent", Money.format(returns.getMaxPercentBasisPoints()));
+            }
+            r.put("period", returns.getPeriod().name().toLowerCase(Locale.ROOT));
+            r.put("approval", returns.getApproval().name().toLowerCase(Locale.ROOT));
+        }
         return json;
     }
 
@@ -307,6 +329,7 @@ public final class ConfigDocuments {
                 page.put("title", form.getTitle());
             }
         }
+        json.put("clawbackOnReturn", campaign.getClawbackOnReturn());
         return json;
     }
 
@@ -536,6 +559,23 @@ public final class ConfigDocuments {
         if (doc.has("priority")) {
             b.setPriority(doc.get("priority").intValue());
         }
+        JsonNode postbacks = doc.path("postbacks");
+        b.setPostbackSecret(postbacks.has("secret") ? postbacks.get("secret").asText() : null);
+        if (postbacks.has("conversionWindow")) {
+            b.setConversionWindowMs(ageMs(postbacks.get("conversionWindow").asText()));
+        }
+        JsonNode returns = doc.get("returns");
+        if (returns != null) {
+            // Period and approval set even when absent: Avro resolves an enum default by loading the enum class.
+            b.setReturns(ReturnPolicy.newBuilder()
+                    .setReasonCodes(list(returns.get("reasons")))
+                    .setWindowMs(ageMs(returns.get("window").asText()))
+                    .setMaxPercentBasisPoints(returns.has("maxPercent")
+                            ? Integer.valueOf(Math.toIntExact(exactCents(returns, "maxPercent"))) : null)
+                    .setPeriod(CapPeriod.valueOf(returns.path("period").asText("month").toUpperCase(Locale.ROOT)))
+                    .setApproval(ReturnApproval.valueOf(returns.path("approval").asText("auto").toUpperCase(Locale.ROOT)))
+                    .build());
+        }
         return b.build();
     }
 
@@ -764,13 +804,14 @@ public final class ConfigDocuments {
         c.setForm(form == null ? null : new CaptureForm(form.get("sourceId").asText(), form.get("disclosure").asText(),
                 form.get("disclosureVersion").asText(), list(form.get("namedBuyers")),
                 form.has("title") ? form.get("title").asText() : null));
+        c.setClawbackOnReturn(doc.path("clawbackOnReturn").asBoolean(false));
         return c.build();
     }
 
     private static final List<Map.Entry<String, Long>> AGE_UNITS = List.of(Map.entry("d", 86_400_000L),
             Map.entry("h", 3_600_000L), Map.entry("m", 60_000L), Map.entry("s", 1_000L));
 
-    /** A consent age the schema already checked ("90d", "72h", "30m", "45s") in milliseconds. */
+    /** A duration the schema already checked ("90d", "72h", "30m", "45s": a consent age, a window) in milliseconds. */
     static long ageMs(String text) {
         String unit = text.substring(text.length() - 1);
         long amount = Long.parseLong(text.substring(0, text.length() - 1));

@@ -52,6 +52,11 @@ public final class StreamsConfigStore implements ConfigStore {
         return all;
     }
 
+    /** One buyer's document, as every instance holds the buyers table whole. */
+    public Optional<BuyerConfig> buyer(String buyerId) {
+        return Optional.ofNullable(this.<BuyerConfig>table(ConfigTables.BUYERS_STORE).get(buyerId));
+    }
+
     @Override
     public Optional<CampaignConfig> campaign(String campaignId) {
         return Optional.ofNullable(this.<CampaignConfig>table(ConfigTables.CAMPAIGNS_STORE).get(campaignId));

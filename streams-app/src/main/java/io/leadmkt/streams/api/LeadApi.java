@@ -29,6 +29,7 @@ import io.leadmkt.streams.intake.LeadNormalizer;
 import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportTable;
+import io.leadmkt.streams.returns.PostbackApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,10 +73,12 @@ import org.slf4j.LoggerFactory;
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
  *       (opt-outs posted back by buyers and sellers).</li>
  *   <li>With a {@link PrivacyApi} ({@link #withPrivacy}): deletions and disclosures under {@code /v1/privacy/}.</li>
+ *   <li>With a {@link PostbackApi} ({@link #withPostbacks}): buyers' conversions and returns under
+ *       {@code /v1/postbacks}, one route of which (a signed URL) is open: its signature is its key.</li>
  *   <li>With {@link Operations}: {@code GET /metrics}, {@code GET /health/live} and
  *       {@code GET /health/ready} ({@link OpsRoutes}).</li>
  * </ul>
- * Every route but health and metrics names the roles it serves, and {@link Access} checks the
+ * Every route but health, metrics and signed postback URLs names the roles it serves, and {@link Access} checks the
  * caller's key before the route runs (401 {@code unauthorized} without a usable key, 403
  * {@code forbidden} for a role the route does not serve); the route then checks the parties: a
  * seller submits and reads its own sources' leads, a buyer reads the leads it bought, report rows
@@ -114,6 +117,7 @@ public final class LeadApi implements AutoCloseable {
     private CaptureForms forms;
     private Javalin server;
     private PrivacyApi privacy;
+    private PostbackApi postbacks;
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -179,6 +183,12 @@ public final class LeadApi implements AutoCloseable {
         return this;
     }
 
+    /** Mounts the postback routes ({@code /v1/postbacks...}) too; call before {@link #start()}. */
+    public synchronized LeadApi withPostbacks(PostbackApi postbacks) {
+        this.postbacks = postbacks;
+        return this;
+    }
+
     /** Binds all interfaces on the port given (0: any free port, see {@link #port()}). */
     public synchronized LeadApi start() {
         if (server != null) {
@@ -223,6 +233,13 @@ public final class LeadApi implements AutoCloseable {
                 config.routes.post("/v1/privacy/deletions", privacy::requestDeletion, Role.PRIVACY);
                 config.routes.get("/v1/privacy/deletions/{id}", privacy::deletionStatus, Role.PRIVACY);
                 config.routes.get("/v1/privacy/disclosures", privacy::disclosures, Role.PRIVACY);
+            }
+            if (postbacks != null) {
+                config.routes.post("/v1/postbacks", postbacks::post, Role.BUYER);
+                // No key: a platform that only fires URLs signs them with the buyer's postback secret.
+                config.routes.get("/v1/postbacks/{buyerId}", postbacks::signed);
+                config.routes.get("/v1/postbacks/{leadId}/{type}", postbacks::status, Role.BUYER, Role.SELLER, Role.ANALYST);
+                config.routes.post("/v1/postbacks/{leadId}/return/review", postbacks::review, Role.SELLER);
             }
             config.routes.exception(AccessDenied.class, (e, ctx) -> denied(e, ctx));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(e, ctx));

@@ -96,7 +96,8 @@ public final class ReportJson {
     /**
      * A row's rates in percent, one decimal, rounded half up; empty when there is nothing to divide
      * by. Buyer rows: {@code bidRate} (bids per ping), {@code winRate} (wins per bid), {@code
-     * acceptRate} (accepted per post); lead rows: {@code sellThrough} (sold per valid lead).
+     * acceptRate} (accepted per post); lead rows: {@code sellThrough} (sold per valid lead); every row:
+     * {@code returnRate} and {@code conversionRate} (accepted returns and conversions per lead sold).
      */
     static Map<String, Optional<BigDecimal>> rates(ReportRow row, ReportDimension dimension) {
         Map<String, Optional<BigDecimal>> rates = new LinkedHashMap<>();
@@ -107,6 +108,8 @@ public final class ReportJson {
         } else {
             rates.put("sellThrough", percent(row.get(Figure.SOLD), row.valid()));
         }
+        rates.put("returnRate", percent(row.get(Figure.RETURNS), row.get(Figure.SOLD)));
+        rates.put("conversionRate", percent(row.get(Figure.CONVERSIONS), row.get(Figure.SOLD)));
         return rates;
     }
 
@@ -154,6 +157,9 @@ public final class ReportJson {
             EnumMap<Figure, Long> figures = new EnumMap<>(Figure.class);
             for (Figure figure : Figure.values()) {
                 JsonNode value = json.path(figure.label());
+                if (value.isMissingNode()) {
+                    continue; // an instance of an older build, which does not count this figure yet
+                }
                 long amount = figure.money()
                         ? Money.parseCents(value.asText()).orElseThrow(() -> new IllegalArgumentException(
                                 "report row has a bad " + figure.label() + ": " + value))

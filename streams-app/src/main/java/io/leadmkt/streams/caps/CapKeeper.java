@@ -16,13 +16,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
@@ -110,14 +108,7 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
             }
             case RELEASE -> {
                 if (held != null && !held.getConfirmed() && !held.getUsageKeys().isEmpty()) {
-                    for (String usageKey : held.getUsageKeys()) {
-                        CapUsage used = usage.get(usageKey);
-                        if (used != null) {
-                            used.setLeads(Math.max(0, used.getLeads() - 1));
-                            used.setSpendCents(Math.max(0, used.getSpendCents() - held.getPriceCents()));
-                            usage.put(usageKey, used);
-                        }
-                    }
+                    giveBack(held.getUsageKeys(), held.getPriceCents());
                     // Kept, emptied, so a redelivered RESERVE is not granted again.
                     held.setUsageKeys(List.of());
                     held.setAt(now);
@@ -125,8 +116,47 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
                     publishStatus(record, request.getBuyerId(), null, now);
                 }
             }
+            case REFUND -> refund(record, request, now);
             default -> LOG.warn("unknown cap request kind {}", request.getKind());
         }
+    }
+
+    /** One lead less and its price back in every usage given that still counts (a period already over is gone). */
+    private List<String> giveBack(List<? extends CharSequence> usageKeys, long priceCents) {
+        List<String> credited = new ArrayList<>();
+        for (CharSequence usageKey : usageKeys) {
+            CapUsage used = usage.get(usageKey.toString());
+            if (used != null) {
+                used.setLeads(Math.max(0, used.getLeads() - 1));
+                used.setSpendCents(Math.max(0, used.getSpendCents() - priceCents));
+                usage.put(usageKey.toString(), used);
+                credited.add(usageKey.toString());
+            }
+        }
+        return credited;
+    }
+
+    /**
+     * An accepted return: the sale no longer counts against the periods it was made in, nor against
+     * the balance. Remembered like a settled hold, so a redelivered refund credits nothing twice.
+     */
+    private void refund(Record<String, CapRequest> record, CapRequest request, long now) {
+        String key = request.getLeadId() + "|refund";
+        BuyerConfig buyer = config.buyer(request.getBuyerId()).orElse(null);
+        if (reservations.get(key) != null || buyer == null) {
+            return;
+        }
+        List<String> spans = CapRules.spans(buyer, request.getCountedAt()).stream().map(CapPeriods.Span::key).toList();
+        reservations.put(key, CapReservation.newBuilder()
+                .setLeadId(request.getLeadId())
+                .setBuyerId(request.getBuyerId())
+                .setAttempt(request.getAttempt())
+                .setPriceCents(request.getPriceCents())
+                .setUsageKeys(giveBack(spans, request.getPriceCents()))
+                .setConfirmed(true)
+                .setAt(now)
+                .build());
+        publishStatus(record, request.getBuyerId(), null, now);
     }
 
     private void reserve(Record<String, CapRequest> record, CapRequest request, String key, CapReservation held,
@@ -220,26 +250,8 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
     }
 
     private void forgetExpired(long now) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, CapUsage> it = usage.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, CapUsage> next = it.next();
-                if (next.value.getEndsAt() <= now) {
-                    expired.add(next.key);
-                }
-            }
-        }
-        expired.forEach(usage::delete);
-        List<String> settled = new ArrayList<>();
-        try (KeyValueIterator<String, CapReservation> it = reservations.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, CapReservation> next = it.next();
-                boolean isSettled = next.value.getConfirmed() || next.value.getUsageKeys().isEmpty();
-                if (isSettled && now - next.value.getAt() > SETTLED_RETENTION_MS) {
-                    settled.add(next.key);
-                }
-            }
-        }
-        settled.forEach(reservations::delete);
+        StateStores.forget(usage, used -> used.getEndsAt() <= now);
+        StateStores.forget(reservations, held -> (held.getConfirmed() || held.getUsageKeys().isEmpty())
+                && now - held.getAt() > SETTLED_RETENTION_MS);
     }
 }

@@ -72,6 +72,24 @@ public final class CapRules {
         return new Verdict(true, null, spans);
     }
 
+    /**
+     * Every usage a sale made at {@code at} was counted in, as the buyer's caps are now: each cap's
+     * period holding {@code at}, then the lifetime total. What a refund gives back.
+     */
+    public static List<CapPeriods.Span> spans(BuyerConfig buyer, long at) {
+        List<CapPeriods.Span> spans = new ArrayList<>();
+        try {
+            ZoneId zone = ZoneId.of(buyer.getTimeZone());
+            for (BuyerCap cap : buyer.getCaps()) {
+                spans.add(CapPeriods.of(buyer.getBuyerId(), cap.getPeriod(), zone, at));
+            }
+        } catch (DateTimeException | NullPointerException e) {
+            // no telling which periods: the lifetime total is all that can be credited
+        }
+        spans.add(CapPeriods.lifetime(buyer.getBuyerId()));
+        return spans;
+    }
+
     /** What a buyer can still spend, and until when that figure holds. */
     public record SpendLeft(long cents, long until) {
     }

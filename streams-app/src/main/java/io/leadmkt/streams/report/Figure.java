@@ -32,7 +32,17 @@ public enum Figure {
     /** What sellers receive for them. */
     SELLER_PAYOUT("sellerPayout", true),
     /** The platform's margin: revenue minus seller payout. */
-    PLATFORM_FEE("platformFee", true);
+    PLATFORM_FEE("platformFee", true),
+    /** Returns accepted (at once, or approved on review), counted when accepted. */
+    RETURNS("returns", false),
+    /** What accepted returns credited back to their buyers: the leads' prices. */
+    RETURN_CREDIT("returnCredit", true),
+    /** Seller payout taken back for accepted returns, where the campaign claws back. */
+    CLAWBACK("clawback", true),
+    /** Conversions buyers reported on leads they bought. */
+    CONVERSIONS("conversions", false),
+    /** What those conversions were worth, as the buyers said. */
+    CONVERSION_VALUE("conversionValue", true);
 
     private final String label;
     private final boolean money;

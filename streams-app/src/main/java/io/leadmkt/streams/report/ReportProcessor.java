@@ -6,6 +6,8 @@ import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.PostbackDecision;
+import io.leadmkt.schema.PostbackStatus;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -102,6 +104,13 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
             }
         } else if (event instanceof AuditEvent audit) {
             buyerUpdates(audit, updates);
+        } else if (event instanceof PostbackDecision decision && decision.getStatus() == PostbackStatus.ACCEPTED) {
+            long at = decision.getDecidedAt();
+            for (ReportKey key : leadKeys(at, decision.getCampaignId(), decision.getSourceId(), decision.getState(),
+                    sellerOf)) {
+                updates.put(key, row -> row.withPostback(decision));
+            }
+            updates.put(ReportKey.of(ReportDimension.BUYER, at, decision.getBuyerId()), row -> row.withPostback(decision));
         }
         return updates;
     }

@@ -4,6 +4,8 @@ import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.PostbackDecision;
+import io.leadmkt.schema.PostbackStatus;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.streams.outcome.Shed;
@@ -108,6 +110,23 @@ public record ReportRow(Map<Figure, Long> figures, Map<String, Long> rejectedByR
             case TIMEOUT -> plus(Figure.TIMEOUTS, 1);
             case ERROR -> plus(Figure.ERRORS, 1);
             case REJECTED -> this;
+        };
+    }
+
+    /**
+     * A buyer's postback as the returns desk decided it: an accepted return (its credit to the buyer
+     * and the payout clawed back from the seller) or an accepted conversion (and its value). Refused
+     * and held returns change no figure.
+     */
+    public ReportRow withPostback(PostbackDecision decision) {
+        if (decision.getStatus() != PostbackStatus.ACCEPTED) {
+            return this;
+        }
+        return switch (decision.getType()) {
+            case RETURN -> plus(Figure.RETURNS, 1).plus(Figure.RETURN_CREDIT, decision.getCreditCents())
+                    .plus(Figure.CLAWBACK, decision.getClawbackCents());
+            case CONVERSION -> plus(Figure.CONVERSIONS, 1).plus(Figure.CONVERSION_VALUE, decision.getValueCents());
+            default -> this;
         };
     }
 

@@ -113,12 +113,7 @@ class ApiAccessTest {
     }
 
     private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiCalls.call(http, api.port(), method, path, key, body);
     }
 
     private HttpResponse<String> get(String path, ApiKeys.Minted key) throws Exception {

@@ -112,6 +112,26 @@ class ConfigChangesTest {
     }
 
     @Test
+    void shouldMaskThePostbackSecretWhenItChangesOrAppears() {
+        BuyerConfig without = buyer("{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q'}");
+        BuyerConfig with = buyer("{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " postbacks: {secret: first-secret-0123456789}}");
+        BuyerConfig changed = buyer("{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " postbacks: {secret: second-secret-0123456789}}");
+
+        ConfigChange added = ConfigChanges.change("buyer", "a", ConfigChanges.document(without),
+                ConfigChanges.document(with), ALICE, 0L).orElseThrow();
+        ConfigChange rotated = ConfigChanges.change("buyer", "a", ConfigChanges.document(with),
+                ConfigChanges.document(changed), ALICE, 0L).orElseThrow();
+
+        assertThat(added.getChanges()).containsExactly(
+                field("/postbacks", null, "{\"secret\":\"***\",\"conversionWindow\":\"30d\"}"));
+        assertThat(rotated.getChanges()).as("a rotated secret is still a change")
+                .containsExactly(field("/postbacks/secret", "\"***\"", "\"***\""));
+        assertThat(added + " " + rotated).doesNotContain("first-secret", "second-secret");
+    }
+
+    @Test
     void shouldMaskTheWholeIntegrationWhenANewBuyerHasOne() {
         BuyerConfig buyer = buyer("{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
                 + " integration: {ping: {auth: {type: bearer, token: abc123}, url: 'http://x'}}}");

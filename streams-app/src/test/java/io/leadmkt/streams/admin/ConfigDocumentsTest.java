@@ -3,7 +3,10 @@ package io.leadmkt.streams.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.BuyerConfig;
+import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.Delivery;
+import io.leadmkt.schema.ReturnApproval;
+import io.leadmkt.schema.ReturnPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -410,6 +413,66 @@ class ConfigDocumentsTest {
         assertThat(json.has("fixedPrice")).isFalse();
         assertThat(json.has("marginPercent")).isFalse();
         assertThat(documents.read(null, json.toString()).buyers()).containsExactly(buyer);
+    }
+
+    @Test
+    void shouldReadAndRoundTripTheReturnPolicyAndPostbacksWhenTheBuyerSetsThem() {
+        BuyerConfig buyer = documents.read(null, """
+                buyerId: a
+                pingUrl: 'http://a/p'
+                postUrl: 'http://a/q'
+                postbacks: {secret: 0123456789abcdef0123, conversionWindow: 14d}
+                returns: {reasons: [BAD_PHONE, DUPLICATE], window: 72h, maxPercent: "12.50", period: week, approval: review}
+                """).buyers().get(0);
+
+        ReturnPolicy returns = buyer.getReturns();
+        assertThat(returns.getReasonCodes()).containsExactly("BAD_PHONE", "DUPLICATE");
+        assertThat(returns.getWindowMs()).isEqualTo(72 * 3_600_000L);
+        assertThat(returns.getMaxPercentBasisPoints()).isEqualTo(1250);
+        assertThat(returns.getPeriod()).isEqualTo(CapPeriod.WEEK);
+        assertThat(returns.getApproval()).isEqualTo(ReturnApproval.REVIEW);
+        assertThat(buyer.getPostbackSecret()).isEqualTo("0123456789abcdef0123");
+        assertThat(buyer.getConversionWindowMs()).isEqualTo(14 * 86_400_000L);
+        assertThat(documents.read(null, ConfigDocuments.toJson(buyer).toString()).buyers()).containsExactly(buyer);
+    }
+
+    @Test
+    void shouldTakeNoReturnsAndDefaultTheRestWhenTheBuyerSetsOnlyAWindow() {
+        BuyerConfig none = documents.read(null, buyer("a")).buyers().get(0);
+        BuyerConfig windowOnly = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " returns: {window: 2d}}").buyers().get(0);
+
+        assertThat(none.getReturns()).isNull();
+        assertThat(none.getPostbackSecret()).isNull();
+        assertThat(ConfigDocuments.toJson(none).has("returns")).isFalse();
+        assertThat(ConfigDocuments.toJson(none).has("postbacks")).isFalse();
+        assertThat(windowOnly.getReturns().getReasonCodes()).as("any reason").isEmpty();
+        assertThat(windowOnly.getReturns().getMaxPercentBasisPoints()).isNull();
+        assertThat(windowOnly.getReturns().getPeriod()).isEqualTo(CapPeriod.MONTH);
+        assertThat(windowOnly.getReturns().getApproval()).isEqualTo(ReturnApproval.AUTO);
+    }
+
+    @Test
+    void shouldNameThePathWhenTheReturnPolicyIsMalformed() {
+        ConfigBatch batch = documents.read(null, "{buyerId: a, pingUrl: 'http://a/p', postUrl: 'http://a/q',"
+                + " postbacks: {secret: short}, returns: {reasons: ['bad reason'], maxPercent: '101', approval: maybe}}");
+
+        assertThat(batch.buyers()).isEmpty();
+        assertThat(batch.errors()).anySatisfy(e -> assertThat(e).startsWith("postbacks.secret: "))
+                .anySatisfy(e -> assertThat(e).startsWith("returns.window: "))
+                .anySatisfy(e -> assertThat(e).startsWith("returns.reasons[0]: "))
+                .anySatisfy(e -> assertThat(e).startsWith("returns.maxPercent: "))
+                .anySatisfy(e -> assertThat(e).startsWith("returns.approval: "));
+    }
+
+    @Test
+    void shouldReadTheClawbackWhenTheCampaignSetsIt() {
+        var campaign = documents.read(null, "{campaignId: c, vertical: auto, clawbackOnReturn: true}").campaigns().get(0);
+
+        assertThat(campaign.getClawbackOnReturn()).isTrue();
+        assertThat(documents.read(null, ConfigDocuments.toJson(campaign).toString()).campaigns()).containsExactly(campaign);
+        assertThat(documents.read(null, "{campaignId: c, vertical: auto}").campaigns().get(0).getClawbackOnReturn())
+                .isFalse();
     }
 
     @Test

@@ -66,7 +66,9 @@ class ReportJsonTest {
         assertThat(ReportJson.rates(row, ReportDimension.BUYER)).containsExactly(
                 java.util.Map.entry("bidRate", Optional.of(new BigDecimal("66.7"))),
                 java.util.Map.entry("winRate", Optional.of(new BigDecimal("50.0"))),
-                java.util.Map.entry("acceptRate", Optional.of(new BigDecimal("50.0"))));
+                java.util.Map.entry("acceptRate", Optional.of(new BigDecimal("50.0"))),
+                java.util.Map.entry("returnRate", Optional.empty()),
+                java.util.Map.entry("conversionRate", Optional.empty()));
         assertThat(ReportJson.rates(ReportRow.EMPTY, ReportDimension.BUYER).values())
                 .containsOnly(Optional.empty());
     }
@@ -75,7 +77,7 @@ class ReportJsonTest {
     void shouldAddTheRatesAsCsvColumnsWhenAskedForCsv() {
         List<String> lines = ReportJson.csv(sourceTable()).lines().toList();
 
-        assertThat(lines.get(0)).endsWith(",valid,epl,rpl,sellThrough");
-        assertThat(lines.get(1)).endsWith(",50.0");
+        assertThat(lines.get(0)).endsWith(",valid,epl,rpl,sellThrough,returnRate,conversionRate");
+        assertThat(lines.get(1)).endsWith(",50.0,0.0,0.0");
     }
 }

@@ -9,6 +9,9 @@ import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.PostbackDecision;
+import io.leadmkt.schema.PostbackStatus;
+import io.leadmkt.schema.PostbackType;
 import io.leadmkt.schema.Rejection;
 import java.time.Instant;
 import java.util.List;
@@ -155,5 +158,40 @@ class ReportRowTest {
 
         assertThat(ReportKey.decode(key.encoded())).isEqualTo(key);
         assertThat(ReportKey.of(ReportDimension.STATE, AT, null).value()).isEqualTo(ReportDimension.UNKNOWN);
+    }
+
+    static PostbackDecision decision(PostbackType type, PostbackStatus status) {
+        return PostbackDecision.newBuilder().setLeadId("L1").setBuyerId("alpha").setType(type).setStatus(status)
+                .setCampaignId("auto-tx").setSourceId("src-1").setState("TX").setSoldAt(AT).setReceivedAt(AT)
+                .setDecidedAt(AT).build();
+    }
+
+    @Test
+    void shouldCountAcceptedReturnsAndConversionsOnlyWhenPostbacksAreDecided() {
+        PostbackDecision returned = decision(PostbackType.RETURN, PostbackStatus.ACCEPTED);
+        returned.setCreditCents(1_500);
+        returned.setClawbackCents(1_350);
+        PostbackDecision converted = decision(PostbackType.CONVERSION, PostbackStatus.ACCEPTED);
+        converted.setValueCents(25_000);
+
+        ReportRow row = ReportRow.EMPTY.withPostback(returned).withPostback(converted)
+                .withPostback(decision(PostbackType.RETURN, PostbackStatus.REFUSED))
+                .withPostback(decision(PostbackType.RETURN, PostbackStatus.PENDING_REVIEW));
+
+        assertThat(row.figures()).containsOnly(Map.entry(Figure.RETURNS, 1L), Map.entry(Figure.RETURN_CREDIT, 1_500L),
+                Map.entry(Figure.CLAWBACK, 1_350L), Map.entry(Figure.CONVERSIONS, 1L),
+                Map.entry(Figure.CONVERSION_VALUE, 25_000L));
+    }
+
+    @Test
+    void shouldUpdateTheLeadsRowsAndItsBuyersWhenAReturnIsAccepted() {
+        var updates = ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.ACCEPTED), campaign -> "seller-9");
+
+        assertThat(updates.keySet()).containsExactlyInAnyOrder(
+                ReportKey.of(ReportDimension.SELLER, AT, "seller-9"), ReportKey.of(ReportDimension.SOURCE, AT, "src-1"),
+                ReportKey.of(ReportDimension.CAMPAIGN, AT, "auto-tx"), ReportKey.of(ReportDimension.STATE, AT, "TX"),
+                ReportKey.of(ReportDimension.BUYER, AT, "alpha"));
+        assertThat(ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.REFUSED), campaign -> "seller-9"))
+                .as("a refused return counts nowhere").isEmpty();
     }
 }
