@@ -34,7 +34,7 @@ public final class SchemaCatalog {
                 BuyerCapStatus.getClassSchema(), BuyerStats.getClassSchema(),
                 ReportFigures.getClassSchema(), ApiKey.getClassSchema(), ErasureRequest.getClassSchema(), KeyErasure.getClassSchema(),
                 DeletionNotice.getClassSchema(), DeletionEvent.getClassSchema(), DataKey.getClassSchema(),
-                Disclosure.getClassSchema(), DeletionStatus.getClassSchema());
+                Disclosure.getClassSchema(), DeletionStatus.getClassSchema(), WhatIfAuction.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */
