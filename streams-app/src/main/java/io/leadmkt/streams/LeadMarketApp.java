@@ -24,11 +24,14 @@ import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.dashboard.AuctionFeed;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.dashboard.RecentAuctions;
+import io.leadmkt.streams.api.InstanceFanOut;
 import io.leadmkt.streams.api.ReportQueries;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
 import io.leadmkt.streams.ops.MarketMetrics;
 import io.leadmkt.streams.ops.StreamsHealth;
+import io.leadmkt.streams.whatif.WhatIfApi;
+import io.leadmkt.streams.whatif.WhatIfQueries;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -157,10 +160,12 @@ public final class LeadMarketApp implements AutoCloseable {
         app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
         PrivacyApi privacy = new PrivacyApi(app.deletions, app::findDeletion,
                 new DisclosureQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests));
+        InstanceFanOut instances = new InstanceFanOut(app::streams, () -> app.self, config.http().scheme(),
+                config.partitions(), app.reportRequests);
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
-                new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
-                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).start();
+                new ReportQueries(instances)).withDashboard(app.dashboard).withPrivacy(privacy)
+                .withWhatIf(new WhatIfApi(new WhatIfQueries(instances))).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);

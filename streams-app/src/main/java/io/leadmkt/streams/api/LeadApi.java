@@ -22,6 +22,7 @@ import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.privacy.PrivacyApi;
+import io.leadmkt.streams.whatif.WhatIfApi;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
  *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), with totals per
  *       bucket and overall, only the values named by {@code ?<dimension>=} when given; as CSV with
  *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
- *       restores. {@code scope=local} gives this instance's share only (what {@link ReportQueries} fans out for).</li>
+ *       restores. {@code scope=local} gives this instance's share only (what {@link InstanceFanOut} fans out for).</li>
  *   <li>With a {@link Dashboard}: {@code GET /dashboard} and the live auction routes it reads.</li>
  *   <li>{@code GET /health}: the health map as JSON.</li>
  *   <li>With an {@link AdminApi}: its {@code /v1/admin/...} routes, and {@code POST /v1/optouts}
@@ -97,7 +98,7 @@ public final class LeadApi implements AutoCloseable {
     /** The longest path parameter (an id) taken: lead, buyer, campaign and key ids are far shorter. */
     static final int MAX_PATH_PARAM_LENGTH = 128;
     /** The report query parameters besides the one named like the dimension ({@code ?buyer=b1}). */
-    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", ReportQueries.SCOPE);
+    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", InstanceFanOut.SCOPE);
 
     private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
@@ -118,6 +119,7 @@ public final class LeadApi implements AutoCloseable {
     private Dashboard dashboard;
     private Javalin server;
     private PrivacyApi privacy;
+    private WhatIfApi whatIf;
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -171,6 +173,12 @@ public final class LeadApi implements AutoCloseable {
         return this;
     }
 
+    /** Mounts the floor what-if routes ({@code /v1/whatif/...}) too; call before {@link #start()}. */
+    public synchronized LeadApi withWhatIf(WhatIfApi whatIf) {
+        this.whatIf = whatIf;
+        return this;
+    }
+
     /** Mounts the privacy routes ({@code /v1/privacy/...}) too; call before {@link #start()}. */
     public synchronized LeadApi withPrivacy(PrivacyApi privacy) {
         this.privacy = privacy;
@@ -197,6 +205,9 @@ public final class LeadApi implements AutoCloseable {
             }
             if (dashboard != null) {
                 dashboard.mount(config);
+            }
+            if (whatIf != null) {
+                whatIf.mount(config);
             }
             if (operations != null) {
                 OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
@@ -368,9 +379,9 @@ public final class LeadApi implements AutoCloseable {
                 return;
             }
         }
-        String scope = ctx.queryParam(ReportQueries.SCOPE);
-        if (scope != null && !ReportQueries.LOCAL.equals(scope)) {
-            respond(ctx, 400, badParameter(ReportQueries.SCOPE, "scope must be local, or left out for every instance's rows"));
+        String scope = ctx.queryParam(InstanceFanOut.SCOPE);
+        if (scope != null && !InstanceFanOut.LOCAL.equals(scope)) {
+            respond(ctx, 400, badParameter(InstanceFanOut.SCOPE, "scope must be local, or left out for every instance's rows"));
             return;
         }
         // A party asking for a whole dimension gets its own rows; asking for another's by name is refused.

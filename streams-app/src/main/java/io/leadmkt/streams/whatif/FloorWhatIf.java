@@ -146,6 +146,11 @@ public final class FloorWhatIf {
             if (own != null && own[0] > 0) {
                 return fraction(own[1], own[0]);
             }
+            return market();
+        }
+
+        /** The rate of every recorded post; 1 without any. */
+        public BigDecimal market() {
             return posts > 0 ? fraction(accepted, posts) : BigDecimal.ONE;
         }
 
