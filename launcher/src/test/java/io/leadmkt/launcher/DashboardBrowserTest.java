@@ -167,6 +167,39 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void shouldDrawTheFloorWhatIfCurveAndPoliciesTheApiGivesWhenOpened() throws Exception {
+        String window = "from=" + FROM + "&to=" + TO;
+        // The what-if's records follow the outcomes a moment later, like the report rows.
+        Awaitility.await().atMost(RealMarket.SETTLE).pollInterval(Duration.ofMillis(200)).until(() ->
+                api("/v1/whatif/policies?" + window).path("recorded").path("leads").asInt() == VALID);
+        open("/dashboard?" + RANGE);
+
+        String floors = (String) chrome.executeScript(
+                "return document.getElementById('whatif-form').elements.floors.value");
+        JsonNode curve = api("/v1/whatif/floor?" + window + "&floors=" + floors);
+        List<BigDecimal> revenue = new ArrayList<>();
+        List<BigDecimal> payout = new ArrayList<>();
+        List<BigDecimal> sellThrough = new ArrayList<>();
+        curve.path("points").forEach(point -> {
+            revenue.add(new BigDecimal(point.path("revenue").asText()));
+            payout.add(new BigDecimal(point.path("sellerPayout").asText()));
+            sellThrough.add(new BigDecimal(point.path("sellThrough").asText()));
+        });
+        assertThat(revenue).hasSize(11);
+        // the campaigns' floor is 5.00: from 0.00 to 5.00 the curve is what was recorded
+        assertThat(revenue.get(0)).isEqualByComparingTo(new BigDecimal(curve.path("recorded").path("revenue").asText()));
+        assertThat(chartSeries("chart-whatif", 0)).usingElementComparator(BigDecimal::compareTo).isEqualTo(revenue);
+        assertThat(chartSeries("chart-whatif", 1)).usingElementComparator(BigDecimal::compareTo).isEqualTo(payout);
+        assertThat(chartSeries("chart-whatif", 2)).usingElementComparator(BigDecimal::compareTo).isEqualTo(sellThrough);
+
+        JsonNode policies = api("/v1/whatif/policies?" + window);
+        assertRow("#whatif-policies tr[data-policy='recorded']", policies.path("recorded"));
+        for (JsonNode policy : policies.path("policies")) {
+            assertRow("#whatif-policies tr[data-policy='" + policy.path("policy").asText() + "']", policy);
+        }
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void shouldAddEachAuctionToTheLiveStreamWhenItEnds() {
         open("/dashboard?" + RANGE);
