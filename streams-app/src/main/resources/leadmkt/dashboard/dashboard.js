@@ -241,7 +241,7 @@ async function refreshWhatIf(f) {
   fillTable('whatif-policies', 'policy', rows, ['leads', 'sold', 'sellThrough', 'revenue', 'sellerPayout',
     'platformFee', 'estimatedLeads']);
   document.getElementById('whatif-note').textContent = (f.campaign ? 'Campaign ' + f.campaign : 'Every campaign')
-    + ' (the what-if does not filter by source). Waterfall and tiers follow the buyers\' priority. '
+    + ' (the what-if does not filter by source). '
     + policies.assumptions.join(' ');
 }
 

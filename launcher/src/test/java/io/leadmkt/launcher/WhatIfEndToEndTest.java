@@ -33,6 +33,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The floor what-if on the real broker with two instances, each holding some of the recorded
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * (steady always takes the lead first). Priorities: cheap 1, picky 2, steady 3.
  */
 class WhatIfEndToEndTest {
+    private static final Logger LOG = LoggerFactory.getLogger(WhatIfEndToEndTest.class);
     private static final int LEADS = 30;
     private static final List<CampaignConfig> CAMPAIGNS = List.of(
             RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
@@ -93,6 +96,7 @@ class WhatIfEndToEndTest {
         String path = "/v1/whatif/floor?" + WINDOW + "&floors=25.38,0.00,5.00,15.00,20.00";
         JsonNode curve = awaitEveryLead(first, path);
         assertThat(awaitEveryLead(second, path)).isEqualTo(curve);
+        LOG.info("what-if curve: {}", curve);
 
         long total = steadyPrices.stream().mapToLong(Long::longValue).sum();
         long atFifteen = steadyPrices.stream().filter(p -> p >= 1_500).mapToLong(Long::longValue).sum();

@@ -197,7 +197,7 @@ public record StreamsAppConfig(
             .define(WHATIF_RETENTION_MS, Type.LONG, 7 * 24 * 60 * 60 * 1000L, Range.atLeast(0), LOW,
                     "How long (ms) each decided lead's answers, terms and post results are kept for the floor "
                             + "what-if (GET /v1/whatif/*), counted from its decision (7 days): the what-if can look "
-                            + "back this far. About 100 bytes plus 60 per buyer offered, per lead.",
+                            + "back this far. About 150 bytes plus 40 per buyer offered, per lead.",
                     GROUP, 22, ConfigDef.Width.SHORT, WHATIF_RETENTION_MS);
 
     static {

@@ -74,6 +74,10 @@ class WhatIfTopologyTest {
         assertThat(first.getOffers()).filteredOn(o -> o.getBuyerId().equals("bravo"))
                 .extracting(WhatIfOffer::getMarginPercentBasisPoints).containsExactly(2_000);
 
+        // bounded: about 150 bytes plus 40 per buyer offered (the README's and the retention setting's figure)
+        byte[] stored = market.topics().serde(WhatIfAuction.class).serializer().serialize("whatif", first);
+        assertThat(stored.length).as("bytes of a 3-buyer record").isLessThanOrEqualTo(150 + 40 * 3);
+
         // replayed as recorded, the records give back exactly what the outcomes say
         FloorWhatIf.Result replayed = FloorWhatIf.replay(recorded, Policy.auction(null), AcceptRates.observed(recorded));
         FloorWhatIf.Result outcomes = FloorWhatIf.recorded(recorded);
