@@ -10,8 +10,6 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
@@ -53,9 +51,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
-    private static final List<CampaignConfig> CAMPAIGNS = List.of(
-            RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
-            RealMarket.campaign("camp-south", "seller-south", 500, 5_000));
+    private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
     private static final int VALID = 24;
     private static final List<Kind> BAD = List.of(Kind.INVALID_PHONE, Kind.NO_CONSENT, Kind.INVALID_ZIP);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,10 +71,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         chrome = HeadlessChromium.start(1400, 2400); // first: without a browser nothing else is worth starting
-        market = RealMarket.start(List.of(
-                BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
-                BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
-                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS);
+        market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
         // An analyst's key: the page sends it on every request, as a person would paste it.
         analystKey = market.apiKey("analyst", List.of(), null);
         app = LeadMarketApp.start(market.appConfig("dashboard"));

@@ -10,10 +10,7 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
-import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReportsEndToEndTest {
     private static final int LEADS = 60;
-    private static final List<CampaignConfig> CAMPAIGNS = List.of(
-            RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
-            RealMarket.campaign("camp-south", "seller-south", 500, 5_000));
+    private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
     private static RealMarket market;
@@ -57,19 +51,12 @@ class ReportsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        market = RealMarket.start(List.of(
-                BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
-                BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
-                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS);
+        market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
         analystKey = market.apiKey("analyst", List.of(), null);
         first = LeadMarketApp.start(market.appConfig("reports-a"));
         second = LeadMarketApp.start(market.appConfig("reports-b"));
-        LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS,
-                new LeadGenerator.Options(1, 0, 42, CAMPAIGNS));
-        List<String> ids = IntStream.range(0, LEADS).mapToObj(i -> generator.send(Kind.VALID).leadId()).toList();
-        market.producer().flush();
-        market.awaitEveryLeadEnded(ids);
-        outcomes = market.committedOutcomes();
+        outcomes = market.sendValidAndAwaitOutcomes(new LeadGenerator(market.producer(), TOPICS,
+                new LeadGenerator.Options(1, 0, 42, CAMPAIGNS)), LEADS);
         assertThat(outcomes).hasSize(LEADS);
         assertThat(RealMarket.activePartitions(first)).as("both instances host report partitions").isNotEmpty();
         assertThat(RealMarket.activePartitions(second)).isNotEmpty();

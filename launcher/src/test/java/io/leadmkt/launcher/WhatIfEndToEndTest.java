@@ -10,10 +10,7 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
-import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
-import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,9 +41,7 @@ import org.slf4j.LoggerFactory;
 class WhatIfEndToEndTest {
     private static final Logger LOG = LoggerFactory.getLogger(WhatIfEndToEndTest.class);
     private static final int LEADS = 30;
-    private static final List<CampaignConfig> CAMPAIGNS = List.of(
-            RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
-            RealMarket.campaign("camp-south", "seller-south", 500, 5_000));
+    private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
     private static final Map<String, Integer> PRIORITIES = Map.of("cheap", 1, "picky", 2, "steady", 3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
@@ -63,20 +57,14 @@ class WhatIfEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        market = RealMarket.start(List.of(
-                BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
-                BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
-                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS,
+        market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS,
                 buyer -> buyer.setPriority(PRIORITIES.get(buyer.getBuyerId())));
         analystKey = market.apiKey("analyst", List.of(), null);
         sellerKey = market.apiKey("seller", List.of("source-1"), null);
         first = LeadMarketApp.start(market.appConfig("whatif-a"));
         second = LeadMarketApp.start(market.appConfig("whatif-b"));
-        LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS, new LeadGenerator.Options(1, 0, 11, CAMPAIGNS));
-        List<String> ids = IntStream.range(0, LEADS).mapToObj(i -> generator.send(Kind.VALID).leadId()).toList();
-        market.producer().flush();
-        market.awaitEveryLeadEnded(ids);
-        List<Outcome> outcomes = market.committedOutcomes();
+        List<Outcome> outcomes = market.sendValidAndAwaitOutcomes(new LeadGenerator(market.producer(), TOPICS,
+                new LeadGenerator.Options(1, 0, 11, CAMPAIGNS)), LEADS);
         assertThat(outcomes).hasSize(LEADS).allSatisfy(o -> {
             assertThat(o.getStatus()).isEqualTo(OutcomeStatus.SOLD);
             assertThat(o.getBuyerId()).isEqualTo("steady");
