@@ -379,6 +379,11 @@ public final class LeadMarketApp implements AutoCloseable {
         return api.port();
     }
 
+    /** The routes the HTTP API registered (what {@code GET /openapi.json} must describe). */
+    public List<LeadApi.Route> httpRoutes() {
+        return api.routes();
+    }
+
     /** The API keys this instance knows now. */
     public io.leadmkt.streams.access.ApiKeyTable apiKeys() {
         return keys.table();

@@ -35,14 +35,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -120,6 +123,14 @@ public final class LeadApi implements AutoCloseable {
     private Javalin server;
     private PrivacyApi privacy;
     private WhatIfApi whatIf;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+
+    /** A route the server registered: its HTTP method, its path (Javalin's {@code {param}} syntax, as OpenAPI's) and its roles (none: open). */
+    public record Route(String method, String path, Set<String> roles) {
+    }
+
+    /** The served OpenAPI document: {@code leadmkt/openapi.json} on the classpath, checked against {@link #routes()} by a test. */
+    static final String OPENAPI_RESOURCE = "leadmkt/openapi.json";
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -195,11 +206,18 @@ public final class LeadApi implements AutoCloseable {
             tls.ifPresent(keystore -> config.jetty.addConnector((jetty, http) -> httpsConnector(jetty, http, keystore)));
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyJsonErrors()));
             // Who calls first (401 before anything about the request is judged), then what it asks for.
+            config.events.handlerAdded(handler -> {
+                if (handler.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(handler.getHttpMethod().name(), handler.getPath(), handler.getRoles().stream()
+                            .map(role -> role.toString().toLowerCase(Locale.ROOT)).collect(Collectors.toSet())));
+                }
+            });
             config.routes.beforeMatched(access::check);
             config.routes.beforeMatched(LeadApi::checkPathParams);
             config.routes.post("/v1/leads", this::submitLead, Role.SELLER);
             config.routes.get("/v1/leads/{id}", this::leadStatus, Role.SELLER, Role.BUYER, Role.ANALYST);
             config.routes.get("/health", this::health);
+            config.routes.get("/openapi.json", LeadApi::openApi);
             if (reports != null) {
                 config.routes.get("/v1/reports/{dimension}", this::report, Role.SELLER, Role.BUYER, Role.ANALYST);
             }
@@ -240,6 +258,21 @@ public final class LeadApi implements AutoCloseable {
         }
         server.start("0.0.0.0", requestedPort);
         return this;
+    }
+
+    /** Every route the server registered, in the order it did (empty before {@link #start()}). */
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** The whole API described as OpenAPI 3, open to everyone: it names routes and roles, never data. */
+    private static void openApi(Context ctx) throws IOException {
+        try (InputStream document = LeadApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (document == null) {
+                throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath");
+            }
+            ctx.status(200).contentType("application/json").result(document.readAllBytes());
+        }
     }
 
     /** HTTPS only, on the requested port: Javalin adds no plain connector when one is given. */
