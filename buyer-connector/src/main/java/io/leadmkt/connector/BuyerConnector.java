@@ -23,6 +23,7 @@ import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.TopicProvisioner;
+import io.leadmkt.schema.AnswerRoute;
 import io.leadmkt.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,7 +155,7 @@ public final class BuyerConnector implements AutoCloseable {
         this.noticeLoop = new RecordLoop<>("notices", consumers.get(4), Topics.PRIVACY_NOTICES,
                 bytes -> topics.privacyNotices().valueSerde().deserializer().deserialize(Topics.PRIVACY_NOTICES, bytes),
                 notifier::deliver, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
-        KafkaBuyerAnswers answers = new KafkaBuyerAnswers(topics, producer, counters.skipped::increment);
+        KafkaBuyerAnswers answers = new KafkaBuyerAnswers(topics, producer, counters.skipped::increment, kafkaBuyers);
         this.answerLoop = new RecordLoop<>("answers", consumers.get(5), KafkaBuyerTopics.ANSWERS, answers::read,
                 answers::relay, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.threads = List.of(thread(feed, "buyer-config-feed"), thread(keyFeed, "key-feed"),
@@ -330,7 +331,8 @@ public final class BuyerConnector implements AutoCloseable {
     private CompletableFuture<?> onPing(Ping ping) {
         counters.pings.increment();
         List<CompletableFuture<?>> acks = new java.util.ArrayList<>();
-        pingDispatcher.dispatchEach(ping).forEach(bid -> acks.add(bid.thenCompose(this::produce)));
+        pingDispatcher.dispatchEach(ping).forEach(bid -> acks.add(bid.thenCompose(b -> produce(b,
+                ping.getAuctionPartition()))));
         // Kafka-native buyers get the ping on their own topic and answer on bids themselves.
         acks.addAll(kafkaBuyers.deliverPing(ping));
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
@@ -352,27 +354,29 @@ public final class BuyerConnector implements AutoCloseable {
         return postDispatcher.dispatch(post).thenCompose(this::produce);
     }
 
-    private CompletableFuture<Void> produce(Bid bid) {
+    /** A bid goes to the partition its auction reads, named on the ping it answers ({@link AnswerRoute}). */
+    private CompletableFuture<Void> produce(Bid bid, int auctionPartition) {
         counters.bid(bid);
-        return send(Topics.BIDS, bid.getLeadId(), topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
+        return send(Topics.BIDS, AnswerRoute.partition(auctionPartition), bid.getLeadId(),
+                topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
     }
 
     private CompletableFuture<Void> produce(DeletionEvent event) {
-        return send(Topics.PRIVACY_DELETION_EVENTS, event.getDeletionId(),
+        return send(Topics.PRIVACY_DELETION_EVENTS, null, event.getDeletionId(),
                 topics.privacyDeletionEvents().valueSerde().serializer().serialize(Topics.PRIVACY_DELETION_EVENTS, event));
     }
 
     private CompletableFuture<Void> produce(PostResult result) {
         counters.postResult(result);
-        return send(Topics.POST_RESULTS, result.getLeadId(),
+        return send(Topics.POST_RESULTS, AnswerRoute.partition(result.getAuctionPartition()), result.getLeadId(),
                 topics.postResults().valueSerde().serializer().serialize(Topics.POST_RESULTS, result));
     }
 
-    private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+    private CompletableFuture<Void> send(String topic, Integer partition, String key, byte[] value) {
         if (!producing) {
             return CompletableFuture.failedFuture(new IllegalStateException("connector closed"));
         }
-        return AckedSend.send(producer, new ProducerRecord<>(topic, key, value));
+        return AckedSend.send(producer, new ProducerRecord<>(topic, partition, key, value));
     }
 
     /**

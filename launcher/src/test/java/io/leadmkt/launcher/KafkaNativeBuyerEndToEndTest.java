@@ -70,7 +70,10 @@ class KafkaNativeBuyerEndToEndTest {
         try (Admin admin = market.broker().admin()) {
             // The connector creates these on first use; the buyer subscribes before that.
             admin.createTopics(List.of(new NewTopic("buyer." + KAFKA_BUYER + ".pings", 1, (short) 1),
-                    new NewTopic("buyer." + KAFKA_BUYER + ".posts", 1, (short) 1))).all().get();
+                    new NewTopic("buyer." + KAFKA_BUYER + ".posts", 1, (short) 1),
+                    // It answers on its own topics; the connector relays the answers to its auctions' partitions.
+                    new NewTopic("buyer." + KAFKA_BUYER + ".bids", 1, (short) 1),
+                    new NewTopic("buyer." + KAFKA_BUYER + ".post-results", 1, (short) 1))).all().get();
         }
         DemoMarket.seed(producer, TOPICS, List.of(), List.of(BuyerConfig.newBuilder().setBuyerId(KAFKA_BUYER)
                 .setName("kafka buyer").setActive(true).setDelivery(Delivery.KAFKA).setStates(List.of())
@@ -99,13 +102,13 @@ class KafkaNativeBuyerEndToEndTest {
             while (running) {
                 for (ConsumerRecord<String, Ping> r : pings.poll(Duration.ofMillis(20))) {
                     pingsSeen.put(r.key(), r.value());
-                    bids.send(new ProducerRecord<>(Topics.BIDS, r.key(), Bid.newBuilder().setLeadId(r.key())
+                    bids.send(new ProducerRecord<>("buyer." + KAFKA_BUYER + ".bids", r.key(), Bid.newBuilder().setLeadId(r.key())
                             .setBuyerId(KAFKA_BUYER).setStatus(BidStatus.BID).setPriceCents(3_000L)
                             .setPingToken("kb-" + r.key()).setRespondedAt(System.currentTimeMillis()).build()));
                 }
                 for (ConsumerRecord<String, Post> r : posts.poll(Duration.ofMillis(20))) {
                     postsSeen.put(r.key(), r.value());
-                    results.send(new ProducerRecord<>(Topics.POST_RESULTS, r.key(), PostResult.newBuilder()
+                    results.send(new ProducerRecord<>("buyer." + KAFKA_BUYER + ".post-results", r.key(), PostResult.newBuilder()
                             .setLeadId(r.key()).setBuyerId(KAFKA_BUYER).setAttempt(r.value().getAttempt())
                             .setStatus(PostStatus.ACCEPTED).setBuyerLeadId("kb-lead-" + r.key())
                             .setRespondedAt(System.currentTimeMillis()).build()));

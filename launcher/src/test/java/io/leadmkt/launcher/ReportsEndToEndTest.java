@@ -11,6 +11,7 @@ import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.simulator.LeadGenerator;
+import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,16 +28,22 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Reports on the real broker with two instances of the app, each hosting some of the report
  * store's partitions: either instance's {@code GET /v1/reports/buyer} and {@code /seller} (JSON and
- * CSV) total exactly what the outcomes topic says, per buyer and per seller.
+ * CSV) total exactly what the outcomes topic says, per buyer and per seller; either instance's
+ * {@code GET /v1/privacy/disclosures} gives the same answer for a consumer, wherever their identity lives.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportsEndToEndTest {
     private static final int LEADS = 60;
     private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
@@ -48,15 +55,24 @@ class ReportsEndToEndTest {
     private static String analystKey;
     private static LeadMarketApp second;
     private static List<Outcome> outcomes;
+    /** A privacy officer's key: disclosures, asked of either instance, answered by the identity's owner. */
+    private static String privacyKey;
+    private static List<LeadGenerator.Sent> sent;
 
     @BeforeAll
     static void start() throws Exception {
         market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
         analystKey = market.apiKey("analyst", List.of(), null);
+        privacyKey = market.apiKey("privacy", List.of(), null);
         first = LeadMarketApp.start(market.appConfig("reports-a"));
         second = LeadMarketApp.start(market.appConfig("reports-b"));
-        outcomes = market.sendValidAndAwaitOutcomes(new LeadGenerator(market.producer(), TOPICS,
-                new LeadGenerator.Options(1, 0, 42, CAMPAIGNS)), LEADS);
+        LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS,
+                new LeadGenerator.Options(1, 0, 42, CAMPAIGNS));
+        sent = IntStream.range(0, LEADS).mapToObj(i -> generator.send(Kind.VALID)).toList();
+        List<String> ids = sent.stream().map(LeadGenerator.Sent::leadId).toList();
+        market.producer().flush();
+        market.awaitEveryLeadEnded(ids);
+        outcomes = market.committedOutcomes();
         assertThat(outcomes).hasSize(LEADS);
         assertThat(RealMarket.activePartitions(first)).as("both instances host report partitions").isNotEmpty();
         assertThat(RealMarket.activePartitions(second)).isNotEmpty();
@@ -117,6 +133,50 @@ class ReportsEndToEndTest {
             }
             assertThat(csvRevenue).isEqualTo(revenue);
         }
+    }
+
+    @Test
+    void shouldDiscloseEveryConsumersLeadOnEitherInstanceWhenAskedByPhone() throws Exception {
+        Map<String, Outcome> byLead = outcomes.stream().collect(Collectors.toMap(Outcome::getLeadId, o -> o));
+        for (LeadGenerator.Sent lead : sent.subList(0, 12)) {
+            String phone = lead.lead().getContact().getPhone();
+            List<JsonNode> answers = new java.util.ArrayList<>();
+            for (LeadMarketApp app : List.of(first, second)) {
+                URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/privacy/disclosures?phone="
+                        + java.net.URLEncoder.encode(phone, java.nio.charset.StandardCharsets.UTF_8));
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + privacyKey).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                answers.add(JSON.readTree(response.body()));
+            }
+            assertThat(answers.get(1)).as("the same answer from either instance").isEqualTo(answers.get(0));
+            JsonNode disclosed = answers.get(0).path("leads");
+            assertThat(disclosed).extracting(l -> l.path("leadId").asText()).contains(lead.leadId());
+            JsonNode mine = java.util.stream.StreamSupport.stream(disclosed.spliterator(), false)
+                    .filter(l -> l.path("leadId").asText().equals(lead.leadId())).findFirst().orElseThrow();
+            assertThat(mine.path("pinged")).extracting(b -> b.path("buyerId").asText())
+                    .containsExactlyInAnyOrder("picky", "steady", "cheap");
+            Outcome outcome = byLead.get(lead.leadId());
+            if (outcome.getStatus() == OutcomeStatus.SOLD) {
+                assertThat(mine.path("receivedFullLead")).extracting(b -> b.path("buyerId").asText())
+                        .contains(outcome.getBuyerId());
+            }
+        }
+    }
+
+    /** Last: it stops the second instance. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void shouldStillAnswerTheWholeReportFromTheSurvivorWhenTheOtherInstanceIsDown() {
+        Map<String, Long> revenue = soldBy(Outcome::getBuyerId, Outcome::getPriceCents);
+        RealMarket.leaveGracefully(second);
+        second = null;
+
+        // Its partitions move to the survivor, which restores them from their changelogs (503 meanwhile).
+        JsonNode rows = awaitJson(first, "buyer").path("rows");
+
+        assertThat(sumBy(rows, "buyer", "revenue", true)).isEqualTo(revenue);
+        assertThat(RealMarket.activePartitions(first)).as("the survivor hosts every partition").isNotEmpty();
     }
 
     @Test

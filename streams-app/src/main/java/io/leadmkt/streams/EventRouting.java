@@ -1,5 +1,6 @@
 package io.leadmkt.streams;
 
+import io.leadmkt.schema.AnswerRoute;
 import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.CapDecision;
@@ -15,6 +16,8 @@ import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.schema.serde.AvroSerde;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -75,13 +78,33 @@ public final class EventRouting implements TopicNameExtractor<String, SpecificRe
         return topic;
     }
 
-    /** Produced with a value serializer that writes each record with its own topic's serde. */
+    /**
+     * Produced with a value serializer that writes each record with its own topic's serde, and
+     * answers to an auction (its own timeout markers, the cap keeper's decisions) on the partition
+     * that auction reads ({@link AnswerRoute}).
+     */
     public Produced<String, SpecificRecord> produced(String name) {
         return Produced.<String, SpecificRecord>as(name)
                 .withKeySerde(org.apache.kafka.common.serialization.Serdes.String())
                 .withValueSerde(org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer(), (t, b) -> {
                     throw new UnsupportedOperationException("routing serde only writes");
-                }));
+                }))
+                .withStreamPartitioner(EventRouting::answerPartition);
+    }
+
+    /** The auction's partition for an answer that names one; otherwise the default partitioner (by key). */
+    static Optional<Set<Integer>> answerPartition(String topic, String key, SpecificRecord value, int partitions) {
+        int auctionPartition = value instanceof PostResult result ? result.getAuctionPartition()
+                : value instanceof CapDecision decision ? decision.getAuctionPartition() : -1;
+        if (auctionPartition < 0) {
+            return Optional.empty();
+        }
+        if (auctionPartition >= partitions) {
+            // Cannot happen while the app checks partition counts at start; never guess a partition.
+            throw new IllegalStateException(topic + " has " + partitions + " partitions, an answer names partition "
+                    + auctionPartition);
+        }
+        return Optional.of(Set.of(auctionPartition));
     }
 
     @SuppressWarnings("unchecked")

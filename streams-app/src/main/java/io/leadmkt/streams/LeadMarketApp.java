@@ -241,8 +241,8 @@ public final class LeadMarketApp implements AutoCloseable {
         try (Admin admin = Admin.create(config.kafka().admin(
                 Map.of(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-provisioner")))) {
             TopicProvisioner.ensureTopics(admin, topics, config.partitions(), config.replicationFactor());
-            // The auction reads qualified leads, bids, post results and cap decisions of one lead on
-            // one partition number: refuse to start on topics that would silently split them.
+            // The auction reads a lead (on its identity partition), and its bids, post results and cap
+            // decisions on that partition number: refuse to start on topics that would split them.
             List<String> leadKeyed = List.of(topics.bids().name(), topics.postResults().name(),
                     topics.capDecisions().name());
             Map<String, TopicDescription> described = admin.describeTopics(leadKeyed).allTopicNames().get();

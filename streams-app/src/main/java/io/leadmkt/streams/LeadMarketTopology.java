@@ -60,8 +60,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class LeadMarketTopology {
     /** Repartition: leads keyed by consumer identity, so duplicates meet on one partition. */
     public static final String LEADS_BY_IDENTITY = "leads-by-identity";
-    /** Repartition: qualified leads keyed by lead id, co-partitioned with bids and post results. */
-    public static final String LEADS_QUALIFIED = "leads-qualified";
     /** Repartition: post results keyed by buyer, for the buyer's acceptance rate. */
     public static final String POST_RESULTS_BY_BUYER = "post-results-by-buyer";
     /** How often the cap keeper forgets ended periods and settled holds. */
@@ -137,7 +135,7 @@ public final class LeadMarketTopology {
                 .defaultBranch(Branched.as("events"));
         toEvents(sealed.get("key-vault-events"), routing, "key-vault");
 
-        // eligibility: which buyers to ping, on what terms; back to lead-id keys
+        // eligibility: which buyers to ping, on what terms; keyed by lead id from here on
         Map<String, KStream<String, Object>> eligible = asLeads(sealed.get("key-vault-lead"), "key-vault")
                 .process(EligibilityProcessor::new, Named.as("eligibility"))
                 .split(Named.as("eligibility-"))
@@ -145,13 +143,11 @@ public final class LeadMarketTopology {
                 .defaultBranch(Branched.as("events"));
         toEvents(eligible.get("eligibility-events"), routing, "eligibility");
         KStream<String, SpecificRecord> qualified = eligible.get("eligibility-qualified")
-                .mapValues(v -> (QualifiedLead) v, Named.as("eligibility-qualified-cast"))
-                .repartition(Repartitioned.<String, QualifiedLead>as(LEADS_QUALIFIED)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(QualifiedLead.class))
-                        .withNumberOfPartitions(config.partitions()))
                 .mapValues(v -> (SpecificRecord) v, Named.as("qualified-as-auction-event"));
 
-        // auction: qualified leads, bids and post results of one lead meet on one partition
+        // auction: on the identity partition the lead is already on (no repartition: one exactly-once hop
+        // less per lead); bids, post results and cap decisions of the lead come back to that partition
+        // number, named on the requests (AnswerRoute)
         KStream<String, SpecificRecord> bids = events(builder, topics.bids(), "bids");
         KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results");
         KStream<String, SpecificRecord> capDecisions = events(builder, topics.capDecisions(), "cap-decisions");

@@ -209,6 +209,16 @@ public final class MarketHarness implements AutoCloseable {
         return bid;
     }
 
+    /** A Kafka-native buyer's bid the connector relayed to every partition (it had forgotten the auction's). */
+    public void broadcastBid(String leadId, String buyerId, long priceCents) {
+        Bid bid = Bid.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setStatus(BidStatus.BID)
+                .setPriceCents(priceCents).setRespondedAt(now()).build();
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(io.leadmkt.schema.AnswerRoute.BROADCAST_HEADER, new byte[] {1});
+        bids.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(leadId, bid, headers, Instant.ofEpochMilli(now())));
+    }
+
     public void postResult(Post post, PostStatus status) {
         postResults.pipeInput(post.getLeadId(), PostResult.newBuilder().setLeadId(post.getLeadId())
                 .setBuyerId(post.getBuyerId()).setAttempt(post.getAttempt()).setStatus(status)

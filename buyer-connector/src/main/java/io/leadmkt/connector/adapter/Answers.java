@@ -45,6 +45,7 @@ public final class Answers {
                 .setReason(shorten(reason))
                 .setRespondedAt(respondedAt)
                 .setLatencyMs(clampToInt(latencyMs))
+                .setAuctionPartition(post.getAuctionPartition()) // back to the auction that posted
                 .build();
     }
 

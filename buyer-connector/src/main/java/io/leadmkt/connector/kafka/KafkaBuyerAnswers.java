@@ -1,13 +1,17 @@
 package io.leadmkt.connector.kafka;
 
 import io.leadmkt.connector.AckedSend;
+import io.leadmkt.schema.AnswerRoute;
 import io.leadmkt.schema.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 
 /**
  * Relays Kafka-native buyers' answers from their own topics ({@code buyer.B.bids},
@@ -29,11 +33,15 @@ public final class KafkaBuyerAnswers {
     private final Topics topics;
     private final Producer<String, byte[]> producer;
     private final Runnable onForged;
+    private final AnswerRoutes routes;
 
-    public KafkaBuyerAnswers(Topics topics, Producer<String, byte[]> producer, Runnable onForged) {
+    /** @param delivery the delivery of the pings and posts these answer: it knows their auctions' partitions */
+    public KafkaBuyerAnswers(Topics topics, Producer<String, byte[]> producer, Runnable onForged,
+                             KafkaBuyerDelivery delivery) {
         this.topics = topics;
         this.producer = producer;
         this.onForged = onForged;
+        this.routes = delivery.routes();
     }
 
     /** Reads the buyer an answer claims to be from; an unreadable one claims nobody. */
@@ -55,13 +63,34 @@ public final class KafkaBuyerAnswers {
         String shared = KafkaBuyerTopics.isBids(answer.topic()) ? Topics.BIDS : Topics.POST_RESULTS;
         Optional<String> refusal = refusal(answer.topic(), answer.claimedBuyerId());
         if (refusal.isEmpty()) {
-            return AckedSend.send(producer, new ProducerRecord<>(shared, answer.leadId(), answer.raw()));
+            Optional<Integer> partition = answer.leadId() == null ? Optional.empty() : routes.partitionOf(answer.leadId());
+            if (partition.isPresent() || answer.leadId() == null) {
+                return AckedSend.send(producer, new ProducerRecord<>(shared, partition.orElse(null), answer.leadId(),
+                        answer.raw()));
+            }
+            return broadcast(shared, answer);
         }
         onForged.run();
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.EVENTS_DEADLETTER, answer.leadId(), answer.raw());
         dead.headers().add(ERROR_HEADER, refusal.get().getBytes(StandardCharsets.UTF_8));
         dead.headers().add("leadmkt.source.topic", answer.topic().getBytes(StandardCharsets.UTF_8));
         return AckedSend.send(producer, dead);
+    }
+
+    /**
+     * The auction of the answer's lead is on a partition no longer known here (this connector restarted
+     * after delivering the request): every partition gets a copy, marked, and only the auction that
+     * knows the lead counts it ({@link AnswerRoute}).
+     */
+    private CompletableFuture<Void> broadcast(String shared, Answer answer) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (PartitionInfo partition : producer.partitionsFor(shared)) {
+            ProducerRecord<String, byte[]> copy = new ProducerRecord<>(shared, partition.partition(), answer.leadId(),
+                    answer.raw());
+            copy.headers().add(AnswerRoute.BROADCAST_HEADER, new byte[] {1});
+            acks.add(AckedSend.send(producer, copy));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     /**

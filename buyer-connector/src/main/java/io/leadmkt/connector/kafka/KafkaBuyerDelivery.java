@@ -37,6 +37,7 @@ public final class KafkaBuyerDelivery {
     private final Consumer<String> ensureTopic;
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
     private final Clock clock;
+    private final AnswerRoutes routes = new AnswerRoutes();
 
     public KafkaBuyerDelivery(BuyerDirectory directory, Topics topics, Producer<String, byte[]> producer,
                               Consumer<String> ensureTopic, Clock clock) {
@@ -79,6 +80,7 @@ public final class KafkaBuyerDelivery {
                 acks.add(CompletableFuture.failedFuture(e));
                 continue;
             }
+            routes.remember(ping.getLeadId(), ping.getAuctionPartition());
             acks.add(send(topic, ping.getLeadId(), () -> topics.pings().valueSerde().serializer().serialize(topic, own)));
         }
         return acks;
@@ -90,6 +92,7 @@ public final class KafkaBuyerDelivery {
             return Optional.empty();
         }
         String topic = KafkaBuyerTopics.posts(post.getBuyerId());
+        routes.remember(post.getLeadId(), post.getAuctionPartition());
         return Optional.of(send(topic, post.getLeadId(),
                 () -> topics.posts().valueSerde().serializer().serialize(topic, post)));
     }
@@ -102,6 +105,11 @@ public final class KafkaBuyerDelivery {
         String topic = KafkaBuyerTopics.deletions(notice.getBuyerId());
         return Optional.of(send(topic, notice.getDeletionId(),
                 () -> topics.privacyNotices().valueSerde().serializer().serialize(topic, notice)));
+    }
+
+    /** Where the answers to the pings and posts delivered here go back to: read by {@link KafkaBuyerAnswers}. */
+    AnswerRoutes routes() {
+        return routes;
     }
 
     private boolean isKafkaBuyer(String buyerId) {

@@ -30,8 +30,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *       internal topics, consumer group and transactional ids (all prefixed with its application id);</li>
  *   <li>the connector: reads pings, posts and buyer configs, writes bids, post results and dead
  *       letters, owns every buyer's topics ({@value KafkaBuyerTopics#PREFIX}...) and its groups;</li>
- *   <li>config writers ({@code config}, {@code suppress import}, {@code buyer test}): the config topics
- *       and their own transactional ids;</li>
+ *   <li>config writers ({@code config}, {@code suppress import}, {@code keys}, {@code buyer test}): the
+ *       config topics (API keys included) and their own transactional ids;</li>
  *   <li>each Kafka-native buyer B: reads {@code buyer.B.pings} and {@code buyer.B.posts} with groups
  *       named {@code buyer.B.*}, writes {@code buyer.B.bids} and {@code buyer.B.post-results}; nothing
  *       else, so it can neither see another buyer's leads nor answer in its name.</li>
@@ -88,7 +88,7 @@ public final class AclPlan {
      * their own.
      */
     static final List<String> CONFIG_WRITER_IDS = List.of("leadmkt-config-", "leadmkt-suppress-import",
-            "leadmkt-buyer-test");
+            "leadmkt-buyer-test", "leadmkt-keys");
 
     private AclPlan() {
     }
@@ -147,8 +147,9 @@ public final class AclPlan {
 
     static PrincipalAcls configWriter(Topics topics, String user) {
         List<Grant> grants = new ArrayList<>();
+        // The same config topics ConfigTopics.ensureTopics creates: a command that cannot see one would try to make it.
         for (Topics.Topic<?, ?> topic : List.of(topics.buyers(), topics.campaigns(), topics.suppression(),
-                topics.configChanges())) {
+                topics.apiKeys(), topics.configChanges())) {
             grants.add(Grant.topic(topic.name(), AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.READ,
                     AclOperation.WRITE));
         }

@@ -39,7 +39,7 @@ class AclPlanTest {
         AclPlan.PrincipalAcls writer = PLAN.get(2);
         assertThat(writer.bindings()).filteredOn(b -> b.entry().operation() == AclOperation.WRITE)
                 .extracting(b -> b.pattern().name())
-                .allSatisfy(name -> assertThat(name).matches("config\\..*|leadmkt-(config-|suppress-import|buyer-test).*"));
+                .allSatisfy(name -> assertThat(name).matches("config\\..*|leadmkt-(config-|suppress-import|buyer-test|keys).*"));
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.leadmkt.streams.auction;
 
+import io.leadmkt.schema.AnswerRoute;
 import io.leadmkt.schema.AuctionPhase;
 import io.leadmkt.schema.AuctionState;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.CapDecision;
+import io.leadmkt.schema.CapRequest;
 import io.leadmkt.schema.Lead;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -131,16 +136,38 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             apply(record, null, machine.open(auctions.get(leadId), qualified, this, now));
         } else if (value instanceof Bid bid) {
             AuctionState state = auctions.get(bid.getLeadId());
-            apply(record, state, machine.bid(state, bid, record.timestamp(), this, now));
+            if (state != null || !broadcast(record)) {
+                apply(unmarked(record), state, machine.bid(state, bid, record.timestamp(), this, now));
+            }
         } else if (value instanceof PostResult result) {
             AuctionState state = auctions.get(result.getLeadId());
-            apply(record, state, machine.postResult(state, result, this, now));
+            if (state != null || !broadcast(record)) {
+                apply(unmarked(record), state, machine.postResult(state, result, this, now));
+            }
         } else if (value instanceof CapDecision decision) {
             AuctionState state = auctions.get(decision.getLeadId());
             apply(record, state, machine.capDecision(state, decision, this, now));
         } else {
             LOG.warn("auction ignores unexpected {} for lead {}", value == null ? "null" : value.getClass(), record.key());
         }
+    }
+
+    /**
+     * A relayed answer written to every partition because its auction's was not known: the auction
+     * that knows the lead counts it; every other one ignores it, with no LATE_EVENT of its own.
+     */
+    private static boolean broadcast(Record<String, SpecificRecord> record) {
+        return record.headers().lastHeader(AnswerRoute.BROADCAST_HEADER) != null;
+    }
+
+    /** What the auction writes because of an answer must not look broadcast itself. */
+    private static Record<String, SpecificRecord> unmarked(Record<String, SpecificRecord> record) {
+        if (!broadcast(record)) {
+            return record;
+        }
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(AnswerRoute.BROADCAST_HEADER);
+        return record.withHeaders(headers);
     }
 
     private void fireDueTimers(long now) {
@@ -199,8 +226,29 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             }
         }
         for (AuctionMachine.Emit emit : transition.emits()) {
-            context.forward(new Record<>(emit.key(), emit.value(), cause.timestamp(), cause.headers()));
+            context.forward(new Record<>(emit.key(), addressed(emit.value()), cause.timestamp(), cause.headers()));
         }
+    }
+
+    /**
+     * Names this task's partition on what the auction asks of others (and on its own timeout
+     * markers), so their answers come back here ({@link AnswerRoute}). Where the auction runs is the
+     * shell's business, not a rule of the machine.
+     */
+    private Object addressed(Object value) {
+        int partition = context.taskId().partition();
+        if (value instanceof Ping ping) {
+            ping.setAuctionPartition(partition);
+        } else if (value instanceof Post post) {
+            post.setAuctionPartition(partition);
+        } else if (value instanceof CapRequest request) {
+            request.setAuctionPartition(partition);
+        } else if (value instanceof PostResult marker) {
+            marker.setAuctionPartition(partition);
+        } else if (value instanceof CapDecision marker) {
+            marker.setAuctionPartition(partition);
+        }
+        return value;
     }
 
     // ---- the market, as the machine sees it ----------------------------------------------------

@@ -179,6 +179,7 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
                 .setGranted(granted)
                 .setReason(reason)
                 .setDecidedAt(now)
+                .setAuctionPartition(request.getAuctionPartition()) // back to the auction that asked
                 .build(), record.timestamp(), record.headers()));
     }
 

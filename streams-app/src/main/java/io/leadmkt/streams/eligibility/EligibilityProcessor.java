@@ -81,7 +81,6 @@ public final class EligibilityProcessor extends LeadStage {
                 .setAcceptanceDiscount(campaign.getAcceptanceDiscount())
                 .setDecideBy(TimeToDecision.decideBy(lead, campaign))
                 .build();
-        context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
         // Ids, counts and modes only: the audit trail holds no PII.
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put("eligibleBuyers", Integer.toString(buyers.size()));
@@ -97,5 +96,7 @@ public final class EligibilityProcessor extends LeadStage {
         detail.putAll(Disclosures.qualifiedDetail(lead));
         context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.QUALIFIED, now,
                 detail)));
+        // After its QUALIFIED record: the auction runs in this same task and its PINGED must come later.
+        context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
     }
 }

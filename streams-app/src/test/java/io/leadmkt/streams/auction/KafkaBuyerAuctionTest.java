@@ -160,6 +160,31 @@ class KafkaBuyerAuctionTest {
                 .containsExactly("UNKNOWN_AUCTION", "AUCTION_CLOSED");
     }
 
+    @Test
+    void shouldCountABroadcastAnswerForItsOwnAuctionAndIgnoreOthersSilentlyWhenTheRelayForgotThePartition() {
+        submit("L1");
+        // The relay restarted: the same answers reach every partition, marked; only L1's auction knows L1.
+        market.broadcastBid("elsewhere", "kbuyer", 9_000);
+        market.broadcastBid("L1", "kbuyer", 9_000);
+        market.answer("L1", "alpha", BidStatus.PASS, null);
+
+        Post post = market.posts.readValue();
+        assertThat(post.getBuyerId()).isEqualTo("kbuyer");
+        assertThat(market.audit.readValuesToList()).noneMatch(e -> e.getType() == AuditType.LATE_EVENT);
+    }
+
+    @Test
+    void shouldNameItsOwnPartitionOnEveryRequestWhenItPingsAndPosts() {
+        Ping ping = submit("L1");
+        market.bid("L1", "kbuyer", 9_000);
+        market.answer("L1", "alpha", BidStatus.PASS, null);
+        Post post = market.posts.readValue();
+
+        // The test driver runs every task on partition 0: the answers come back there.
+        assertThat(ping.getAuctionPartition()).isZero();
+        assertThat(post.getAuctionPartition()).isZero();
+    }
+
     /** The answers the round's AUCTION_CLOSED audit record lists. */
     private List<AuditAnswer> answers() {
         return market.audit.readValuesToList().stream()
