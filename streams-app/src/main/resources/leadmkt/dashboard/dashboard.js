@@ -212,6 +212,41 @@ function fillTable(id, dimension, rows, figures) {
   }
 }
 
+// ---- the floor what-if: the range's decided leads replayed under other floors, and routed otherwise ----
+
+function whatIfFloors() {
+  return document.getElementById('whatif-form').elements.floors.value.replace(/\s+/g, '');
+}
+
+async function refreshWhatIf(f) {
+  const range = {};
+  if (f.from) range.from = f.from;
+  if (f.to) range.to = f.to;
+  if (f.campaign) range.campaign = f.campaign;
+  const [curve, policies] = await Promise.all([
+    getJson('/v1/whatif/floor?' + new URLSearchParams({ ...range, floors: whatIfFloors() })),
+    getJson('/v1/whatif/policies?' + new URLSearchParams(range)),
+  ]);
+  charts.whatif.setOption({
+    tooltip: { trigger: 'axis' },
+    legend: { data: ['revenue', 'seller payout', 'sell-through'] },
+    grid: { left: 60, right: 50, top: 30, bottom: 40 },
+    xAxis: { type: 'category', name: 'floor $', nameLocation: 'middle', nameGap: 25, data: curve.points.map(p => p.floor) },
+    yAxis: [{ type: 'value', name: '$' }, { type: 'value', name: '%', max: 100 }],
+    series: [
+      { name: 'revenue', type: 'line', data: curve.points.map(p => Number(p.revenue)) },
+      { name: 'seller payout', type: 'line', data: curve.points.map(p => Number(p.sellerPayout)) },
+      { name: 'sell-through', type: 'line', yAxisIndex: 1, data: curve.points.map(p => p.sellThrough) },
+    ],
+  }, true);
+  const rows = [{ policy: 'recorded', ...policies.recorded }, ...policies.policies];
+  fillTable('whatif-policies', 'policy', rows, ['leads', 'sold', 'sellThrough', 'revenue', 'sellerPayout',
+    'platformFee', 'estimatedLeads']);
+  document.getElementById('whatif-note').textContent = (f.campaign ? 'Campaign ' + f.campaign : 'Every campaign')
+    + ' (the what-if does not filter by source). '
+    + policies.assumptions.join(' ');
+}
+
 // ---- the live part: recent auctions and their figures, then each auction as it ends ----
 
 async function refreshLive(f) {
@@ -319,7 +354,7 @@ async function refresh() {
   const f = filters();
   const problem = document.getElementById('problem');
   try {
-    await Promise.all([refreshReports(f), refreshLive(f)]);
+    await Promise.all([refreshReports(f), refreshLive(f), refreshWhatIf(f)]);
     problem.hidden = true;
     document.body.dataset.refreshed = String(++refreshes);
   } catch (e) {
@@ -337,7 +372,7 @@ function restartLive() {
 function start() {
   takeKeyFromUrl();
   readFiltersFromUrl();
-  for (const name of ['time', 'buyers', 'epl', 'bids', 'latency']) {
+  for (const name of ['time', 'buyers', 'epl', 'bids', 'latency', 'whatif']) {
     charts[name] = echarts.init(document.getElementById('chart-' + name));
   }
   window.addEventListener('resize', () => Object.values(charts).forEach(c => c.resize()));
@@ -346,6 +381,10 @@ function start() {
     writeFiltersToUrl(filters());
     refresh();
     restartLive();
+  });
+  document.getElementById('whatif-form').addEventListener('submit', e => {
+    e.preventDefault();
+    refresh();
   });
   document.getElementById('login').addEventListener('submit', e => {
     e.preventDefault();

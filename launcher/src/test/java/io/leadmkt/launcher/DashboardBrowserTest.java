@@ -10,8 +10,6 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
@@ -49,9 +47,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
-    private static final List<CampaignConfig> CAMPAIGNS = List.of(
-            RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
-            RealMarket.campaign("camp-south", "seller-south", 500, 5_000));
+    private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
     private static final int VALID = 24;
     private static final List<Kind> BAD = List.of(Kind.INVALID_PHONE, Kind.NO_CONSENT, Kind.INVALID_ZIP);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,10 +67,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         chrome = HeadlessChromium.start(1400, 2400); // first: without a browser nothing else is worth starting
-        market = RealMarket.start(List.of(
-                BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
-                BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
-                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS);
+        market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
         // An analyst's key: the page sends it on every request, as a person would paste it.
         analystKey = market.apiKey("analyst", List.of(), null);
         app = LeadMarketApp.start(market.appConfig("dashboard"));
@@ -158,6 +151,39 @@ class DashboardBrowserTest {
 
         Set<String> shownLeads = new HashSet<>(liveColumn("lead"));
         assertThat(shownLeads).isEqualTo(outcomes.stream().map(Outcome::getLeadId).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void shouldDrawTheFloorWhatIfCurveAndPoliciesTheApiGivesWhenOpened() throws Exception {
+        String window = "from=" + FROM + "&to=" + TO;
+        // The what-if's records follow the outcomes a moment later, like the report rows.
+        Awaitility.await().atMost(RealMarket.SETTLE).pollInterval(Duration.ofMillis(200)).until(() ->
+                api("/v1/whatif/policies?" + window).path("recorded").path("leads").asInt() == VALID);
+        open("/dashboard?" + RANGE);
+
+        String floors = (String) chrome.executeScript(
+                "return document.getElementById('whatif-form').elements.floors.value");
+        JsonNode curve = api("/v1/whatif/floor?" + window + "&floors=" + floors);
+        List<BigDecimal> revenue = new ArrayList<>();
+        List<BigDecimal> payout = new ArrayList<>();
+        List<BigDecimal> sellThrough = new ArrayList<>();
+        curve.path("points").forEach(point -> {
+            revenue.add(new BigDecimal(point.path("revenue").asText()));
+            payout.add(new BigDecimal(point.path("sellerPayout").asText()));
+            sellThrough.add(new BigDecimal(point.path("sellThrough").asText()));
+        });
+        assertThat(revenue).hasSize(11);
+        // the campaigns' floor is 5.00: from 0.00 to 5.00 the curve is what was recorded
+        assertThat(revenue.get(0)).isEqualByComparingTo(new BigDecimal(curve.path("recorded").path("revenue").asText()));
+        assertThat(chartSeries("chart-whatif", 0)).usingElementComparator(BigDecimal::compareTo).isEqualTo(revenue);
+        assertThat(chartSeries("chart-whatif", 1)).usingElementComparator(BigDecimal::compareTo).isEqualTo(payout);
+        assertThat(chartSeries("chart-whatif", 2)).usingElementComparator(BigDecimal::compareTo).isEqualTo(sellThrough);
+
+        JsonNode policies = api("/v1/whatif/policies?" + window);
+        assertRow("#whatif-policies tr[data-policy='recorded']", policies.path("recorded"));
+        for (JsonNode policy : policies.path("policies")) {
+            assertRow("#whatif-policies tr[data-policy='" + policy.path("policy").asText() + "']", policy);
+        }
     }
 
     @Test

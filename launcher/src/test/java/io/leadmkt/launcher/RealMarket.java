@@ -8,8 +8,10 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.simulator.BuyerBehaviour;
 import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.BuyerSpec;
+import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
 import java.nio.file.Path;
@@ -49,6 +51,18 @@ final class RealMarket implements AutoCloseable {
     static final Topics TOPICS = Topics.embedded();
     /** The longest any wait here may take before the test fails. */
     static final Duration SETTLE = Duration.ofSeconds(120);
+    /**
+     * Three buyers whose answers are known in advance: picky bids 25.37 and turns every post down,
+     * steady bids 10.01 to 19.99 and takes every post, cheap bids 7.77.
+     */
+    static final List<BuyerSpec> KNOWN_BIDDERS = List.of(
+            BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
+            BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
+            BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777)));
+    /** Two sellers' campaigns with a 5.00 floor and 5 s to answer a ping or a post. */
+    static final List<CampaignConfig> NORTH_AND_SOUTH = List.of(
+            campaign("camp-north", "seller-north", 500, 5_000),
+            campaign("camp-south", "seller-south", 500, 5_000));
     private static final Logger LOG = LoggerFactory.getLogger(RealMarket.class);
 
     private EmbeddedKafkaBroker broker;
@@ -162,6 +176,15 @@ final class RealMarket implements AutoCloseable {
         CampaignConfig campaign = DemoMarket.campaign(campaignId, sellerId, "auto_insurance", floorCents, deadlineMs);
         campaign.setPostTimeoutMs(deadlineMs);
         return campaign;
+    }
+
+    /** Sends {@code leads} valid leads, waits until each has ended and returns every committed outcome. */
+    List<Outcome> sendValidAndAwaitOutcomes(LeadGenerator generator, int leads) {
+        List<String> ids = java.util.stream.IntStream.range(0, leads)
+                .mapToObj(i -> generator.send(LeadGenerator.Kind.VALID).leadId()).toList();
+        producer.flush();
+        awaitEveryLeadEnded(ids);
+        return committedOutcomes();
     }
 
     /** Waits until every one of the leads has a final answer (an outcome or a rejection). */

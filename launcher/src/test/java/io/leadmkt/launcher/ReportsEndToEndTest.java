@@ -10,8 +10,6 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.simulator.BuyerBehaviour;
-import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
@@ -48,9 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportsEndToEndTest {
     private static final int LEADS = 60;
-    private static final List<CampaignConfig> CAMPAIGNS = List.of(
-            RealMarket.campaign("camp-north", "seller-north", 500, 5_000),
-            RealMarket.campaign("camp-south", "seller-south", 500, 5_000));
+    private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
     private static RealMarket market;
@@ -65,10 +61,7 @@ class ReportsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        market = RealMarket.start(List.of(
-                BuyerSpec.of("picky", BuyerBehaviour.alwaysBids(2_537).withMode(BuyerBehaviour.Mode.REJECTS_POSTS)),
-                BuyerSpec.of("steady", BuyerBehaviour.bidsBetween(1_001, 1_999)),
-                BuyerSpec.of("cheap", BuyerBehaviour.alwaysBids(777))), CAMPAIGNS);
+        market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
         analystKey = market.apiKey("analyst", List.of(), null);
         privacyKey = market.apiKey("privacy", List.of(), null);
         first = LeadMarketApp.start(market.appConfig("reports-a"));

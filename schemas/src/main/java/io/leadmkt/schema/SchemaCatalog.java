@@ -35,7 +35,8 @@ public final class SchemaCatalog {
                 ReportFigures.getClassSchema(), ApiKey.getClassSchema(), ErasureRequest.getClassSchema(), KeyErasure.getClassSchema(),
                 DeletionNotice.getClassSchema(), DeletionEvent.getClassSchema(), DataKey.getClassSchema(),
                 Disclosure.getClassSchema(), DeletionStatus.getClassSchema(), Postback.getClassSchema(),
-                PostbackDecision.getClassSchema(), SoldLead.getClassSchema(), ReturnTally.getClassSchema());
+                PostbackDecision.getClassSchema(), SoldLead.getClassSchema(), ReturnTally.getClassSchema(),
+                WhatIfAuction.getClassSchema());
     }
 
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */

@@ -16,7 +16,7 @@ class SchemaCatalogTest {
     /** Records that only ever appear inside another record: never written on their own. */
     private static final Set<String> NESTED_ONLY = Set.of("Contact", "Profile", "Consent", "Enrichment",
             "LeadPreview", "FieldError", "BuyerCap", "SourceAdjustment", "FieldChange", "BuyerTerms", "DayPart", "FieldFilter", "AuditAnswer",
-            "SealedPii", "PiiFields", "BuyerContact", "CaptureForm", "ReturnPolicy");
+            "SealedPii", "PiiFields", "BuyerContact", "CaptureForm", "ReturnPolicy", "WhatIfOffer");
 
     @Test
     void shouldListEveryTopLevelRecordWhenANewSchemaIsAdded() throws IOException {

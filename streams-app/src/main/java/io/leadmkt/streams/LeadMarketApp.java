@@ -30,11 +30,14 @@ import io.leadmkt.streams.capture.FormRateLimit;
 import io.leadmkt.streams.dashboard.AuctionFeed;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.dashboard.RecentAuctions;
+import io.leadmkt.streams.api.InstanceFanOut;
 import io.leadmkt.streams.api.ReportQueries;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.api.LeadOwnedElsewhere;
 import io.leadmkt.streams.ops.MarketMetrics;
 import io.leadmkt.streams.ops.StreamsHealth;
+import io.leadmkt.streams.whatif.WhatIfApi;
+import io.leadmkt.streams.whatif.WhatIfQueries;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -172,11 +175,12 @@ public final class LeadMarketApp implements AutoCloseable {
         app.postbackProducer = new KafkaProducer<>(postbackProducer, new StringSerializer(),
                 topics.postbacks().valueSerde().serializer());
         PostbackApi postbacks = new PostbackApi(app::findSale, configStore::buyer, app::writePostback);
+        InstanceFanOut instances = new InstanceFanOut(app::streams, () -> app.self, config.http().scheme(),
+                config.partitions(), app.reportRequests);
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
-                new ReportQueries(app::streams, () -> app.self, config.http().scheme(), config.partitions(),
-                        app.reportRequests)).withDashboard(app.dashboard).withPrivacy(privacy).withForms(forms)
-                .withPostbacks(postbacks).start();
+                new ReportQueries(instances)).withDashboard(app.dashboard).withPrivacy(privacy).withForms(forms)
+                .withPostbacks(postbacks).withWhatIf(new WhatIfApi(new WhatIfQueries(instances))).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             Properties props = streamsProperties(config);
@@ -408,6 +412,11 @@ public final class LeadMarketApp implements AutoCloseable {
     /** The port the intake / query API listens on. */
     public int httpPort() {
         return api.port();
+    }
+
+    /** The routes the HTTP API registered (what {@code GET /openapi.json} must describe). */
+    public List<LeadApi.Route> httpRoutes() {
+        return api.routes();
     }
 
     /** The API keys this instance knows now. */

@@ -19,6 +19,7 @@ import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.schema.WhatIfAuction;
 import io.leadmkt.streams.auction.AuctionMachine;
 import io.leadmkt.streams.auction.AuctionProcessor;
 import io.leadmkt.streams.caps.CapKeeper;
@@ -35,6 +36,7 @@ import io.leadmkt.streams.report.BuyerStatsProcessor;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import io.leadmkt.streams.report.ReportProcessor;
 import io.leadmkt.streams.returns.ReturnDesk;
+import io.leadmkt.streams.whatif.WhatIfRecorder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -222,6 +224,9 @@ public final class LeadMarketTopology {
         // and the returns desk's decisions
         trail.merge(events(builder, topics.postbackDecisions(), "postback-decisions"), Named.as("report-merge-postbacks"))
                 .process(ReportProcessor.supplier(topics.serde(ReportFigures.class), inMemory), Named.as("report-figures"));
+        // what-if: each decided lead's answers, terms and post results, read off its status once it ended (after lead-status)
+        trail.process(WhatIfRecorder.supplier(config.whatIfRetentionMs(), topics.serde(WhatIfAuction.class), inMemory),
+                Named.as("whatif-auctions"), LeadStatusProcessor.STORE, LeadStatusProcessor.TIMELINE_STORE);
         // privacy: who was told what about each lead, found by the consumer's hashes; deletion requests searched here
         toEvents(trail.merge(events(builder, topics.privacyDeletions(), "privacy-deletions"), Named.as("disclosures-merge-deletions"))
                 .process(DisclosureProcessor.supplier(topics.serde(Disclosure.class), inMemory), Named.as("disclosures"),

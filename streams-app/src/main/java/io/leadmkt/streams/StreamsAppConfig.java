@@ -46,6 +46,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param intakeMaxLagMs         {@value #INTAKE_MAX_LAG_MS}
  * @param cacheMaxBytes          {@value #CACHE_MAX_BYTES}
  * @param rocksDbMemoryBytes     {@value #ROCKSDB_MEMORY_BYTES}
+ * @param whatIfRetentionMs      {@value #WHATIF_RETENTION_MS}
  * @param http                   the HTTP API's access and TLS ({@link HttpApiConfig}, the {@code http.*} keys)
  */
 public record StreamsAppConfig(
@@ -71,6 +72,7 @@ public record StreamsAppConfig(
         long intakeMaxLagMs,
         long cacheMaxBytes,
         long rocksDbMemoryBytes,
+        long whatIfRetentionMs,
         HttpApiConfig http) {
 
     /** The settings-file group of these keys (the section of the documented properties file). */
@@ -97,6 +99,7 @@ public record StreamsAppConfig(
     public static final String DEDUPE_WINDOW_MS = "streams.dedupe.window.ms";
     public static final String STORE_TYPE = "streams.store.type";
     public static final String ROCKSDB_MEMORY_BYTES = "streams.rocksdb.memory.bytes";
+    public static final String WHATIF_RETENTION_MS = "streams.whatif.retention.ms";
 
     /** Streams' application.server is this host with the API's actual port, so no port here. */
     private static final ConfigDef.Validator HOST_WITHOUT_PORT = ConfigDef.LambdaValidator.with((key, value) -> {
@@ -190,7 +193,12 @@ public record StreamsAppConfig(
                             + "memtables charged to it. Without a bound each store instance keeps its own 50 MB cache "
                             + "and 48 MB of memtables, and resident memory creeps up for hours. Add it to the heap "
                             + "when sizing a container.",
-                    GROUP, 21, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_BYTES);
+                    GROUP, 21, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_BYTES)
+            .define(WHATIF_RETENTION_MS, Type.LONG, 7 * 24 * 60 * 60 * 1000L, Range.atLeast(0), LOW,
+                    "How long (ms) each decided lead's answers, terms and post results are kept for the floor "
+                            + "what-if (GET /v1/whatif/*), counted from its decision (7 days): the what-if can look "
+                            + "back this far. About 150 bytes plus 40 per buyer offered, per lead.",
+                    GROUP, 22, ConfigDef.Width.SHORT, WHATIF_RETENTION_MS);
 
     static {
         HttpApiConfig.definition().configKeys().values().forEach(DEFINITION::define);
@@ -221,6 +229,7 @@ public record StreamsAppConfig(
         SettingCheck.ensureValid(DEFINITION, INTAKE_MAX_LAG_MS, intakeMaxLagMs);
         SettingCheck.ensureValid(DEFINITION, CACHE_MAX_BYTES, cacheMaxBytes);
         SettingCheck.ensureValid(DEFINITION, ROCKSDB_MEMORY_BYTES, rocksDbMemoryBytes);
+        SettingCheck.ensureValid(DEFINITION, WHATIF_RETENTION_MS, whatIfRetentionMs);
     }
 
     /** Every {@code streams.*} setting: a copy, for the launcher to read the settings file with. */
@@ -252,6 +261,7 @@ public record StreamsAppConfig(
                 settings.getLong(INTAKE_MAX_LAG_MS),
                 settings.getLong(CACHE_MAX_BYTES),
                 settings.getLong(ROCKSDB_MEMORY_BYTES),
+                settings.getLong(WHATIF_RETENTION_MS),
                 HttpApiConfig.from(settings));
     }
 
@@ -294,6 +304,6 @@ public record StreamsAppConfig(
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
                 settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
                 backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
-                cacheMaxBytes, rocksDbMemoryBytes, httpApi != null ? httpApi : http);
+                cacheMaxBytes, rocksDbMemoryBytes, whatIfRetentionMs, httpApi != null ? httpApi : http);
     }
 }

@@ -23,6 +23,7 @@ import io.leadmkt.streams.capture.CaptureForms;
 import io.leadmkt.streams.dashboard.Dashboard;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.privacy.PrivacyApi;
+import io.leadmkt.streams.whatif.WhatIfApi;
 import io.leadmkt.streams.intake.IntakeResult;
 import io.leadmkt.streams.intake.JsonLeadReader;
 import io.leadmkt.streams.intake.LeadNormalizer;
@@ -30,15 +31,22 @@ import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
 import io.leadmkt.streams.report.ReportTable;
 import io.leadmkt.streams.returns.PostbackApi;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -65,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), with totals per
  *       bucket and overall, only the values named by {@code ?<dimension>=} when given; as CSV with
  *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
- *       restores. {@code scope=local} gives this instance's share only (what {@link ReportQueries} fans out for).</li>
+ *       restores. {@code scope=local} gives this instance's share only (what {@link InstanceFanOut} fans out for).</li>
  *   <li>With a {@link Dashboard}: {@code GET /dashboard} and the live auction routes it reads.</li>
  *   <li>With {@link CaptureForms}: {@code GET|POST /form/{campaignId}}, the campaigns' open capture
  *       forms, whose leads go through the same checks and {@link LeadSubmitter} as {@code POST /v1/leads}.</li>
@@ -96,7 +104,7 @@ public final class LeadApi implements AutoCloseable {
     /** The longest path parameter (an id) taken: lead, buyer, campaign and key ids are far shorter. */
     static final int MAX_PATH_PARAM_LENGTH = 128;
     /** The report query parameters besides the one named like the dimension ({@code ?buyer=b1}). */
-    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", ReportQueries.SCOPE);
+    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", InstanceFanOut.SCOPE);
 
     private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
@@ -118,6 +126,15 @@ public final class LeadApi implements AutoCloseable {
     private Javalin server;
     private PrivacyApi privacy;
     private PostbackApi postbacks;
+    private WhatIfApi whatIf;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+
+    /** A route the server registered: its HTTP method, its path (Javalin's {@code {param}} syntax, as OpenAPI's) and its roles (none: open). */
+    public record Route(String method, String path, Set<String> roles) {
+    }
+
+    /** The served OpenAPI document: {@code leadmkt/openapi.json} on the classpath, checked against {@link #routes()} by a test. */
+    static final String OPENAPI_RESOURCE = "leadmkt/openapi.json";
 
     /** What the operator routes serve: this process's metrics and its health rule. */
     public record Operations(ProcessMetrics metrics, Supplier<Health> health) {
@@ -177,6 +194,12 @@ public final class LeadApi implements AutoCloseable {
         return this;
     }
 
+    /** Mounts the floor what-if routes ({@code /v1/whatif/...}) too; call before {@link #start()}. */
+    public synchronized LeadApi withWhatIf(WhatIfApi whatIf) {
+        this.whatIf = whatIf;
+        return this;
+    }
+
     /** Mounts the privacy routes ({@code /v1/privacy/...}) too; call before {@link #start()}. */
     public synchronized LeadApi withPrivacy(PrivacyApi privacy) {
         this.privacy = privacy;
@@ -199,11 +222,18 @@ public final class LeadApi implements AutoCloseable {
             tls.ifPresent(keystore -> config.jetty.addConnector((jetty, http) -> httpsConnector(jetty, http, keystore)));
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyJsonErrors()));
             // Who calls first (401 before anything about the request is judged), then what it asks for.
+            config.events.handlerAdded(handler -> {
+                if (handler.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(handler.getHttpMethod().name(), handler.getPath(), handler.getRoles().stream()
+                            .map(role -> role.toString().toLowerCase(Locale.ROOT)).collect(Collectors.toSet())));
+                }
+            });
             config.routes.beforeMatched(access::check);
             config.routes.beforeMatched(LeadApi::checkPathParams);
             config.routes.post("/v1/leads", this::submitLead, Role.SELLER);
             config.routes.get("/v1/leads/{id}", this::leadStatus, Role.SELLER, Role.BUYER, Role.ANALYST);
             config.routes.get("/health", this::health);
+            config.routes.get("/openapi.json", LeadApi::openApi);
             if (reports != null) {
                 config.routes.get("/v1/reports/{dimension}", this::report, Role.SELLER, Role.BUYER, Role.ANALYST);
             }
@@ -212,6 +242,9 @@ public final class LeadApi implements AutoCloseable {
             }
             if (forms != null) {
                 forms.mount(config, submitter);
+            }
+            if (whatIf != null) {
+                whatIf.mount(config);
             }
             if (operations != null) {
                 OpsRoutes.mount(config.routes, operations.metrics(), operations.health());
@@ -251,6 +284,21 @@ public final class LeadApi implements AutoCloseable {
         }
         server.start("0.0.0.0", requestedPort);
         return this;
+    }
+
+    /** Every route the server registered, in the order it did (empty before {@link #start()}). */
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** The whole API described as OpenAPI 3, open to everyone: it names routes and roles, never data. */
+    private static void openApi(Context ctx) throws IOException {
+        try (InputStream document = LeadApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (document == null) {
+                throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath");
+            }
+            ctx.status(200).contentType("application/json").result(document.readAllBytes());
+        }
     }
 
     /** HTTPS only, on the requested port: Javalin adds no plain connector when one is given. */
@@ -355,9 +403,9 @@ public final class LeadApi implements AutoCloseable {
                 return;
             }
         }
-        String scope = ctx.queryParam(ReportQueries.SCOPE);
-        if (scope != null && !ReportQueries.LOCAL.equals(scope)) {
-            respond(ctx, 400, badParameter(ReportQueries.SCOPE, "scope must be local, or left out for every instance's rows"));
+        String scope = ctx.queryParam(InstanceFanOut.SCOPE);
+        if (scope != null && !InstanceFanOut.LOCAL.equals(scope)) {
+            respond(ctx, 400, badParameter(InstanceFanOut.SCOPE, "scope must be local, or left out for every instance's rows"));
             return;
         }
         // A party asking for a whole dimension gets its own rows; asking for another's by name is refused.

@@ -134,7 +134,11 @@ public final class BuyerEligibility {
 
     /** The floor of this lead's auction: the campaign's floor for the lead's state when it has one, else its floor. */
     public static long floorCents(CampaignConfig campaign, Lead lead) {
-        String state = lead.getProfile() == null ? null : lead.getProfile().getState();
+        return floorCents(campaign, lead.getProfile() == null ? null : lead.getProfile().getState());
+    }
+
+    /** The floor for a lead from {@code state} (null: unknown): the campaign's floor for that state, else its floor. */
+    public static long floorCents(CampaignConfig campaign, String state) {
         Map<String, Long> floors = campaign.getStateFloorsCents();
         if (state != null && floors != null) {
             Long floor = floors.get(state.toUpperCase(Locale.ROOT));

@@ -44,7 +44,8 @@ public record ReportRequest(ReportDimension dimension, ReportBucket bucket, Inst
         return new ReportRequest(d, b, b.startOf(since), until);
     }
 
-    private static Instant time(String parameter, String value) {
+    /** An ISO instant or a date (its midnight UTC); a {@link BadParameter} naming {@code parameter} otherwise. */
+    public static Instant time(String parameter, String value) {
         try {
             return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(value);
