@@ -16,12 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,7 +189,7 @@ public final class EmbeddedKafkaCluster implements LocalKafka {
         Collection<TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values();
         return topics.stream().flatMap(topic -> topic.partitions().stream()
                         .filter(partition -> partition.isr().size() < partition.replicas().size())
-                        .map((TopicPartitionInfo partition) -> topic.name() + "-" + partition.partition()))
+                        .map(partition -> topic.name() + "-" + partition.partition()))
                 .collect(Collectors.toSet());
     }
 
@@ -204,7 +204,7 @@ public final class EmbeddedKafkaCluster implements LocalKafka {
         return nodes.get(nodeId - 1);
     }
 
-    private void awaitBrokers(java.util.function.Predicate<Set<Integer>> ready, String what) throws InterruptedException {
+    private void awaitBrokers(Predicate<Set<Integer>> ready, String what) throws InterruptedException {
         try (Admin admin = admin()) {
             KafkaNode.awaitNodes(admin, listed -> ready.test(listed.stream().map(Node::id).collect(Collectors.toSet())),
                     START_TIMEOUT, what);
