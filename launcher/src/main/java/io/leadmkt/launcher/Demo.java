@@ -239,7 +239,7 @@ public final class Demo {
             return summary;
         } finally {
             closeAll();
-            EmbeddedKafkaBroker.deleteRecursively(stateRoot);
+            KafkaNode.deleteRecursively(stateRoot);
             deleteIfEmpty(stateRoot.getParent());
         }
     }

@@ -3,15 +3,10 @@ package io.leadmkt.launcher;
 import io.leadmkt.launcher.secure.LocalCertificates;
 import io.leadmkt.schema.KafkaClients;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +14,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,33 +35,28 @@ import org.slf4j.LoggerFactory;
  * is the one super user, and {@link #clients()} / {@link #admin()} act as it (to create topics,
  * users and ACLs).
  */
-public final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker implements LocalKafka {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
-    private static final String LOOPBACK = "127.0.0.1";
+    private static final String LOOPBACK = KafkaNode.LOOPBACK;
     /** The secured broker's own principal (its certificate's CN), its one super user. */
     public static final String SUPER_USER = "broker";
     public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
     public static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
-    private final Path logDir;
+    private final KafkaNode node;
     /** What close() deletes: the temporary log dir, or (secured) the directory holding it and the certificates. */
     private final Path temporary;
-    private final int brokerPort;
-    private final int controllerPort;
     /** Secured only: the mutual-TLS listener's port, and the certificates; 0 and null otherwise. */
     private final int mtlsPort;
     private final LocalCertificates certificates;
     private final Map<String, String> scramPasswords = new ConcurrentHashMap<>();
-    private KafkaRaftServer server;
 
     private EmbeddedKafkaBroker(Path logDir, Path temporary, int brokerPort, int controllerPort, int mtlsPort,
                                 LocalCertificates certificates) {
-        this.logDir = logDir;
+        this.node = new KafkaNode(NODE_ID, logDir, brokerPort, controllerPort);
         this.temporary = temporary;
-        this.brokerPort = brokerPort;
-        this.controllerPort = controllerPort;
         this.mtlsPort = mtlsPort;
         this.certificates = certificates;
     }
@@ -91,8 +75,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             boolean temporary = logDir == null;
             Path dir = temporary ? Files.createTempDirectory("leadmkt-kafka-") : logDir.toAbsolutePath();
             Files.createDirectories(dir);
-            int brokerPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            int brokerPort = port == 0 ? KafkaNode.freePort() : port;
+            int controllerPort = KafkaNode.freePort();
             return new EmbeddedKafkaBroker(dir, temporary ? dir : null, brokerPort, controllerPort, 0, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's log dir", e);
@@ -109,7 +93,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path dir = Files.createDirectories(root.resolve("log"));
             LocalCertificates certificates = LocalCertificates.create(root.resolve("tls"));
             certificates.keystore(SUPER_USER);
-            return new EmbeddedKafkaBroker(dir, root, freePort(), freePort(), freePort(), certificates);
+            return new EmbeddedKafkaBroker(dir, root, KafkaNode.freePort(), KafkaNode.freePort(), KafkaNode.freePort(), certificates);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's directories", e);
         }
@@ -117,25 +101,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Formats the log dir when needed, starts the broker and returns once it serves metadata. */
     public synchronized EmbeddedKafkaBroker start(Duration timeout) {
-        if (server != null) {
+        if (node.running()) {
             return this;
         }
         long started = System.nanoTime();
         Map<String, Object> props = brokerProperties();
         try {
-            if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format();
+            node.formatIfNew(Uuid.randomUuid().toString());
+            node.start(props);
+            try (Admin admin = admin()) {
+                KafkaNode.awaitNodes(admin, nodes -> !nodes.isEmpty(), timeout, "broker did not list a node");
             }
-            KafkaConfig config = new KafkaConfig(props, false);
-            server = new KafkaRaftServer(config, Time.SYSTEM);
-            server.startup();
-            awaitNode(timeout);
         } catch (Exception e) {
             close();
             throw new IllegalStateException("embedded Kafka broker failed to start: " + e.getMessage(), e);
         }
         log.info("Kafka broker up at {} in {} ms (log dir {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), node.logDir());
         return this;
     }
 
@@ -144,8 +126,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Where clients connect: the PLAINTEXT listener, or the secured broker's SASL_SSL one. */
+    @Override
     public String bootstrapServers() {
-        return LOOPBACK + ":" + brokerPort;
+        return node.address();
+    }
+
+    /** One node, one replica of everything. */
+    @Override
+    public short replicationFactor() {
+        return 1;
     }
 
     public boolean isSecured() {
@@ -158,10 +147,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public Path logDir() {
-        return logDir;
+        return node.logDir();
     }
 
     /** How clients reach this broker; when secured, as its super user (over mutual TLS). */
+    @Override
     public KafkaClients clients() {
         return isSecured() ? mtlsClients(SUPER_USER) : KafkaClients.to(bootstrapServers());
     }
@@ -230,41 +220,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return password;
     }
 
-    public Admin admin() {
-        return Admin.create(clients().admin(Map.of()));
-    }
-
     private Map<String, Object> brokerProperties() {
-        Map<String, Object> props = new HashMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", Integer.toString(NODE_ID));
-        props.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":"
-                + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        Map<String, Object> props = node.properties(node.voter(), 1, 1);
         if (isSecured()) {
             secure(props);
         }
-        props.put("log.dirs", logDir.toString());
-        props.put("metadata.log.dir", logDir.toString());
-        props.put("num.partitions", "1");
-        props.put("default.replication.factor", "1");
-        props.put("min.insync.replicas", "1");
-        // Topics come from TopicProvisioner with the right partition counts; an auto-created one would be wrong.
-        props.put("auto.create.topics.enable", "false");
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "1");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-        props.put("controlled.shutdown.enable", "false");
         return props;
     }
 
@@ -275,9 +235,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * which the controller and broker need to talk to each other under the authorizer.
      */
     private void secure(Map<String, Object> props) {
-        props.put("listeners", "CLIENT://" + LOOPBACK + ":" + brokerPort + ",MTLS://" + LOOPBACK + ":" + mtlsPort
-                + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
-        props.put("advertised.listeners", "CLIENT://" + LOOPBACK + ":" + brokerPort + ",MTLS://" + LOOPBACK + ":" + mtlsPort);
+        props.put("listeners", "CLIENT://" + node.address() + ",MTLS://" + LOOPBACK + ":" + mtlsPort
+                + ",CONTROLLER://" + node.controllerAddress());
+        props.put("advertised.listeners", "CLIENT://" + node.address() + ",MTLS://" + LOOPBACK + ":" + mtlsPort);
         props.put("listener.security.protocol.map", "CLIENT:SASL_SSL,MTLS:SSL,CONTROLLER:SSL");
         props.put("inter.broker.listener.name", "MTLS");
         props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
@@ -299,74 +259,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("allow.everyone.if.no.acl.found", "false");
     }
 
-    private void format() throws Exception {
-        new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
-                .setDirectories(List.of(logDir.toString()))
-                .setMetadataLogDirectory(logDir.toString())
-                .setControllerListenerName("CONTROLLER")
-                .setReleaseVersion(MetadataVersion.latestProduction())
-                .run();
-    }
-
-    private void awaitNode(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = admin()) {
-            while (true) {
-                try {
-                    if (!admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // not serving yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("broker did not list a node within " + timeout);
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
-    }
-
     @Override
     public synchronized void close() {
-        if (server != null) {
-            try {
-                server.shutdown();
-                server.awaitShutdown();
-            } catch (RuntimeException e) {
-                log.warn("broker shutdown failed: {}", e.toString());
-            }
-            server = null;
-        }
+        node.stop();
         if (temporary != null) {
-            deleteRecursively(temporary);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // best effort: a file still open elsewhere stays behind
-                }
-            });
-        } catch (IOException e) {
-            log.warn("could not delete {}: {}", dir, e.toString());
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName(LOOPBACK))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+            KafkaNode.deleteRecursively(temporary);
         }
     }
 }

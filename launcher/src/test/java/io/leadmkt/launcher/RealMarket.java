@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -40,8 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The marketplace on one real (embedded KRaft) broker, for tests that need real partitions,
- * transactions and rebalances: the broker, a farm of simulated HTTP buyers, the real buyer
+ * The marketplace on one real (embedded KRaft) broker, or on an in-process cluster of them, for tests
+ * that need real partitions, transactions and rebalances: the broker, a farm of simulated HTTP buyers, the real buyer
  * connector, an {@link OutcomeTracker} and a lead producer, with the market config seeded before
  * any streams instance starts. Each test starts its own streams instances from
  * {@link #appConfig}: one application id, as instances of one deployment.
@@ -65,7 +68,7 @@ final class RealMarket implements AutoCloseable {
             campaign("camp-south", "seller-south", 500, 5_000));
     private static final Logger LOG = LoggerFactory.getLogger(RealMarket.class);
 
-    private EmbeddedKafkaBroker broker;
+    private LocalKafka broker;
     private BuyerFarm farm;
     private KafkaProducer<String, byte[]> producer;
     private ConnectorProcess connector;
@@ -86,9 +89,24 @@ final class RealMarket implements AutoCloseable {
      */
     static RealMarket start(List<BuyerSpec> buyers, List<CampaignConfig> campaigns,
                             Consumer<BuyerConfig> registration) throws Exception {
+        return start(() -> EmbeddedKafkaBroker.onFreePorts().start(), buyers, campaigns, registration);
+    }
+
+    /**
+     * As {@link #start(List, List)}, on the Kafka {@code kafka} starts (a cluster, say), which the market
+     * then owns and closes: topics get its {@link LocalKafka#replicationFactor()}, as do the streams
+     * app's internal topics through {@link #appConfig}.
+     */
+    static RealMarket startOn(Supplier<LocalKafka> kafka, List<BuyerSpec> buyers, List<CampaignConfig> campaigns)
+            throws Exception {
+        return start(kafka, buyers, campaigns, buyer -> { });
+    }
+
+    private static RealMarket start(Supplier<LocalKafka> kafka, List<BuyerSpec> buyers, List<CampaignConfig> campaigns,
+                                    Consumer<BuyerConfig> registration) throws Exception {
         RealMarket market = new RealMarket();
         try {
-            market.broker = EmbeddedKafkaBroker.onFreePorts().start();
+            market.broker = kafka.get();
             market.farm = BuyerFarm.start(buyers);
             market.producer = DemoMarket.producer(market.broker.clients(), "real-market-test");
             // Market config must be on its topics before the first instance starts.
@@ -127,7 +145,7 @@ final class RealMarket implements AutoCloseable {
         return connector.port();
     }
 
-    EmbeddedKafkaBroker broker() {
+    LocalKafka broker() {
         return broker;
     }
 
@@ -160,10 +178,16 @@ final class RealMarket implements AutoCloseable {
         return minted.key();
     }
 
-    /** An instance of the one deployment: same application id, its own state directory and a free port. */
+    /**
+     * An instance of the one deployment: same application id, its own state directory and a free port,
+     * every other setting at its default but {@code streams.replication.factor}, which is the Kafka's.
+     */
     StreamsAppConfig appConfig(String instance) {
         Path stateDir = Path.of("target", "market-state-" + instance + "-" + UUID.randomUUID()).toAbsolutePath();
-        return StreamsAppConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0);
+        AbstractConfig settings = new AbstractConfig(StreamsAppConfig.definition(), Map.of(
+                StreamsAppConfig.STATE_DIR, stateDir.toString(),
+                StreamsAppConfig.REPLICATION_FACTOR, Short.toString(broker.replicationFactor())), false);
+        return StreamsAppConfig.from(KafkaClients.to(broker.bootstrapServers()), settings).withHttpPort(0);
     }
 
     /** As {@link #appConfig(String)}, with {@code streamThreads} stream threads. */
@@ -191,6 +215,17 @@ final class RealMarket implements AutoCloseable {
     void awaitEveryLeadEnded(Collection<String> leadIds) {
         Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(tracker.missing(leadIds)).as("leads without a final answer").isEmpty());
+    }
+
+    /** How many of {@code leadIds} have a final answer (an outcome or a rejection) so far. */
+    int ended(List<String> leadIds) {
+        return leadIds.size() - tracker.missing(leadIds).size();
+    }
+
+    /** Waits until at least {@code count} of the leads {@code leadIds} gives (read at each look) have a final answer. */
+    void awaitEnded(Supplier<List<String>> leadIds, int count) {
+        Awaitility.await().atMost(SETTLE).pollInterval(Duration.ofMillis(50))
+                .until(() -> ended(leadIds.get()) >= count);
     }
 
     /**
