@@ -24,6 +24,7 @@ import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.AnswerRoute;
+import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.schema.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -331,8 +332,10 @@ public final class BuyerConnector implements AutoCloseable {
     private CompletableFuture<?> onPing(Ping ping) {
         counters.pings.increment();
         List<CompletableFuture<?>> acks = new java.util.ArrayList<>();
-        pingDispatcher.dispatchEach(ping).forEach(bid -> acks.add(bid.thenCompose(b -> produce(b,
-                ping.getAuctionPartition()))));
+        // The round's answers go out together once the last is in: the auction closes on it anyway
+        // (RoundAnswers). Each buyer still gets its whole timeout, and slow ones are let go as before.
+        acks.add(pingDispatcher.dispatch(ping).thenCompose(answers -> answers.isEmpty()
+                ? CompletableFuture.completedFuture(null) : produce(answers, ping.getAuctionPartition())));
         // Kafka-native buyers get the ping on their own topic and answer on bids themselves.
         acks.addAll(kafkaBuyers.deliverPing(ping));
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
@@ -354,9 +357,10 @@ public final class BuyerConnector implements AutoCloseable {
         return postDispatcher.dispatch(post).thenCompose(this::produce);
     }
 
-    /** A bid goes to the partition its auction reads, named on the ping it answers ({@link AnswerRoute}). */
-    private CompletableFuture<Void> produce(Bid bid, int auctionPartition) {
-        counters.bid(bid);
+    /** A round's answers go to the partition its auction reads, named on the ping they answer ({@link AnswerRoute}). */
+    private CompletableFuture<Void> produce(List<Bid> answers, int auctionPartition) {
+        answers.forEach(counters::bid);
+        Bid bid = RoundAnswers.together(answers);
         return send(Topics.BIDS, AnswerRoute.partition(auctionPartition), bid.getLeadId(),
                 topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
     }

@@ -9,6 +9,7 @@ import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.LeadPreview;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.TopicProvisioner;
+import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
 import java.io.PrintStream;
@@ -308,15 +309,18 @@ public final class ConnectorBench {
                         if (sentAt == null) {
                             continue;
                         }
-                        Bid bid = topics.bids().valueSerde().deserializer().deserialize(Topics.BIDS, record.value());
+                        List<Bid> answers = RoundAnswers.each(
+                                topics.bids().valueSerde().deserializer().deserialize(Topics.BIDS, record.value()));
                         synchronized (this) {
-                            latencyMs.recordValue(Math.max(0, Math.min(latencyMs.getHighestTrackableValue(),
-                                    readAt - sentAt)));
-                            byStatus.merge(bid.getStatus(), 1L, Long::sum);
-                            measuredBids++;
+                            for (Bid bid : answers) {
+                                latencyMs.recordValue(Math.max(0, Math.min(latencyMs.getHighestTrackableValue(),
+                                        readAt - sentAt)));
+                                byStatus.merge(bid.getStatus(), 1L, Long::sum);
+                                measuredBids++;
+                            }
                         }
                         lastMeasuredBidNanos = System.nanoTime();
-                        if (outstanding.merge(record.key(), -1, Integer::sum) <= 0) {
+                        if (outstanding.merge(record.key(), -answers.size(), Integer::sum) <= 0) {
                             outstanding.remove(record.key());
                             pingedAt.remove(record.key());
                         }

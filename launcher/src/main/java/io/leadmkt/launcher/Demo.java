@@ -12,6 +12,7 @@ import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
+import io.leadmkt.streams.outcome.Outcomes;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,6 +231,14 @@ public final class Demo {
             out.println(tracker.stageReport());
             out.println("connector: " + connector.stats().progressLine());
             out.println(keys.useOn(app.httpPort()));
+            if (options.fastMarket()) {
+                // Every fast buyer bids on every lead: a lead nobody bid on says the platform failed it,
+                // and its timeline says how (which buyer answered what, when).
+                tracker.outcomes().values().stream()
+                        .filter(o -> Outcomes.NO_BIDS.equals(o.getReason())).limit(3)
+                        .forEach(o -> log.warn("lead {} ended NO_BIDS although every buyer bids on every lead: {}",
+                                o.getLeadId(), keys.timeline(app.httpPort(), o.getLeadId())));
+            }
             lastStageReport = tracker.stageReport();
             long timedSince = timedFrom;
             lastTimedSummary = tracker.summary(generator.sent().values().stream()

@@ -1,6 +1,5 @@
 package io.leadmkt.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
@@ -81,16 +80,30 @@ final class DemoApiKeys {
                 + rows(http, port, analyst.key());
     }
 
+    /** One lead's status and timeline as the analyst reads it ({@code GET /v1/leads/{id}}), or why not. */
+    String timeline(int port, String leadId) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return get(http, port, "/v1/leads/" + leadId, analyst.key(), body -> body);
+    }
+
     private static String rows(HttpClient http, int port, String key) {
+        return get(http, port, "/v1/reports/source?bucket=day", key,
+                body -> Integer.toString(JSON.readTree(body).path("rows").size()));
+    }
+
+    private interface BodyReader {
+        String read(String body) throws IOException;
+    }
+
+    private static String get(HttpClient http, int port, String pathAndQuery, String key, BodyReader read) {
         try {
-            HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/v1/reports/source?bucket=day")).header("Authorization", "Bearer " + key)
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + pathAndQuery)).header("Authorization", "Bearer " + key)
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            if (report.statusCode() != 200) {
-                return "no (" + report.statusCode() + ")";
+            if (answer.statusCode() != 200) {
+                return "no (" + answer.statusCode() + ")";
             }
-            JsonNode rows = JSON.readTree(report.body()).path("rows");
-            return Integer.toString(rows.size());
+            return read.read(answer.body());
         } catch (IOException e) {
             return "no (" + e.getMessage() + ")";
         } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.ops.OpsRoutes;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
@@ -121,8 +122,23 @@ class MetricsEndToEndTest {
     }
 
     @Test
+    void shouldWriteEachPingsAnswersOnOneRecordWhenEveryBuyerOfTheRoundIsAWebhook() {
+        List<io.leadmkt.schema.Ping> pings = market.committed(RealMarket.TOPICS.pings());
+        List<Bid> records = market.committed(RealMarket.TOPICS.bids());
+
+        assertThat(pings).isNotEmpty();
+        assertThat(records).as("one record per ping round").hasSameSizeAs(pings);
+        Map<String, List<String>> answeredByLead = records.stream().collect(Collectors.toMap(Bid::getLeadId,
+                record -> RoundAnswers.each(record).stream().map(Bid::getBuyerId).sorted().toList()));
+        assertThat(pings).allSatisfy(ping -> assertThat(answeredByLead.get(ping.getLeadId()))
+                .as("every pinged buyer answered once, on the ping's one record")
+                .isEqualTo(ping.getBuyers().stream().sorted().toList()));
+    }
+
+    @Test
     void shouldCountEveryBidAndPostResultPerBuyerWhenTheConnectorIsScraped() throws Exception {
-        List<Bid> bids = market.committed(RealMarket.TOPICS.bids());
+        List<Bid> bids = market.committed(RealMarket.TOPICS.bids()).stream()
+                .flatMap(record -> RoundAnswers.each(record).stream()).toList();
         // The auction's own TIMEOUT markers for posts whose result never came are not the connector's.
         List<PostResult> postResults = market.committed(RealMarket.TOPICS.postResults()).stream()
                 .filter(r -> !AuctionMachine.NO_POST_RESULT.equals(r.getReason())).toList();

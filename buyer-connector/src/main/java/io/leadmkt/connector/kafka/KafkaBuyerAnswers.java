@@ -27,8 +27,12 @@ public final class KafkaBuyerAnswers {
     /** The header naming why a relayed answer was refused. */
     public static final String ERROR_HEADER = "leadmkt.error";
 
-    /** One record read from a buyer's answer topic; {@code claimedBuyerId} null when unreadable. */
-    public record Answer(String topic, String leadId, byte[] raw, String claimedBuyerId) {
+    /**
+     * One record read from a buyer's answer topic; {@code claimedBuyerId} null when unreadable.
+     * {@code carriesOthers}: a bid with {@code roundAnswers}, which only the connector may write (a
+     * buyer answers for itself alone).
+     */
+    public record Answer(String topic, String leadId, byte[] raw, String claimedBuyerId, boolean carriesOthers) {
     }
 
     private final Topics topics;
@@ -48,9 +52,12 @@ public final class KafkaBuyerAnswers {
     /** Reads the buyer an answer claims to be from; an unreadable one claims nobody. */
     public Answer read(ConsumerRecord<String, byte[]> record) {
         String claimed;
+        boolean carriesOthers = false;
         try {
             if (KafkaBuyerTopics.isBids(record.topic())) {
-                claimed = topics.bids().valueSerde().deserializer().deserialize(record.topic(), record.value()).getBuyerId();
+                io.leadmkt.schema.Bid bid = topics.bids().valueSerde().deserializer().deserialize(record.topic(), record.value());
+                claimed = bid.getBuyerId();
+                carriesOthers = bid.getRoundAnswers() != null && !bid.getRoundAnswers().isEmpty();
             } else if (KafkaBuyerTopics.isPostbacks(record.topic())) {
                 claimed = topics.postbacks().valueSerde().deserializer().deserialize(record.topic(), record.value())
                         .getBuyerId().toString();
@@ -61,14 +68,16 @@ public final class KafkaBuyerAnswers {
         } catch (RuntimeException e) {
             claimed = null;
         }
-        return new Answer(record.topic(), record.key(), record.value(), claimed);
+        return new Answer(record.topic(), record.key(), record.value(), claimed, carriesOthers);
     }
 
     /** Produces the answer to its shared topic, or a forged one to the dead letters; completes on ack. */
     public CompletableFuture<Void> relay(Answer answer) {
         String shared = KafkaBuyerTopics.isBids(answer.topic()) ? Topics.BIDS
                 : KafkaBuyerTopics.isPostbacks(answer.topic()) ? Topics.POSTBACKS : Topics.POST_RESULTS;
-        Optional<String> refusal = refusal(answer.topic(), answer.claimedBuyerId());
+        Optional<String> refusal = answer.carriesOthers()
+                ? Optional.of("FORGED_BUYER: an answer on " + answer.topic() + " carries other answers (roundAnswers)")
+                : refusal(answer.topic(), answer.claimedBuyerId());
         if (refusal.isEmpty() && shared.equals(Topics.POSTBACKS)) {
             // No auction waits for a postback: the returns desk reads it by its buyer, whatever its partition.
             return AckedSend.send(producer, new ProducerRecord<>(shared, answer.leadId(), answer.raw()));

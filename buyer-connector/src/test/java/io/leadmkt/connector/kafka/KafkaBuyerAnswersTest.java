@@ -127,4 +127,22 @@ class KafkaBuyerAnswersTest {
                 .containsExactly(Topics.POSTBACKS, Topics.EVENTS_DEADLETTER);
         assertThat(producer.history().get(0).partition()).as("no auction waits for it: partitioned by key").isNull();
     }
+
+    @Test
+    void shouldDeadLetterABuyersAnswerWhenItCarriesOtherBuyersAnswers() {
+        String topic = KafkaBuyerTopics.bids("kb");
+        Bid own = Bid.newBuilder().setLeadId("L1").setBuyerId("kb").setStatus(BidStatus.PASS).setRespondedAt(1L).build();
+        // Only the connector may pack a round's answers: a buyer answering for its rivals is a forgery.
+        own.setRoundAnswers(List.of(Bid.newBuilder().setLeadId("L1").setBuyerId("rival").setStatus(BidStatus.PASS)
+                .setRespondedAt(1L).build()));
+        byte[] raw = topics.bids().valueSerde().serializer().serialize(topic, own);
+
+        answers.relay(answers.read(new ConsumerRecord<>(topic, 0, 0L, "L1", raw))).join();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo(Topics.EVENTS_DEADLETTER);
+            assertThat(new String(r.headers().lastHeader(KafkaBuyerAnswers.ERROR_HEADER).value(),
+                    java.nio.charset.StandardCharsets.UTF_8)).startsWith("FORGED_BUYER").contains("roundAnswers");
+        });
+    }
 }

@@ -6,6 +6,7 @@ import io.leadmkt.schema.AuditAnswer;
 import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerTerms;
@@ -143,12 +144,16 @@ public final class AuctionMachine {
     }
 
     /**
-     * A buyer's answer. {@code brokerTimestamp} is the answer record's timestamp, which the broker
-     * sets on the answer topics (LogAppendTime): a buyer's own clock is not trusted to be early.
+     * A buyer's answer, or a round's answers on one record ({@link RoundAnswers}): each counted as if
+     * it had come alone, in the record's order, in one step (the state read and written once).
+     * {@code brokerTimestamp} is the answer record's timestamp, which the broker sets on the answer
+     * topics (LogAppendTime): a buyer's own clock is not trusted to be early.
      */
     public Transition bid(AuctionState state, Bid bid, long brokerTimestamp, Market market, long now) {
         Step step = new Step(state, market, now);
-        step.onBid(bid, brokerTimestamp);
+        for (Bid answer : RoundAnswers.each(bid)) {
+            step.onBid(answer, brokerTimestamp);
+        }
         return step.done();
     }
 

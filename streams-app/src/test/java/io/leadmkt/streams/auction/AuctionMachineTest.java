@@ -20,6 +20,7 @@ import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.QualifiedLead;
+import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.streams.MarketFixtures;
 import io.leadmkt.streams.auction.AuctionMachine.Emit;
 import io.leadmkt.streams.auction.AuctionMachine.LeadChange;
@@ -292,5 +293,48 @@ class AuctionMachineTest {
         assertThat(audit.getDetail()).containsEntry("unanswered", "c").containsEntry("winnable", "1");
         assertThat(closed.state().getBids()).as("the raw body went to the audit trail, not the stored state")
                 .allSatisfy(b -> assertThat(b.getRawResponse()).isNull());
+    }
+
+    @Test
+    void shouldCloseTheRoundInOneStepWhenItsAnswersComeOnOneRecord() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a", "b", "c")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        Bid round = RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.BID, 3_000L, null, T0 + 6),
+                answer("L1", "c", BidStatus.PASS, null, null, T0 + 7)));
+        Transition closed = MACHINE.bid(state, round, T0 + 8, market, T0 + 9);
+
+        assertThat(emitted(closed, Post.class)).singleElement()
+                .satisfies(post -> assertThat(post.getBuyerId()).as("the best of the round").isEqualTo("b"));
+        assertThat(closed.state().getPhase()).isEqualTo(AuctionPhase.POSTING);
+        assertThat(closed.state().getBids()).extracting(Bid::getBuyerId).containsExactly("a", "b", "c");
+        assertThat(closed.state().getBids()).as("each answer stored once, none carrying the others")
+                .allSatisfy(b -> assertThat(b.getRoundAnswers()).isEmpty());
+        AuditEvent audit = emitted(closed, AuditEvent.class).stream()
+                .filter(e -> e.getType() == AuditType.AUCTION_CLOSED).findFirst().orElseThrow();
+        assertThat(audit.getAnswers()).extracting(AuditAnswer::getBuyerId).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void shouldJudgeEachAnswerOnARoundRecordAsIfItCameAloneWhenSomeDoNotCount() {
+        QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        // "x" was never pinged and "a" answers twice: both are late events; "b" still has to answer.
+        Bid round = RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5),
+                answer("L1", "x", BidStatus.BID, 9_000L, null, T0 + 5),
+                answer("L1", "a", BidStatus.BID, 4_000L, null, T0 + 6)));
+        Transition step = MACHINE.bid(state, round, T0 + 7, market, T0 + 8);
+
+        assertThat(step.state().getPhase()).isEqualTo(AuctionPhase.COLLECTING);
+        assertThat(step.state().getBids()).extracting(Bid::getBuyerId, Bid::getPriceCents)
+                .containsExactly(tuple("a", 2_000L));
+        assertThat(emitted(step, AuditEvent.class)).extracting(e -> e.getDetail().get("reason"))
+                .containsExactly("NOT_PINGED", "DUPLICATE_BID");
     }
 }
