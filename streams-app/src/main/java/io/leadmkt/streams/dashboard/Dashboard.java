@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *       connections open.</li>
  * </ul>
  * Both serve sellers, buyers and analysts, each the auctions as {@link AuctionView} shows them to it
- * (a seller its own leads', a buyer those it was pinged in), and start the {@link AuctionFeed} on first use. Events are written by one sender thread, so a
- * browser that stops reading delays other browsers' events, never the feed or the marketplace.
+ * (a seller its own leads', a buyer those it was pinged in), and start the {@link AuctionFeed} on
+ * first use. Events are written by one sender thread, so a browser that stops reading delays other
+ * browsers' events, never the feed or the marketplace.
  */
 public final class Dashboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);

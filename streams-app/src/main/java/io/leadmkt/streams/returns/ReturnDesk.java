@@ -226,8 +226,8 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         emit(record, audited(decision));
     }
 
-    /** A buyer's return of a lead it bought, on the lead's audit trail as it came: its reason code, before any judgement. */
-    static AuditEvent returnRequested(Postback postback, long at) {
+    /** A buyer's return of a lead it bought, on the lead's audit trail as it came: its reason, before any judgement. */
+    private static AuditEvent returnRequested(Postback postback, long at) {
         return Audit.buyerEvent(postback.getLeadId(), AuditType.RETURN_REQUESTED, at, postback.getBuyerId(), null, null,
                 null, postback.getReason() == null ? Map.of() : Map.of(REASON_DETAIL, postback.getReason()));
     }
@@ -238,7 +238,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
      * conversion's value, the return's credit. Not the seller's clawback: the buyer reads its own
      * steps of a lead's timeline, and the seller's payout is not its business.
      */
-    static AuditEvent audited(PostbackDecision decision) {
+    private static AuditEvent audited(PostbackDecision decision) {
         boolean conversion = decision.getType() == PostbackType.CONVERSION;
         boolean accepted = decision.getStatus() == PostbackStatus.ACCEPTED;
         Long cents = !accepted ? null : conversion ? decision.getValueCents() : decision.getCreditCents();
