@@ -34,7 +34,9 @@ async function getJson(path) {
   if (!response.ok) {
     let detail = '';
     try { detail = (await response.json()).error || ''; } catch (e) { /* not JSON */ }
-    throw new Error(path.split('?')[0] + ' answered ' + response.status + (detail ? ' ' + detail : ''));
+    const error = new Error(path.split('?')[0] + ' answered ' + response.status + (detail ? ' ' + detail : ''));
+    error.status = response.status;
+    throw error;
   }
   return response.json();
 }
@@ -132,17 +134,22 @@ function leadReport(f) {
 }
 
 async function refreshReports(f) {
-  const lead = leadReport(f);
-  const [leads, buyers, sources, campaigns] = await Promise.all([
+  let lead = leadReport(f);
+  let [leads, buyers, sources, campaigns] = await Promise.all([
     getJson('/v1/reports/' + lead.dimension + '?' + query(f, { [lead.dimension]: lead.value })),
     getJson('/v1/reports/buyer?' + query(f)),
     getJson('/v1/reports/source?' + query(f, { source: f.source })),
     getJson('/v1/reports/campaign?' + query(f)),
   ]);
+  if (lead.dimension === 'seller' && leads.byValue.length === 0 && sources.byValue.length > 0) {
+    // A seller's key sees its own sources' rows, no seller's (those sum other sources too): its sources are its headline.
+    lead = { dimension: 'source', value: null, own: true };
+    leads = sources;
+  }
   campaigns.byValue.forEach(row => addOption(document.getElementById('filters').elements.campaign, row.campaign));
   sources.byValue.forEach(row => addOption(document.getElementById('filters').elements.source, row.source));
   document.getElementById('scope-note').textContent =
-    'Headline and time chart: ' + (lead.value ? lead.dimension + ' ' + lead.value : 'every seller')
+    'Headline and time chart: ' + (lead.value ? lead.dimension + ' ' + lead.value : lead.own ? 'your sources' : 'every seller')
     + (f.campaign && f.source ? ' (the reports break a campaign down by buyer and time, not by source)' : '')
     + '. Buyer figures are every campaign\'s; live panels follow both filters.';
 
@@ -223,10 +230,19 @@ async function refreshWhatIf(f) {
   if (f.from) range.from = f.from;
   if (f.to) range.to = f.to;
   if (f.campaign) range.campaign = f.campaign;
-  const [curve, policies] = await Promise.all([
-    getJson('/v1/whatif/floor?' + new URLSearchParams({ ...range, floors: whatIfFloors() })),
-    getJson('/v1/whatif/policies?' + new URLSearchParams(range)),
-  ]);
+  let curve, policies;
+  try {
+    [curve, policies] = await Promise.all([
+      getJson('/v1/whatif/floor?' + new URLSearchParams({ ...range, floors: whatIfFloors() })),
+      getJson('/v1/whatif/policies?' + new URLSearchParams(range)),
+    ]);
+  } catch (e) {
+    if (e.status !== 403) throw e;
+    // A seller's or buyer's key: the what-if rests on every buyer's bids, so it is not theirs to see.
+    document.getElementById('whatif').hidden = true;
+    return;
+  }
+  document.getElementById('whatif').hidden = false;
   charts.whatif.setOption({
     tooltip: { trigger: 'axis' },
     legend: { data: ['revenue', 'seller payout', 'sell-through'] },
@@ -296,7 +312,7 @@ function addAuction(a, fresh) {
   cell(tr, a.status + (a.reason ? ' ' + a.reason : ''), 'status');
   cell(tr, a.buyer || '–', 'buyer');
   cell(tr, money(a.price), 'price');
-  cell(tr, a.bidsReceived + '/' + a.buyersPinged);
+  cell(tr, a.buyersPinged === null ? '–' : a.bidsReceived + '/' + a.buyersPinged, 'bids');
   cell(tr, ms(a.decisionMs));
   while (body.rows.length > LIVE_ROWS) body.deleteRow(body.rows.length - 1);
 }

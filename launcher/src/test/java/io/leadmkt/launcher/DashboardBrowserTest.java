@@ -61,6 +61,10 @@ class DashboardBrowserTest {
     private static RealMarket market;
     private static LeadMarketApp app;
     private static String analystKey;
+    /** A seller of half the generator's sources, and the buyer that always bids: the page as they see it. */
+    private static final List<String> SELLER_SOURCES = LeadGenerator.SOURCES.subList(0, 4);
+    private static String sellerKey;
+    private static String buyerKey;
     private static LeadGenerator generator;
     private static List<Outcome> outcomes;
 
@@ -70,6 +74,8 @@ class DashboardBrowserTest {
         market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
         // An analyst's key: the page sends it on every request, as a person would paste it.
         analystKey = market.apiKey("analyst", List.of(), null);
+        sellerKey = market.apiKey("seller", SELLER_SOURCES, null);
+        buyerKey = market.apiKey("buyer", List.of(), "cheap");
         app = LeadMarketApp.start(market.appConfig("dashboard"));
         generator = new LeadGenerator(market.producer(), TOPICS, new LeadGenerator.Options(1, 0, 7, CAMPAIGNS));
         List<String> ids = new ArrayList<>();
@@ -215,6 +221,44 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void shouldShowASellerItsOwnSourcesFiguresAndAuctionsWithoutBidderNamesWhenOpenedWithItsKey() throws Exception {
+        open("/dashboard?" + RANGE + "#key=" + sellerKey);
+
+        Set<String> own = outcomes.stream().filter(o -> SELLER_SOURCES.contains(o.getSourceId()))
+                .map(Outcome::getLeadId).collect(Collectors.toSet());
+        assertThat(own).isNotEmpty().hasSizeLessThan(VALID);
+        assertThat(new HashSet<>(liveColumn("lead"))).isEqualTo(own);
+        assertThat(liveColumn("source")).allSatisfy(source -> assertThat(SELLER_SOURCES).contains(source));
+        JsonNode recent = api("/v1/auctions/recent", sellerKey);
+        assertThat(recent.path("figures").path("buyers").isEmpty()).as("no bidder named").isTrue();
+        assertThat(text("[data-figure='bids.count']")).isEqualTo(recent.path("figures").path("bids").path("price")
+                .path("count").asText());
+        // The headline is its own sources' total (it sees no seller's rows: those sum other sources too).
+        JsonNode total = api("/v1/reports/source?" + RANGE, sellerKey).path("total");
+        assertThat(total.path("leads").asInt()).isPositive().isLessThan(VALID + BAD.size());
+        figures("#totals").forEach((figure, text) -> assertThat(text).as(figure).isEqualTo(shown(figure, total.path(figure))));
+        assertThat(chrome.findElement(By.id("whatif")).isDisplayed()).as("the what-if is analysts'").isFalse();
+    }
+
+    @Test
+    void shouldShowABuyerOnlyItsOwnBidsInTheAuctionsItWasPingedInWhenOpenedWithItsKey() throws Exception {
+        open("/dashboard?" + RANGE + "#key=" + buyerKey);
+
+        JsonNode recent = api("/v1/auctions/recent", buyerKey);
+        assertThat(recent.path("figures").path("buyers").properties()).extracting(Map.Entry::getKey)
+                .containsExactly("cheap");
+        assertThat(text("[data-figure='bids.count']")).isEqualTo(recent.path("figures").path("bids").path("price")
+                .path("count").asText()).isNotEqualTo("0");
+        Set<String> pinged = new HashSet<>();
+        recent.path("auctions").forEach(a -> pinged.add(a.path("leadId").asText()));
+        assertThat(new HashSet<>(liveColumn("lead"))).isNotEmpty().isEqualTo(pinged);
+        assertThat(liveColumn("buyer")).as("itself when it won, nobody else").allSatisfy(buyer ->
+                assertThat(buyer).isIn("cheap", "–"));
+        assertThat(liveColumn("bids")).as("how many others bid is not its business").containsOnly("–");
+        assertThat(chrome.findElement(By.id("whatif")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void shouldSendTheKeyFromTheLinkAsABearerTokenAndDropItFromTheAddressWhenOpened() {
         open("/dashboard?" + RANGE);
 
@@ -285,8 +329,12 @@ class DashboardBrowserTest {
     }
 
     private static JsonNode api(String path) throws Exception {
+        return api(path, analystKey);
+    }
+
+    private static JsonNode api(String path, String key) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.httpPort() + path)).header("Authorization", "Bearer " + analystKey)
+                URI.create("http://127.0.0.1:" + app.httpPort() + path)).header("Authorization", "Bearer " + key)
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 /**
  * Who may do what with whose data: every decision of the HTTP API's access control, as pure
  * functions of the caller and what it asks for. An admin may do everything; an analyst may read
- * everything; a seller and a buyer only what concerns the parties their key is bound to.
+ * everything; a seller and a buyer only what concerns the parties their key is bound to. What each
+ * sees of the dashboard's live auctions is {@code dashboard.AuctionView}'s, beside the shape it cuts.
  */
 public final class AccessRules {
 

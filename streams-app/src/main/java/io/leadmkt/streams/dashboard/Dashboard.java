@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.leadmkt.streams.access.Access;
 import io.leadmkt.streams.access.Role;
 import io.leadmkt.streams.api.JsonResponses;
 import java.io.IOException;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *       event per auction as it ends, a comment every {@value #HEARTBEAT_SECONDS} s to keep idle
  *       connections open.</li>
  * </ul>
- * Both start the {@link AuctionFeed} on first use. Events are written by one sender thread, so a
- * browser that stops reading delays other browsers' events, never the feed or the marketplace.
+ * Both serve sellers, buyers and analysts, each the auctions as {@link AuctionView} shows them to it
+ * (a seller its own leads', a buyer those it was pinged in), and start the {@link AuctionFeed} on
+ * first use. Events are written by one sender thread, so a browser that stops reading delays other
+ * browsers' events, never the feed or the marketplace.
  */
 public final class Dashboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
@@ -68,9 +71,9 @@ public final class Dashboard implements AutoCloseable {
     public void mount(JavalinConfig config) {
         config.routes.get("/dashboard", ctx -> serve(ctx, ""));
         config.routes.get("/dashboard/{asset}", ctx -> serve(ctx, ctx.pathParam("asset")));
-        // The page holds no data; the recent auctions show every buyer's prices: analysts (and admins) only.
-        config.routes.get("/v1/auctions/recent", this::recent, Role.ANALYST);
-        config.routes.sse("/v1/auctions/live", this::live, Role.ANALYST);
+        // The page holds no data; each party sees the auctions as AuctionView shows them to it.
+        config.routes.get("/v1/auctions/recent", this::recent, Role.SELLER, Role.BUYER, Role.ANALYST);
+        config.routes.sse("/v1/auctions/live", this::live, Role.SELLER, Role.BUYER, Role.ANALYST);
     }
 
     private void serve(Context ctx, String name) {
@@ -97,16 +100,20 @@ public final class Dashboard implements AutoCloseable {
             return;
         }
         startFeed.run();
-        JsonResponses.respond(ctx, 200, AuctionJson.recent(auctions.all(filter(ctx)), limit));
+        AuctionView view = new AuctionView(Access.caller(ctx));
+        JsonResponses.respond(ctx, 200, AuctionJson.recent(view.of(auctions.all(filter(ctx))), limit));
     }
 
     private void live(SseClient client) {
         startFeed.run();
         AuctionFilter filter = filter(client.ctx());
+        AuctionView view = new AuctionView(Access.caller(client.ctx()));
         AutoCloseable subscription = auctions.subscribe(auction -> {
             if (filter.test(auction)) {
-                String event = AuctionJson.auction(auction).toString();
-                sender.execute(() -> send(client, event));
+                view.of(auction).ifPresent(seen -> {
+                    String event = AuctionJson.auction(seen).toString();
+                    sender.execute(() -> send(client, event));
+                });
             }
         });
         var heartbeat = sender.scheduleAtFixedRate(() -> {

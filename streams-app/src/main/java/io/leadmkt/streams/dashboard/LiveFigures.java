@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param sold      of which sold
  * @param bids      every BID answer's price
  * @param decisionMs intake to decision, per auction
- * @param buyers    per buyer (by id), its answers' latencies
+ * @param buyers    per buyer (by id), its answers' latencies; answers without a buyer (as a seller sees
+ *                  them) are in none
  */
 public record LiveFigures(int auctions, int sold, Distribution bids, Percentiles decisionMs,
                           Map<String, BuyerAnswers> buyers) {
@@ -69,7 +70,9 @@ public record LiveFigures(int auctions, int sold, Distribution bids, Percentiles
                 sold++;
             }
             for (RecentAuction.Answer answer : auction.answers()) {
-                byBuyer.computeIfAbsent(answer.buyerId(), id -> new ArrayList<>()).add(answer);
+                if (answer.buyerId() != null) { // an answer shown without its buyer counts in the bids only
+                    byBuyer.computeIfAbsent(answer.buyerId(), id -> new ArrayList<>()).add(answer);
+                }
                 if (answer.isBid()) {
                     bidCents.add(answer.priceCents());
                 }

@@ -9,16 +9,20 @@ import java.util.List;
  * the auction judged on its way there (the answers of its {@code AUCTION_CLOSED} rounds). No PII:
  * ids, statuses, prices and times only.
  *
+ * @param buyerId the buyer it was sold to; null when unsold, or when the viewer may not know ({@link AuctionView})
+ * @param buyersPinged how many buyers were pinged, {@code bidsReceived} bid and {@code postAttempts} posts were
+ *                made; null when the viewer may not know
  * @param answers every pinged buyer's answer over all rounds; a buyer that never answered is a
  *                {@code TIMEOUT} without a latency
  */
 public record RecentAuction(String leadId, String status, String reason, String buyerId, Long priceCents,
                             String campaignId, String sourceId, String state, long receivedAt, long decidedAt,
-                            int buyersPinged, int bidsReceived, int postAttempts, List<Answer> answers) {
+                            Integer buyersPinged, Integer bidsReceived, Integer postAttempts, List<Answer> answers) {
 
     /**
      * A buyer's answer to a ping.
      *
+     * @param buyerId    who answered; null when the viewer may see the answer but not whose it is
      * @param priceCents what the buyer bid (before any source adjustment); null unless a BID
      * @param latencyMs  from the ping to the answer, as the connector measured it; null when it never answered
      */

@@ -115,6 +115,9 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         long now = context.currentSystemTimeMs();
         SpecificRecord value = record.value();
         LeadStatus status = statuses.get(leadId);
+        if (status == null && value instanceof AuditEvent event && afterSale(event.getType())) {
+            return; // a return or conversion of a lead whose status was already forgotten: no lead to add it to
+        }
         boolean changed = status == null;
         if (status == null) {
             status = LeadStatus.newBuilder().setLeadId(leadId).setStage("received").setUpdatedAt(now)
@@ -154,8 +157,14 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
             case SOLD -> "sold";
             case UNSOLD -> "unsold";
             case REJECTED -> "rejected";
-            case LATE_EVENT -> null;
+            case LATE_EVENT, RETURN_REQUESTED, RETURN_DECIDED, CONVERSION_REPORTED -> null;
         };
+    }
+
+    /** The returns desk's steps, which follow a sale: they join a lead's timeline, never start one. */
+    static boolean afterSale(AuditType type) {
+        return type == AuditType.RETURN_REQUESTED || type == AuditType.RETURN_DECIDED
+                || type == AuditType.CONVERSION_REPORTED;
     }
 
     private static boolean isFinal(String stage) {

@@ -1,5 +1,7 @@
 package io.leadmkt.streams.returns;
 
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.CapRequest;
@@ -15,11 +17,13 @@ import io.leadmkt.schema.SoldLead;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.caps.CapPeriods;
 import io.leadmkt.streams.caps.CapRules;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -46,10 +50,18 @@ import org.slf4j.LoggerFactory;
  * keeper (a {@code REFUND} on {@code caps.requests}, for a buyer with caps or a balance) and takes
  * the seller's payout back when the campaign says so; the decision on {@code postbacks.decisions}
  * carries both amounts for the reports.
+ *
+ * <p>A return as it comes, and every decision made, also go on the lead's audit trail
+ * ({@code RETURN_REQUESTED}, {@code RETURN_DECIDED}, {@code CONVERSION_REPORTED}), keyed by lead id
+ * like every audit event, so they join the lead's timeline the way its other steps do. A postback for
+ * a lead the buyer did not buy is refused on {@code postbacks.decisions} only: that lead's trail is not
+ * the buyer's to write on.
  */
 public final class ReturnDesk implements Processor<String, SpecificRecord, String, SpecificRecord> {
     public static final String SALES_STORE = "returns-sales-store";
     public static final String TALLY_STORE = "returns-tally-store";
+    /** The audit detail of a return or a decision naming its reason code. */
+    public static final String REASON_DETAIL = "reason";
     private static final Logger LOG = LoggerFactory.getLogger(ReturnDesk.class);
 
     private final Duration cleanupEvery;
@@ -125,6 +137,9 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
             if (sale == null) {
                 emit(record, refusedUnknown(postback, at));
             } else if (decided(sale, postback.getType()) == null) { // one decision per lead and type: the first stands
+                if (postback.getType() == PostbackType.RETURN) {
+                    emit(record, returnRequested(postback, at));
+                }
                 settle(record, sale, postback.getType() == PostbackType.CONVERSION ? convert(sale, postback, at)
                         : giveBack(record, sale, postback, at));
             }
@@ -196,7 +211,10 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         return type == PostbackType.CONVERSION ? sale.getConversion() : sale.getReturned();
     }
 
-    /** The decision kept with the sale (what the buyer reads back) and written for the reports. */
+    /**
+     * The decision kept with the sale (what the buyer reads back), written for the reports, and put on
+     * the lead's audit trail (its timeline).
+     */
     private void settle(Record<String, SpecificRecord> record, SoldLead sale, PostbackDecision decision) {
         if (decision.getType() == PostbackType.CONVERSION) {
             sale.setConversion(decision);
@@ -205,6 +223,28 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         }
         sales.put(saleKey(sale.getBuyerId(), sale.getLeadId()), sale);
         emit(record, decision);
+        emit(record, audited(decision));
+    }
+
+    /** A buyer's return of a lead it bought, on the lead's audit trail as it came: its reason, before any judgement. */
+    private static AuditEvent returnRequested(Postback postback, long at) {
+        return Audit.buyerEvent(postback.getLeadId(), AuditType.RETURN_REQUESTED, at, postback.getBuyerId(), null, null,
+                null, postback.getReason() == null ? Map.of() : Map.of(REASON_DETAIL, postback.getReason()));
+    }
+
+    /**
+     * A decision on the lead's audit trail: a conversion ({@code CONVERSION_REPORTED}) or a return
+     * ({@code RETURN_DECIDED}) with its status and reason, and the money it moves for the buyer: the
+     * conversion's value, the return's credit. Not the seller's clawback: the buyer reads its own
+     * steps of a lead's timeline, and the seller's payout is not its business.
+     */
+    private static AuditEvent audited(PostbackDecision decision) {
+        boolean conversion = decision.getType() == PostbackType.CONVERSION;
+        boolean accepted = decision.getStatus() == PostbackStatus.ACCEPTED;
+        Long cents = !accepted ? null : conversion ? decision.getValueCents() : decision.getCreditCents();
+        return Audit.buyerEvent(decision.getLeadId(), conversion ? AuditType.CONVERSION_REPORTED : AuditType.RETURN_DECIDED,
+                decision.getDecidedAt(), decision.getBuyerId(), null, decision.getStatus().name(), cents,
+                decision.getReason() == null ? Map.of() : Map.of(REASON_DETAIL, decision.getReason()));
     }
 
     /** An accepted return: the buyer's money back through its cap keeper, the seller's payout where the campaign says. */
@@ -261,8 +301,16 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
     }
 
     private void emit(Record<String, SpecificRecord> record, PostbackDecision decision) {
-        context.forward(new Record<String, SpecificRecord>(decision.getLeadId(), decision, record.timestamp(),
-                record.headers()));
+        forwardOnLead(record, decision.getLeadId(), decision);
+    }
+
+    private void emit(Record<String, SpecificRecord> record, AuditEvent event) {
+        forwardOnLead(record, event.getLeadId(), event);
+    }
+
+    /** Keyed by lead id: postbacks.decisions and audit are both partitioned by lead, like the lead's other events. */
+    private void forwardOnLead(Record<String, SpecificRecord> record, String leadId, SpecificRecord event) {
+        context.forward(new Record<>(leadId, event, record.timestamp(), record.headers()));
     }
 
     /** The period of the buyer's return policy holding {@code at}; empty when no share is limited. */

@@ -3,12 +3,16 @@ package io.leadmkt.streams.returns;
 import static io.leadmkt.streams.MarketFixtures.buyer;
 import static io.leadmkt.streams.MarketFixtures.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.BuyerCap;
 import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.CapUsage;
 import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Postback;
@@ -21,6 +25,10 @@ import io.leadmkt.schema.ReturnPolicy;
 import io.leadmkt.schema.SoldLead;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.MarketHarness;
+import io.leadmkt.streams.access.AccessRules;
+import io.leadmkt.streams.access.Caller;
+import io.leadmkt.streams.access.Role;
+import io.leadmkt.streams.api.LeadStatusJson;
 import io.leadmkt.streams.caps.CapPeriods;
 import io.leadmkt.streams.caps.CapKeeper;
 import io.leadmkt.streams.report.Figure;
@@ -35,6 +43,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +98,19 @@ class ReturnsTopologyTest {
                 Instant.ofEpochMilli(market.now()));
     }
 
+    /** The returns desk's steps in the lead's timeline, as {@code GET /v1/leads/{id}} reads it: type, status, price, reason. */
+    private List<Tuple> afterSale(String leadId) {
+        LeadStatus status = market.status(leadId);
+        assertThat(status).as(leadId + " has a status").isNotNull();
+        assertThat(status.getStage()).as("a return does not change where the lead is").isEqualTo("sold");
+        return status.getTimeline().stream()
+                .filter(e -> e.getType() == AuditType.RETURN_REQUESTED || e.getType() == AuditType.RETURN_DECIDED
+                        || e.getType() == AuditType.CONVERSION_REPORTED)
+                .peek(e -> assertThat(e.getBuyerId()).isEqualTo("alpha"))
+                .map(e -> tuple(e.getType(), e.getStatus(), e.getPriceCents(), e.getDetail().get(ReturnDesk.REASON_DETAIL)))
+                .toList();
+    }
+
     private ReportRow row(ReportDimension dimension, String value) {
         ReportFigures figures = market.<ReportFigures>store(ReportProcessor.STORE)
                 .get(ReportKey.of(dimension, market.now(), value).encoded());
@@ -123,6 +145,43 @@ class ReturnsTopologyTest {
     }
 
     @Test
+    void shouldShowTheConversionTheReturnAndItsDecisionInTheLeadsTimelineWhenTheBuyerPostsThem() {
+        market.buyer(buyer("alpha").setReturns(policy(ReturnApproval.AUTO, null)).build());
+        sell("L1", 1_500);
+        sell("L2", 1_200);
+        long soldAt = market.now();
+        market.advance(Duration.ofHours(1));
+
+        postback("L1", "alpha", PostbackType.CONVERSION, null, 25_000L);
+        market.advance(Duration.ofMinutes(5));
+        postback("L1", "alpha", PostbackType.RETURN, "BAD_PHONE", null);
+
+        assertThat(afterSale("L1")).containsExactly(
+                tuple(AuditType.CONVERSION_REPORTED, "ACCEPTED", 25_000L, null),
+                tuple(AuditType.RETURN_REQUESTED, null, null, "BAD_PHONE"),
+                tuple(AuditType.RETURN_DECIDED, "ACCEPTED", 1_500L, "BAD_PHONE"));
+        List<AuditEvent> timeline = market.status("L1").getTimeline();
+        assertThat(timeline.get(timeline.size() - 1).getAt()).as("after the sale, at the return").isEqualTo(market.now())
+                .isGreaterThan(soldAt);
+        assertThat(afterSale("L2")).as("another lead's timeline").isEmpty();
+    }
+
+    @Test
+    void shouldShowTheBuyerItsOwnReturnInTheTimelineItReadsWhenItBoughtTheLead() {
+        market.buyer(buyer("alpha").setReturns(policy(ReturnApproval.AUTO, null)).build());
+        sell("L1", 1_500);
+        postback("L1", "alpha", PostbackType.RETURN, "BAD_PHONE", null);
+
+        Caller alpha = new Caller("k_alpha", Role.BUYER, java.util.Set.of(), "alpha");
+        Caller other = new Caller("k_other", Role.BUYER, java.util.Set.of(), "bravo");
+        LeadStatus status = market.status("L1");
+        assertThat(AccessRules.maySee(alpha, status)).isTrue();
+        assertThat(LeadStatusJson.of(status, AccessRules.visibleBuyers(alpha)).path("timeline"))
+                .extracting(e -> e.path("type").asText()).contains("RETURN_REQUESTED", "RETURN_DECIDED");
+        assertThat(AccessRules.maySee(other, status)).as("a buyer that did not buy it reads nothing of it").isFalse();
+    }
+
+    @Test
     void shouldRefuseAReturnWithItsReasonWhenItComesAfterTheWindow() {
         market.buyer(buyer("alpha").setReturns(policy(ReturnApproval.AUTO, null)).build());
         sell("L1", 1_500);
@@ -138,6 +197,9 @@ class ReturnsTopologyTest {
         assertThat(market.<SoldLead>store(ReturnDesk.SALES_STORE).get(ReturnDesk.saleKey("alpha", "L1"))
                 .getReturned().getReason()).as("what the buyer reads back").isEqualTo(ReturnRules.OUTSIDE_WINDOW);
         assertThat(row(ReportDimension.BUYER, "alpha").get(Figure.RETURNS)).isZero();
+        assertThat(afterSale("L1")).as("the buyer's reason, then the desk's").containsExactly(
+                tuple(AuditType.RETURN_REQUESTED, null, null, "BAD_PHONE"),
+                tuple(AuditType.RETURN_DECIDED, "REFUSED", null, ReturnRules.OUTSIDE_WINDOW));
     }
 
     @Test
@@ -155,6 +217,8 @@ class ReturnsTopologyTest {
         assertThat(decisions.readValuesToList()).extracting(PostbackDecision::getStatus, PostbackDecision::getReason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(PostbackStatus.REFUSED, ReturnRules.NOT_BOUGHT),
                         org.assertj.core.groups.Tuple.tuple(PostbackStatus.REFUSED, ReturnRules.NOT_BOUGHT));
+        assertThat(afterSale("L1")).as("not bravo's to write on").isEmpty();
+        assertThat(market.status("L2")).as("no lead made up for a postback").isNull();
     }
 
     @Test
@@ -173,6 +237,8 @@ class ReturnsTopologyTest {
         ReportRow alpha = row(ReportDimension.BUYER, "alpha");
         assertThat(List.of(alpha.get(Figure.CONVERSIONS), alpha.get(Figure.CONVERSION_VALUE), alpha.get(Figure.RETURNS)))
                 .containsExactly(1L, 25_000L, 1L);
+        assertThat(afterSale("L1")).extracting(t -> t.toList().get(0)).containsExactly(AuditType.CONVERSION_REPORTED,
+                AuditType.RETURN_REQUESTED, AuditType.RETURN_DECIDED);
     }
 
     @Test
@@ -197,6 +263,14 @@ class ReturnsTopologyTest {
                         org.assertj.core.groups.Tuple.tuple("L2", PostbackStatus.REFUSED, ReturnRules.SELLER_REFUSED));
         assertThat(reviewed.get(0).getCreditCents()).isEqualTo(1_500);
         assertThat(row(ReportDimension.BUYER, "alpha").get(Figure.RETURN_CREDIT)).isEqualTo(1_500);
+        assertThat(afterSale("L1")).containsExactly(
+                tuple(AuditType.RETURN_REQUESTED, null, null, "DUPLICATE"),
+                tuple(AuditType.RETURN_DECIDED, "PENDING_REVIEW", null, "DUPLICATE"),
+                tuple(AuditType.RETURN_DECIDED, "ACCEPTED", 1_500L, "DUPLICATE"));
+        assertThat(afterSale("L2")).containsExactly(
+                tuple(AuditType.RETURN_REQUESTED, null, null, "DUPLICATE"),
+                tuple(AuditType.RETURN_DECIDED, "PENDING_REVIEW", null, "DUPLICATE"),
+                tuple(AuditType.RETURN_DECIDED, "REFUSED", null, ReturnRules.SELLER_REFUSED));
     }
 
     @Test
