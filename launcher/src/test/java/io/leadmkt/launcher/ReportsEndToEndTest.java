@@ -214,6 +214,10 @@ class ReportsEndToEndTest {
                 + Instant.now().minus(Duration.ofDays(1)) + "&to=" + Instant.now().plus(Duration.ofMinutes(1)),
                 body -> body.path("recorded").path("leads").asInt() == LEADS).body());
         assertThat(standbyPartitions(curve)).isEqualTo(itsPartitions);
+        // What an instance asks another for when their standbys hold what it needs: here, the survivor's own.
+        JsonNode share = JSON.readTree(send(first, reportPath("buyer") + "&scope=local&standby="
+                + itsPartitions.stream().map(String::valueOf).collect(Collectors.joining(",")), "application/json").body());
+        assertThat(share.path("partitions")).extracting(JsonNode::asInt).containsExactlyElementsOf(itsPartitions);
         assertThat(activeOn(gone)).as("still active on the stopped instance: no rebalance yet")
                 .isEqualTo(itsPartitions);
 

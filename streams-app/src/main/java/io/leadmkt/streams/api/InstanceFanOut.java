@@ -141,11 +141,16 @@ public final class InstanceFanOut {
         }
         SortedSet<Integer> named = new TreeSet<>();
         for (String partition : standby.split(",", -1)) {
+            int number;
             try {
-                named.add(Integer.parseUnsignedInt(partition.trim()));
+                number = Integer.parseInt(partition.trim());
             } catch (NumberFormatException e) {
+                number = -1;
+            }
+            if (number < 0) {
                 throw new ReportRequest.BadParameter(STANDBY, "standby: partition numbers separated by commas (standby=1,3)");
             }
+            named.add(number);
         }
         return Optional.of(new Share(named));
     }
