@@ -172,9 +172,9 @@ public final class InstanceFanOut {
         Set<Integer> answered = new TreeSet<>();
         SortedSet<Integer> fromStandby = new TreeSet<>();
         T merged = null;
-        boolean someoneFailed = true;
+        boolean someoneFailed;
         // Each round either answers the remaining partitions or finds one more instance down.
-        while (someoneFailed) {
+        do {
             someoneFailed = false;
             Map<Integer, PartitionChoice.Copies> remaining = copies(kafka, store, partitions);
             remaining.keySet().removeAll(answered);
@@ -209,7 +209,7 @@ public final class InstanceFanOut {
                 }
                 merged = merged == null ? part.value() : merge.apply(merged, part.value());
             }
-        }
+        } while (someoneFailed);
         if (answered.size() != partitions) {
             throw new ReportsUnavailable("only partitions " + answered + " of " + partitions
                     + " could answer: a store is restoring or rebalancing");
