@@ -73,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), with totals per
  *       bucket and overall, only the values named by {@code ?<dimension>=} when given; as CSV with
  *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
- *       restores and no copy of a partition answers. While an instance is gone but still in the group, its
+ *       restores or no copy of a partition answers. While an instance is gone but still in the group, its
  *       partitions come from standbys, named in {@code standbyPartitions} and the {@code X-Standby-Partitions}
  *       header. {@code scope=local} gives this instance's share only, with {@code standby=1,3} those
  *       partitions from its standbys (what {@link InstanceFanOut} fans out for).</li>

@@ -106,7 +106,7 @@ public final class WhatIfApi {
     /**
      * Reads the window, refuses unknown parameters, and answers with the replay of every partition's
      * auctions, naming the partitions a standby served; {@code ?scope=local} answers this instance's
-     * recorded auctions instead, with {@code standby=1,3} those partitions' from its standbys (what the
+     * recorded auctions instead, with {@code standby=1,3} those partitions' auctions from its standbys (what the
      * other instances ask each other for).
      */
     private void answer(Context ctx, List<String> own, Replay replay) {
