@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -183,11 +185,16 @@ final class RealMarket implements AutoCloseable {
      * every other setting at its default but {@code streams.replication.factor}, which is the Kafka's.
      */
     StreamsAppConfig appConfig(String instance) {
+        return appConfig(instance, Map.of());
+    }
+
+    /** As {@link #appConfig(String)}, with Kafka client / Streams properties passed through as an operator would. */
+    StreamsAppConfig appConfig(String instance, Map<String, String> passThrough) {
         Path stateDir = Path.of("target", "market-state-" + instance + "-" + UUID.randomUUID()).toAbsolutePath();
         AbstractConfig settings = new AbstractConfig(StreamsAppConfig.definition(), Map.of(
                 StreamsAppConfig.STATE_DIR, stateDir.toString(),
                 StreamsAppConfig.REPLICATION_FACTOR, Short.toString(broker.replicationFactor())), false);
-        return StreamsAppConfig.from(KafkaClients.to(broker.bootstrapServers()), settings).withHttpPort(0);
+        return StreamsAppConfig.from(new KafkaClients(broker.bootstrapServers(), passThrough), settings).withHttpPort(0);
     }
 
     /** As {@link #appConfig(String)}, with {@code streamThreads} stream threads. */
@@ -318,6 +325,35 @@ final class RealMarket implements AutoCloseable {
         app.streams().close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         app.close();
+    }
+
+    /**
+     * An instance that stops as a dead process would for the rest of the group: its HTTP API gone
+     * (connections refused), and its member still in the group, so the others go on taking it for
+     * the active host of its partitions until its {@code session.timeout.ms} passes or it is removed
+     * ({@link #removeFromGroup}). Its stream threads commit on the way out.
+     */
+    static void stopWithoutLeaving(LeadMarketApp app) {
+        app.streams().close(Duration.ofSeconds(30));
+        app.close();
+    }
+
+    /**
+     * What an operator does for an instance gone for good before its session times out: removes its
+     * static members ({@code group.instance.id} {@code instanceId}, one per stream thread) from the
+     * application's group, which rebalances at once.
+     */
+    void removeFromGroup(String applicationId, String instanceId) throws Exception {
+        try (Admin admin = broker.admin()) {
+            List<MemberToRemove> members = admin.describeConsumerGroups(List.of(applicationId)).all()
+                    .get(30, TimeUnit.SECONDS).get(applicationId).members().stream()
+                    .flatMap(member -> member.groupInstanceId().stream())
+                    .filter(id -> id.startsWith(instanceId + "-"))
+                    .map(MemberToRemove::new).toList();
+            assertThat(members).as("static members of " + instanceId).isNotEmpty();
+            admin.removeMembersFromConsumerGroup(applicationId, new RemoveMembersFromConsumerGroupOptions(members))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** Closes everything given, in order, streams instances gracefully, even when one of them fails. */

@@ -13,6 +13,9 @@ import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
+import io.leadmkt.streams.StreamsAppConfig;
+import io.leadmkt.streams.api.InstanceFanOut;
+import io.leadmkt.streams.report.ReportProcessor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,11 +27,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.streams.state.HostInfo;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,15 +46,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Reports on the real broker with two instances of the app, each hosting some of the report
- * store's partitions: either instance's {@code GET /v1/reports/buyer} and {@code /seller} (JSON and
- * CSV) total exactly what the outcomes topic says, per buyer and per seller; either instance's
- * {@code GET /v1/privacy/disclosures} gives the same answer for a consumer, wherever their identity lives.
+ * store's partitions and a standby of the other's: either instance's {@code GET /v1/reports/buyer}
+ * and {@code /seller} (JSON and CSV) total exactly what the outcomes topic says, per buyer and per
+ * seller; either instance's {@code GET /v1/privacy/disclosures} gives the same answer for a consumer,
+ * wherever their identity lives. With one instance gone, the survivor answers from its standbys
+ * until the group rebalances, and from its own active partitions after.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportsEndToEndTest {
     private static final int LEADS = 60;
     private static final List<CampaignConfig> CAMPAIGNS = RealMarket.NORTH_AND_SOUTH;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A standby of every partition on the other instance, and a session long enough that the group
+     * does not notice a stopped instance during the test (static members: it never leaves by itself).
+     */
+    private static final Map<String, String> STANDBYS = Map.of("num.standby.replicas", "1",
+            "session.timeout.ms", "300000");
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
     private static RealMarket market;
     private static LeadMarketApp first;
@@ -58,14 +73,20 @@ class ReportsEndToEndTest {
     /** A privacy officer's key: disclosures, asked of either instance, answered by the identity's owner. */
     private static String privacyKey;
     private static List<LeadGenerator.Sent> sent;
+    private static String applicationId;
+    /** How many partitions the report store has. */
+    private static int partitions;
 
     @BeforeAll
     static void start() throws Exception {
         market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
+        StreamsAppConfig config = market.appConfig("reports-a", instance("reports-a"));
+        applicationId = config.applicationId();
+        partitions = config.partitions();
         analystKey = market.apiKey("analyst", List.of(), null);
         privacyKey = market.apiKey("privacy", List.of(), null);
-        first = LeadMarketApp.start(market.appConfig("reports-a"));
-        second = LeadMarketApp.start(market.appConfig("reports-b"));
+        first = LeadMarketApp.start(config);
+        second = LeadMarketApp.start(market.appConfig("reports-b", instance("reports-b")));
         LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS,
                 new LeadGenerator.Options(1, 0, 42, CAMPAIGNS));
         sent = IntStream.range(0, LEADS).mapToObj(i -> generator.send(Kind.VALID)).toList();
@@ -84,7 +105,7 @@ class ReportsEndToEndTest {
     }
 
     @Test
-    void shouldTotalTheOutcomesPerBuyerOnEitherInstanceWhenAskedForJson() {
+    void shouldTotalTheOutcomesPerBuyerOnEitherInstanceWhenAskedForJson() throws Exception {
         Map<String, Long> revenue = soldBy(Outcome::getBuyerId, Outcome::getPriceCents);
         Map<String, Long> sold = soldBy(Outcome::getBuyerId, o -> 1L);
 
@@ -99,7 +120,7 @@ class ReportsEndToEndTest {
     }
 
     @Test
-    void shouldTotalTheOutcomesPerSellerOnEitherInstanceWhenAskedForJsonOrCsv() {
+    void shouldTotalTheOutcomesPerSellerOnEitherInstanceWhenAskedForJsonOrCsv() throws Exception {
         Map<String, Long> revenue = new TreeMap<>();
         Map<String, Long> payout = new TreeMap<>();
         Map<String, Long> leads = new TreeMap<>();
@@ -167,16 +188,52 @@ class ReportsEndToEndTest {
     /** Last: it stops the second instance. */
     @Test
     @Order(Integer.MAX_VALUE)
-    void shouldStillAnswerTheWholeReportFromTheSurvivorWhenTheOtherInstanceIsDown() {
+    void shouldAnswerTheWholeReportFromStandbysBeforeTheRebalanceAndFromTheSurvivorAfterWhenTheOtherInstanceIsDown()
+            throws Exception {
         Map<String, Long> revenue = soldBy(Outcome::getBuyerId, Outcome::getPriceCents);
-        RealMarket.leaveGracefully(second);
+        HostInfo gone = new HostInfo("127.0.0.1", second.httpPort());
+        Set<Integer> itsPartitions = activeOn(gone);
+        assertThat(itsPartitions).as("report partitions active on the instance to stop").isNotEmpty();
+        RealMarket.stopWithoutLeaving(second);
         second = null;
+        long stopped = System.nanoTime();
 
-        // Its partitions move to the survivor, which restores them from their changelogs (503 meanwhile).
-        JsonNode rows = awaitJson(first, "buyer").path("rows");
+        // The group has not noticed: the survivor reads those partitions from its standbys, and says so.
+        HttpResponse<String> fromStandbys = awaitAnswer(first, reportPath("buyer"),
+                body -> sumBy(body.path("rows"), "buyer", "revenue", true).equals(revenue));
+        System.out.printf("whole report from standbys %d ms after the other instance stopped%n",
+                Duration.ofNanos(System.nanoTime() - stopped).toMillis());
+        JsonNode report = JSON.readTree(fromStandbys.body());
+        assertThat(standbyPartitions(report)).isEqualTo(itsPartitions);
+        assertThat(fromStandbys.headers().firstValue(InstanceFanOut.STANDBY_HEADER))
+                .contains(itsPartitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        HttpResponse<String> csv = get(first, "buyer", "text/csv");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue(InstanceFanOut.STANDBY_HEADER)).isPresent();
+        JsonNode curve = JSON.readTree(awaitAnswer(first, "/v1/whatif/floor?floors=5.00&from="
+                + Instant.now().minus(Duration.ofDays(1)) + "&to=" + Instant.now().plus(Duration.ofMinutes(1)),
+                body -> body.path("recorded").path("leads").asInt() == LEADS).body());
+        assertThat(standbyPartitions(curve)).isEqualTo(itsPartitions);
+        // What an instance asks another for when their standbys hold what it needs: here, the survivor's own.
+        JsonNode share = JSON.readTree(send(first, reportPath("buyer") + "&scope=local&standby="
+                + itsPartitions.stream().map(String::valueOf).collect(Collectors.joining(",")), "application/json").body());
+        assertThat(share.path("partitions")).extracting(JsonNode::asInt).containsExactlyElementsOf(itsPartitions);
+        assertThat(activeOn(gone)).as("still active on the stopped instance: no rebalance yet")
+                .isEqualTo(itsPartitions);
 
-        assertThat(sumBy(rows, "buyer", "revenue", true)).isEqualTo(revenue);
-        assertThat(RealMarket.activePartitions(first)).as("the survivor hosts every partition").isNotEmpty();
+        // Once the group lets it go, the survivor takes its partitions over (from its standbys) and answers alone.
+        market.removeFromGroup(applicationId, "reports-b");
+        long removed = System.nanoTime();
+        HttpResponse<String> fromActives = awaitAnswer(first, reportPath("buyer"),
+                body -> body.path("standbyPartitions").isEmpty());
+        System.out.printf("whole report from the survivor's own partitions %d ms after the group let the other go%n",
+                Duration.ofNanos(System.nanoTime() - removed).toMillis());
+        report = JSON.readTree(fromActives.body());
+        assertThat(sumBy(report.path("rows"), "buyer", "revenue", true)).isEqualTo(revenue);
+        assertThat(standbyPartitions(report)).isEmpty();
+        assertThat(fromActives.headers().firstValue(InstanceFanOut.STANDBY_HEADER)).isEmpty();
+        assertThat(activeOn(new HostInfo("127.0.0.1", first.httpPort()))).as("the survivor hosts every partition")
+                .hasSize(partitions);
     }
 
     @Test
@@ -214,22 +271,39 @@ class ReportsEndToEndTest {
     }
 
     /** The report once every partition answers (right after start-up a store may still be restoring: 503). */
-    private static JsonNode awaitJson(LeadMarketApp app, String dimension) {
+    private static JsonNode awaitJson(LeadMarketApp app, String dimension) throws Exception {
+        return JSON.readTree(awaitAnswer(app, reportPath(dimension), body -> true).body());
+    }
+
+    /**
+     * The first 200 answer to {@code path} whose JSON is {@code settled} (a standby may lag its active a
+     * little; a store may be restoring: 503 with Retry-After meanwhile).
+     */
+    private static HttpResponse<String> awaitAnswer(LeadMarketApp app, String path, Predicate<JsonNode> settled) {
         return Awaitility.await().atMost(RealMarket.SETTLE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> response = get(app, dimension, "application/json");
+            HttpResponse<String> response = send(app, path, "application/json");
             if (response.statusCode() == 503) {
                 assertThat(response.headers().firstValue("Retry-After")).isPresent();
                 return null;
             }
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return JSON.readTree(response.body());
+            return settled.test(JSON.readTree(response.body())) ? response : null;
         }, Objects::nonNull);
     }
 
     private static HttpResponse<String> get(LeadMarketApp app, String dimension, String accept) {
+        return send(app, reportPath(dimension), accept);
+    }
+
+    /** The report of {@code dimension} by day, over the day before and after now. */
+    private static String reportPath(String dimension) {
         Instant now = Instant.now();
-        URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/reports/" + dimension + "?bucket=day&from="
-                + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)));
+        return "/v1/reports/" + dimension + "?bucket=day&from=" + now.minus(Duration.ofDays(1))
+                + "&to=" + now.plus(Duration.ofDays(1));
+    }
+
+    private static HttpResponse<String> send(LeadMarketApp app, String path, String accept) {
+        URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + path);
         try {
             return HTTP.send(HttpRequest.newBuilder(uri).header("Accept", accept)
                             .header("Authorization", "Bearer " + analystKey).build(),
@@ -237,5 +311,30 @@ class ReportsEndToEndTest {
         } catch (Exception e) {
             throw new AssertionError("GET " + uri + " failed", e);
         }
+    }
+
+    /** An instance's pass-through properties: {@link #STANDBYS}, and its static membership as {@code instanceId}. */
+    private static Map<String, String> instance(String instanceId) {
+        Map<String, String> properties = new HashMap<>(STANDBYS);
+        properties.put("group.instance.id", instanceId);
+        return properties;
+    }
+
+    /** The report store's partitions the survivor's metadata names {@code host} the active instance of. */
+    private static Set<Integer> activeOn(HostInfo host) {
+        Set<Integer> active = new TreeSet<>();
+        InstanceFanOut.copies(first.streams(), ReportProcessor.STORE, partitions).forEach((partition, copies) -> {
+            if (copies.active().filter(host::equals).isPresent()) {
+                active.add(partition);
+            }
+        });
+        return active;
+    }
+
+    private static Set<Integer> standbyPartitions(JsonNode answer) {
+        assertThat(answer.path("standbyPartitions").isArray()).as(answer.toString()).isTrue();
+        Set<Integer> partitions = new TreeSet<>();
+        answer.path("standbyPartitions").forEach(p -> partitions.add(p.asInt()));
+        return partitions;
     }
 }

@@ -73,7 +73,10 @@ import org.slf4j.LoggerFactory;
  *       figures per buyer, seller, source, campaign or state ({@link ReportJson}), with totals per
  *       bucket and overall, only the values named by {@code ?<dimension>=} when given; as CSV with
  *       {@code Accept: text/csv}; 400 naming the bad parameter; 503 with Retry-After while a store
- *       restores. {@code scope=local} gives this instance's share only (what {@link InstanceFanOut} fans out for).</li>
+ *       restores or no copy of a partition answers. While an instance is gone but still in the group, its
+ *       partitions come from standbys, named in {@code standbyPartitions} and the {@code X-Standby-Partitions}
+ *       header. {@code scope=local} gives this instance's share only, with {@code standby=1,3} those
+ *       partitions from its standbys (what {@link InstanceFanOut} fans out for).</li>
  *   <li>With a {@link Dashboard}: {@code GET /dashboard} and the live auction routes it reads.</li>
  *   <li>With {@link CaptureForms}: {@code GET|POST /form/{campaignId}}, the campaigns' open capture
  *       forms, whose leads go through the same checks and {@link LeadSubmitter} as {@code POST /v1/leads}.</li>
@@ -104,7 +107,8 @@ public final class LeadApi implements AutoCloseable {
     /** The longest path parameter (an id) taken: lead, buyer, campaign and key ids are far shorter. */
     static final int MAX_PATH_PARAM_LENGTH = 128;
     /** The report query parameters besides the one named like the dimension ({@code ?buyer=b1}). */
-    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", InstanceFanOut.SCOPE);
+    static final List<String> REPORT_PARAMETERS = List.of("bucket", "from", "to", InstanceFanOut.SCOPE,
+            InstanceFanOut.STANDBY);
 
     private static final Logger log = LoggerFactory.getLogger(LeadApi.class);
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
@@ -403,9 +407,11 @@ public final class LeadApi implements AutoCloseable {
                 return;
             }
         }
-        String scope = ctx.queryParam(InstanceFanOut.SCOPE);
-        if (scope != null && !InstanceFanOut.LOCAL.equals(scope)) {
-            respond(ctx, 400, badParameter(InstanceFanOut.SCOPE, "scope must be local, or left out for every instance's rows"));
+        Optional<InstanceFanOut.Share> share;
+        try {
+            share = InstanceFanOut.share(ctx.queryParam(InstanceFanOut.SCOPE), ctx.queryParam(InstanceFanOut.STANDBY));
+        } catch (ReportRequest.BadParameter bad) {
+            respond(ctx, 400, badParameter(bad.parameter(), bad.getMessage()));
             return;
         }
         // A party asking for a whole dimension gets its own rows; asking for another's by name is refused.
@@ -427,19 +433,23 @@ public final class LeadApi implements AutoCloseable {
             rows = Set.copyOf(named)::contains;
         }
         try {
-            if (scope != null) {
-                ReportSource.Part part = reports.part(request);
-                ObjectNode body = ReportJson.of(only(part.table(), rows));
+            if (share.isPresent()) {
+                InstanceFanOut.Part<ReportTable> part = reports.part(request, share.get());
+                ObjectNode body = ReportJson.of(only(part.value(), rows));
                 part.partitions().forEach(body.putArray("partitions")::add);
                 respond(ctx, 200, body);
                 return;
             }
-            ReportTable table = only(reports.report(request, Access.credentials(ctx).orElse(null)), rows);
+            InstanceFanOut.Answer<ReportTable> answer = reports.report(request, Access.credentials(ctx).orElse(null));
+            ReportTable table = only(answer.value(), rows);
             String accept = ctx.header("Accept");
             if (accept != null && accept.contains("text/csv")) {
+                answer.mark(ctx, null);
                 ctx.status(200).contentType("text/csv; charset=utf-8").result(ReportJson.csv(table));
             } else {
-                respond(ctx, 200, ReportJson.withTotals(table));
+                ObjectNode body = ReportJson.withTotals(table);
+                answer.mark(ctx, body);
+                respond(ctx, 200, body);
             }
         } catch (ReportsUnavailable e) {
             log.debug("report {} unavailable: {}", request, e.getMessage());

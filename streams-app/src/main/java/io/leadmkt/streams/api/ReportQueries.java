@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Reports by Kafka Streams interactive queries (IQv2). The report-figures store is partitioned
  * like the leads (its rows are partial, per partition), so a report reads this instance's active
- * partitions and asks every other instance for its share ({@link InstanceFanOut}), then merges.
+ * partitions and asks every other instance for its share ({@link InstanceFanOut}, standbys standing
+ * in for an active instance that does not answer), then merges.
  */
 public final class ReportQueries implements ReportSource {
     private final InstanceFanOut instances;
@@ -24,21 +25,20 @@ public final class ReportQueries implements ReportSource {
     }
 
     @Override
-    public ReportTable report(ReportRequest request, String authorization) {
+    public InstanceFanOut.Answer<ReportTable> report(ReportRequest request, String authorization) {
         String path = "/v1/reports/" + request.dimension().path() + "?bucket=" + request.bucket().path()
                 + "&from=" + query(DateTimeFormatter.ISO_INSTANT.format(request.from()))
                 + "&to=" + query(DateTimeFormatter.ISO_INSTANT.format(request.to()));
-        Part local = part(request);
-        return instances.everywhere(ReportProcessor.STORE, new InstanceFanOut.Part<>(local.partitions(), local.table()),
-                path, authorization, body -> ReportJson.read(body, new ReportTable(request)), ReportTable::merge);
+        return instances.everywhere(ReportProcessor.STORE, share -> part(request, share), path, authorization,
+                body -> ReportJson.read(body, new ReportTable(request)), ReportTable::merge);
     }
 
     @Override
-    public Part part(ReportRequest request) {
+    public InstanceFanOut.Part<ReportTable> part(ReportRequest request, InstanceFanOut.Share share) {
         ReportTable table = new ReportTable(request);
-        Set<Integer> answered = instances.<ReportFigures>rangeHere(ReportProcessor.STORE, request.lowestKey(),
+        Set<Integer> answered = instances.<ReportFigures>rangeHere(ReportProcessor.STORE, share, request.lowestKey(),
                 request.highestKey(), kv -> table.addHour(ReportKey.decode(kv.key), ReportRow.fromAvro(kv.value)));
-        return new Part(answered, table);
+        return new InstanceFanOut.Part<>(answered, table);
     }
 
     static String query(String value) {

@@ -38,7 +38,8 @@ public final class WhatIfApi {
     private static final Logger log = LoggerFactory.getLogger(WhatIfApi.class);
     static final int MAX_FLOORS = 50;
     private static final long RETRY_AFTER_SECONDS = 2;
-    private static final List<String> WINDOW = List.of("campaign", "from", "to", InstanceFanOut.SCOPE);
+    private static final List<String> WINDOW = List.of("campaign", "from", "to", InstanceFanOut.SCOPE,
+            InstanceFanOut.STANDBY);
     private static final List<String> ASSUMPTIONS = List.of(
             "Every buyer answers as recorded (the same bid, pass or silence) whatever the floor, the routing or the "
                     + "other buyers; a buyer the lead was never offered does not bid.",
@@ -104,7 +105,8 @@ public final class WhatIfApi {
 
     /**
      * Reads the window, refuses unknown parameters, and answers with the replay of every partition's
-     * auctions; {@code ?scope=local} answers this instance's recorded auctions instead (what the
+     * auctions, naming the partitions a standby served; {@code ?scope=local} answers this instance's
+     * recorded auctions instead, with {@code standby=1,3} those partitions' auctions from its standbys (what the
      * other instances ask each other for).
      */
     private void answer(Context ctx, List<String> own, Replay replay) {
@@ -118,21 +120,21 @@ public final class WhatIfApi {
                 }
             }
             window = window(ctx.queryParam("campaign"), ctx.queryParam("from"), ctx.queryParam("to"), Instant.now());
-            String scope = ctx.queryParam(InstanceFanOut.SCOPE);
-            if (scope != null) {
-                if (!InstanceFanOut.LOCAL.equals(scope)) {
-                    throw new ReportRequest.BadParameter(InstanceFanOut.SCOPE,
-                            "scope must be local, or left out for every instance's auctions");
-                }
-                JsonResponses.respond(ctx, 200, WhatIfQueries.json(queries.here(window)));
+            Optional<InstanceFanOut.Share> share = InstanceFanOut.share(ctx.queryParam(InstanceFanOut.SCOPE),
+                    ctx.queryParam(InstanceFanOut.STANDBY));
+            if (share.isPresent()) {
+                JsonResponses.respond(ctx, 200, WhatIfQueries.json(queries.here(window, share.get())));
                 return;
             }
-            WhatIfQueries.Recorded recorded = queries.everywhere(window, Access.credentials(ctx).orElse(null));
-            if (recorded.truncated()) {
+            InstanceFanOut.Answer<WhatIfQueries.Recorded> answer = queries.everywhere(window,
+                    Access.credentials(ctx).orElse(null));
+            if (answer.value().truncated()) {
                 throw new ReportRequest.BadParameter("from", "the window holds more than " + WhatIfQueries.MAX_AUCTIONS
                         + " decided leads: narrow it (from, to, campaign)");
             }
-            JsonResponses.respond(ctx, 200, replay.apply(window, recorded));
+            ObjectNode body = replay.apply(window, answer.value());
+            answer.mark(ctx, body);
+            JsonResponses.respond(ctx, 200, body);
         } catch (ReportRequest.BadParameter bad) {
             JsonResponses.respond(ctx, 400, JsonResponses.MAPPER.createObjectNode().put("error", "invalid_parameter")
                     .put("parameter", bad.parameter()).put("message", bad.getMessage()));

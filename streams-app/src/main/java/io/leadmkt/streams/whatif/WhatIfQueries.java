@@ -64,17 +64,20 @@ public final class WhatIfQueries {
         }
     }
 
-    /** Every partition's auctions of the window; {@code authorization} is sent on to the other instances. */
-    public Recorded everywhere(Window window, String authorization) {
-        return instances.everywhere(WhatIfRecorder.STORE, here(window), AUCTIONS_PATH + "?" + window.query(),
-                authorization, WhatIfQueries::read, Recorded::merge);
+    /**
+     * Every partition's auctions of the window, naming the partitions a standby served;
+     * {@code authorization} is sent on to the other instances.
+     */
+    public InstanceFanOut.Answer<Recorded> everywhere(Window window, String authorization) {
+        return instances.everywhere(WhatIfRecorder.STORE, share -> here(window, share),
+                AUCTIONS_PATH + "?" + window.query(), authorization, WhatIfQueries::read, Recorded::merge);
     }
 
-    /** This instance's share: the auctions of its active partitions. */
-    public InstanceFanOut.Part<Recorded> here(Window window) {
+    /** This instance's share: the auctions of the partitions {@code share} names here. */
+    public InstanceFanOut.Part<Recorded> here(Window window, InstanceFanOut.Share share) {
         List<WhatIfAuction> auctions = new ArrayList<>();
         boolean[] truncated = {false};
-        Set<Integer> partitions = instances.<WhatIfAuction>rangeHere(WhatIfRecorder.STORE,
+        Set<Integer> partitions = instances.<WhatIfAuction>rangeHere(WhatIfRecorder.STORE, share,
                 WhatIfRecords.lowest(window.from()), WhatIfRecords.lowest(window.to()), kv -> {
                     if (window.holds(kv.value)) {
                         if (auctions.size() < MAX_AUCTIONS) {

@@ -16,6 +16,7 @@ import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.FakeConfigStore;
 import io.leadmkt.streams.admin.IntegrationCheck;
+import io.leadmkt.streams.api.InstanceFanOut;
 import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.api.ReportSource;
 import io.leadmkt.streams.intake.TestLeads;
@@ -66,19 +67,19 @@ class ApiAccessTest {
         metrics = ProcessMetrics.start("access-test");
         ReportSource reports = new ReportSource() {
             @Override
-            public ReportTable report(ReportRequest request, String authorization) {
+            public InstanceFanOut.Answer<ReportTable> report(ReportRequest request, String authorization) {
                 forwardedAuthorization.add(authorization);
-                return part(request).table();
+                return new InstanceFanOut.Answer<>(part(request, InstanceFanOut.Share.ACTIVE).value(), Set.of());
             }
 
             @Override
-            public Part part(ReportRequest request) {
+            public InstanceFanOut.Part<ReportTable> part(ReportRequest request, InstanceFanOut.Share share) {
                 ReportTable table = new ReportTable(request);
                 for (String value : List.of("buyer-a", "buyer-b", "src-1", "src-2", "TX")) {
                     table.addHour(ReportKey.of(request.dimension(), HOUR.toEpochMilli(), value), ReportRow.EMPTY
                             .plus(io.leadmkt.streams.report.Figure.values()[0], 1));
                 }
-                return new Part(Set.of(0), table);
+                return new InstanceFanOut.Part<>(Set.of(0), table);
             }
         };
         api = new LeadApi(0, new Access(true, TestKeys.ADMIN_TOKEN, keys), Optional.empty(), lead -> {

@@ -46,13 +46,13 @@ class ApiBadInputTest {
     void start() {
         ReportSource reports = new ReportSource() {
             @Override
-            public ReportTable report(ReportRequest request, String authorization) {
-                return new ReportTable(request);
+            public InstanceFanOut.Answer<ReportTable> report(ReportRequest request, String authorization) {
+                return new InstanceFanOut.Answer<>(new ReportTable(request), Set.of());
             }
 
             @Override
-            public Part part(ReportRequest request) {
-                return new Part(Set.of(0), new ReportTable(request));
+            public InstanceFanOut.Part<ReportTable> part(ReportRequest request, InstanceFanOut.Share share) {
+                return new InstanceFanOut.Part<>(Set.of(0), new ReportTable(request));
             }
         };
         api = new LeadApi(0, TestKeys.access(), Optional.empty(), lead -> {

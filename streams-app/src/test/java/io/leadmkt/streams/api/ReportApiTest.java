@@ -15,9 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,24 +33,28 @@ class ReportApiTest {
             .setPlatformFeeCents(1_234L).setCreatedAt(0).setReceivedAt(0).setDecidedAt(HOUR.toEpochMilli()).build());
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    /** The partitions the stand-in says a standby served in a whole report. */
+    private final AtomicReference<Set<Integer>> fromStandby = new AtomicReference<>(Set.of());
+    private final List<InstanceFanOut.Share> shares = new CopyOnWriteArrayList<>();
     private LeadApi api;
 
     @BeforeEach
     void start() {
         ReportSource source = new ReportSource() {
             @Override
-            public ReportTable report(ReportRequest request, String authorization) {
-                return part(request).table();
+            public InstanceFanOut.Answer<ReportTable> report(ReportRequest request, String authorization) {
+                return new InstanceFanOut.Answer<>(part(request, InstanceFanOut.Share.ACTIVE).value(), fromStandby.get());
             }
 
             @Override
-            public Part part(ReportRequest request) {
+            public InstanceFanOut.Part<ReportTable> part(ReportRequest request, InstanceFanOut.Share share) {
                 if (failure.get() != null) {
                     throw failure.get();
                 }
+                shares.add(share);
                 ReportTable table = new ReportTable(request)
                         .addHour(ReportKey.of(request.dimension(), HOUR.toEpochMilli(), "Acme, Inc."), ROW);
-                return new Part(Set.of(0, 2), table);
+                return new InstanceFanOut.Part<>(share.fromStandby() ? share.standbyPartitions() : Set.of(0, 2), table);
             }
         };
         api = new LeadApi(0, TestKeys.access(), java.util.Optional.empty(), lead -> CompletableFuture.completedFuture(null),
@@ -111,6 +117,52 @@ class ReportApiTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).contains("5");
         assertThat(JsonResponses.MAPPER.readTree(response.body()).path("retryable").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldNameThePartitionsAStandbyServedWhenTheAnswerHasSome() throws Exception {
+        fromStandby.set(Set.of(3, 1));
+
+        HttpResponse<String> json = get("/v1/reports/buyer?from=2026-11-30&to=2026-12-01", "application/json");
+        HttpResponse<String> csv = get("/v1/reports/buyer?from=2026-11-30&to=2026-12-01", "text/csv");
+
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(JsonResponses.MAPPER.readTree(json.body()).path("standbyPartitions").toString()).isEqualTo("[1,3]");
+        assertThat(json.headers().firstValue(InstanceFanOut.STANDBY_HEADER)).contains("1,3");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue(InstanceFanOut.STANDBY_HEADER)).contains("1,3");
+    }
+
+    @Test
+    void shouldSayNoPartitionCameFromAStandbyWhenEveryActiveAnswered() throws Exception {
+        HttpResponse<String> response = get("/v1/reports/buyer?from=2026-11-30&to=2026-12-01", "application/json");
+
+        assertThat(JsonResponses.MAPPER.readTree(response.body()).path("standbyPartitions").isArray()).isTrue();
+        assertThat(JsonResponses.MAPPER.readTree(response.body()).path("standbyPartitions")).isEmpty();
+        assertThat(response.headers().firstValue(InstanceFanOut.STANDBY_HEADER)).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheNamedPartitionsFromStandbysWhenAnotherInstanceAsksForThem() throws Exception {
+        HttpResponse<String> response = get("/v1/reports/buyer?from=2026-11-30&to=2026-12-01&scope=local&standby=3,1",
+                "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(shares).containsExactly(new InstanceFanOut.Share(Set.of(1, 3)));
+        assertThat(JsonResponses.MAPPER.readTree(response.body()).path("partitions").toString()).isEqualTo("[1,3]");
+    }
+
+    @Test
+    void shouldNameStandbyWhenItIsNotPartitionNumbersOrComesWithoutScope() throws Exception {
+        for (String query : List.of("scope=local&standby=one", "scope=local&standby=-1", "scope=local&standby=",
+                "standby=1")) {
+            HttpResponse<String> response = get("/v1/reports/buyer?" + query, "application/json");
+
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(JsonResponses.MAPPER.readTree(response.body()).path("parameter").asText()).as(query)
+                    .isEqualTo("standby");
+        }
+        assertThat(shares).isEmpty();
     }
 
     @Test
