@@ -80,11 +80,42 @@ public final class AccessRules {
     }
 
     /**
-     * Whose answers a caller sees in a lead's timeline: a buyer its own only (other buyers' bids are
-     * theirs), everyone else all.
+     * What a caller sees of the buyers in a lead's timeline ({@code GET /v1/leads/{id}}), by the rule
+     * the dashboard's live auctions follow ({@code dashboard.AuctionView}):
+     * <ul>
+     *   <li>a buyer: the events and answers about itself only (other buyers' bids are theirs);</li>
+     *   <li>a seller: every step and every answer's status and price, but by name only the buyer the
+     *       lead was sold to (the consumer's consent had to name it); who else was pinged, bid,
+     *       was posted or was capped is each buyer's business;</li>
+     *   <li>an analyst or admin: everything.</li>
+     * </ul>
      */
-    public static Predicate<String> visibleBuyers(Caller caller) {
-        return caller.role() == Role.BUYER ? buyerId -> Objects.equals(buyerId, caller.buyerId()) : buyerId -> true;
+    public static TimelineView timelineView(Caller caller, LeadStatus status) {
+        return switch (caller.role()) {
+            case BUYER -> new TimelineView(buyerId -> Objects.equals(buyerId, caller.buyerId()), buyerId -> buyerId,
+                    true);
+            case SELLER -> {
+                String soldTo = status.getOutcome() == null ? null : status.getOutcome().getBuyerId();
+                yield new TimelineView(buyerId -> true, buyerId -> Objects.equals(buyerId, soldTo) ? buyerId : null,
+                        false);
+            }
+            case ADMIN, ANALYST, PRIVACY -> TimelineView.WHOLE;
+        };
+    }
+
+    /**
+     * How one caller's view of a timeline is cut.
+     *
+     * @param shows       whether events and answers about this buyer (null: the lead's own steps) are listed
+     * @param named       the buyer id shown for a listed buyer (null: not named)
+     * @param buyerDetail whether event details that list buyers ({@link #BUYER_LISTS}) are shown
+     */
+    public record TimelineView(Predicate<String> shows, java.util.function.UnaryOperator<String> named,
+                               boolean buyerDetail) {
+        /** Every event, every name. */
+        public static final TimelineView WHOLE = new TimelineView(buyerId -> true, buyerId -> buyerId, true);
+        /** The audit details whose values are lists of buyer ids (who was pinged, never answered, was capped). */
+        public static final Set<String> BUYER_LISTS = Set.of("buyers", "unanswered", "capped");
     }
 
     /**

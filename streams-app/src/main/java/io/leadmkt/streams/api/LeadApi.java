@@ -387,7 +387,7 @@ public final class LeadApi implements AutoCloseable {
         if (!AccessRules.maySee(caller, status.get())) {
             throw AccessDenied.forbidden();
         }
-        respond(ctx, 200, LeadStatusJson.of(status.get(), AccessRules.visibleBuyers(caller)));
+        respond(ctx, 200, LeadStatusJson.of(status.get(), AccessRules.timelineView(caller, status.get())));
     }
 
     private void report(Context ctx) {

@@ -10,8 +10,8 @@ import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Rejection;
+import io.leadmkt.streams.access.AccessRules.TimelineView;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * The public JSON shape of a {@link LeadStatus}. Written by hand rather than by reflecting over
@@ -27,14 +27,15 @@ public final class LeadStatusJson {
 
     /** The whole status, every buyer's answers included. */
     public static ObjectNode of(LeadStatus status) {
-        return of(status, buyerId -> true);
+        return of(status, TimelineView.WHOLE);
     }
 
     /**
-     * The status as a caller that sees only the buyers {@code visible} accepts: timeline events about
-     * other buyers (or about none: the lead's own steps, when a buyer asks) and their answers are left out.
+     * The status as {@code view} cuts it for its caller: timeline events and answers about buyers it
+     * does not show are left out, buyers it does not name are shown without their id, and details that
+     * list buyers are left out where it says so.
      */
-    public static ObjectNode of(LeadStatus status, Predicate<String> visible) {
+    public static ObjectNode of(LeadStatus status, TimelineView view) {
         ObjectNode json = JSON.objectNode();
         json.put("leadId", status.getLeadId());
         json.put("stage", status.getStage());
@@ -43,8 +44,8 @@ public final class LeadStatusJson {
         json.set("rejection", status.getRejection() == null ? JSON.nullNode() : rejection(status.getRejection()));
         ArrayNode timeline = json.putArray("timeline");
         if (status.getTimeline() != null) {
-            status.getTimeline().stream().filter(event -> visible.test(event.getBuyerId()))
-                    .forEach(event -> timeline.add(event(event, visible)));
+            status.getTimeline().stream().filter(event -> view.shows().test(event.getBuyerId()))
+                    .forEach(event -> timeline.add(event(event, view)));
         }
         return json;
     }
@@ -74,26 +75,30 @@ public final class LeadStatusJson {
         return json;
     }
 
-    static ObjectNode event(AuditEvent event, Predicate<String> visible) {
+    static ObjectNode event(AuditEvent event, TimelineView view) {
         ObjectNode json = JSON.objectNode();
         json.put("type", event.getType() == null ? null : event.getType().name());
         json.put("at", event.getAt());
-        json.put("buyerId", event.getBuyerId());
+        json.put("buyerId", event.getBuyerId() == null ? null : view.named().apply(event.getBuyerId()));
         json.put("attempt", event.getAttempt());
         json.put("status", event.getStatus());
         json.put("price", price(event.getPriceCents()));
         ObjectNode detail = json.putObject("detail");
         if (event.getDetail() != null) {
-            event.getDetail().forEach((key, value) -> detail.put(String.valueOf(key), value == null ? null : value.toString()));
+            event.getDetail().forEach((key, value) -> {
+                if (view.buyerDetail() || !TimelineView.BUYER_LISTS.contains(String.valueOf(key))) {
+                    detail.put(String.valueOf(key), value == null ? null : value.toString());
+                }
+            });
         }
         if (!event.getAnswers().isEmpty()) {
             ArrayNode answers = json.putArray("answers");
             for (AuditAnswer answer : event.getAnswers()) {
-                if (!visible.test(answer.getBuyerId())) {
+                if (!view.shows().test(answer.getBuyerId())) {
                     continue;
                 }
                 ObjectNode item = answers.addObject()
-                        .put("buyerId", answer.getBuyerId())
+                        .put("buyerId", view.named().apply(answer.getBuyerId()))
                         .put("status", answer.getStatus())
                         .put("price", price(answer.getPriceCents()));
                 if (answer.getRawPriceCents() != null) {

@@ -105,7 +105,7 @@ class ApiAccessTest {
                         .setBuyersPinged(2).setBidsReceived(2).setPostAttempts(1).build())
                 .setTimeline(List.of(
                         AuditEvent.newBuilder().setLeadId(leadId).setType(AuditType.QUALIFIED).setAt(1L)
-                                .setDetail(Map.of(AccessRules.SOURCE_DETAIL, source)).build(),
+                                .setDetail(Map.of(AccessRules.SOURCE_DETAIL, source, "capped", "buyer-c")).build(),
                         AuditEvent.newBuilder().setLeadId(leadId).setType(AuditType.BID).setAt(2L)
                                 .setBuyerId("buyer-a").setStatus("BID").setPriceCents(2000L).build(),
                         AuditEvent.newBuilder().setLeadId(leadId).setType(AuditType.BID).setAt(3L)
@@ -193,6 +193,21 @@ class ApiAccessTest {
         HttpResponse<String> onlyPinged = get("/v1/leads/sold-b", TestKeys.BUYER_KEY);
         assertThat(onlyPinged.statusCode()).isEqualTo(403);
         assertThat(onlyPinged.body()).doesNotContain("buyer-b", "20.00");
+    }
+
+    @Test
+    void shouldShowASellerEveryStepAndPriceButNameOnlyTheBuyerItSoldToWhenItReadsItsLead() throws Exception {
+        JsonNode timeline = JSON.readTree(get("/v1/leads/sold-a", TestKeys.SELLER).body()).get("timeline");
+
+        assertThat(timeline).hasSize(3);
+        assertThat(timeline.get(1).get("buyerId").asText()).as("the buyer it sold to").isEqualTo("buyer-a");
+        assertThat(timeline.get(2).get("buyerId").isNull()).as("a losing bidder, unnamed").isTrue();
+        assertThat(timeline.get(2).get("price").asText()).as("what its lead drew is the seller's").isEqualTo("15.00");
+        assertThat(timeline.get(0).get("detail").has("capped")).as("who was capped is each buyer's").isFalse();
+        assertThat(timeline.toString()).doesNotContain("buyer-b", "buyer-c");
+        JsonNode whole = JSON.readTree(get("/v1/leads/sold-a", TestKeys.ANALYST).body()).get("timeline");
+        assertThat(whole.get(2).get("buyerId").asText()).isEqualTo("buyer-b");
+        assertThat(whole.get(0).get("detail").get("capped").asText()).isEqualTo("buyer-c");
     }
 
     @Test

@@ -176,7 +176,7 @@ class ReturnsTopologyTest {
         Caller other = new Caller("k_other", Role.BUYER, java.util.Set.of(), "bravo");
         LeadStatus status = market.status("L1");
         assertThat(AccessRules.maySee(alpha, status)).isTrue();
-        assertThat(LeadStatusJson.of(status, AccessRules.visibleBuyers(alpha)).path("timeline"))
+        assertThat(LeadStatusJson.of(status, AccessRules.timelineView(alpha, status)).path("timeline"))
                 .extracting(e -> e.path("type").asText()).contains("RETURN_REQUESTED", "RETURN_DECIDED");
         assertThat(AccessRules.maySee(other, status)).as("a buyer that did not buy it reads nothing of it").isFalse();
     }
