@@ -120,7 +120,7 @@ public final class AccessRules {
 
     /**
      * The report rows of {@code dimension} a caller sees, by their dimension value: a buyer its own
-     * buyer rows, a seller its sources' rows, an analyst or admin every row. A seller's or buyer's
+     * buyer rows, a seller its sources' rows (and their sub-ids'), an analyst or admin every row. A seller's or buyer's
      * view of any other dimension is empty: those rows are sums over everyone's leads.
      */
     public static Predicate<String> reportRows(Caller caller, ReportDimension dimension) {
@@ -128,7 +128,14 @@ public final class AccessRules {
             case ADMIN, ANALYST -> value -> true;
             case BUYER -> dimension == ReportDimension.BUYER ? value -> Objects.equals(value, caller.buyerId())
                     : value -> false;
-            case SELLER -> dimension == ReportDimension.SOURCE ? caller.sourceIds()::contains : value -> false;
+            case SELLER -> switch (dimension) {
+                case SOURCE -> caller.sourceIds()::contains;
+                case SUBID -> value -> {
+                    String source = ReportDimension.sourceOfSubId(value);
+                    return source != null && caller.sourceIds().contains(source);
+                };
+                default -> value -> false;
+            };
             case PRIVACY -> value -> false;
         };
     }

@@ -402,6 +402,7 @@ public final class AuctionMachine {
                     .setAcceptanceDiscount(qualified.getAcceptanceDiscount())
                     .setDecideBy(qualified.getDecideBy())
                     .setState(lead.getProfile() == null ? null : lead.getProfile().getState())
+                    .setSubId(lead.getSubId())
                     .build();
             if (qualified.getBuyers().isEmpty()) {
                 close(Outcomes.unsold(state, Outcomes.NO_ELIGIBLE_BUYERS, now));

@@ -50,6 +50,7 @@ public final class Outcomes {
                 .setCampaignId(auction.getCampaignId())
                 .setSourceId(auction.getSourceId())
                 .setState(auction.getState())
+                .setSubId(auction.getSubId())
                 .setCreatedAt(auction.getCreatedAt())
                 .setReceivedAt(auction.getReceivedAt())
                 .setDecidedAt(now)

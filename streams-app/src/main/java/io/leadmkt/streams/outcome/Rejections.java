@@ -39,6 +39,7 @@ public final class Rejections {
                 .setSourceId(lead.getSourceId())
                 .setCampaignId(lead.getCampaignId())
                 .setState(lead.getProfile() == null ? null : lead.getProfile().getState())
+                .setSubId(lead.getSubId())
                 .setReasonCode(reasonCode)
                 .setErrors(errors)
                 .setCreatedAt(lead.getCreatedAt())

@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <p>Rows are partial: each task keeps the rows of the leads on its partitions, and a report merges
  * the rows of every partition (see {@code ReportQueries}). An event updates one key per dimension
- * (an outcome five, an answer or a post one); the store's cache folds the updates of a busy row
+ * (an outcome six, an answer or a post one); the store's cache folds the updates of a busy row
  * into one changelog record per commit, so the changelog grows with rows touched, not with leads.
  */
 public final class ReportProcessor implements Processor<String, SpecificRecord, Void, Void> {
@@ -90,8 +90,8 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
         Map<ReportKey, UnaryOperator<ReportRow>> updates = new LinkedHashMap<>();
         if (event instanceof Outcome outcome) {
             long at = outcome.getDecidedAt();
-            for (ReportKey key : leadKeys(at, outcome.getCampaignId(), outcome.getSourceId(), outcome.getState(),
-                    sellerOf)) {
+            for (ReportKey key : leadKeys(at, outcome.getCampaignId(), outcome.getSourceId(), outcome.getSubId(),
+                    outcome.getState(), sellerOf)) {
                 updates.put(key, row -> row.withOutcome(outcome));
             }
             if (outcome.getBuyerId() != null) {
@@ -99,15 +99,15 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
             }
         } else if (event instanceof Rejection rejection) {
             for (ReportKey key : leadKeys(rejection.getRejectedAt(), rejection.getCampaignId(),
-                    rejection.getSourceId(), rejection.getState(), sellerOf)) {
+                    rejection.getSourceId(), rejection.getSubId(), rejection.getState(), sellerOf)) {
                 updates.put(key, row -> row.withRejection(rejection));
             }
         } else if (event instanceof AuditEvent audit) {
             buyerUpdates(audit, updates);
         } else if (event instanceof PostbackDecision decision && decision.getStatus() == PostbackStatus.ACCEPTED) {
             long at = decision.getDecidedAt();
-            for (ReportKey key : leadKeys(at, decision.getCampaignId(), decision.getSourceId(), decision.getState(),
-                    sellerOf)) {
+            for (ReportKey key : leadKeys(at, decision.getCampaignId(), decision.getSourceId(), decision.getSubId(),
+                    decision.getState(), sellerOf)) {
                 updates.put(key, row -> row.withPostback(decision));
             }
             updates.put(ReportKey.of(ReportDimension.BUYER, at, decision.getBuyerId()), row -> row.withPostback(decision));
@@ -149,11 +149,12 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
         return row -> second.apply(first.apply(row));
     }
 
-    private static List<ReportKey> leadKeys(long at, String campaignId, String sourceId, String state,
+    private static List<ReportKey> leadKeys(long at, String campaignId, String sourceId, String subId, String state,
                                             Function<String, String> sellerOf) {
-        List<ReportKey> keys = new ArrayList<>(4);
+        List<ReportKey> keys = new ArrayList<>(5);
         keys.add(ReportKey.of(ReportDimension.SELLER, at, campaignId == null ? null : sellerOf.apply(campaignId)));
         keys.add(ReportKey.of(ReportDimension.SOURCE, at, sourceId));
+        keys.add(ReportKey.of(ReportDimension.SUBID, at, ReportDimension.subIdValue(sourceId, subId)));
         keys.add(ReportKey.of(ReportDimension.CAMPAIGN, at, campaignId));
         keys.add(ReportKey.of(ReportDimension.STATE, at, state));
         return keys;

@@ -103,6 +103,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
                 .setCampaignId(outcome.getCampaignId())
                 .setSourceId(outcome.getSourceId())
                 .setState(outcome.getState())
+                .setSubId(outcome.getSubId())
                 .setSoldAt(outcome.getDecidedAt())
                 .setKeepUntil(0)
                 .build());
@@ -282,6 +283,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
                 .setCampaignId(sale.getCampaignId())
                 .setSourceId(sale.getSourceId())
                 .setState(sale.getState())
+                .setSubId(sale.getSubId())
                 .setSoldAt(sale.getSoldAt())
                 .setReceivedAt(receivedAt)
                 .setDecidedAt(receivedAt);

@@ -86,6 +86,9 @@ class AccessRulesTest {
         assertThat(AccessRules.reportRows(BUYER, ReportDimension.STATE)).rejects("CA", "B1");
         assertThat(AccessRules.reportRows(SELLER, ReportDimension.SOURCE)).accepts("S1", "S2").rejects("S3");
         assertThat(AccessRules.reportRows(SELLER, ReportDimension.BUYER)).rejects("B1");
+        assertThat(AccessRules.reportRows(SELLER, ReportDimension.SUBID)).as("its sources' sub-ids only")
+                .accepts("S1/a7", "S2/unknown").rejects("S3/a7", "S1", "S1x/a7");
+        assertThat(AccessRules.reportRows(BUYER, ReportDimension.SUBID)).rejects("S1/a7");
         assertThat(AccessRules.reportRows(ANALYST, ReportDimension.CAMPAIGN)).accepts("anything");
         assertThat(AccessRules.reportRows(PRIVACY, ReportDimension.SOURCE)).rejects("S1");
     }

@@ -94,6 +94,35 @@ class ReportTopologyTest {
                 .containsExactly(3L, 2L, 0L, 1L, 1L, 1L);
     }
 
+    @Test
+    void shouldBreakASourcesLeadsDownBySubIdWhenTwoSourcesShareOne() {
+        sellFrom("L1", "src-a", "a7", Map.of("alpha", 1_500L), PostStatus.ACCEPTED);
+        sellFrom("L2", "src-a", "a7", Map.of(), null);
+        sellFrom("L3", "src-b", "a7", Map.of("bravo", 1_250L), PostStatus.ACCEPTED);
+        sellFrom("L4", "src/with%slash", null, Map.of("alpha", 1_100L), PostStatus.ACCEPTED);
+        collect();
+
+        ReportTable bySubId = report(ReportDimension.SUBID, ReportBucket.DAY);
+        Map<String, ReportRow> rows = new java.util.TreeMap<>();
+        bySubId.rows().forEach((cell, row) -> rows.put(cell.value(), row));
+        assertThat(rows.keySet()).as("a sub-id within its source; none is unknown")
+                .containsExactly("src%2Fwith%25slash/unknown", "src-a/a7", "src-b/a7");
+        assertThat(List.of(rows.get("src-a/a7").get(Figure.LEADS), rows.get("src-a/a7").get(Figure.SOLD),
+                rows.get("src-a/a7").get(Figure.REVENUE))).containsExactly(2L, 1L, 1_500L);
+        assertThat(rows.get("src-b/a7").get(Figure.REVENUE)).isEqualTo(1_250L);
+        assertThat(ReportDimension.sourceOfSubId("src%2Fwith%25slash/unknown")).isEqualTo("src/with%slash");
+        assertMoneyMatchesOutcomes(bySubId.total());
+    }
+
+    private void sellFrom(String leadId, String sourceId, String subId, Map<String, Long> bids, PostStatus answer) {
+        market.submit(lead(leadId, market.now()).setSourceId(sourceId).setSubId(subId).build());
+        market.onlyPing();
+        answer(leadId, bids);
+        if (answer != null) {
+            market.postResult(market.posts.readValue(), answer);
+        }
+    }
+
     private void assertMoneyMatchesOutcomes(ReportRow total) {
         List<Outcome> sold = outcomes.stream().filter(o -> o.getStatus() == OutcomeStatus.SOLD).toList();
         assertThat(total.get(Figure.SOLD)).isEqualTo(sold.size());
