@@ -127,7 +127,7 @@ class ReportRowTest {
 
         assertThat(updates.keySet()).extracting(ReportKey::encoded).containsExactly(
                 "seller|2026-11-30T08:00:00Z|seller-9", "source|2026-11-30T08:00:00Z|src-1",
-                "campaign|2026-11-30T08:00:00Z|auto-tx", "state|2026-11-30T08:00:00Z|TX",
+                "subid|2026-11-30T08:00:00Z|src-1/unknown", "campaign|2026-11-30T08:00:00Z|auto-tx", "state|2026-11-30T08:00:00Z|TX",
                 "buyer|2026-11-30T08:00:00Z|alpha");
         assertThat(updates.get(ReportKey.of(ReportDimension.BUYER, AT, "alpha")).apply(ReportRow.EMPTY).get(Figure.LEADS))
                 .as("a buyer's leads are its pings, not its sales").isZero();
@@ -189,7 +189,7 @@ class ReportRowTest {
 
         assertThat(updates.keySet()).containsExactlyInAnyOrder(
                 ReportKey.of(ReportDimension.SELLER, AT, "seller-9"), ReportKey.of(ReportDimension.SOURCE, AT, "src-1"),
-                ReportKey.of(ReportDimension.CAMPAIGN, AT, "auto-tx"), ReportKey.of(ReportDimension.STATE, AT, "TX"),
+                ReportKey.of(ReportDimension.SUBID, AT, "src-1/unknown"), ReportKey.of(ReportDimension.CAMPAIGN, AT, "auto-tx"), ReportKey.of(ReportDimension.STATE, AT, "TX"),
                 ReportKey.of(ReportDimension.BUYER, AT, "alpha"));
         assertThat(ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.REFUSED), campaign -> "seller-9"))
                 .as("a refused return counts nowhere").isEmpty();
