@@ -88,7 +88,10 @@ class SecuredMarketTest {
         broker = EmbeddedKafkaBroker.secured().start();
         farm = BuyerFarm.start(List.of(BuyerSpec.of("web", BuyerBehaviour.alwaysBids(2_000))));
         Path stateDir = Path.of("target", "secured-market-" + UUID.randomUUID()).toAbsolutePath();
-        Settings settings = SecureMarket.grant(broker, Settings.empty(), "alice", "mallory");
+        // mallory never answers her pings: every round waits for her until the backstop, so a short one
+        // (the default 60 s allows for a connector far behind) keeps each test to seconds.
+        Settings settings = SecureMarket.grant(broker, Settings.empty().with(Map.of("streams.auction.backstop.ms", "3000")),
+                "alice", "mallory");
         StreamsAppConfig appConfig = settings.streamsConfig(broker.bootstrapServers(), 0, stateDir);
         try (Admin admin = broker.admin()) {
             TopicProvisioner.ensureTopics(admin, TOPICS, appConfig.partitions(), appConfig.replicationFactor());
