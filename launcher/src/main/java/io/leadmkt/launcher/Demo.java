@@ -232,12 +232,13 @@ public final class Demo {
             out.println("connector: " + connector.stats().progressLine());
             out.println(keys.useOn(app.httpPort()));
             if (options.fastMarket()) {
-                // Every fast buyer bids on every lead: a lead nobody bid on says the platform failed it,
-                // and its timeline says how (which buyer answered what, when).
+                // Every fast buyer bids on every lead: a lead nobody bid on, or one shed after it reached its
+                // auction, says the platform failed it, and its timeline says how (who answered what, when).
                 tracker.outcomes().values().stream()
-                        .filter(o -> Outcomes.NO_BIDS.equals(o.getReason())).limit(3)
-                        .forEach(o -> log.warn("lead {} ended NO_BIDS although every buyer bids on every lead: {}",
-                                o.getLeadId(), keys.timeline(app.httpPort(), o.getLeadId())));
+                        .filter(o -> Outcomes.NO_BIDS.equals(o.getReason()) || Outcomes.STALE.equals(o.getReason()))
+                        .limit(3)
+                        .forEach(o -> log.warn("lead {} ended {} although every buyer bids on every lead: {}",
+                                o.getLeadId(), o.getReason(), keys.timeline(app.httpPort(), o.getLeadId())));
             }
             lastStageReport = tracker.stageReport();
             long timedSince = timedFrom;

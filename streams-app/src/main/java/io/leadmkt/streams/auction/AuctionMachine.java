@@ -49,7 +49,9 @@ import java.util.Map;
  * busy cores, warm-up, takeovers) delivered the ping. The round's timer is only a backstop — the
  * budget plus {@link Settings#backstopMs} for transport and commits — for when the connector is
  * gone; buyers that never answered by then were never really offered the lead, so a round that
- * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS}. A lead that can no
+ * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS}. Buyers that timed out
+ * while the connector heard nobody at all ({@code NOT_HEARD}: a stall of ours) are pinged once more
+ * while the lead can still be decided in time ({@link #PING_RETRIES}) before the round gives up. A lead that can no
  * longer be offered within its campaign's time to decision ({@code decideBy}) ends {@code STALE}
  * without a ping.
  *
@@ -71,6 +73,12 @@ public final class AuctionMachine {
     /** Reason of a hold the auction does not even ask for: the price is above what the buyer can still spend. */
     public static final String OVER_SPEND_LEFT = "OVER_SPEND_LEFT";
     private static final int NO_MULTIPLIER = 10_000;
+    /**
+     * How many times a round's buyers our own lag kept from answering are pinged again (see
+     * {@code offerAgain}): once is enough for a cold start or a stall; a machine behind for longer is
+     * over capacity, and shedding is the answer.
+     */
+    static final int PING_RETRIES = 1;
 
     /**
      * @param backstopMs        how long past a round's answer budget the auction still waits for answers
@@ -443,24 +451,63 @@ public final class AuctionMachine {
             }
             state.setBids(bids);
             if (!pinged.isEmpty()) {
-                io.leadmkt.schema.Ping ping = PingFactory.ping(lead(), state.getCampaignId(), state.getFloorCents(),
-                        pinged, now, answerBy);
-                ping.setOfferBy(state.getDecideBy());
-                emit(ping);
-                Map<String, String> detail = new HashMap<>(Map.of(
-                        "buyers", String.join(",", pinged),
-                        "floor", Money.format(state.getFloorCents()),
-                        "deadlineAt", Long.toString(answerBy)));
-                if (state.getRounds().size() > 1) {
-                    detail.put("round", (round + 1) + "/" + state.getRounds().size());
-                }
-                emit(Audit.event(state.getLeadId(), AuditType.PINGED, now, detail));
+                ping(pinged, answerBy, Map.of());
             }
             if (roundAnswered(state)) {
                 closeBidding();
             } else {
                 store = Store.SAVE;
             }
+        }
+
+        /** Pings {@code buyers} of the current round, answers due by {@code answerBy}, and audits it. */
+        private void ping(List<String> buyers, long answerBy, Map<String, String> extraDetail) {
+            io.leadmkt.schema.Ping ping = PingFactory.ping(lead(), state.getCampaignId(), state.getFloorCents(),
+                    buyers, now, answerBy);
+            ping.setOfferBy(state.getDecideBy());
+            emit(ping);
+            Map<String, String> detail = new HashMap<>(Map.of(
+                    "buyers", String.join(",", buyers),
+                    "floor", Money.format(state.getFloorCents()),
+                    "deadlineAt", Long.toString(answerBy)));
+            if (state.getRounds().size() > 1) {
+                detail.put("round", (state.getRound() + 1) + "/" + state.getRounds().size());
+            }
+            detail.putAll(extraDetail);
+            emit(Audit.event(state.getLeadId(), AuditType.PINGED, now, detail));
+        }
+
+        /**
+         * A round left with nothing to sell because some of its buyers timed out while the connector heard
+         * no buyer at all ({@code NOT_HEARD}: our own stall, not theirs): while the lead can still be
+         * offered within its time to decision, those buyers are pinged once more, so a slow stretch (a cold
+         * start, a busy core, a GC pause) sells the lead later instead of shedding it. The others' real
+         * answers (passes, errors) stand. A round closed by its backstop is not offered again: the
+         * connector is gone, and a second ping would only queue behind the first. Returns whether the
+         * round was offered again.
+         */
+        private boolean offerAgain() {
+            if (state.getPingRetries() >= PING_RETRIES || !TimeToDecision.canOffer(state.getDecideBy(), now)) {
+                return false;
+            }
+            List<String> round = state.getRounds().get(state.getRound());
+            if (!roundAnswered(state)) {
+                return false; // the backstop: the connector is gone, and a ping now would only queue behind the first
+            }
+            List<String> unheard = state.getBids().stream()
+                    .filter(b -> round.contains(b.getBuyerId()) && BidReasons.NOT_HEARD.equals(b.getReason()))
+                    .map(Bid::getBuyerId).toList();
+            if (unheard.isEmpty()) {
+                return false;
+            }
+            state.setBids(new ArrayList<>(state.getBids().stream()
+                    .filter(b -> !unheard.contains(b.getBuyerId())).toList()));
+            state.setPingRetries(state.getPingRetries() + 1);
+            long answerBy = now + state.getPingDeadlineMs();
+            state.setDeadlineAt(answerBy + settings.backstopMs());
+            ping(unheard, answerBy, Map.of("retry", Integer.toString(state.getPingRetries())));
+            store = Store.SAVE;
+            return true;
         }
 
         // ---- collecting bids -------------------------------------------------------------------
@@ -522,7 +569,11 @@ public final class AuctionMachine {
             emit(roundClosed(state, ranked.size(), now));
             forgetRoundDetail(state);
             if (ranked.isEmpty()) {
-                nextRoundOrUnsold(nothingWinnableReason(state));
+                String reason = nothingWinnableReason(state);
+                if (Outcomes.STALE.equals(reason) && offerAgain()) {
+                    return;
+                }
+                nextRoundOrUnsold(reason);
                 return;
             }
             postTo(ranked);

@@ -148,6 +148,7 @@ class AuctionMachineTest {
 
     @Test
     void shouldEndStaleNotNoBidsWhenTheBackstopFiresWithBuyersUnanswered() {
+        // Time is left, but the connector is gone: b is not pinged again.
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
         AuctionState state = MACHINE.open(null, q, market, T0).state();
@@ -156,6 +157,7 @@ class AuctionMachineTest {
 
         Transition fired = MACHINE.timer(state, market, MACHINE.timerAt(state));
 
+        assertThat(emitted(fired, Ping.class)).isEmpty();
         Outcome outcome = emitted(fired, Outcome.class).get(0);
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
         assertThat(outcome.getReason()).isEqualTo(Outcomes.STALE);
@@ -192,10 +194,51 @@ class AuctionMachineTest {
     }
 
     @Test
-    void shouldEndStaleNotNoBidsWhenTheConnectorHeardNoBuyerAtAll() {
-        Transition last = afterBothAnswer(answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
-                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500));
+    void shouldPingTheUnheardBuyersOnceMoreAndSellWhenTheConnectorHeardNobodyAndTimeIsLeft() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b", "c")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
 
+        // A stall: a and b timed out while the connector heard nobody; c's pass is a real answer.
+        Transition retried = MACHINE.bid(state, RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
+                answer("L1", "c", BidStatus.PASS, null, null, T0 + 5))), T0 + 501, market, T0 + 502);
+
+        assertThat(emitted(retried, Outcome.class)).isEmpty();
+        assertThat(emitted(retried, Ping.class)).singleElement().satisfies(ping -> {
+            assertThat(ping.getBuyers()).as("c's pass stands").containsExactly("a", "b");
+            assertThat(ping.getDeadlineAt()).isEqualTo(T0 + 502 + BUDGET_MS);
+        });
+        assertThat(emitted(retried, AuditEvent.class)).filteredOn(e -> e.getType() == AuditType.PINGED)
+                .singleElement().satisfies(e -> assertThat(e.getDetail()).containsEntry("retry", "1"));
+        assertThat(retried.state().getPhase()).isEqualTo(AuctionPhase.COLLECTING);
+        assertThat(retried.timerAt()).isEqualTo(T0 + 502 + BUDGET_MS + BACKSTOP_MS);
+
+        Transition sold = MACHINE.bid(retried.state(), RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 510),
+                answer("L1", "b", BidStatus.PASS, null, null, T0 + 511))), T0 + 512, market, T0 + 513);
+
+        assertThat(emitted(sold, Post.class)).singleElement()
+                .satisfies(post -> assertThat(post.getBuyerId()).isEqualTo("a"));
+    }
+
+    @Test
+    void shouldEndStaleNotNoBidsWhenTheBuyersPingedAgainAreStillNotHeard() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        Bid unheard = RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500)));
+        Transition retried = MACHINE.bid(state, unheard, T0 + 501, market, T0 + 502);
+        Bid stillUnheard = RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 1_002),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 1_002)));
+
+        Transition last = MACHINE.bid(retried.state(), stillUnheard, T0 + 1_003, market, T0 + 1_004);
+
+        assertThat(emitted(last, Ping.class)).as("pinged again once only").isEmpty();
         assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
     }
 

@@ -58,6 +58,27 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldSellALeadWhoseBuyersTheConnectorCouldNotHearWhenTheyArePingedAgain() {
+        submit("L1");
+        // A stall of ours: every buyer timed out while the connector heard nobody at all.
+        List<io.leadmkt.schema.Bid> unheard = List.of("alpha", "bravo", "charlie").stream()
+                .map(buyer -> io.leadmkt.schema.Bid.newBuilder().setLeadId("L1").setBuyerId(buyer)
+                        .setStatus(io.leadmkt.schema.BidStatus.TIMEOUT).setReason(io.leadmkt.schema.BidReasons.NOT_HEARD)
+                        .setRespondedAt(market.now()).setLatencyMs(DEADLINE_MS).build())
+                .toList();
+        market.bids.pipeInput("L1", io.leadmkt.schema.RoundAnswers.together(unheard), market.now());
+
+        assertThat(market.onlyPing().getBuyers()).as("offered once more").containsExactly("alpha", "bravo", "charlie");
+        assertThat(market.outcomes.isEmpty()).isTrue();
+        market.bid("L1", "alpha", 2_000);
+        market.bid("L1", "bravo", 1_000);
+        market.bid("L1", "charlie", 1_000);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+
+        assertThat(market.outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.SOLD);
+    }
+
+    @Test
     void shouldPingEveryEligibleBuyerOnceWhenLeadQualifies() {
         Ping ping = submit("L1");
 
