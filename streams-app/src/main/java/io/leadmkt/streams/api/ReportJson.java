@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadmkt.schema.Money;
+import io.leadmkt.streams.report.Bands;
 import io.leadmkt.streams.report.Figure;
 import io.leadmkt.streams.report.ReportDimension;
 import io.leadmkt.streams.report.ReportRequest;
@@ -96,7 +97,8 @@ public final class ReportJson {
     /**
      * A row's rates in percent, one decimal, rounded half up; empty when there is nothing to divide
      * by. Buyer rows: {@code bidRate} (bids per ping), {@code winRate} (wins per bid), {@code
-     * acceptRate} (accepted per post); lead rows: {@code sellThrough} (sold per valid lead); every row:
+     * acceptRate} (accepted per post), and the bounds of the bid and answer-time percentiles read off
+     * the row's bands ({@link Bands}: dollars, and milliseconds); lead rows: {@code sellThrough} (sold per valid lead); every row:
      * {@code returnRate} and {@code conversionRate} (accepted returns and conversions per lead sold).
      */
     static Map<String, Optional<BigDecimal>> rates(ReportRow row, ReportDimension dimension) {
@@ -105,6 +107,13 @@ public final class ReportJson {
             rates.put("bidRate", percent(row.get(Figure.BIDS), row.get(Figure.PINGS)));
             rates.put("winRate", percent(row.get(Figure.WINS), row.get(Figure.BIDS)));
             rates.put("acceptRate", percent(row.get(Figure.ACCEPTED), row.get(Figure.POSTS)));
+            // Percentiles over the band counts: the upper bound of the band holding each (see Bands).
+            rates.put("bidP50Below", Bands.quantileBelow(row, Bands.BID_CENTS, 0.5).map(c -> BigDecimal.valueOf(c, 2)));
+            rates.put("bidP90Below", Bands.quantileBelow(row, Bands.BID_CENTS, 0.9).map(c -> BigDecimal.valueOf(c, 2)));
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                rates.put("answerP" + (int) Math.round(q * 100) + "WithinMs",
+                        Bands.quantileBelow(row, Bands.ANSWER_MS, q).map(below -> BigDecimal.valueOf(below - 1)));
+            }
         } else {
             rates.put("sellThrough", percent(row.get(Figure.SOLD), row.valid()));
         }

@@ -42,7 +42,33 @@ public enum Figure {
     /** Conversions buyers reported on leads they bought. */
     CONVERSIONS("conversions", false),
     /** What those conversions were worth, as the buyers said. */
-    CONVERSION_VALUE("conversionValue", true);
+    CONVERSION_VALUE("conversionValue", true),
+    /** Bids by price band (the price the auction ranked), so a buyer's bid distribution merges by sum: under $5. */
+    BIDS_UNDER_5("bidsUnder5", false),
+    /** Bids of $5 to under $10. */
+    BIDS_5_TO_10("bids5to10", false),
+    /** Bids of $10 to under $20. */
+    BIDS_10_TO_20("bids10to20", false),
+    /** Bids of $20 to under $50. */
+    BIDS_20_TO_50("bids20to50", false),
+    /** Bids of $50 to under $100. */
+    BIDS_50_TO_100("bids50to100", false),
+    /** Bids of $100 and more. */
+    BIDS_100_UP("bids100up", false),
+    /** Ping answers (any status) by how long the buyer took: within 10 ms. */
+    ANSWERS_IN_10MS("answersIn10ms", false),
+    /** Answered in more than 10 and at most 50 ms. */
+    ANSWERS_IN_50MS("answersIn50ms", false),
+    /** In more than 50 and at most 100 ms. */
+    ANSWERS_IN_100MS("answersIn100ms", false),
+    /** In more than 100 and at most 250 ms. */
+    ANSWERS_IN_250MS("answersIn250ms", false),
+    /** In more than 250 and at most 500 ms. */
+    ANSWERS_IN_500MS("answersIn500ms", false),
+    /** In more than 500 ms and at most 1 s. */
+    ANSWERS_IN_1S("answersIn1s", false),
+    /** In more than 1 s. */
+    ANSWERS_OVER_1S("answersOver1s", false);
 
     private final String label;
     private final boolean money;

@@ -122,7 +122,8 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
                 for (AuditAnswer answer : audit.getAnswers()) {
                     BidStatus status = BidStatus.valueOf(answer.getStatus());
                     updates.merge(ReportKey.of(ReportDimension.BUYER, at, answer.getBuyerId()),
-                            row -> row.withAnswer(status), ReportProcessor::andThen);
+                            row -> row.withAnswer(status, answer.getPriceCents(), answer.getLatencyMs()),
+                            ReportProcessor::andThen);
                 }
                 String unanswered = audit.getDetail().get("unanswered");
                 if (unanswered != null && !unanswered.isEmpty()) {

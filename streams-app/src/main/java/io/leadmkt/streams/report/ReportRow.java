@@ -85,6 +85,18 @@ public record ReportRow(Map<Figure, Long> figures, Map<String, Long> rejectedByR
         return new ReportRow(row.plus(Figure.REJECTED, 1).figures, reasons);
     }
 
+    /**
+     * A buyer's answer to a ping, as the auction judged it, counted in its bands: the price band of a
+     * bid ({@code priceCents}, the price ranked) and the answer-time band ({@code latencyMs}).
+     */
+    public ReportRow withAnswer(BidStatus status, Long priceCents, int latencyMs) {
+        ReportRow row = withAnswer(status);
+        if (status == BidStatus.BID && priceCents != null) {
+            row = row.plus(Bands.of(Bands.BID_CENTS, priceCents), 1);
+        }
+        return row.plus(Bands.of(Bands.ANSWER_MS, latencyMs), 1);
+    }
+
     /** A buyer's answer to a ping, as the auction judged it; {@code null}: it never answered. */
     public ReportRow withAnswer(BidStatus status) {
         ReportRow row = plus(Figure.PINGS, 1);

@@ -60,13 +60,19 @@ class ReportJsonTest {
 
     @Test
     void shouldGiveBidWinAndAcceptRatesInPercentWhenTheRowIsABuyers() {
-        ReportRow row = ReportRow.EMPTY.withAnswer(BidStatus.BID).withAnswer(BidStatus.BID).withAnswer(BidStatus.PASS)
+        ReportRow row = ReportRow.EMPTY.withAnswer(BidStatus.BID, 1_500L, 5).withAnswer(BidStatus.BID, 600L, 5)
+                .withAnswer(BidStatus.PASS, null, 30)
                 .withPost(1).withPostResult(PostStatus.REJECTED).withPost(2).withPostResult(PostStatus.ACCEPTED);
 
         assertThat(ReportJson.rates(row, ReportDimension.BUYER)).containsExactly(
                 java.util.Map.entry("bidRate", Optional.of(new BigDecimal("66.7"))),
                 java.util.Map.entry("winRate", Optional.of(new BigDecimal("50.0"))),
                 java.util.Map.entry("acceptRate", Optional.of(new BigDecimal("50.0"))),
+                java.util.Map.entry("bidP50Below", Optional.of(new BigDecimal("10.00"))),
+                java.util.Map.entry("bidP90Below", Optional.of(new BigDecimal("20.00"))),
+                java.util.Map.entry("answerP50WithinMs", Optional.of(new BigDecimal("10"))),
+                java.util.Map.entry("answerP90WithinMs", Optional.of(new BigDecimal("50"))),
+                java.util.Map.entry("answerP99WithinMs", Optional.of(new BigDecimal("50"))),
                 java.util.Map.entry("returnRate", Optional.empty()),
                 java.util.Map.entry("conversionRate", Optional.empty()));
         assertThat(ReportJson.rates(ReportRow.EMPTY, ReportDimension.BUYER).values())

@@ -92,6 +92,10 @@ class ReportTopologyTest {
                 bravo.get(Figure.POSTS), bravo.get(Figure.ACCEPTED), bravo.get(Figure.SOLD)))
                 .as("bravo: pings, bids, wins, posts, accepted, sold")
                 .containsExactly(3L, 2L, 0L, 1L, 1L, 1L);
+        assertThat(List.of(alpha.get(Figure.BIDS_10_TO_20), alpha.get(Figure.BIDS_20_TO_50)))
+                .as("alpha's $15.37 and $20.03 in their price bands").containsExactly(1L, 1L);
+        assertThat(Bands.ANSWER_MS.stream().mapToLong(band -> alpha.get(band.figure())).sum())
+                .as("every answer in one time band").isEqualTo(alpha.get(Figure.PINGS));
     }
 
     @Test
