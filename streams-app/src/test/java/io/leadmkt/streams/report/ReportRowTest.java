@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReportRowTest {
-    private static final long AT = Instant.parse("2026-11-30T08:17:00Z").toEpochMilli();
+    static final long AT = Instant.parse("2026-11-30T08:17:00Z").toEpochMilli();
 
     static Outcome sold(String leadId, String buyerId, long price, long payout) {
         return outcome(leadId, OutcomeStatus.SOLD, null).setBuyerId(buyerId).setPriceCents(price)
