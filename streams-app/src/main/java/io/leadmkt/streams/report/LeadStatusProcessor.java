@@ -10,6 +10,7 @@ import io.leadmkt.streams.StateStores;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -45,6 +46,14 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, LeadStatus> statuses;
     private KeyValueStore<String, AuditEvent> timelines;
+    /**
+     * The statuses of the leads this task saw last, decoded: every audit event of a lead looks its
+     * status up (about six per lead), and it is written only when the lead starts and ends.
+     */
+    private final Map<String, LeadStatus> decoded = StateStores.decodedValues(DECODED_STATUSES);
+
+    /** How many statuses a task keeps decoded: the leads in flight on its partitions, with room to spare. */
+    static final int DECODED_STATUSES = 4_096;
 
     public LeadStatusProcessor(long retentionMs) {
         this.retentionMs = retentionMs;
@@ -103,6 +112,7 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         this.context = context;
         this.statuses = context.getStateStore(STORE);
         this.timelines = context.getStateStore(TIMELINE_STORE);
+        decoded.clear();
         context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
@@ -114,7 +124,13 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         }
         long now = context.currentSystemTimeMs();
         SpecificRecord value = record.value();
-        LeadStatus status = statuses.get(leadId);
+        LeadStatus status = decoded.get(leadId);
+        if (status == null) {
+            status = statuses.get(leadId);
+            if (status != null) {
+                decoded.put(leadId, status);
+            }
+        }
         if (status == null && value instanceof AuditEvent event && afterSale(event.getType())) {
             return; // a return or conversion of a lead whose status was already forgotten: no lead to add it to
         }
@@ -137,6 +153,7 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         if (changed) {
             status.setUpdatedAt(now);
             statuses.put(leadId, status);
+            decoded.put(leadId, status);
         }
     }
 
@@ -183,6 +200,7 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         }
         for (String leadId : old) {
             statuses.delete(leadId);
+            decoded.remove(leadId);
             List<String> events = new ArrayList<>();
             try (KeyValueIterator<String, AuditEvent> it = timelines.prefixScan(leadId + "|", new StringSerializer())) {
                 it.forEachRemaining(kv -> events.add(kv.key));
