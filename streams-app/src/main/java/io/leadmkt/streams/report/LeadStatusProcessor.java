@@ -41,6 +41,8 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
     public static final String STORE = "lead-status-store";
     public static final String TIMELINE_STORE = "lead-timeline-store";
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
+    /** How many statuses a task keeps decoded: the leads in flight on its partitions, with room to spare. */
+    static final int DECODED_STATUSES = 4_096;
 
     private final long retentionMs;
     private ProcessorContext<Void, Void> context;
@@ -51,9 +53,6 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
      * status up (about six per lead), and it is written only when the lead starts and ends.
      */
     private final Map<String, LeadStatus> decoded = StateStores.decodedValues(DECODED_STATUSES);
-
-    /** How many statuses a task keeps decoded: the leads in flight on its partitions, with room to spare. */
-    static final int DECODED_STATUSES = 4_096;
 
     public LeadStatusProcessor(long retentionMs) {
         this.retentionMs = retentionMs;

@@ -19,18 +19,15 @@ import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.SourceAdjustment;
 import io.leadmkt.schema.SuppressionEntry;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.schema.WaterfallOrder;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.MarketFixtures;
+import io.leadmkt.streams.MockStores;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +40,6 @@ import org.junit.jupiter.api.Test;
 class EligibilityProcessorTest {
     private static final long NOW = Instant.parse("2026-11-25T15:00:00Z").toEpochMilli();
 
-    private final Topics topics = Topics.embedded();
     private MockProcessorContext<String, Object> context;
     private TimestampedKeyValueStore<String, BuyerConfig> buyers;
     private TimestampedKeyValueStore<String, CampaignConfig> campaigns;
@@ -54,23 +50,14 @@ class EligibilityProcessorTest {
     @BeforeEach
     void setUp() {
         context = new MockProcessorContext<>();
-        buyers = store(ConfigTables.BUYERS_STORE, BuyerConfig.class);
-        campaigns = store(ConfigTables.CAMPAIGNS_STORE, CampaignConfig.class);
-        store(ConfigTables.SUPPRESSION_STORE, SuppressionEntry.class);
-        caps = store(ConfigTables.CAP_STATUS_STORE, BuyerCapStatus.class);
-        stats = store(ConfigTables.BUYER_STATS_STORE, BuyerStats.class);
+        buyers = MockStores.timestamped(context, ConfigTables.BUYERS_STORE, BuyerConfig.class);
+        campaigns = MockStores.timestamped(context, ConfigTables.CAMPAIGNS_STORE, CampaignConfig.class);
+        MockStores.timestamped(context, ConfigTables.SUPPRESSION_STORE, SuppressionEntry.class);
+        caps = MockStores.timestamped(context, ConfigTables.CAP_STATUS_STORE, BuyerCapStatus.class);
+        stats = MockStores.timestamped(context, ConfigTables.BUYER_STATS_STORE, BuyerStats.class);
         processor = new EligibilityProcessor();
         processor.init(context);
         context.setCurrentSystemTimeMs(NOW);
-    }
-
-    private <V extends SpecificRecord> TimestampedKeyValueStore<String, V> store(String name, Class<V> type) {
-        TimestampedKeyValueStore<String, V> store = Stores.timestampedKeyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), Serdes.String(), topics.serde(type))
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        return store;
     }
 
     private void putCampaign(CampaignConfig campaign) {

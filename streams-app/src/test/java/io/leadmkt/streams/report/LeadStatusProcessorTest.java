@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.LeadStatus;
-import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.MockStores;
 import io.leadmkt.streams.StateStores;
 import java.time.Duration;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +23,6 @@ class LeadStatusProcessorTest {
     private static final long RETENTION_MS = Duration.ofDays(7).toMillis();
     private static final long T0 = 1_000_000L;
 
-    private final Topics topics = Topics.embedded();
     private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
     private final LeadStatusProcessor processor = new LeadStatusProcessor(RETENTION_MS);
     private KeyValueStore<String, LeadStatus> statuses;
@@ -34,18 +30,10 @@ class LeadStatusProcessorTest {
 
     @BeforeEach
     void setUp() {
-        statuses = store(LeadStatusProcessor.STORE, LeadStatus.class);
-        timelines = store(LeadStatusProcessor.TIMELINE_STORE, AuditEvent.class);
+        statuses = MockStores.keyValue(context, LeadStatusProcessor.STORE, LeadStatus.class);
+        timelines = MockStores.keyValue(context, LeadStatusProcessor.TIMELINE_STORE, AuditEvent.class);
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
-    }
-
-    private <V extends SpecificRecord> KeyValueStore<String, V> store(String name, Class<V> type) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), topics.serde(type)).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        return store;
     }
 
     private void process(AuditType type, long at) {

@@ -8,14 +8,12 @@ import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.schema.SuppressionEntry;
-import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.ConfigTables;
+import io.leadmkt.streams.MockStores;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,30 +23,19 @@ import org.junit.jupiter.api.Test;
  * transaction).
  */
 class ReportProcessorTest {
-    private final Topics topics = Topics.embedded();
     private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
     private KeyValueStore<String, ReportFigures> rows;
     private final ReportProcessor processor = new ReportProcessor();
 
     @BeforeEach
     void setUp() {
-        rows = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportProcessor.STORE), Serdes.String(),
-                topics.serde(ReportFigures.class)).withLoggingDisabled().build();
-        rows.init(context.getStateStoreContext(), rows);
-        context.addStateStore(rows);
-        configStore(ConfigTables.BUYERS_STORE, BuyerConfig.class);
-        configStore(ConfigTables.CAMPAIGNS_STORE, CampaignConfig.class);
-        configStore(ConfigTables.SUPPRESSION_STORE, SuppressionEntry.class);
-        configStore(ConfigTables.CAP_STATUS_STORE, BuyerCapStatus.class);
-        configStore(ConfigTables.BUYER_STATS_STORE, BuyerStats.class);
+        rows = MockStores.keyValue(context, ReportProcessor.STORE, ReportFigures.class);
+        MockStores.timestamped(context, ConfigTables.BUYERS_STORE, BuyerConfig.class);
+        MockStores.timestamped(context, ConfigTables.CAMPAIGNS_STORE, CampaignConfig.class);
+        MockStores.timestamped(context, ConfigTables.SUPPRESSION_STORE, SuppressionEntry.class);
+        MockStores.timestamped(context, ConfigTables.CAP_STATUS_STORE, BuyerCapStatus.class);
+        MockStores.timestamped(context, ConfigTables.BUYER_STATS_STORE, BuyerStats.class);
         processor.init(context);
-    }
-
-    private <V extends SpecificRecord> void configStore(String name, Class<V> type) {
-        var store = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
-                topics.serde(type)).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
     }
 
     private void process(SpecificRecord event, String leadId) {
