@@ -80,12 +80,13 @@ public final class CapacityBench {
         String toJson() {
             return String.format(Locale.ROOT,
                     "{\"offered_per_s\":%s,\"generated_per_s\":%.1f,\"leads\":%d,\"rejected\":%d,\"sold\":%d,"
-                            + "\"sold_pct\":%.2f,\"unsold\":%d,\"shed\":%d,\"shed_reasons\":%s,\"unanswered\":%d,"
+                            + "\"sold_pct\":%.2f,\"unsold\":%d,\"unsold_reasons\":%s,\"shed\":%d,\"shed_reasons\":%s,"
+                            + "\"unanswered\":%d,"
                             + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"cpu_ms_per_lead\":{%s,\"threads\":%.2f,\"process\":%.2f},"
                             + "\"process_cores\":%.2f,\"records_per_lead\":%s,\"sustained\":%b}",
                     number(offeredPerSecond), generatedPerSecond, timed.leads(), timed.rejected(), timed.sold(),
-                    soldPercent(), timed.unsold(), timed.shed(), Summary.jsonCounts(timed.shedReasons()), unanswered,
-                    timed.p50Ms(), timed.p99Ms(),
+                    soldPercent(), timed.unsold(), Summary.jsonCounts(timed.unsoldReasons()), timed.shed(),
+                    Summary.jsonCounts(timed.shedReasons()), unanswered, timed.p50Ms(), timed.p99Ms(),
                     cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey().label(), e.getValue()))
                             .collect(Collectors.joining(",")),

@@ -1,5 +1,6 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.streams.StreamsAppConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,9 +67,13 @@ public final class ThreadComponents {
                 ThreadCpuMeter.THREAD_NAME)));
         list.add(new Rule(Component.CONNECTOR, List.of("* | " + connectorGroupId + "-*", "connector-*",
                 "buyer-http-*", "buyer-config-feed", "OkHttp *", "Okio Watchdog")));
-        list.add(new Rule(Component.STREAMS, List.of(streamsApplicationId + "-" + UUID_GLOB + "-*",
-                "* | " + streamsApplicationId, "* | " + streamsApplicationId + "-" + UUID_GLOB + "-*",
-                "* | " + streamsApplicationId + "-http-intake")));
+        // The market's application and the reports' own (its id ends in -reports), when they run on their own.
+        List<String> streams = new ArrayList<>();
+        for (String id : List.of(streamsApplicationId, streamsApplicationId + StreamsAppConfig.REPORTS_SUFFIX)) {
+            streams.addAll(List.of(id + "-" + UUID_GLOB + "-*", "* | " + id, "* | " + id + "-" + UUID_GLOB + "-*"));
+        }
+        streams.add("* | " + streamsApplicationId + "-http-intake");
+        list.add(new Rule(Component.STREAMS, streams));
         // The simulated buyers write their delayed answers on CompletableFuture's shared timer thread; the
         // connector's ping timeouts also fire there, but for answered pings they find nothing to do.
         list.add(new Rule(Component.BUYERS, List.of("JettyServerThreadPool-*", "Scheduler-*",

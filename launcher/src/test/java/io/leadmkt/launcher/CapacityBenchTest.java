@@ -76,25 +76,28 @@ class CapacityBenchTest {
     @Test
     void shouldEndWithTheHeadlineNumbersThenEveryStepWhenPrintedAsJson() {
         Step at25 = step(25, 500, 0, 500, 0, 0);
-        Step at50 = step(50, 1_000, 0, 900, 100, 0);
+        Step at50 = step(50, 1_000, 0, 890, 100, 0);
 
         String json = Capacity.of(List.of(at25, at50)).toJson(List.of(at25, at50));
 
         assertThat(json).startsWith("{\"capacity_leads_per_s\":25,\"cpu_ms_per_lead\":12.50,\"p99_ms_at_capacity\":99.0,"
                 + "\"steps\":[{\"offered_per_s\":25,\"generated_per_s\":25.0,\"leads\":500,\"rejected\":0,\"sold\":500,"
-                + "\"sold_pct\":100.00,\"unsold\":0,\"shed\":0,\"shed_reasons\":{},\"unanswered\":0,\"p50_ms\":10.0,"
+                + "\"sold_pct\":100.00,\"unsold\":0,\"unsold_reasons\":{},\"shed\":0,\"shed_reasons\":{},\"unanswered\":0,"
+                + "\"p50_ms\":10.0,"
                 + "\"p99_ms\":99.0,\"cpu_ms_per_lead\":{\"broker\":4.00,\"streams\":5.00,\"connector\":1.00,"
                 + "\"buyers\":1.00,\"generator\":0.25,\"other\":0.25,\"threads\":11.50,\"process\":12.50},"
                 + "\"process_cores\":0.31,\"records_per_lead\":{\"total\":9.00,\"audit\":9.00},\"sustained\":true},"
                 + "{\"offered_per_s\":50,");
-        assertThat(json).contains("\"shed\":100,\"shed_reasons\":{\"STALE_AT_AUCTION\":100}");
+        assertThat(json).contains("\"unsold\":10,\"unsold_reasons\":{\"NO_BIDS\":10},\"shed\":100,"
+                + "\"shed_reasons\":{\"STALE_AT_AUCTION\":100}");
         assertThat(json).endsWith("\"sustained\":false}]}");
     }
 
     private static Step step(double offered, long leads, long rejected, long sold, long shed, long unanswered) {
         long unsold = leads - rejected - sold - shed;
         Summary timed = new Summary(leads, rejected, sold, Math.max(0, unsold), shed,
-                shed == 0 ? Map.of() : Map.of(Summary.STALE_AT_AUCTION, shed), Map.of(), Map.of(), 0, 0, 0, 10.0, 99.0);
+                shed == 0 ? Map.of() : Map.of(Summary.STALE_AT_AUCTION, shed),
+                unsold > 0 ? Map.of("NO_BIDS", unsold) : Map.of(), Map.of(), 0, 0, 0, 10.0, 99.0);
         Map<Component, Double> cpu = new EnumMap<>(Map.of(Component.BROKER, 4.0, Component.STREAMS, 5.0,
                 Component.CONNECTOR, 1.0, Component.BUYERS, 1.0, Component.GENERATOR, 0.25, Component.OTHER, 0.25));
         return new Step(offered, offered, timed, unanswered, cpu, 12.5, new TopicRecords(Map.of("audit", 900L)), 100);

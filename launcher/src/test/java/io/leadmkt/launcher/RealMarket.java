@@ -287,7 +287,8 @@ final class RealMarket implements AutoCloseable {
         // Exactly-once v2 names a stream thread's transactional id "<application.id>-<process id>-<n>",
         // and the thread itself "<application.id>-<process id>-StreamThread-<n>": the thread names give
         // this instance's prefix, so other instances of the same application are left alone.
-        Set<String> prefixes = app.streams().metadataForLocalThreads().stream()
+        Set<String> prefixes = applications(app).stream()
+                .flatMap(streams -> streams.metadataForLocalThreads().stream())
                 .map(thread -> thread.threadName().replaceFirst("-StreamThread-\\d+$", "-"))
                 .collect(Collectors.toSet());
         try (Admin admin = broker.admin()) {
@@ -298,8 +299,13 @@ final class RealMarket implements AutoCloseable {
             assertThat(transactionalIds).as("transactional ids of the streams app").isNotEmpty();
             admin.fenceProducers(transactionalIds).all().get(30, TimeUnit.SECONDS);
         }
-        app.streams().close(CloseOptions.timeout(Duration.ZERO)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        applications(app).forEach(streams -> streams.close(CloseOptions.timeout(Duration.ZERO)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)));
+    }
+
+    /** The instance's Kafka Streams applications: the market's, and the reports' when they run on their own. */
+    static List<org.apache.kafka.streams.KafkaStreams> applications(LeadMarketApp app) {
+        return java.util.stream.Stream.of(app.streams(), app.reportStreams()).distinct().toList();
     }
 
     /** The lead ids of request bodies a simulated buyer received, kept only for the given leads. */
@@ -307,9 +313,10 @@ final class RealMarket implements AutoCloseable {
         return bodies.stream().map(body -> String.valueOf(body.get("leadId"))).filter(ids::contains).toList();
     }
 
-    /** The partitions an instance's stream threads process as active tasks right now. */
+    /** The partitions an instance's stream threads (the market's and the reports') process as active tasks right now. */
     static Set<TopicPartition> activePartitions(LeadMarketApp app) {
-        return app.streams().metadataForLocalThreads().stream()
+        return applications(app).stream()
+                .flatMap(streams -> streams.metadataForLocalThreads().stream())
                 .flatMap(thread -> thread.activeTasks().stream())
                 .flatMap(task -> task.topicPartitions().stream())
                 .collect(Collectors.toSet());
@@ -322,8 +329,6 @@ final class RealMarket implements AutoCloseable {
      * (45 s) expires, 43 s measured here.
      */
     static void leaveGracefully(LeadMarketApp app) {
-        app.streams().close(CloseOptions.timeout(Duration.ofSeconds(30))
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         app.close();
     }
 
@@ -334,7 +339,7 @@ final class RealMarket implements AutoCloseable {
      * ({@link #removeFromGroup}). Its stream threads commit on the way out.
      */
     static void stopWithoutLeaving(LeadMarketApp app) {
-        app.streams().close(Duration.ofSeconds(30));
+        applications(app).forEach(streams -> streams.close(Duration.ofSeconds(30)));
         app.close();
     }
 

@@ -10,8 +10,9 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
-import io.leadmkt.simulator.LeadGenerator;
+import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.LeadGenerator.Kind;
+import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
 import io.leadmkt.streams.api.InstanceFanOut;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,13 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +82,7 @@ class ReportsEndToEndTest {
     /** A privacy officer's key: disclosures, asked of either instance, answered by the identity's owner. */
     private static String privacyKey;
     private static List<LeadGenerator.Sent> sent;
+    /** The reports' application id: the group whose members take over each other's report partitions. */
     private static String applicationId;
     /** How many partitions the report store has. */
     private static int partitions;
@@ -80,13 +90,16 @@ class ReportsEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         market = RealMarket.start(RealMarket.KNOWN_BIDDERS, CAMPAIGNS);
-        StreamsAppConfig config = market.appConfig("reports-a", instance("reports-a"));
-        applicationId = config.applicationId();
+        // The reports as an application of their own (streams.reports.own.instance), the other end-to-end
+        // classes run them inside the market's: here the fan-out, standbys and takeover follow the reports' group.
+        StreamsAppConfig config = market.appConfig("reports-a", instance("reports-a")).withReportsOwnInstance(true);
+        applicationId = config.reportsApplicationId();
         partitions = config.partitions();
         analystKey = market.apiKey("analyst", List.of(), null);
         privacyKey = market.apiKey("privacy", List.of(), null);
         first = LeadMarketApp.start(config);
-        second = LeadMarketApp.start(market.appConfig("reports-b", instance("reports-b")));
+        second = LeadMarketApp.start(market.appConfig("reports-b", instance("reports-b")).withReportsOwnInstance(true));
+        assertThat(first.reportStreams()).isNotSameAs(first.streams());
         LeadGenerator generator = new LeadGenerator(market.producer(), TOPICS,
                 new LeadGenerator.Options(1, 0, 42, CAMPAIGNS));
         sent = IntStream.range(0, LEADS).mapToObj(i -> generator.send(Kind.VALID)).toList();
@@ -95,8 +108,23 @@ class ReportsEndToEndTest {
         market.awaitEveryLeadEnded(ids);
         outcomes = market.committedOutcomes();
         assertThat(outcomes).hasSize(LEADS);
+        awaitReportsCaughtUp();
         assertThat(RealMarket.activePartitions(first)).as("both instances host report partitions").isNotEmpty();
         assertThat(RealMarket.activePartitions(second)).isNotEmpty();
+    }
+
+    @Test
+    void shouldReadTheMarketsAuditAndOutcomesOnTheirOwnThreadWhenTheReportsRunApart() {
+        for (LeadMarketApp app : List.of(first, second)) {
+            assertThat(app.reportStreams().metadataForLocalThreads()).extracting(ThreadMetadata::threadName)
+                    .allMatch(name -> name.startsWith(applicationId + "-"));
+            Set<String> read = app.reportStreams().metadataForLocalThreads().stream()
+                    .flatMap(thread -> Stream.concat(thread.activeTasks().stream(), thread.standbyTasks().stream()))
+                    .flatMap(task -> task.topicPartitions().stream()).map(TopicPartition::topic)
+                    .collect(Collectors.toSet());
+            assertThat(read).contains(Topics.AUDIT, Topics.OUTCOMES, Topics.LEADS_REJECTED)
+                    .doesNotContain(Topics.BIDS, Topics.LEADS_INBOUND);
+        }
     }
 
     @AfterAll
@@ -313,6 +341,29 @@ class ReportsEndToEndTest {
         }
     }
 
+    /**
+     * Until the reports' group has read every record of the topics it reads: running apart, the reports trail
+     * the market by their own commits, so an ended lead's outcome can be committed before its figures are.
+     */
+    private static void awaitReportsCaughtUp() throws Exception {
+        try (Admin admin = market.broker().admin()) {
+            List<TopicPartition> read = new ArrayList<>();
+            for (String topic : List.of(Topics.AUDIT, Topics.OUTCOMES, Topics.LEADS_REJECTED)) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    read.add(new TopicPartition(topic, partition));
+                }
+            }
+            Awaitility.await().atMost(RealMarket.SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(read.stream()
+                        .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()))).all().get();
+                return read.stream().allMatch(p -> ends.get(p).offset() == 0 || (committed.get(p) != null
+                        && committed.get(p).offset() >= ends.get(p).offset()));
+            });
+        }
+    }
+
     /** An instance's pass-through properties: {@link #STANDBYS}, and its static membership as {@code instanceId}. */
     private static Map<String, String> instance(String instanceId) {
         Map<String, String> properties = new HashMap<>(STANDBYS);
@@ -323,7 +374,7 @@ class ReportsEndToEndTest {
     /** The report store's partitions the survivor's metadata names {@code host} the active instance of. */
     private static Set<Integer> activeOn(HostInfo host) {
         Set<Integer> active = new TreeSet<>();
-        InstanceFanOut.copies(first.streams(), ReportProcessor.STORE, partitions).forEach((partition, copies) -> {
+        InstanceFanOut.copies(first.reportStreams(), ReportProcessor.STORE, partitions).forEach((partition, copies) -> {
             if (copies.active().filter(host::equals).isPresent()) {
                 active.add(partition);
             }

@@ -27,6 +27,8 @@ class ThreadComponentsTest {
             "leadmkt-e93141d3-59a3-45a7-a3ea-a7e81f7c4501-GlobalStreamThread; STREAMS",
             "kafka-producer-network-thread | leadmkt-e93141d3-59a3-45a7-a3ea-a7e81f7c4501-StreamThread-1-producer; STREAMS",
             "kafka-coordinator-heartbeat-thread | leadmkt; STREAMS",
+            "leadmkt-reports-0c2f5e7a-1b3d-4e5f-8a9b-0c1d2e3f4a5b-StreamThread-1; STREAMS",
+            "kafka-producer-network-thread | leadmkt-reports-0c2f5e7a-1b3d-4e5f-8a9b-0c1d2e3f4a5b-StreamThread-1-producer; STREAMS",
             "kafka-producer-network-thread | leadmkt-http-intake; STREAMS",
             "connector-pings; CONNECTOR",
             "buyer-http-17; CONNECTOR",

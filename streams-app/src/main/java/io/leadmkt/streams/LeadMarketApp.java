@@ -96,6 +96,11 @@ public final class LeadMarketApp implements AutoCloseable {
     private final KafkaProducer<String, Lead> intakeProducer;
     private final Topics topics;
     private volatile KafkaStreams streams;
+    /**
+     * The reports' application (lead status, report figures, what-if, disclosures, deletion status): its
+     * own when {@link StreamsAppConfig#reportsOwnInstance()}, else the same as {@link #streams}.
+     */
+    private volatile KafkaStreams reports;
     private volatile HostInfo self;
     private final ConfigTopics configTopics;
     /** The API keys every instance knows, followed from config.apikeys. */
@@ -103,8 +108,9 @@ public final class LeadMarketApp implements AutoCloseable {
     private final IntakeBacklog backlog = new IntakeBacklog();
     private final ProcessMetrics metrics;
     private final MarketMetrics market;
-    /** Streams has been RUNNING since start: see {@link StreamsHealth}. */
+    /** Streams (the market's, the reports') has been RUNNING since start: see {@link StreamsHealth}. */
     private volatile boolean hasRun;
+    private volatile boolean reportsHaveRun;
     private LeadApi api;
     /** The dashboard's recent auctions, read from outcomes and audit once someone opens it. */
     private final RecentAuctions recentAuctions = new RecentAuctions(RECENT_AUCTIONS, RECENT_AUCTIONS * 10);
@@ -169,13 +175,13 @@ public final class LeadMarketApp implements AutoCloseable {
         Access access = new Access(config.http().authRequired(), adminToken, app.keys.table());
         app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
         PrivacyApi privacy = new PrivacyApi(app.deletions, app::findDeletion,
-                new DisclosureQueries(app::streams, () -> app.self, config.partitions(), app.reportRequests));
+                new DisclosureQueries(app::reportStreams, () -> app.self, config.partitions(), app.reportRequests));
         Map<String, Object> postbackProducer = new LinkedHashMap<>(intakeProducerProperties(config));
         postbackProducer.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-http-postbacks");
         app.postbackProducer = new KafkaProducer<>(postbackProducer, new StringSerializer(),
                 topics.postbacks().valueSerde().serializer());
         PostbackApi postbacks = new PostbackApi(app::findSale, configStore::buyer, app::writePostback);
-        InstanceFanOut instances = new InstanceFanOut(app::streams, () -> app.self, config.http().scheme(),
+        InstanceFanOut instances = new InstanceFanOut(app::reportStreams, () -> app.self, config.http().scheme(),
                 config.partitions(), app.reportRequests);
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
@@ -183,14 +189,24 @@ public final class LeadMarketApp implements AutoCloseable {
                 .withPostbacks(postbacks).withWhatIf(new WhatIfApi(new WhatIfQueries(instances))).start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
-            Properties props = streamsProperties(config);
-            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, app.self.host() + ":" + app.self.port());
-            KafkaStreams streams = new KafkaStreams(
-                    LeadMarketTopology.build(config, topics, app.backlog, app.market), props);
+            String server = app.self.host() + ":" + app.self.port();
+            boolean own = config.reportsOwnInstance();
+            KafkaStreams streams = new KafkaStreams(LeadMarketTopology.build(config, topics, app.backlog, app.market,
+                    own ? LeadMarketTopology.Part.MARKET : LeadMarketTopology.Part.ALL), withServer(streamsProperties(config), server));
             metrics.bind(new KafkaStreamsMetrics(streams, Tags.empty(), metrics.kafkaRefresh()));
             // Known before it runs, so /health/ready can say what it is waiting for.
             app.streams = streams;
-            startStreams(streams, () -> app.hasRun = true);
+            KafkaStreams reports = streams;
+            if (own) {
+                reports = new KafkaStreams(LeadMarketTopology.build(config, topics, app.backlog, app.market,
+                        LeadMarketTopology.Part.REPORTS), withServer(reportsProperties(config), server));
+                metrics.bind(new KafkaStreamsMetrics(reports, Tags.empty(), metrics.kafkaRefresh()));
+            }
+            app.reports = reports;
+            Runnable awaitMarket = startStreams(streams, () -> app.hasRun = true);
+            Runnable awaitReports = own ? startStreams(reports, () -> app.reportsHaveRun = true) : () -> { };
+            awaitMarket.run();
+            awaitReports.run();
             // Read long before streams runs; waited for so the first request with a valid key is served, not 503.
             awaitKeys(app.keys);
         } catch (RuntimeException e) {
@@ -213,8 +229,17 @@ public final class LeadMarketApp implements AutoCloseable {
         }
     }
 
-    /** Starts {@code streams} and waits for RUNNING; {@code onRunning} runs each time it gets there. */
-    private static void startStreams(KafkaStreams streams, Runnable onRunning) {
+    private static Properties withServer(Properties props, String applicationServer) {
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        return props;
+    }
+
+    /**
+     * Starts {@code streams}; the returned wait blocks until it is RUNNING (and closes it and throws if it
+     * does not get there). {@code onRunning} runs each time it gets there. Two applications start
+     * together and are then waited for, so the second adds nothing to the start-up.
+     */
+    private static Runnable startStreams(KafkaStreams streams, Runnable onRunning) {
         CountDownLatch running = new CountDownLatch(1);
         // The first state it settles in: RUNNING (or ERROR). Not the state when we look, since a second
         // instance joining can move it on to REBALANCING at once (seen in CapsConcurrencyTest).
@@ -238,18 +263,20 @@ public final class LeadMarketApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        try {
-            if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    || last.get() != KafkaStreams.State.RUNNING) {
+        return () -> {
+            try {
+                if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        || last.get() != KafkaStreams.State.RUNNING) {
+                    streams.close(Duration.ofSeconds(5));
+                    throw new IllegalStateException("streams did not reach RUNNING within " + START_TIMEOUT
+                            + " (state " + last.get() + ")");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 streams.close(Duration.ofSeconds(5));
-                throw new IllegalStateException("streams did not reach RUNNING within " + START_TIMEOUT
-                        + " (state " + last.get() + ")");
+                throw new IllegalStateException("interrupted while starting", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            streams.close(Duration.ofSeconds(5));
-            throw new IllegalStateException("interrupted while starting", e);
-        }
+        };
     }
 
     private static void provision(StreamsAppConfig config, Topics topics) {
@@ -308,6 +335,20 @@ public final class LeadMarketApp implements AutoCloseable {
         return config.kafka().streams(p);
     }
 
+    /**
+     * The reports' own application: the market's settings, but its own id (so its own group, transactions,
+     * internal topics and state directory) and its own commit interval, which is also its poll.ms: nothing
+     * waits on a report's commit the way a lead's next hop waits on the market's.
+     */
+    static Properties reportsProperties(StreamsAppConfig config) {
+        Properties p = streamsProperties(config);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.reportsApplicationId());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.reportsCommitIntervalMs());
+        p.put(StreamsConfig.POLL_MS_CONFIG, config.reportsCommitIntervalMs());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        return p;
+    }
+
     static Map<String, Object> intakeProducerProperties(StreamsAppConfig config) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -337,7 +378,7 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Optional<LeadStatus> findStatus(String leadId) {
-        KafkaStreams streams = ownerOf(LeadStatusProcessor.STORE, leadId);
+        KafkaStreams streams = ownerOf(reports, LeadStatusProcessor.STORE, leadId);
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
                 LeadStatusProcessor.STORE, QueryableStoreTypes.<String, LeadStatus>keyValueStore()));
         ReadOnlyKeyValueStore<String, io.leadmkt.schema.AuditEvent> timelines = streams.store(
@@ -348,7 +389,7 @@ public final class LeadMarketApp implements AutoCloseable {
 
     /** A buyer's sale as the returns desk keeps it, read on the instance owning the buyer's partition. */
     private Optional<SoldLead> findSale(String buyerId, String leadId) {
-        ReadOnlyKeyValueStore<String, SoldLead> sales = ownerOf(ReturnDesk.SALES_STORE, buyerId).store(
+        ReadOnlyKeyValueStore<String, SoldLead> sales = ownerOf(this.streams, ReturnDesk.SALES_STORE, buyerId).store(
                 StoreQueryParameters.fromNameAndType(ReturnDesk.SALES_STORE, QueryableStoreTypes.<String, SoldLead>keyValueStore()));
         return Optional.ofNullable(sales.get(ReturnDesk.saleKey(buyerId, leadId)));
     }
@@ -366,9 +407,11 @@ public final class LeadMarketApp implements AutoCloseable {
         return acked;
     }
 
-    /** Streams, when this instance owns {@code key} in {@code store}; else {@link LeadOwnedElsewhere} (a 307). */
-    private KafkaStreams ownerOf(String store, String key) {
-        KafkaStreams streams = this.streams;
+    /**
+     * {@code streams} (the application running {@code store}), when this instance owns {@code key} in
+     * {@code store}; else {@link LeadOwnedElsewhere} (a 307).
+     */
+    private KafkaStreams ownerOf(KafkaStreams streams, String store, String key) {
         if (streams == null) {
             throw new IllegalStateException("streams app is starting");
         }
@@ -383,7 +426,7 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private Optional<DeletionProgress> findDeletion(String deletionId) {
-        ReadOnlyKeyValueStore<String, DeletionStatus> statuses = ownerOf(DeletionStatusProcessor.STORE, deletionId)
+        ReadOnlyKeyValueStore<String, DeletionStatus> statuses = ownerOf(reports, DeletionStatusProcessor.STORE, deletionId)
                 .store(StoreQueryParameters.fromNameAndType(DeletionStatusProcessor.STORE,
                         QueryableStoreTypes.<String, DeletionStatus>keyValueStore()));
         return Optional.ofNullable(statuses.get(deletionId))
@@ -399,6 +442,14 @@ public final class LeadMarketApp implements AutoCloseable {
         health.put("status", streams.state() == KafkaStreams.State.RUNNING ? "UP" : "DEGRADED");
         health.put("streams", streams.state().name());
         health.put("applicationId", config.applicationId());
+        KafkaStreams reports = this.reports;
+        if (reports != null && reports != streams) {
+            if (reports.state() != KafkaStreams.State.RUNNING) {
+                health.put("status", "DEGRADED");
+            }
+            health.put("reports", reports.state().name());
+            health.put("reportsApplicationId", config.reportsApplicationId());
+        }
         health.put("processingGuarantee", config.processingGuarantee());
         return health;
     }
@@ -406,7 +457,10 @@ public final class LeadMarketApp implements AutoCloseable {
     /** Live and ready, by {@link StreamsHealth}: served on {@code /health/live} and {@code /health/ready}. */
     public Health readiness() {
         KafkaStreams streams = this.streams;
-        return StreamsHealth.of(streams == null ? null : streams.state(), hasRun);
+        KafkaStreams reports = this.reports;
+        Health market = StreamsHealth.of(streams == null ? null : streams.state(), hasRun);
+        return reports == null || reports == streams ? market
+                : StreamsHealth.both(market, StreamsHealth.of(reports.state(), reportsHaveRun));
     }
 
     /** The port the intake / query API listens on. */
@@ -424,8 +478,14 @@ public final class LeadMarketApp implements AutoCloseable {
         return keys.table();
     }
 
+    /** The market's application (with the reports in it unless they run on their own). */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The reports' application: the market's own unless {@link StreamsAppConfig#reportsOwnInstance()}. */
+    public KafkaStreams reportStreams() {
+        return reports;
     }
 
     @Override
@@ -445,9 +505,13 @@ public final class LeadMarketApp implements AutoCloseable {
         }
         configTopics.close();
         keys.close();
+        // Leave the group at once: otherwise the other instances wait a whole session timeout
+        // (45 s measured) before taking over this instance's auctions, whose deadlines pass meanwhile.
+        if (reports != null && reports != streams) {
+            reports.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        }
         if (streams != null) {
-            // Leave the group at once: otherwise the other instances wait a whole session timeout
-            // (45 s measured) before taking over this instance's auctions, whose deadlines pass meanwhile.
             streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }

@@ -78,6 +78,20 @@ public final class LeadMarketTopology {
     public static final String UNDECODABLE = "UNDECODABLE";
     static final long STATUS_RETENTION_MS = Duration.ofDays(7).toMillis();
 
+    /**
+     * The two sides of the marketplace. The market sells leads and needs every commit soon (each hop of a
+     * lead waits for one under exactly-once); the reports only read what the market wrote (audit, outcomes,
+     * rejections), so they can commit far less often and off the market's stream thread.
+     */
+    public enum Part {
+        /** Intake to outcome: intake, enrich, comply, dedupe, seal, eligibility, auction, buyer stats, caps, returns. */
+        MARKET,
+        /** Lead status and timeline, report figures, what-if, disclosures, deletion status. */
+        REPORTS,
+        /** Both, in one application. */
+        ALL
+    }
+
     private LeadMarketTopology() {
     }
 
@@ -93,11 +107,52 @@ public final class LeadMarketTopology {
     /** @param written told of every event the topology writes (the app's metrics count them) */
     public static Topology build(StreamsAppConfig config, Topics topics, IntakeBacklog backlog,
                                  Consumer<? super SpecificRecord> written) {
+        return build(config, topics, backlog, written, Part.ALL);
+    }
+
+    /**
+     * The stages of {@code part}. {@link Part#ALL} is one application; {@link Part#MARKET} and
+     * {@link Part#REPORTS} are two, run side by side (see {@link StreamsAppConfig#reportsOwnInstance()}).
+     * ALL declares every operator in the same order as the two parts do, so its sub-topologies and
+     * their task ids are the ones an instance running everything has always had.
+     */
+    public static Topology build(StreamsAppConfig config, Topics topics, IntakeBacklog backlog,
+                                 Consumer<? super SpecificRecord> written, Part part) {
         StreamsBuilder builder = new StreamsBuilder();
         EventRouting routing = new EventRouting(topics, written);
         boolean inMemory = "in_memory".equals(config.storeType());
+        boolean market = part != Part.REPORTS;
+        boolean reports = part != Part.MARKET;
 
+        // both: eligibility and the auction read buyers and campaigns, the report figures a campaign's seller
         configTables(builder, topics);
+        if (market) {
+            market(builder, config, topics, backlog, routing, inMemory);
+        }
+
+        // report: where each lead is and how it ended
+        KStream<String, SpecificRecord> outcomes = events(builder, topics.outcomes(), "outcomes");
+        KStream<String, SpecificRecord> trail = null;
+        if (reports) {
+            trail = events(builder, topics.audit(), "audit")
+                    .merge(outcomes, Named.as("status-merge-outcomes"))
+                    .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"));
+            trail.process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class),
+                            topics.serde(io.leadmkt.schema.AuditEvent.class), inMemory),
+                    Named.as("lead-status"));
+        }
+        if (market) {
+            returns(builder, config, topics, routing, inMemory, outcomes);
+        }
+        if (reports) {
+            reports(builder, config, topics, routing, inMemory, trail);
+        }
+        return builder.build();
+    }
+
+    /** Intake to outcome, with buyer stats and the cap keeper. */
+    private static void market(StreamsBuilder builder, StreamsAppConfig config, Topics topics, IntakeBacklog backlog,
+                               EventRouting routing, boolean inMemory) {
 
         // intake: raw bytes in, normalised leads or rejections out
         Map<String, KStream<String, Object>> intake = builder
@@ -191,16 +246,11 @@ public final class LeadMarketTopology {
                 .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
                         topics.serde(BuyerCapStatus.class), CAP_CLEANUP_EVERY, inMemory), Named.as("cap-keeper"));
         toEvents(capEvents, routing, "cap-keeper");
+    }
 
-        // report: where each lead is and how it ended
-        KStream<String, SpecificRecord> outcomes = events(builder, topics.outcomes(), "outcomes");
-        KStream<String, SpecificRecord> trail = events(builder, topics.audit(), "audit")
-                .merge(outcomes, Named.as("status-merge-outcomes"))
-                .merge(events(builder, topics.leadsRejected(), "rejected"), Named.as("status-merge-rejected"));
-        trail.process(LeadStatusProcessor.supplier(STATUS_RETENTION_MS, topics.serde(LeadStatus.class),
-                        topics.serde(io.leadmkt.schema.AuditEvent.class), inMemory),
-                Named.as("lead-status"));
-        // returns and conversions: a buyer's sales and postbacks meet on the buyer's partition; decisions keyed by lead
+    /** Returns and conversions: a buyer's sales and postbacks meet on the buyer's partition; decisions keyed by lead. */
+    private static void returns(StreamsBuilder builder, StreamsAppConfig config, Topics topics, EventRouting routing,
+                                boolean inMemory, KStream<String, SpecificRecord> outcomes) {
         KStream<String, SpecificRecord> sales = outcomes
                 .flatMapValues(v -> ReturnDesk.sale((Outcome) v).stream().toList(), Named.as("returns-sales"))
                 .selectKey((leadId, sale) -> sale.getBuyerId().toString(), Named.as("key-sales-by-buyer"))
@@ -220,6 +270,11 @@ public final class LeadMarketTopology {
                 .process(ReturnDesk.supplier(topics.serde(SoldLead.class), topics.serde(ReturnTally.class),
                         RETURNS_CLEANUP_EVERY, inMemory), Named.as("returns-desk"))
                 .to(routing, routing.produced("returns-desk-events-sink"));
+    }
+
+    /** What the lead-status report's {@code trail} (audit, outcomes, rejections) feeds besides the status. */
+    private static void reports(StreamsBuilder builder, StreamsAppConfig config, Topics topics, EventRouting routing,
+                                boolean inMemory, KStream<String, SpecificRecord> trail) {
         // report: figures per buyer, seller, source, campaign and state, by the hour (the same input, no repartition),
         // and the returns desk's decisions
         trail.merge(events(builder, topics.postbackDecisions(), "postback-decisions"), Named.as("report-merge-postbacks"))
@@ -236,8 +291,6 @@ public final class LeadMarketTopology {
                         topics.privacyDeletionEvents().valueSerde()).withName("deletion-events-source"))
                 .process(DeletionStatusProcessor.supplier(topics.serde(DeletionStatus.class), inMemory),
                         Named.as("deletion-status"));
-
-        return builder.build();
     }
 
     private static void configTables(StreamsBuilder builder, Topics topics) {

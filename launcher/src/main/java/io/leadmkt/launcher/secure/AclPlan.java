@@ -3,6 +3,7 @@ package io.leadmkt.launcher.secure;
 import io.leadmkt.connector.kafka.KafkaBuyerTopics;
 import io.leadmkt.streams.privacy.KeyVault;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.streams.StreamsAppConfig;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -122,6 +123,10 @@ public final class AclPlan {
         // Repartition and changelog topics: created, configured and (on reset) deleted by Streams.
         grants.add(Grant.prefixed(ResourceType.TOPIC, applicationId + "-", AclOperation.ALL));
         grants.add(Grant.literal(ResourceType.GROUP, applicationId, AclOperation.READ, AclOperation.DESCRIBE));
+        // The reports' own application (streams.reports.own.instance): its internal topics and transactional
+        // ids fall under the prefixes here; its group is a second one.
+        grants.add(Grant.literal(ResourceType.GROUP, applicationId + StreamsAppConfig.REPORTS_SUFFIX,
+                AclOperation.READ, AclOperation.DESCRIBE));
         // Exactly-once stream threads and the admin API's config writer: <application.id>-...
         grants.add(Grant.prefixed(ResourceType.TRANSACTIONAL_ID, applicationId + "-", AclOperation.WRITE,
                 AclOperation.DESCRIBE));

@@ -30,4 +30,22 @@ public final class StreamsHealth {
             case PENDING_ERROR, ERROR -> Health.dead(state.name(), "Kafka Streams stopped on an error: restart");
         };
     }
+
+    /**
+     * The instance's health when the reports run as an application of their own: the worse of the two.
+     * A dead reports application is a dead instance (restart it), since its reports would stop for good;
+     * a rebalancing one makes it unready only while it has not run yet, as for the market.
+     */
+    public static Health both(Health market, Health reports) {
+        if (!market.live()) {
+            return market;
+        }
+        if (!reports.live()) {
+            return Health.dead("reports " + reports.state(), reports.reason());
+        }
+        if (!market.ready()) {
+            return market;
+        }
+        return reports.ready() ? market : Health.notReady("reports " + reports.state(), reports.reason());
+    }
 }

@@ -54,4 +54,36 @@ class StreamsHealthTest {
             assertThat(health.reason()).contains("restart");
         }
     }
+
+    @Test
+    void shouldBeReadyWhenTheMarketAndTheReportsBothRun() {
+        assertThat(StreamsHealth.both(StreamsHealth.of(State.RUNNING, true), StreamsHealth.of(State.RUNNING, true)))
+                .isEqualTo(Health.ready("RUNNING"));
+    }
+
+    @Test
+    void shouldNotBeReadyWhenTheReportsHaveNotRunYetWhileTheMarketRuns() {
+        Health health = StreamsHealth.both(StreamsHealth.of(State.RUNNING, true), StreamsHealth.of(State.REBALANCING, false));
+
+        assertThat(health.ready()).isFalse();
+        assertThat(health.live()).isTrue();
+        assertThat(health.state()).isEqualTo("reports REBALANCING");
+        assertThat(health.reason()).contains("restoring");
+    }
+
+    @Test
+    void shouldBeDeadWhenTheReportsStoppedOnAnErrorWhileTheMarketRuns() {
+        Health health = StreamsHealth.both(StreamsHealth.of(State.RUNNING, true), StreamsHealth.of(State.ERROR, true));
+
+        assertThat(health.live()).as("the reports would stop for good: restart").isFalse();
+        assertThat(health.state()).isEqualTo("reports ERROR");
+    }
+
+    @Test
+    void shouldSayTheMarketsStateFirstWhenBothAreNotReady() {
+        Health health = StreamsHealth.both(StreamsHealth.of(State.REBALANCING, false), StreamsHealth.of(State.REBALANCING, false));
+
+        assertThat(health.ready()).isFalse();
+        assertThat(health.state()).isEqualTo("REBALANCING");
+    }
 }
