@@ -50,7 +50,8 @@ import java.util.Map;
  * budget plus {@link Settings#backstopMs} for transport and commits — for when the connector is
  * gone; buyers that never answered by then were never really offered the lead, so a round that
  * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS}. Buyers that timed out
- * while the connector heard nobody at all ({@code NOT_HEARD}: a stall of ours) are pinged once more
+ * while the connector heard nobody at all ({@code NOT_HEARD}: a stall of ours), and a round whose
+ * buyers all timed out together ({@link #timedOutTogether}), are pinged once more
  * while the lead can still be decided in time ({@link #PING_RETRIES}) before the round gives up. A lead that can no
  * longer be offered within its campaign's time to decision ({@code decideBy}) ends {@code STALE}
  * without a ping.
@@ -201,6 +202,22 @@ public final class AuctionMachine {
             return Outcomes.STALE;
         }
         return BidRanking.anyPriced(state.getBids()) ? Outcomes.BELOW_FLOOR : Outcomes.NO_BIDS;
+    }
+
+    /**
+     * Whether every buyer of a round of two or more timed out: nobody answered at all. Buyers that answer
+     * their other pings in milliseconds all missing one lead together is what our own stall looks like
+     * (a burst of calls from a backlog, a starved HTTP client reading answers that had arrived), even when
+     * the connector heard other buyers meanwhile ({@code NOT_HEARD} misses it): seen as a stray
+     * {@code NO_BIDS} on the fast market at 180-200 leads/s, all eight buyers timing out 1.9 s after the
+     * ping. Such a round is offered once more, like a {@code NOT_HEARD} one; a lone buyer's timeout is
+     * its own, and buyers the connector did not call because the lead was too old ({@code STALE}) are not.
+     */
+    static boolean timedOutTogether(AuctionState state) {
+        List<String> round = state.getRounds().get(state.getRound());
+        return round.size() >= 2 && round.stream().allMatch(buyerId -> state.getBids().stream()
+                .anyMatch(b -> buyerId.equals(b.getBuyerId()) && b.getStatus() == BidStatus.TIMEOUT
+                        && !BidReasons.STALE.equals(b.getReason())));
     }
 
     /** A fixed-price buyer's bid: its price for this lead, answered the moment its round opens. */
@@ -494,8 +511,10 @@ public final class AuctionMachine {
             if (!roundAnswered(state)) {
                 return false; // the backstop: the connector is gone, and a ping now would only queue behind the first
             }
+            boolean together = timedOutTogether(state);
             List<String> unheard = state.getBids().stream()
-                    .filter(b -> round.contains(b.getBuyerId()) && BidReasons.NOT_HEARD.equals(b.getReason()))
+                    .filter(b -> round.contains(b.getBuyerId())
+                            && (together || BidReasons.NOT_HEARD.equals(b.getReason())))
                     .map(Bid::getBuyerId).toList();
             if (unheard.isEmpty()) {
                 return false;
@@ -570,7 +589,7 @@ public final class AuctionMachine {
             forgetRoundDetail(state);
             if (ranked.isEmpty()) {
                 String reason = nothingWinnableReason(state);
-                if (Outcomes.STALE.equals(reason) && offerAgain()) {
+                if ((Outcomes.STALE.equals(reason) || timedOutTogether(state)) && offerAgain()) {
                     return;
                 }
                 nextRoundOrUnsold(reason);

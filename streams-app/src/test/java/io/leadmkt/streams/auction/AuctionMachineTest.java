@@ -243,6 +243,77 @@ class AuctionMachineTest {
     }
 
     @Test
+    void shouldPingEveryBuyerOnceMoreAndSellWhenAllTimedOutTogetherThoughOthersWereHeard() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b", "c")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        // Plain timeouts (the connector heard other buyers meanwhile), but every buyer of the round at once.
+        Transition retried = MACHINE.bid(state, RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500),
+                answer("L1", "c", BidStatus.TIMEOUT, null, null, T0 + 500))), T0 + 501, market, T0 + 502);
+
+        assertThat(emitted(retried, Outcome.class)).as("not NO_BIDS: nobody answered").isEmpty();
+        assertThat(emitted(retried, Ping.class)).singleElement()
+                .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("a", "b", "c"));
+        assertThat(emitted(retried, AuditEvent.class)).filteredOn(e -> e.getType() == AuditType.PINGED)
+                .singleElement().satisfies(e -> assertThat(e.getDetail()).containsEntry("retry", "1"));
+
+        Transition sold = MACHINE.bid(retried.state(), RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.PASS, null, null, T0 + 505),
+                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 506),
+                answer("L1", "c", BidStatus.TIMEOUT, null, null, T0 + 1_002))), T0 + 1_003, market, T0 + 1_004);
+
+        assertThat(emitted(sold, Post.class)).singleElement()
+                .satisfies(post -> assertThat(post.getBuyerId()).isEqualTo("b"));
+    }
+
+    @Test
+    void shouldEndNoBidsWhenEveryBuyerTimesOutTogetherAgainAfterTheRetry() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        Transition retried = MACHINE.bid(state, RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500))), T0 + 501, market, T0 + 502);
+
+        Transition last = MACHINE.bid(retried.state(), RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 1_002),
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 1_002))), T0 + 1_003, market, T0 + 1_004);
+
+        assertThat(emitted(last, Ping.class)).as("pinged again once only").isEmpty();
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.NO_BIDS);
+    }
+
+    @Test
+    void shouldNotPingAgainWhenSomeBuyersOfTheRoundAnsweredAndTheRestTimedOut() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        Transition last = MACHINE.bid(state, RoundAnswers.together(List.of(
+                answer("L1", "a", BidStatus.PASS, null, null, T0 + 5),
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500))), T0 + 501, market, T0 + 502);
+
+        assertThat(emitted(last, Ping.class)).isEmpty();
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.NO_BIDS);
+    }
+
+    @Test
+    void shouldMoveOnWithoutPingingAgainWhenALoneBuyerOfAWaterfallStepTimesOut() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a"), List.of("b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        Transition next = MACHINE.bid(state, answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 500), T0 + 501,
+                market, T0 + 502);
+
+        assertThat(emitted(next, Ping.class)).singleElement()
+                .satisfies(ping -> assertThat(ping.getBuyers()).as("the next step, not a again").containsExactly("b"));
+    }
+
+    @Test
     void shouldShedWithoutPingingWhenTheLeadCanNoLongerBeOfferedAtOpening() {
         QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a")));
 
