@@ -215,31 +215,57 @@ class AuctionMachineTest {
         assertThat(retried.state().getPhase()).isEqualTo(AuctionPhase.COLLECTING);
         assertThat(retried.timerAt()).isEqualTo(T0 + 502 + BUDGET_MS + BACKSTOP_MS);
 
-        Transition sold = MACHINE.bid(retried.state(), RoundAnswers.together(List.of(
+        Transition sold = answeredTogether(retried.state(), market, T0 + 512,
                 answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 510),
-                answer("L1", "b", BidStatus.PASS, null, null, T0 + 511))), T0 + 512, market, T0 + 513);
+                answer("L1", "b", BidStatus.PASS, null, null, T0 + 511));
 
-        assertThat(emitted(sold, Post.class)).singleElement()
-                .satisfies(post -> assertThat(post.getBuyerId()).isEqualTo("a"));
+        assertThat(postedTo(sold)).isEqualTo("a");
     }
 
     @Test
     void shouldEndStaleNotNoBidsWhenTheBuyersPingedAgainAreStillNotHeard() {
-        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        Bid unheard = RoundAnswers.together(List.of(
-                answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
-                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500)));
-        Transition retried = MACHINE.bid(state, unheard, T0 + 501, market, T0 + 502);
-        Bid stillUnheard = RoundAnswers.together(List.of(
-                answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 1_002),
-                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 1_002)));
-
-        Transition last = MACHINE.bid(retried.state(), stillUnheard, T0 + 1_003, market, T0 + 1_004);
+        Transition last = afterTimingOutTwice(BidReasons.NOT_HEARD);
 
         assertThat(emitted(last, Ping.class)).as("pinged again once only").isEmpty();
         assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
+    }
+
+    /**
+     * Opens an auction of buyers a and b at T0; both time out together (with {@code reason}), are pinged
+     * once more, and time out together again: the transition of the second round's answers.
+     */
+    private static Transition afterTimingOutTwice(String reason) {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        Transition retried = answeredTogether(state, market, T0 + 501,
+                answer("L1", "a", BidStatus.TIMEOUT, null, reason, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, reason, T0 + 500));
+        assertPingedOnceMore(retried, "a", "b");
+        return answeredTogether(retried.state(), market, T0 + 1_003,
+                answer("L1", "a", BidStatus.TIMEOUT, null, reason, T0 + 1_002),
+                answer("L1", "b", BidStatus.TIMEOUT, null, reason, T0 + 1_002));
+    }
+
+    /** The round's answers on one record, read at {@code readAt} and handled a millisecond later. */
+    private static Transition answeredTogether(AuctionState state, Market market, long readAt, Bid... answers) {
+        return MACHINE.bid(state, RoundAnswers.together(List.of(answers)), readAt, market, readAt + 1);
+    }
+
+    /** The one buyer the transition posted the lead to. */
+    private static String postedTo(Transition transition) {
+        return emitted(transition, Post.class).stream().map(Post::getBuyerId).reduce((a, b) -> {
+            throw new AssertionError("posted twice: " + a + ", " + b);
+        }).orElseThrow(() -> new AssertionError("not posted"));
+    }
+
+    /** The round was offered again, to {@code buyers}, instead of ending. */
+    private static void assertPingedOnceMore(Transition retried, String... buyers) {
+        assertThat(emitted(retried, Outcome.class)).isEmpty();
+        assertThat(emitted(retried, Ping.class)).singleElement()
+                .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly(buyers));
+        assertThat(emitted(retried, AuditEvent.class)).filteredOn(e -> e.getType() == AuditType.PINGED)
+                .singleElement().satisfies(e -> assertThat(e.getDetail()).containsEntry("retry", "1"));
     }
 
     @Test
@@ -249,38 +275,24 @@ class AuctionMachineTest {
         AuctionState state = MACHINE.open(null, q, market, T0).state();
 
         // Plain timeouts (the connector heard other buyers meanwhile), but every buyer of the round at once.
-        Transition retried = MACHINE.bid(state, RoundAnswers.together(List.of(
+        Transition retried = answeredTogether(state, market, T0 + 501,
                 answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 500),
                 answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500),
-                answer("L1", "c", BidStatus.TIMEOUT, null, null, T0 + 500))), T0 + 501, market, T0 + 502);
+                answer("L1", "c", BidStatus.TIMEOUT, null, null, T0 + 500));
 
-        assertThat(emitted(retried, Outcome.class)).as("not NO_BIDS: nobody answered").isEmpty();
-        assertThat(emitted(retried, Ping.class)).singleElement()
-                .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("a", "b", "c"));
-        assertThat(emitted(retried, AuditEvent.class)).filteredOn(e -> e.getType() == AuditType.PINGED)
-                .singleElement().satisfies(e -> assertThat(e.getDetail()).containsEntry("retry", "1"));
+        assertPingedOnceMore(retried, "a", "b", "c");
 
-        Transition sold = MACHINE.bid(retried.state(), RoundAnswers.together(List.of(
+        Transition sold = answeredTogether(retried.state(), market, T0 + 1_003,
                 answer("L1", "a", BidStatus.PASS, null, null, T0 + 505),
                 answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 506),
-                answer("L1", "c", BidStatus.TIMEOUT, null, null, T0 + 1_002))), T0 + 1_003, market, T0 + 1_004);
+                answer("L1", "c", BidStatus.TIMEOUT, null, null, T0 + 1_002));
 
-        assertThat(emitted(sold, Post.class)).singleElement()
-                .satisfies(post -> assertThat(post.getBuyerId()).isEqualTo("b"));
+        assertThat(postedTo(sold)).isEqualTo("b");
     }
 
     @Test
     void shouldEndNoBidsWhenEveryBuyerTimesOutTogetherAgainAfterTheRetry() {
-        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        Transition retried = MACHINE.bid(state, RoundAnswers.together(List.of(
-                answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 500),
-                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500))), T0 + 501, market, T0 + 502);
-
-        Transition last = MACHINE.bid(retried.state(), RoundAnswers.together(List.of(
-                answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 1_002),
-                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 1_002))), T0 + 1_003, market, T0 + 1_004);
+        Transition last = afterTimingOutTwice(null);
 
         assertThat(emitted(last, Ping.class)).as("pinged again once only").isEmpty();
         assertThat(outcomeReason(last)).isEqualTo(Outcomes.NO_BIDS);
@@ -292,9 +304,9 @@ class AuctionMachineTest {
         Market market = market(q);
         AuctionState state = MACHINE.open(null, q, market, T0).state();
 
-        Transition last = MACHINE.bid(state, RoundAnswers.together(List.of(
+        Transition last = answeredTogether(state, market, T0 + 501,
                 answer("L1", "a", BidStatus.PASS, null, null, T0 + 5),
-                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500))), T0 + 501, market, T0 + 502);
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500));
 
         assertThat(emitted(last, Ping.class)).isEmpty();
         assertThat(outcomeReason(last)).isEqualTo(Outcomes.NO_BIDS);
