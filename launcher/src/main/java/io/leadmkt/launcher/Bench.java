@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the whole marketplace once per latency profile (processing guarantee, commit interval,
@@ -119,9 +122,52 @@ public final class Bench {
         return past.compareTo(WARM_UP_LENGTH) > 0 ? past : WARM_UP_LENGTH;
     }
 
-    /** One unrecorded run, so the first measured run does not pay for the JVM's warm-up (JIT, class loading) alone. */
-    static void warmUpJvm(Demo.Options options) throws Exception {
-        new Demo(options, QUIET).run();
+    /**
+     * One unrecorded run, so the first measured run does not pay for the JVM's warm-up (JIT, class loading)
+     * alone. It lasts {@code options.duration()} at least and then until the JIT has settled
+     * ({@link JitSettle}), {@link JitSettle#MAX} at most.
+     *
+     * @return what the warm-up took, for the bench's header
+     */
+    static String warmUpJvm(Demo.Options options) throws Exception {
+        long started = System.nanoTime();
+        Demo demo = new Demo(options.withDuration(JitSettle.MAX), QUIET);
+        AtomicReference<String> verdict = new AtomicReference<>(
+                "JIT not settled within " + JitSettle.MAX.toSeconds() + " s");
+        Thread watcher = new Thread(() -> stopWhenJitSettled(demo, options.duration(), verdict), "warm-up-jit-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        try {
+            demo.run();
+        } finally {
+            watcher.interrupt();
+        }
+        return String.format(Locale.ROOT, "warm-up %d s at %.0f leads/s: %s",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), options.ratePerSecond(), verdict.get());
+    }
+
+    /** Stops {@code demo} after {@code minimum}, once a {@link JitSettle#WINDOW} ending then or later was quiet. */
+    private static void stopWhenJitSettled(Demo demo, Duration minimum, AtomicReference<String> verdict) {
+        try {
+            Thread.sleep(Math.max(0, minimum.minus(JitSettle.WINDOW).toMillis()));
+            while (true) {
+                Optional<JitSettle> window = JitSettle.start();
+                if (window.isEmpty()) {
+                    verdict.set("fixed length, this JVM does not report compile time");
+                    demo.requestStop();
+                    return;
+                }
+                Thread.sleep(JitSettle.WINDOW.toMillis());
+                if (window.get().settledNow()) {
+                    verdict.set(String.format(Locale.ROOT, "JIT settled (%.0f ms of compiling per s)",
+                            window.get().compileMsPerSecond()));
+                    demo.requestStop();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Where a bench sends the runs' own progress lines: it prints its own. */
@@ -131,8 +177,8 @@ public final class Bench {
         out.printf(Locale.ROOT, "bench: %.0f leads/s for %ds (first %ds untimed), %d buyers (%d never in time), %d cores%n",
                 rate, duration.toSeconds(), warmup.toSeconds(), buyers, slowBuyers,
                 Runtime.getRuntime().availableProcessors());
-        warmUpJvm(fastMarket(profiles.get(0), warmUpRate(rate), warmUpLength(warmup), warmup, buyers, slowBuyers,
-                Duration.ofSeconds(30)));
+        out.println("  " + warmUpJvm(fastMarket(profiles.get(0), warmUpRate(rate), warmUpLength(warmup), warmup, buyers,
+                slowBuyers, Duration.ofSeconds(30))));
         List<String> lines = new ArrayList<>();
         for (Profile profile : profiles) {
             Demo demo = new Demo(options(profile, duration), QUIET);

@@ -150,7 +150,8 @@ public final class CapacityBench {
     /** Runs the ramp; prints a header, a line per step and, last, the JSON result. */
     public Capacity run() throws Exception {
         printHeader();
-        Bench.warmUpJvm(options(Bench.warmUpRate(rates.get(0)), Bench.warmUpLength(warmup)));
+        out.println("  " + Bench.warmUpJvm(options(Bench.warmUpRate(rates.get(0)), Bench.warmUpLength(warmup))));
+        out.flush();
         List<Step> steps = new ArrayList<>();
         try (ThreadCpuMeter meter = new ThreadCpuMeter(components, SAMPLE_PERIOD)) {
             for (double rate : rates) {

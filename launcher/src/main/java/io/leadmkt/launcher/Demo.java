@@ -68,6 +68,12 @@ public final class Demo {
             this(duration, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings, warmup,
                     fastMarket, slowBuyers, mode, dailyCapPerBuyer, false);
         }
+
+        /** The same run, generating leads for {@code length}. */
+        public Options withDuration(Duration length) {
+            return new Options(length, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings,
+                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure);
+        }
     }
 
     /**

@@ -27,4 +27,16 @@ class BenchWarmUpTest {
     void shouldOutlastTheUntimedStartWhenItIsLongerThanTheWarmUp() {
         assertThat(Bench.warmUpLength(Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(65));
     }
+
+    @Test
+    void shouldCountTheJitSettledWhenItCompiledUnderFivePercentOfTheWindow() {
+        long tenSeconds = Duration.ofSeconds(10).toNanos();
+        assertThat(JitSettle.settled(1_000, 1_499, tenSeconds)).isTrue();
+        assertThat(JitSettle.settled(1_000, 1_500, tenSeconds)).isFalse();
+    }
+
+    @Test
+    void shouldNotCountTheJitSettledWhenTheWindowIsEmpty() {
+        assertThat(JitSettle.settled(1_000, 1_000, 0)).isFalse();
+    }
 }
