@@ -224,7 +224,7 @@ public final class CapacityBench {
         components.rules().forEach(rule -> out.println("    " + rule.describe()));
         out.println("  records/lead = log-end offsets of every topic (internal ones and transaction markers "
                 + "included) after the step / all leads of the step (warm-up too)");
-        out.println("  buyers include the streams app's idle HTTP API (same Jetty); process = the JVM's whole CPU time, "
+        out.println("  process = the JVM's whole CPU time, "
                 + "so process - threads = GC, JIT, RocksDB's native threads and threads that ended between samples");
         out.flush();
     }

@@ -2,6 +2,7 @@ package io.leadmkt.launcher;
 
 import io.leadmkt.connector.BuyerConnector;
 import io.leadmkt.connector.ConnectorConfig;
+import io.leadmkt.launcher.ThreadComponents.Component;
 import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
@@ -80,14 +81,23 @@ public final class ConnectorBench {
      * @param missingBids  bids of measured pings not read by the end of the drain
      */
     public record Result(double pingsPerSecond, double bidsPerSecond, long p50Ms, long p90Ms, long p99Ms, long maxMs,
-                         long pings, long bids, Map<BidStatus, Long> bidsByStatus, long missingBids) {
+                         long pings, long bids, Map<BidStatus, Long> bidsByStatus, long missingBids,
+                         ThreadCpuMeter.Usage cpu) {
 
         public String summaryLine(Options options) {
             return String.format(Locale.ROOT,
                     "connector-bench: rate=%.0f/s buyers=%d measured=%ds pings/s=%.1f bids/s=%.1f "
-                            + "ping->bid p50=%dms p90=%dms p99=%dms max=%dms pings=%d bids=%d %s missing=%d",
+                            + "ping->bid p50=%dms p90=%dms p99=%dms max=%dms pings=%d bids=%d %s missing=%d "
+                            + "cpu ms/ping: connector %.3f buyers %.3f broker %.3f other %.3f process %.3f",
                     options.rate(), options.buyers(), options.duration().minus(options.warmup()).toSeconds(),
-                    pingsPerSecond, bidsPerSecond, p50Ms, p90Ms, p99Ms, maxMs, pings, bids, statuses(), missingBids);
+                    pingsPerSecond, bidsPerSecond, p50Ms, p90Ms, p99Ms, maxMs, pings, bids, statuses(), missingBids,
+                    msPerPing(cpu.threadNanos().get(Component.CONNECTOR)), msPerPing(cpu.threadNanos().get(Component.BUYERS)),
+                    msPerPing(cpu.threadNanos().get(Component.BROKER)), msPerPing(cpu.threadNanos().get(Component.OTHER)),
+                    msPerPing(cpu.processNanos()));
+        }
+
+        private double msPerPing(Long nanos) {
+            return pings == 0 || nanos == null ? 0 : nanos / 1e6 / pings;
         }
 
         private String statuses() {
@@ -162,10 +172,12 @@ public final class ConnectorBench {
             writeBuyers(producer, farm.configs());
             List<String> buyerIds = farm.configs().stream().map(BuyerConfig::getBuyerId).toList();
             ConnectorConfig config = ConnectorConfig.defaults(broker.bootstrapServers());
+            ThreadComponents components = new ThreadComponents("no-streams-app", config.groupId());
             try (BuyerConnector connector = BuyerConnector.start(config);
-                 BidReader bids = new BidReader(broker.clients(), buyerIds.size())) {
+                 BidReader bids = new BidReader(broker.clients(), buyerIds.size());
+                 ThreadCpuMeter meter = new ThreadCpuMeter(components, Duration.ofSeconds(1))) {
                 bids.start();
-                Result result = ping(producer, buyerIds, bids);
+                Result result = ping(producer, buyerIds, bids, meter);
                 out.println(connector.stats().progressLine());
                 return result;
             }
@@ -173,8 +185,8 @@ public final class ConnectorBench {
     }
 
     /** Produces pings at the target rate, then waits for the measured pings' bids. */
-    private Result ping(KafkaProducer<String, byte[]> producer, List<String> buyerIds, BidReader bids)
-            throws InterruptedException {
+    private Result ping(KafkaProducer<String, byte[]> producer, List<String> buyerIds, BidReader bids,
+                        ThreadCpuMeter meter) throws InterruptedException {
         LeadPreview preview = LeadPreview.newBuilder().setVertical("auto_insurance").setSourceId("bench")
                 .setState("TX").setZip("75001").setScore(70).setLeadAgeMs(0).setAttributes(Map.of()).build();
         long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / options.rate());
@@ -198,6 +210,7 @@ public final class ConnectorBench {
             if (measured && measuredFromNanos < 0) {
                 measuredFromNanos = now;
                 bids.startMeasuring();
+                meter.start();
             }
             String leadId = (measured ? "m-" : "w-") + i;
             long pingedAt = System.currentTimeMillis();
@@ -219,7 +232,7 @@ public final class ConnectorBench {
         producer.flush();
         double measuredSeconds = (System.nanoTime() - measuredFromNanos) / 1e9;
         bids.awaitAll(DRAIN);
-        return bids.result(measuredPings, measuredSeconds);
+        return bids.result(measuredPings, measuredSeconds, meter.stop());
     }
 
     private void writeBuyers(KafkaProducer<String, byte[]> producer, List<BuyerConfig> buyers)
@@ -338,14 +351,14 @@ public final class ConnectorBench {
             }
         }
 
-        synchronized Result result(long pings, double sendSeconds) {
+        synchronized Result result(long pings, double sendSeconds, ThreadCpuMeter.Usage cpu) {
             long missing = outstanding.values().stream().mapToLong(Integer::longValue).sum();
             // Bids per second over the span in which measured bids were read.
             double readSeconds = Math.max(sendSeconds, (lastMeasuredBidNanos - measuringSinceNanos) / 1e9);
             return new Result(pings / sendSeconds, measuredBids / readSeconds,
                     latencyMs.getValueAtPercentile(50), latencyMs.getValueAtPercentile(90),
                     latencyMs.getValueAtPercentile(99), latencyMs.getMaxValue(), pings, measuredBids,
-                    Map.copyOf(byStatus), missing);
+                    Map.copyOf(byStatus), missing, cpu);
         }
 
         @Override

@@ -65,19 +65,20 @@ public final class ThreadComponents {
         list.add(new Rule(Component.GENERATOR, List.of("lead-generator", "* | " + Demo.CLIENT_ID_PREFIX + "*")));
         list.add(new Rule(Component.OTHER, List.of("outcome-tracker", "* | " + OutcomeTracker.CLIENT_ID,
                 ThreadCpuMeter.THREAD_NAME)));
+        // CompletableFuture's shared timer thread fires the connector's ping timeouts and overdue waits.
         list.add(new Rule(Component.CONNECTOR, List.of("* | " + connectorGroupId + "-*", "connector-*",
-                "buyer-http-*", "buyer-config-feed", "OkHttp *", "Okio Watchdog")));
+                "buyer-http-*", "buyer-config-feed", "OkHttp *", "Okio Watchdog", "CompletableFutureDelayScheduler")));
         // The market's application and the reports' own (its id ends in -reports), when they run on their own.
         List<String> streams = new ArrayList<>();
         for (String id : List.of(streamsApplicationId, streamsApplicationId + StreamsAppConfig.REPORTS_SUFFIX)) {
             streams.addAll(List.of(id + "-" + UUID_GLOB + "-*", "* | " + id, "* | " + id + "-" + UUID_GLOB + "-*"));
         }
         streams.add("* | " + streamsApplicationId + "-http-intake");
+        // The HTTP API's Jetty (Javalin): intake, reports, dashboard.
+        streams.addAll(List.of("JettyServerThreadPool-*", "Scheduler-*"));
         list.add(new Rule(Component.STREAMS, streams));
-        // The simulated buyers write their delayed answers on CompletableFuture's shared timer thread; the
-        // connector's ping timeouts also fire there, but for answered pings they find nothing to do.
-        list.add(new Rule(Component.BUYERS, List.of("JettyServerThreadPool-*", "Scheduler-*",
-                "CompletableFutureDelayScheduler")));
+        // Each simulated buyer's Jetty threads and reply scheduler.
+        list.add(new Rule(Component.BUYERS, List.of("simulated-buyer-*")));
         list.add(new Rule(Component.BROKER, BROKER_GLOBS));
         list.add(new Rule(Component.OTHER, List.of("*")));
         this.rules = List.copyOf(list);

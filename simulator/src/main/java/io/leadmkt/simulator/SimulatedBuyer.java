@@ -3,11 +3,11 @@ package io.leadmkt.simulator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Money;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -17,24 +17,41 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * A buyer's webhook endpoint on loopback: {@code POST /ping} answers with a bid or a pass,
  * {@code POST /post} accepts or rejects the full lead. It remembers everything it received so
  * tests can check what a buyer saw (no PII in pings, posts only to winners), and it only accepts
  * a post that carries the token and price it bid for that lead.
+ *
+ * <p>It runs on Jetty's core handler API, without a servlet layer, and answers after its latency from
+ * its own scheduler without holding a thread: the benches run eight of these in the market's JVM, and
+ * on Javalin (servlet async, a result copied through a fresh stream buffer per reply, replies written
+ * by the JDK's one shared delay thread) the buyers cost as much CPU per lead as the connector calling
+ * them. What it remembers is bounded ({@link #RETAINED}), so a long demo does not fill the heap.
  */
 public final class SimulatedBuyer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final String JSON_TYPE = "application/json";
+    /** Bodies remembered (the latest), and bids remembered for checking their posts. */
+    static final int RETAINED = 10_000;
 
     /** What a bid promised, so the post can be checked against it. */
     private record IssuedBid(String token, long priceCents) {
@@ -53,11 +70,21 @@ public final class SimulatedBuyer implements AutoCloseable {
 
     private final BuyerSpec spec;
     private final Random random;
-    private final Javalin server;
-    private final Map<String, IssuedBid> issued = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Map<String, Object>> pings = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<String> rawPings = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Map<String, Object>> posts = new ConcurrentLinkedQueue<>();
+    private final Server server;
+    private final ServerConnector connector;
+    private final ScheduledExecutorScheduler replies;
+    private final Map<String, IssuedBid> issued = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, IssuedBid> eldest) {
+                    return size() > RETAINED;
+                }
+            });
+    private final Latest<Map<String, Object>> pings = new Latest<>();
+    private final Latest<String> rawPings = new Latest<>();
+    private final Latest<Map<String, Object>> posts = new Latest<>();
+    private final AtomicInteger pingCount = new AtomicInteger();
+    private final AtomicInteger postCount = new AtomicInteger();
     private final Set<String> accepted = ConcurrentHashMap.newKeySet();
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
     private final AtomicInteger bids = new AtomicInteger();
@@ -66,18 +93,31 @@ public final class SimulatedBuyer implements AutoCloseable {
     private SimulatedBuyer(BuyerSpec spec) {
         this.spec = spec;
         this.random = new Random(spec.seed());
-        this.server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.routes.post("/ping", this::ping);
-            config.routes.post("/post", this::post);
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("simulated-buyer-" + spec.buyerId());
+        threads.setDaemon(true);
+        this.replies = new ScheduledExecutorScheduler("simulated-buyer-" + spec.buyerId() + "-replies", true);
+        this.server = new Server(threads, replies, null);
+        this.connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return SimulatedBuyer.this.handle(request, response, callback);
+            }
         });
     }
 
     /** Starts the buyer's HTTP server on 127.0.0.1 and a free port. */
     public static SimulatedBuyer start(BuyerSpec spec) {
         SimulatedBuyer buyer = new SimulatedBuyer(spec);
-        buyer.server.start("127.0.0.1", 0);
+        try {
+            buyer.server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start simulated buyer " + spec.buyerId(), e);
+        }
         return buyer;
     }
 
@@ -90,7 +130,7 @@ public final class SimulatedBuyer implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return connector.getLocalPort();
     }
 
     public String baseUrl() {
@@ -125,27 +165,29 @@ public final class SimulatedBuyer implements AutoCloseable {
                 .build();
     }
 
-    /** Every ping body received, parsed. */
+    /** Every ping body received, parsed (the latest {@value #RETAINED}). */
     public List<Map<String, Object>> pings() {
-        return List.copyOf(pings);
+        return pings.list();
     }
 
-    /** Every ping body received, as sent on the wire. */
+    /** Every ping body received, as sent on the wire (the latest {@value #RETAINED}). */
     public List<String> rawPings() {
-        return List.copyOf(rawPings);
+        return rawPings.list();
     }
 
-    /** Every post body received, parsed. */
+    /** Every post body received, parsed (the latest {@value #RETAINED}). */
     public List<Map<String, Object>> posts() {
-        return List.copyOf(posts);
+        return posts.list();
     }
 
+    /** Well-formed pings received, all of them. */
     public int pingCount() {
-        return pings.size();
+        return pingCount.get();
     }
 
+    /** Well-formed posts received, all of them. */
     public int postCount() {
-        return posts.size();
+        return postCount.get();
     }
 
     public int bidCount() {
@@ -167,27 +209,57 @@ public final class SimulatedBuyer implements AutoCloseable {
         return Set.copyOf(rejected);
     }
 
-    /** Lead ids this buyer received a post for. */
+    /** Lead ids this buyer received a post for (of the latest {@value #RETAINED} posts). */
     public Set<String> postedLeadIds() {
-        return posts.stream().map(post -> String.valueOf(post.get("leadId"))).collect(Collectors.toUnmodifiableSet());
+        return posts.list().stream().map(post -> String.valueOf(post.get("leadId"))).collect(Collectors.toUnmodifiableSet());
     }
 
-    private void ping(Context ctx) {
-        String body = ctx.body();
+    private boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        boolean ping = "/ping".equals(path);
+        if (!"POST".equals(request.getMethod()) || !(ping || "/post".equals(path))) {
+            write(response, callback, new Reply(404, JSON_TYPE, "{\"error\":\"not found\"}"));
+            return true;
+        }
+        Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+            @Override
+            public void succeeded(String body) {
+                Timed answer = ping ? ping(body) : post(body);
+                if (answer.delayMs() <= 0) {
+                    write(response, callback, answer.reply());
+                } else {
+                    replies.schedule(() -> write(response, callback, answer.reply()), answer.delayMs(),
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                callback.failed(failure);
+            }
+        });
+        return true;
+    }
+
+    /** A reply and how long to hold it back. */
+    private record Timed(Reply reply, int delayMs) {
+    }
+
+    private Timed ping(String body) {
         Optional<Map<String, Object>> parsed = parse(body);
         if (parsed.isEmpty()) {
             malformedRequests.incrementAndGet();
-            ctx.status(400).contentType(JSON_TYPE).result("{\"error\":\"malformed ping\"}");
-            return;
+            return new Timed(new Reply(400, JSON_TYPE, "{\"error\":\"malformed ping\"}"), 0);
         }
+        pingCount.incrementAndGet();
         rawPings.add(body);
         pings.add(parsed.get());
         BuyerBehaviour behaviour = spec.behaviour();
-        switch (behaviour.mode()) {
-            case GARBAGE -> reply(ctx, garbage(), latency());
-            case SLOW -> reply(ctx, bidOrPass(parsed.get()), behaviour.slowMs());
-            default -> reply(ctx, bidOrPass(parsed.get()), latency());
-        }
+        return switch (behaviour.mode()) {
+            case GARBAGE -> new Timed(garbage(), latency());
+            case SLOW -> new Timed(bidOrPass(parsed.get()), behaviour.slowMs());
+            default -> new Timed(bidOrPass(parsed.get()), latency());
+        };
     }
 
     private Reply bidOrPass(Map<String, Object> ping) {
@@ -231,21 +303,20 @@ public final class SimulatedBuyer implements AutoCloseable {
         return new Reply(200, JSON_TYPE, "{\"bid\":true,\"price\":\"12.");
     }
 
-    private void post(Context ctx) {
-        Optional<Map<String, Object>> parsed = parse(ctx.body());
+    private Timed post(String body) {
+        Optional<Map<String, Object>> parsed = parse(body);
         if (parsed.isEmpty()) {
             malformedRequests.incrementAndGet();
-            ctx.status(400).contentType(JSON_TYPE).result("{\"error\":\"malformed post\"}");
-            return;
+            return new Timed(new Reply(400, JSON_TYPE, "{\"error\":\"malformed post\"}"), 0);
         }
         Map<String, Object> post = parsed.get();
+        postCount.incrementAndGet();
         posts.add(post);
         String leadId = String.valueOf(post.get("leadId"));
         if (spec.behaviour().mode() == BuyerBehaviour.Mode.GARBAGE) {
-            reply(ctx, garbage(), latency());
-            return;
+            return new Timed(garbage(), latency());
         }
-        reply(ctx, decide(leadId, post), latency());
+        return new Timed(decide(leadId, post), latency());
     }
 
     private Reply decide(String leadId, Map<String, Object> post) {
@@ -276,27 +347,14 @@ public final class SimulatedBuyer implements AutoCloseable {
         return behaviour.minLatencyMs() + (span == 0 ? 0 : random.nextInt(span + 1));
     }
 
-    /**
-     * Writes the reply after {@code delayMs} without holding a server thread meanwhile. The delay runs
-     * on CompletableFuture's one shared timer thread and the write runs right there: the default async
-     * executor would start a thread per reply on a 2-core machine (common pool parallelism 1).
-     */
-    private static void reply(Context ctx, Reply reply, int delayMs) {
-        if (delayMs <= 0) {
-            write(ctx, reply);
-            return;
-        }
-        ctx.future(() -> CompletableFuture
-                .supplyAsync(() -> reply, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, Runnable::run))
-                .thenAccept(r -> write(ctx, r)));
-    }
-
-    private static void write(Context ctx, Reply reply) {
-        ctx.status(reply.status());
+    private static void write(Response response, Callback callback, Reply reply) {
+        response.setStatus(reply.status());
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
         if (reply.contentType() != null) {
-            ctx.contentType(reply.contentType());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         }
-        ctx.result(reply.body());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static Optional<Map<String, Object>> parse(String body) {
@@ -309,6 +367,27 @@ public final class SimulatedBuyer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop simulated buyer " + spec.buyerId(), e);
+        }
+    }
+
+    /** The latest {@value #RETAINED} items added, oldest first. */
+    private static final class Latest<T> {
+        private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger size = new AtomicInteger();
+
+        void add(T item) {
+            items.add(item);
+            if (size.incrementAndGet() > RETAINED && items.poll() != null) {
+                size.decrementAndGet();
+            }
+        }
+
+        List<T> list() {
+            return List.copyOf(items);
+        }
     }
 }
