@@ -9,6 +9,7 @@ import io.leadmkt.schema.Money;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -73,7 +75,7 @@ public final class SimulatedBuyer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ScheduledExecutorScheduler replies;
-    private final Map<String, IssuedBid> issued = java.util.Collections.synchronizedMap(
+    private final Map<String, IssuedBid> issued = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, IssuedBid> eldest) {
@@ -221,7 +223,7 @@ public final class SimulatedBuyer implements AutoCloseable {
             write(response, callback, new Reply(404, JSON_TYPE, "{\"error\":\"not found\"}"));
             return true;
         }
-        Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+        Content.Source.asString(request, StandardCharsets.UTF_8, new Promise<>() {
             @Override
             public void succeeded(String body) {
                 Timed answer = ping ? ping(body) : post(body);
