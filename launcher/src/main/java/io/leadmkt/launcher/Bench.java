@@ -186,7 +186,7 @@ public final class Bench {
             String line = String.format(Locale.ROOT,
                     "%-30s leads %5d sold %5d unsold %4d | lead->outcome p50 %7.1f ms p99 %7.1f ms | %s",
                     profile.name(), summary.leads(), summary.sold(), summary.unsold(), summary.p50Ms(),
-                    summary.p99Ms(), demo.stageReport().replace("stages p50/p99 ms: ", ""));
+                    summary.p99Ms(), demo.stageReport().replace("hops p50/p99 ms: ", ""));
             out.println(line);
             out.flush();
             lines.add(line);

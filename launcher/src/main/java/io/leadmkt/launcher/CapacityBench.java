@@ -37,11 +37,11 @@ public final class CapacityBench {
 
     /**
      * One step: the rate the generator was asked for and the one it achieved over the timed part; the
-     * timed leads' counts and latency; leads of the whole step without a final answer; CPU per timed lead.
+     * timed leads' counts, latency, platform overhead and time per hop; leads of the whole step without a final answer; CPU per timed lead.
      */
-    public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed, long unanswered,
-                       Map<Component, Double> cpuMsPerLead, double processCpuMsPerLead, TopicRecords records,
-                       long allLeads) {
+    public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed,
+                       LeadHops.Percentiles overhead, String hops, long unanswered, Map<Component, Double> cpuMsPerLead,
+                       double processCpuMsPerLead, TopicRecords records, long allLeads) {
         public Step {
             cpuMsPerLead = Map.copyOf(cpuMsPerLead);
         }
@@ -68,9 +68,9 @@ public final class CapacityBench {
         String toLine() {
             return String.format(Locale.ROOT,
                     "offered %5s/s generated %6.1f/s | leads %6d sold %6.2f%% shed %5d unsold %5d unanswered %5d"
-                            + " | p50 %7.1f ms p99 %7.1f ms | cpu ms/lead %s threads %.2f process %.2f (%.2f cores) | %s",
+                            + " | p50 %7.1f ms p99 %7.1f ms overhead %d/%d ms | cpu ms/lead %s threads %.2f process %.2f (%.2f cores) | %s",
                     number(offeredPerSecond), generatedPerSecond, timed.leads(), soldPercent(), timed.shed(),
-                    timed.unsold(), unanswered, timed.p50Ms(), timed.p99Ms(),
+                    timed.unsold(), unanswered, timed.p50Ms(), timed.p99Ms(), overhead.p50Ms(), overhead.p99Ms(),
                     cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().label(), e.getValue()))
                             .collect(Collectors.joining(" ")),
@@ -82,11 +82,13 @@ public final class CapacityBench {
                     "{\"offered_per_s\":%s,\"generated_per_s\":%.1f,\"leads\":%d,\"rejected\":%d,\"sold\":%d,"
                             + "\"sold_pct\":%.2f,\"unsold\":%d,\"unsold_reasons\":%s,\"shed\":%d,\"shed_reasons\":%s,"
                             + "\"unanswered\":%d,"
-                            + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"cpu_ms_per_lead\":{%s,\"threads\":%.2f,\"process\":%.2f},"
+                            + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"overhead_p50_ms\":%d,\"overhead_p99_ms\":%d,"
+                            + "\"cpu_ms_per_lead\":{%s,\"threads\":%.2f,\"process\":%.2f},"
                             + "\"process_cores\":%.2f,\"records_per_lead\":%s,\"sustained\":%b}",
                     number(offeredPerSecond), generatedPerSecond, timed.leads(), timed.rejected(), timed.sold(),
                     soldPercent(), timed.unsold(), Summary.jsonCounts(timed.unsoldReasons()), timed.shed(),
                     Summary.jsonCounts(timed.shedReasons()), unanswered, timed.p50Ms(), timed.p99Ms(),
+                    overhead.p50Ms(), overhead.p99Ms(),
                     cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
                             .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey().label(), e.getValue()))
                             .collect(Collectors.joining(",")),
@@ -158,6 +160,7 @@ public final class CapacityBench {
                 Step result = runStep(rate, meter);
                 steps.add(result);
                 out.println(result.toLine());
+                out.println("  " + result.hops());
                 out.println("  " + result.records().toLine(result.allLeads()));
                 out.println("  " + result.records().changelogEntryBytesLine());
                 out.flush();
@@ -197,7 +200,8 @@ public final class CapacityBench {
         double seconds = used.window().toNanos() / 1e9;
         Map<Component, Double> perLead = new EnumMap<>(Component.class);
         used.threadNanos().forEach((component, nanos) -> perLead.put(component, msPerLead(nanos, timed.leads())));
-        return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, all.leads() - all.accounted(), perLead,
+        return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, demo.overhead(),
+                demo.stageReport(), all.leads() - all.accounted(), perLead,
                 msPerLead(used.processNanos(), timed.leads()), records[0], all.leads());
     }
 
@@ -222,6 +226,8 @@ public final class CapacityBench {
                 + "time of each thread (sampled every " + SAMPLE_PERIOD.toSeconds() + " s) / timed leads, by thread "
                 + "name, first match wins:");
         components.rules().forEach(rule -> out.println("    " + rule.describe()));
+        out.println("  overhead = p50/p99 of lead in -> outcome visible minus the buyers' own answer times (bid and "
+                + "post); each step's hops follow its line");
         out.println("  records/lead = log-end offsets of every topic (internal ones and transaction markers "
                 + "included) after the step / all leads of the step (warm-up too)");
         out.println("  process = the JVM's whole CPU time, "

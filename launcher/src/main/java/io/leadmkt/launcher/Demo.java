@@ -112,6 +112,7 @@ public final class Demo {
     private final Options options;
     private final Phases phases;
     private volatile String lastStageReport = "";
+    private volatile LeadHops.Percentiles lastOverhead = new LeadHops.Percentiles(0, 0);
     private volatile Summary lastTimedSummary;
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -127,9 +128,14 @@ public final class Demo {
         this.phases = phases;
     }
 
-    /** The per-stage latency line of the last run. */
+    /** The per-hop latency line of the last run. */
     public String stageReport() {
         return lastStageReport;
+    }
+
+    /** The last run's platform overhead (lead in → outcome, minus the buyers' answer times) over its timed leads. */
+    public LeadHops.Percentiles overhead() {
+        return lastOverhead;
     }
 
     /** The last run's counts over the leads sent after its warm-up (all of them without one). */
@@ -247,6 +253,7 @@ public final class Demo {
                                 o.getLeadId(), o.getReason(), keys.timeline(app.httpPort(), o.getLeadId())));
             }
             lastStageReport = tracker.stageReport();
+            lastOverhead = tracker.overheadMs();
             long timedSince = timedFrom;
             lastTimedSummary = tracker.summary(generator.sent().values().stream()
                     .filter(sent -> sent.sentAtNanos() >= timedSince).map(LeadGenerator.Sent::leadId).toList());

@@ -1,13 +1,19 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.Ping;
+import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -34,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Watches where leads end: an {@link Outcome} on {@code outcomes} or a {@link Rejection} on
  * {@code leads.rejected}, read committed (so only what the exactly-once app really committed
  * counts). Keeps the first final answer per lead, every outcome record (to spot a lead decided
- * twice), the revenue, and the latency from a lead's send to its final answer being visible.
+ * twice), the revenue, and the latency from a lead's send to its final answer being visible. It reads
+ * the pings, bids, posts and post results too, to say which hop that time went to ({@link LeadHops}).
  */
 public final class OutcomeTracker implements AutoCloseable {
 
@@ -50,10 +57,10 @@ public final class OutcomeTracker implements AutoCloseable {
     private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
     private final List<Outcome> outcomeRecords = new CopyOnWriteArrayList<>();
     private final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-    /** Where the time goes, per outcome: source → intake, intake → decision, decision → visible downstream. */
-    private final Histogram intakeMs = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
-    private final Histogram auctionMs = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
-    private final Histogram publishMs = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+    /** Each lead's times on its way, until its outcome is seen (only the poller thread touches it). */
+    private final Map<String, LeadHops> inFlight = new HashMap<>();
+    /** Where the time goes, per timed outcome: one histogram per hop (see {@link LeadHops}), in ms. */
+    private final Map<LeadHops.Hop, Histogram> hopMs = new EnumMap<>(LeadHops.Hop.class);
     /** Leads sent before this {@link System#nanoTime()} are counted but not timed (JIT warm-up). */
     private volatile long timeFromNanos = Long.MIN_VALUE;
     private final Thread poller;
@@ -74,13 +81,17 @@ public final class OutcomeTracker implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(kafka.consumer(props), new StringDeserializer(), new ByteArrayDeserializer());
         // Assigned rather than subscribed: no group join to wait for, and every partition from the start.
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.outcomes().name(), topics.leadsRejected().name())) {
+        for (String topic : List.of(topics.outcomes().name(), topics.leadsRejected().name(), topics.pings().name(),
+                topics.bids().name(), topics.posts().name(), topics.postResults().name())) {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        for (LeadHops.Hop hop : LeadHops.Hop.values()) {
+            hopMs.put(hop, new Histogram(TimeUnit.MINUTES.toMillis(10), 3));
+        }
         this.poller = new Thread(this::poll, "outcome-tracker");
         this.poller.setDaemon(true);
     }
@@ -108,14 +119,33 @@ public final class OutcomeTracker implements AutoCloseable {
 
     private void handle(ConsumerRecord<String, byte[]> record) {
         long seenAt = System.nanoTime();
+        long seenAtMillis = System.currentTimeMillis();
+        String topic = record.topic();
         try {
-            if (record.topic().equals(topics.outcomes().name())) {
-                Outcome outcome = topics.outcomes().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (topic.equals(topics.pings().name())) {
+                Ping ping = topics.pings().valueSerde().deserializer().deserialize(topic, record.value());
+                hops(ping.getLeadId()).ping(ping.getPingedAt(), seenAtMillis);
+            } else if (topic.equals(topics.bids().name())) {
+                Bid bid = topics.bids().valueSerde().deserializer().deserialize(topic, record.value());
+                long slowest = bid.getLatencyMs();
+                for (Bid answer : bid.getRoundAnswers()) {
+                    slowest = Math.max(slowest, answer.getLatencyMs());
+                }
+                hops(bid.getLeadId()).bids(record.timestamp(), slowest);
+            } else if (topic.equals(topics.posts().name())) {
+                Post post = topics.posts().valueSerde().deserializer().deserialize(topic, record.value());
+                hops(post.getLeadId()).post(post.getPostedAt(), seenAtMillis);
+            } else if (topic.equals(topics.postResults().name())) {
+                PostResult result = topics.postResults().valueSerde().deserializer().deserialize(topic, record.value());
+                hops(result.getLeadId()).postResult(record.timestamp(), result.getLatencyMs());
+            } else if (topic.equals(topics.outcomes().name())) {
+                Outcome outcome = topics.outcomes().valueSerde().deserializer().deserialize(topic, record.value());
                 String leadId = outcome.getLeadId() != null ? outcome.getLeadId() : record.key();
                 outcomeRecords.add(outcome);
+                LeadHops hops = inFlight.remove(leadId);
                 if (outcomes.putIfAbsent(leadId, outcome) == null && !rejections.containsKey(leadId)) {
                     if (recordLatency(leadId, seenAt)) {
-                        recordStages(outcome, System.currentTimeMillis());
+                        recordHops(hops == null ? new LeadHops() : hops, outcome, seenAtMillis);
                     }
                     if (outcome.getStatus() == OutcomeStatus.SOLD && outcome.getPriceCents() != null) {
                         synchronized (this) {
@@ -124,8 +154,7 @@ public final class OutcomeTracker implements AutoCloseable {
                     }
                 }
             } else {
-                Rejection rejection = topics.leadsRejected().valueSerde().deserializer()
-                        .deserialize(record.topic(), record.value());
+                Rejection rejection = topics.leadsRejected().valueSerde().deserializer().deserialize(topic, record.value());
                 // The value names the lead when intake could read it (some steps key by identity hash);
                 // for unreadable input the record key is all there is.
                 String leadId = rejection.getLeadId() != null ? rejection.getLeadId() : record.key();
@@ -135,7 +164,7 @@ public final class OutcomeTracker implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("unreadable record on {} at offset {}: {}", record.topic(), record.offset(), e.toString());
+            log.warn("unreadable record on {} at offset {}: {}", topic, record.offset(), e.toString());
         }
     }
 
@@ -151,14 +180,15 @@ public final class OutcomeTracker implements AutoCloseable {
         return false;
     }
 
-    private synchronized void recordStages(Outcome outcome, long seenAtMillis) {
-        record(intakeMs, outcome.getReceivedAt() - outcome.getCreatedAt());
-        record(auctionMs, outcome.getDecidedAt() - outcome.getReceivedAt());
-        record(publishMs, seenAtMillis - outcome.getDecidedAt());
+    private LeadHops hops(String leadId) {
+        return inFlight.computeIfAbsent(leadId, id -> new LeadHops());
     }
 
-    private static void record(Histogram histogram, long ms) {
-        histogram.recordValue(Math.min(Math.max(0, ms), histogram.getHighestTrackableValue()));
+    private synchronized void recordHops(LeadHops hops, Outcome outcome, long seenAtMillis) {
+        hops.ended(outcome.getCreatedAt(), outcome.getDecidedAt(), seenAtMillis).forEach((hop, ms) -> {
+            Histogram histogram = hopMs.get(hop);
+            histogram.recordValue(Math.min(ms, histogram.getHighestTrackableValue()));
+        });
     }
 
     /** Only leads sent from now on are timed; earlier ones still count. */
@@ -166,11 +196,20 @@ public final class OutcomeTracker implements AutoCloseable {
         timeFromNanos = System.nanoTime();
     }
 
-    /** p50/p99 of each stage of the outcomes timed so far, in ms (same clock in one process). */
+    /**
+     * p50/p99 of each hop of the outcomes timed so far, in ms (one clock: everything runs in one process);
+     * {@code overhead} is lead in → outcome visible minus the buyers' own answer times.
+     */
     public synchronized String stageReport() {
-        return String.format(java.util.Locale.ROOT,
-                "stages p50/p99 ms: source->intake %d/%d | intake->decision (incl. buyers) %d/%d | decision->visible %d/%d",
-                p(intakeMs, 50), p(intakeMs, 99), p(auctionMs, 50), p(auctionMs, 99), p(publishMs, 50), p(publishMs, 99));
+        return "hops p50/p99 ms: " + Arrays.stream(LeadHops.Hop.values())
+                .map(hop -> hop.label() + " " + p(hopMs.get(hop), 50) + "/" + p(hopMs.get(hop), 99))
+                .collect(Collectors.joining(" | "));
+    }
+
+    /** The timed outcomes' platform overhead (lead in → outcome, minus the buyers' answer times), p50 and p99 in ms. */
+    public synchronized LeadHops.Percentiles overheadMs() {
+        Histogram overhead = hopMs.get(LeadHops.Hop.OVERHEAD);
+        return new LeadHops.Percentiles(p(overhead, 50), p(overhead, 99));
     }
 
     private static long p(Histogram h, double percentile) {

@@ -84,7 +84,7 @@ class CapacityBenchTest {
                 + "\"steps\":[{\"offered_per_s\":25,\"generated_per_s\":25.0,\"leads\":500,\"rejected\":0,\"sold\":500,"
                 + "\"sold_pct\":100.00,\"unsold\":0,\"unsold_reasons\":{},\"shed\":0,\"shed_reasons\":{},\"unanswered\":0,"
                 + "\"p50_ms\":10.0,"
-                + "\"p99_ms\":99.0,\"cpu_ms_per_lead\":{\"broker\":4.00,\"streams\":5.00,\"connector\":1.00,"
+                + "\"p99_ms\":99.0,\"overhead_p50_ms\":40,\"overhead_p99_ms\":180,\"cpu_ms_per_lead\":{\"broker\":4.00,\"streams\":5.00,\"connector\":1.00,"
                 + "\"buyers\":1.00,\"generator\":0.25,\"other\":0.25,\"threads\":11.50,\"process\":12.50},"
                 + "\"process_cores\":0.31,\"records_per_lead\":{\"total\":9.00,\"audit\":9.00},\"sustained\":true},"
                 + "{\"offered_per_s\":50,");
@@ -100,6 +100,7 @@ class CapacityBenchTest {
                 unsold > 0 ? Map.of("NO_BIDS", unsold) : Map.of(), Map.of(), 0, 0, 0, 10.0, 99.0);
         Map<Component, Double> cpu = new EnumMap<>(Map.of(Component.BROKER, 4.0, Component.STREAMS, 5.0,
                 Component.CONNECTOR, 1.0, Component.BUYERS, 1.0, Component.GENERATOR, 0.25, Component.OTHER, 0.25));
-        return new Step(offered, offered, timed, unanswered, cpu, 12.5, new TopicRecords(Map.of("audit", 900L)), 100);
+        return new Step(offered, offered, timed, new LeadHops.Percentiles(40, 180), "hops p50/p99 ms: overhead 40/180",
+                unanswered, cpu, 12.5, new TopicRecords(Map.of("audit", 900L)), 100);
     }
 }
