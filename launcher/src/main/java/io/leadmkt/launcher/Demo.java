@@ -12,6 +12,7 @@ import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
+import io.leadmkt.streams.comply.IdentityPartition;
 import io.leadmkt.streams.outcome.Outcomes;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -189,8 +190,12 @@ public final class Demo {
             out.flush();
 
             KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(broker.clients(), CLIENT_ID_PREFIX + "leads"));
+            // The generator writes each lead to its consumer's partition, as the HTTP intake does (IdentityPartition).
+            int inboundPartitions = leadProducer.partitionsFor(topics.leadsInbound().name()).size();
             LeadGenerator generator = new LeadGenerator(leadProducer, topics, new LeadGenerator.Options(
-                    options.ratePerSecond(), options.badFraction(), options.seed(), campaigns));
+                    options.ratePerSecond(), options.badFraction(), options.seed(), campaigns),
+                    lead -> IdentityPartition.toWrite(lead, appConfig.partitions(), inboundPartitions,
+                            System.currentTimeMillis()));
             OutcomeTracker tracker = open(new OutcomeTracker(broker.clients(), topics,
                     leadId -> generator.sent(leadId)
                             .map(sent -> OptionalLong.of(sent.sentAtNanos()))

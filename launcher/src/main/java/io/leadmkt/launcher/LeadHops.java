@@ -4,27 +4,29 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Where one lead's time went between its records, from the times they carry (the lead's creation, the
- * auction's ping and post, the connector's answers, the decision) and the moments a read-committed
- * consumer first saw the ping, the post and the outcome. All times are epoch millis of one clock (the
- * demo runs everything in one JVM). The buyers' own answer times are hops of their own, so
- * {@link Hop#OVERHEAD} is what the platform added: the issue's "lead in → outcome, minus the buyers'
- * answer time". A lead with several rounds or posts is timed by its first of each.
+ * Where one lead's time went, from the times its records carry: the lead's creation, the auction's
+ * ping and post, when the connector called the buyers and when they answered (an answer's
+ * {@code respondedAt} minus its {@code latencyMs}), when the broker appended the answers (bids and
+ * post results are broker-timed), the decision, and when a read-committed consumer first saw the
+ * outcome. All are epoch millis of one clock (the demo runs everything in one JVM). The buyers' own
+ * answer times are hops of their own, so {@link Hop#OVERHEAD} is what the platform added: the issue's
+ * "lead in → outcome, minus the buyers' answer time", and the sum of the other hops. A lead with
+ * several rounds or posts is timed by its first of each.
  */
 final class LeadHops {
 
     /** The hops in the order a lead passes them. */
     enum Hop {
         INTAKE("lead->ping written"),
-        PING_COMMIT("ping visible"),
-        CONNECTOR_PING("connector ping"),
-        BUYERS_BID("buyers bid"),
+        PING_TO_CALL("ping->buyers called"),
+        BUYERS_BID("buyers answer"),
+        BIDS_WRITTEN("answers->bids written"),
         AUCTION("bids->post written"),
-        POST_COMMIT("post visible"),
-        CONNECTOR_POST("connector post"),
+        POST_TO_CALL("post->buyer called"),
         BUYER_POST("buyer post"),
+        RESULT_WRITTEN("answer->result written"),
         DECISION("result->decided"),
-        OUTCOME_COMMIT("outcome visible"),
+        OUTCOME_COMMIT("decided->outcome visible"),
         OVERHEAD("overhead");
 
         private final String label;
@@ -45,75 +47,66 @@ final class LeadHops {
     private static final long UNSET = Long.MIN_VALUE;
 
     private long pingedAt = UNSET;
-    private long pingSeen = UNSET;
-    private long bidWritten = UNSET;
-    private long bidLatency = UNSET;
+    private long called = UNSET;
+    private long answered = UNSET;
+    private long bidsWritten = UNSET;
     private long postedAt = UNSET;
-    private long postSeen = UNSET;
+    private long postCalled = UNSET;
+    private long postAnswered = UNSET;
     private long resultWritten = UNSET;
-    private long resultLatency = UNSET;
 
-    /** The auction wrote the lead's ping at {@code pingedAt}; it became visible at {@code seenAt}. */
-    void ping(long pingedAt, long seenAt) {
+    void ping(long pingedAt) {
         if (this.pingedAt == UNSET) {
             this.pingedAt = pingedAt;
-            this.pingSeen = seenAt;
         }
     }
 
-    /** The connector wrote a round's answers at {@code writtenAt}; the slowest buyer took {@code slowestMs}. */
-    void bids(long writtenAt, long slowestMs) {
-        if (bidWritten == UNSET) {
-            bidWritten = writtenAt;
-            bidLatency = slowestMs;
+    /**
+     * A round's answers, written at {@code writtenAt}: the buyers were called at {@code calledAt} (the
+     * earliest call) and the last answered at {@code answeredAt}.
+     */
+    void bids(long writtenAt, long calledAt, long answeredAt) {
+        if (bidsWritten == UNSET) {
+            bidsWritten = writtenAt;
+            called = calledAt;
+            answered = answeredAt;
         }
     }
 
-    void post(long postedAt, long seenAt) {
+    void post(long postedAt) {
         if (this.postedAt == UNSET) {
             this.postedAt = postedAt;
-            this.postSeen = seenAt;
         }
     }
 
-    void postResult(long writtenAt, long latencyMs) {
+    void postResult(long writtenAt, long calledAt, long answeredAt) {
         if (resultWritten == UNSET) {
             resultWritten = writtenAt;
-            resultLatency = latencyMs;
+            postCalled = calledAt;
+            postAnswered = answeredAt;
         }
     }
 
     /**
      * The hops this lead's records allow, once its outcome (created, decided) was seen at {@code seenAt}:
      * a lead shed before its ping, or sold without a post, has only the hops its records span. A hop the
-     * clocks make negative (a record's time written before the previous one was seen, within the
-     * millisecond) counts as 0. Overhead needs the whole path: ping, bids, post and result.
+     * clocks make negative (within a millisecond) counts as 0. Overhead needs the whole path.
      */
     Map<Hop, Long> ended(long createdAt, long decidedAt, long seenAt) {
         Map<Hop, Long> hops = new EnumMap<>(Hop.class);
-        put(hops, Hop.INTAKE, createdAt, pingedAt);
-        put(hops, Hop.PING_COMMIT, pingedAt, pingSeen);
-        if (pingSeen != UNSET && bidWritten != UNSET) {
-            hops.put(Hop.CONNECTOR_PING, Math.max(0, bidWritten - pingSeen - bidLatency));
-            hops.put(Hop.BUYERS_BID, Math.max(0, bidLatency));
+        long[] path = {createdAt, pingedAt, called, answered, bidsWritten, postedAt, postCalled, postAnswered,
+                resultWritten, decidedAt, seenAt};
+        Hop[] between = {Hop.INTAKE, Hop.PING_TO_CALL, Hop.BUYERS_BID, Hop.BIDS_WRITTEN, Hop.AUCTION,
+                Hop.POST_TO_CALL, Hop.BUYER_POST, Hop.RESULT_WRITTEN, Hop.DECISION, Hop.OUTCOME_COMMIT};
+        for (int i = 0; i < between.length; i++) {
+            if (path[i] != UNSET && path[i + 1] != UNSET) {
+                hops.put(between[i], Math.max(0, path[i + 1] - path[i]));
+            }
         }
-        put(hops, Hop.AUCTION, bidWritten, postedAt);
-        put(hops, Hop.POST_COMMIT, postedAt, postSeen);
-        if (postSeen != UNSET && resultWritten != UNSET) {
-            hops.put(Hop.CONNECTOR_POST, Math.max(0, resultWritten - postSeen - resultLatency));
-            hops.put(Hop.BUYER_POST, Math.max(0, resultLatency));
-        }
-        put(hops, Hop.DECISION, resultWritten, decidedAt);
-        put(hops, Hop.OUTCOME_COMMIT, decidedAt, seenAt);
-        if (pingedAt != UNSET && bidWritten != UNSET && postedAt != UNSET && resultWritten != UNSET) {
-            hops.put(Hop.OVERHEAD, Math.max(0, seenAt - createdAt - bidLatency - resultLatency));
+        if (hops.size() == between.length) {
+            long buyers = hops.get(Hop.BUYERS_BID) + hops.get(Hop.BUYER_POST);
+            hops.put(Hop.OVERHEAD, Math.max(0, seenAt - createdAt - buyers));
         }
         return hops;
-    }
-
-    private static void put(Map<Hop, Long> hops, Hop hop, long from, long to) {
-        if (from != UNSET && to != UNSET) {
-            hops.put(hop, Math.max(0, to - from));
-        }
     }
 }

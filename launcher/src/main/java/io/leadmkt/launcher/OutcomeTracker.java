@@ -124,20 +124,24 @@ public final class OutcomeTracker implements AutoCloseable {
         try {
             if (topic.equals(topics.pings().name())) {
                 Ping ping = topics.pings().valueSerde().deserializer().deserialize(topic, record.value());
-                hops(ping.getLeadId()).ping(ping.getPingedAt(), seenAtMillis);
+                hops(ping.getLeadId()).ping(ping.getPingedAt());
             } else if (topic.equals(topics.bids().name())) {
+                // Broker-timed (LogAppendTime): the record's time is when the answers were written.
                 Bid bid = topics.bids().valueSerde().deserializer().deserialize(topic, record.value());
-                long slowest = bid.getLatencyMs();
+                long called = bid.getRespondedAt() - bid.getLatencyMs();
+                long answered = bid.getRespondedAt();
                 for (Bid answer : bid.getRoundAnswers()) {
-                    slowest = Math.max(slowest, answer.getLatencyMs());
+                    called = Math.min(called, answer.getRespondedAt() - answer.getLatencyMs());
+                    answered = Math.max(answered, answer.getRespondedAt());
                 }
-                hops(bid.getLeadId()).bids(record.timestamp(), slowest);
+                hops(bid.getLeadId()).bids(record.timestamp(), called, answered);
             } else if (topic.equals(topics.posts().name())) {
                 Post post = topics.posts().valueSerde().deserializer().deserialize(topic, record.value());
-                hops(post.getLeadId()).post(post.getPostedAt(), seenAtMillis);
+                hops(post.getLeadId()).post(post.getPostedAt());
             } else if (topic.equals(topics.postResults().name())) {
                 PostResult result = topics.postResults().valueSerde().deserializer().deserialize(topic, record.value());
-                hops(result.getLeadId()).postResult(record.timestamp(), result.getLatencyMs());
+                hops(result.getLeadId()).postResult(record.timestamp(), result.getRespondedAt() - result.getLatencyMs(),
+                        result.getRespondedAt());
             } else if (topic.equals(topics.outcomes().name())) {
                 Outcome outcome = topics.outcomes().valueSerde().deserializer().deserialize(topic, record.value());
                 String leadId = outcome.getLeadId() != null ? outcome.getLeadId() : record.key();

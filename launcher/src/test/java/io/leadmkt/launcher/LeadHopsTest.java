@@ -8,32 +8,30 @@ import org.junit.jupiter.api.Test;
 
 class LeadHopsTest {
 
-    @Test
-    void shouldSplitALeadsTimeIntoHopsWhenEveryRecordWasSeen() {
+    /** Created at 1,000; pinged at 1,030; buyers called 1,045 and answered by 1,052; and so on. */
+    private static LeadHops soldLead() {
         LeadHops hops = new LeadHops();
-        hops.ping(1_030, 1_045);
-        hops.bids(1_060, 4);
-        hops.post(1_070, 1_090);
-        hops.postResult(1_100, 3);
-
-        Map<Hop, Long> ms = hops.ended(1_000, 1_110, 1_130);
-
-        assertThat(ms).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                Map.entry(Hop.INTAKE, 30L), Map.entry(Hop.PING_COMMIT, 15L), Map.entry(Hop.CONNECTOR_PING, 11L),
-                Map.entry(Hop.BUYERS_BID, 4L), Map.entry(Hop.AUCTION, 10L), Map.entry(Hop.POST_COMMIT, 20L),
-                Map.entry(Hop.CONNECTOR_POST, 7L), Map.entry(Hop.BUYER_POST, 3L), Map.entry(Hop.DECISION, 10L),
-                Map.entry(Hop.OUTCOME_COMMIT, 20L), Map.entry(Hop.OVERHEAD, 123L)));
+        hops.ping(1_030);
+        hops.bids(1_060, 1_045, 1_052);
+        hops.post(1_070);
+        hops.postResult(1_100, 1_090, 1_093);
+        return hops;
     }
 
     @Test
-    void shouldAddUpToTheWholeTimeWhenOverheadAndBuyersAreSummed() {
-        LeadHops hops = new LeadHops();
-        hops.ping(1_030, 1_045);
-        hops.bids(1_060, 4);
-        hops.post(1_070, 1_090);
-        hops.postResult(1_100, 3);
+    void shouldSplitALeadsTimeIntoHopsWhenEveryRecordWasSeen() {
+        Map<Hop, Long> ms = soldLead().ended(1_000, 1_110, 1_130);
 
-        Map<Hop, Long> ms = hops.ended(1_000, 1_110, 1_130);
+        assertThat(ms).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry(Hop.INTAKE, 30L), Map.entry(Hop.PING_TO_CALL, 15L), Map.entry(Hop.BUYERS_BID, 7L),
+                Map.entry(Hop.BIDS_WRITTEN, 8L), Map.entry(Hop.AUCTION, 10L), Map.entry(Hop.POST_TO_CALL, 20L),
+                Map.entry(Hop.BUYER_POST, 3L), Map.entry(Hop.RESULT_WRITTEN, 7L), Map.entry(Hop.DECISION, 10L),
+                Map.entry(Hop.OUTCOME_COMMIT, 20L), Map.entry(Hop.OVERHEAD, 120L)));
+    }
+
+    @Test
+    void shouldMakeTheOverheadTheSumOfThePlatformsHopsWhenTheBuyersAreLeftOut() {
+        Map<Hop, Long> ms = soldLead().ended(1_000, 1_110, 1_130);
 
         long platform = ms.entrySet().stream()
                 .filter(e -> e.getKey() != Hop.OVERHEAD && e.getKey() != Hop.BUYERS_BID && e.getKey() != Hop.BUYER_POST)
@@ -52,29 +50,25 @@ class LeadHopsTest {
 
     @Test
     void shouldKeepTheFirstRoundAndPostWhenALeadHasSeveral() {
-        LeadHops hops = new LeadHops();
-        hops.ping(1_010, 1_020);
-        hops.ping(1_500, 1_520);
-        hops.bids(1_030, 2);
-        hops.bids(1_530, 2);
-        hops.post(1_040, 1_050);
-        hops.post(1_600, 1_700);
-        hops.postResult(1_060, 5);
-        hops.postResult(1_710, 5);
+        LeadHops hops = soldLead();
+        hops.ping(1_500);
+        hops.bids(1_530, 1_510, 1_520);
+        hops.post(1_600);
+        hops.postResult(1_710, 1_700, 1_705);
 
         Map<Hop, Long> ms = hops.ended(1_000, 1_800, 1_810);
 
-        assertThat(ms.get(Hop.PING_COMMIT)).isEqualTo(10L);
-        assertThat(ms.get(Hop.POST_COMMIT)).isEqualTo(10L);
-        assertThat(ms.get(Hop.DECISION)).isEqualTo(740L);
+        assertThat(ms.get(Hop.PING_TO_CALL)).isEqualTo(15L);
+        assertThat(ms.get(Hop.POST_TO_CALL)).isEqualTo(20L);
+        assertThat(ms.get(Hop.DECISION)).isEqualTo(700L);
     }
 
     @Test
-    void shouldCountZeroWhenARecordIsTimedBeforeThePreviousOneWasSeen() {
+    void shouldCountZeroWhenTwoClocksPutARecordBeforeTheOneBeforeIt() {
         LeadHops hops = new LeadHops();
-        hops.ping(1_030, 1_045);
-        hops.bids(1_044, 1);
+        hops.ping(1_030);
+        hops.bids(1_060, 1_029, 1_040);
 
-        assertThat(hops.ended(1_000, 1_050, 1_060).get(Hop.CONNECTOR_PING)).isZero();
+        assertThat(hops.ended(1_000, 1_070, 1_080).get(Hop.PING_TO_CALL)).isZero();
     }
 }

@@ -1,6 +1,5 @@
 package io.leadmkt.schema;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,18 +62,18 @@ public final class TopicProvisioner {
     /** Creates those of {@code wanted} that are missing, each as {@link #newTopic} describes it. */
     public static void ensureTopics(Admin admin, List<Topics.Topic<?, ?>> wanted, int partitions,
                                     short replicationFactor) throws InterruptedException {
+        ensureTopics(admin, wanted.stream().map(topic -> newTopic(topic, partitions, replicationFactor)).toList());
+    }
+
+    /** Creates those of {@code wanted} that are missing, as given. */
+    public static void ensureTopics(Admin admin, List<NewTopic> wanted) throws InterruptedException {
         Set<String> existing;
         try {
             existing = admin.listTopics().names().get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
         }
-        List<NewTopic> missing = new ArrayList<>();
-        for (Topics.Topic<?, ?> topic : wanted) {
-            if (!existing.contains(topic.name())) {
-                missing.add(newTopic(topic, partitions, replicationFactor));
-            }
-        }
+        List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
         if (missing.isEmpty()) {
             return;
         }

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -103,6 +104,7 @@ public final class LeadGenerator implements AutoCloseable {
     }
 
     private final Producer<String, byte[]> producer;
+    private final Function<Lead, Integer> partitionOf;
     private final String topic;
     private final Serializer<Lead> serializer;
     private final Options options;
@@ -115,6 +117,16 @@ public final class LeadGenerator implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     public LeadGenerator(Producer<String, byte[]> producer, Topics topics, Options options) {
+        this(producer, topics, options, lead -> null);
+    }
+
+    /**
+     * @param partitionOf the partition to send a lead to, null for the producer's choice (by lead id): a
+     *                    source that knows the app's partitioning sends each lead to its consumer's
+     */
+    public LeadGenerator(Producer<String, byte[]> producer, Topics topics, Options options,
+                         Function<Lead, Integer> partitionOf) {
+        this.partitionOf = partitionOf;
         this.producer = producer;
         this.topic = topics.leadsInbound().name();
         this.serializer = topics.leadsInbound().valueSerde().serializer();
@@ -207,7 +219,8 @@ public final class LeadGenerator implements AutoCloseable {
         Sent record = new Sent(leadId, kind, now, System.nanoTime(), lead);
         sent.put(leadId, record);
         counts.get(kind).incrementAndGet();
-        producer.send(new ProducerRecord<>(topic, leadId, bytes), (metadata, error) -> {
+        Integer partition = lead == null ? null : partitionOf.apply(lead);
+        producer.send(new ProducerRecord<>(topic, partition, leadId, bytes), (metadata, error) -> {
             if (error != null) {
                 failedSends.incrementAndGet();
             }

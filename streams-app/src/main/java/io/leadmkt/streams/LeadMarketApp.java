@@ -12,6 +12,7 @@ import io.leadmkt.streams.access.Access;
 import io.leadmkt.streams.access.ApiKeyFeed;
 import io.leadmkt.schema.DeletionStatus;
 import io.leadmkt.streams.admin.AdminApi;
+import io.leadmkt.streams.comply.IdentityPartition;
 import io.leadmkt.streams.privacy.DeletionProgress;
 import io.leadmkt.streams.privacy.DeletionStatusProcessor;
 import io.leadmkt.streams.privacy.Deletions;
@@ -57,7 +58,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -283,9 +289,13 @@ public final class LeadMarketApp implements AutoCloseable {
         try (Admin admin = Admin.create(config.kafka().admin(
                 Map.of(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-provisioner")))) {
             TopicProvisioner.ensureTopics(admin, topics, config.partitions(), config.replicationFactor());
+            String byIdentity = LeadMarketTopology.leadsByIdentityTopic(config.applicationId());
+            TopicProvisioner.ensureTopics(admin, List.of(new NewTopic(byIdentity, config.partitions(),
+                    config.replicationFactor()).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, PII_RETENTION))));
+            boundRetention(admin, byIdentity);
             // The auction reads a lead (on its identity partition), and its bids, post results and cap
             // decisions on that partition number: refuse to start on topics that would split them.
-            List<String> leadKeyed = List.of(topics.bids().name(), topics.postResults().name(),
+            List<String> leadKeyed = List.of(byIdentity, topics.bids().name(), topics.postResults().name(),
                     topics.capDecisions().name());
             Map<String, TopicDescription> described = admin.describeTopics(leadKeyed).allTopicNames().get();
             for (TopicDescription d : described.values()) {
@@ -300,6 +310,24 @@ public final class LeadMarketApp implements AutoCloseable {
             throw new IllegalStateException("interrupted while provisioning topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static final String PII_RETENTION = Long.toString(TopicProvisioner.PII_RETENTION_MS);
+
+    /**
+     * Up to 2026-12 {@code leads-by-identity} was Kafka Streams' own repartition topic: kept forever
+     * ({@code retention.ms=-1}) and purged by Streams after each commit. Now the app's own topic, nothing
+     * purges it, so a topic left that way gets the retention of the other topics holding leads in clear.
+     */
+    private static void boundRetention(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry retention = admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                .get(TopicConfig.RETENTION_MS_CONFIG);
+        if (retention != null && "-1".equals(retention.value())) {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, PII_RETENTION), AlterConfigOp.OpType.SET))))
+                    .all().get();
         }
     }
 
@@ -366,7 +394,11 @@ public final class LeadMarketApp implements AutoCloseable {
                     IntakeBacklog.retryAfterSeconds(lagMs)));
         }
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        intakeProducer.send(new ProducerRecord<>(topics.leadsInbound().name(), lead.getLeadId(), lead), (meta, error) -> {
+        String inbound = topics.leadsInbound().name();
+        // On its consumer's identity partition: the lead then needs no leads-by-identity hop (IdentityRoute).
+        Integer partition = IdentityPartition.toWrite(lead, config.partitions(),
+                intakeProducer.partitionsFor(inbound).size(), System.currentTimeMillis());
+        intakeProducer.send(new ProducerRecord<>(inbound, partition, lead.getLeadId(), lead), (meta, error) -> {
             if (error == null) {
                 backlog.written(meta.partition(), meta.timestamp());
                 acked.complete(null);

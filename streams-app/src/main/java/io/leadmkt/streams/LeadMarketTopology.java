@@ -25,6 +25,8 @@ import io.leadmkt.streams.auction.AuctionProcessor;
 import io.leadmkt.streams.caps.CapKeeper;
 import io.leadmkt.streams.comply.ComplianceProcessor;
 import io.leadmkt.streams.comply.DuplicateGuard;
+import io.leadmkt.streams.comply.IdentityPartition;
+import io.leadmkt.streams.comply.IdentityRoute;
 import io.leadmkt.streams.eligibility.EligibilityProcessor;
 import io.leadmkt.streams.enrich.EnrichProcessor;
 import io.leadmkt.streams.intake.IntakeBacklog;
@@ -39,6 +41,8 @@ import io.leadmkt.streams.returns.ReturnDesk;
 import io.leadmkt.streams.whatif.WhatIfRecorder;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -63,7 +67,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and internal topic is named, so the topology can evolve without losing state.
  */
 public final class LeadMarketTopology {
-    /** Repartition: leads keyed by consumer identity, so duplicates meet on one partition. */
+    /**
+     * Leads keyed by consumer identity, so duplicates meet on one partition: only leads their source did
+     * not write to their identity's partition cross it ({@link IdentityRoute}). The topic is the app's own
+     * ({@link #leadsByIdentityTopic}); it kept the name it had as Kafka Streams' repartition topic.
+     */
     public static final String LEADS_BY_IDENTITY = "leads-by-identity";
     /** Repartition: post results keyed by buyer, for the buyer's acceptance rate. */
     public static final String POST_RESULTS_BY_BUYER = "post-results-by-buyer";
@@ -93,6 +101,15 @@ public final class LeadMarketTopology {
     }
 
     private LeadMarketTopology() {
+    }
+
+    /**
+     * The topic leads cross to their identity's partition by. The app creates it (it holds leads in clear:
+     * 7 days' retention, like {@code leads.inbound}) with the app's partitions; a lead read from it and
+     * one that needed no crossing meet on the same task, so it must not be an internal repartition topic.
+     */
+    public static String leadsByIdentityTopic(String applicationId) {
+        return applicationId + "-" + LEADS_BY_IDENTITY + "-repartition";
     }
 
     public static Topology build(StreamsAppConfig config, Topics topics) {
@@ -178,12 +195,25 @@ public final class LeadMarketTopology {
                 .defaultBranch(Branched.as("events"));
         toEvents(complied.get("comply-events"), routing, "comply");
 
-        // dedupe on the consumer's identity
-        Map<String, KStream<String, Object>> unique = asLeads(complied.get("comply-lead"), "comply")
+        // dedupe on the consumer's identity: a lead its source wrote to its identity's partition goes
+        // straight on; any other crosses over through leads-by-identity, read back by this same task
+        Map<String, KStream<String, Object>> routed = asLeads(complied.get("comply-lead"), "comply")
                 .selectKey((id, lead) -> lead.getEnrichment().getIdentityHash(), Named.as("key-by-identity"))
-                .repartition(Repartitioned.<String, Lead>as(LEADS_BY_IDENTITY)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.serde(Lead.class))
-                        .withNumberOfPartitions(config.partitions()))
+                .process(() -> new IdentityRoute(config.partitions()), Named.as("identity-route"))
+                .split(Named.as("identity-route-"))
+                .branch((id, v) -> v instanceof Lead, Branched.as("here"))
+                .defaultBranch(Branched.as("elsewhere"));
+        String byIdentity = leadsByIdentityTopic(config.applicationId());
+        Serde<Lead> leadSerde = topics.serde(Lead.class);
+        routed.get("identity-route-elsewhere")
+                .mapValues(v -> ((IdentityRoute.Elsewhere) v).lead(), Named.as("identity-route-crossing"))
+                .to(byIdentity, Produced.with(Serdes.String(), leadSerde)
+                        .withStreamPartitioner((topic, identity, lead, partitions) ->
+                                Optional.of(Set.of(IdentityPartition.of(identity, partitions))))
+                        .withName(LEADS_BY_IDENTITY + "-sink"));
+        Map<String, KStream<String, Object>> unique = asLeads(routed.get("identity-route-here"), "identity-route")
+                .merge(builder.stream(byIdentity, Consumed.with(Serdes.String(), leadSerde)
+                        .withName(LEADS_BY_IDENTITY + "-source")), Named.as("identity-route-merge-crossed"))
                 .process(DuplicateGuard.supplier(config.dedupeWindowMs(), inMemory), Named.as("dedupe"))
                 .split(Named.as("dedupe-"))
                 .branch((id, v) -> v instanceof Lead, Branched.as("lead"))

@@ -17,17 +17,18 @@ import org.junit.jupiter.api.Test;
 class AnswerRoutingTest {
 
     @Test
-    void shouldAuctionInTheDedupeTaskWithoutARepartitionWhenTheTopologyIsBuilt() {
-        TopologyDescription description = LeadMarketTopology.build(
-                StreamsAppConfig.defaults("unused:9092", java.nio.file.Path.of("unused")), Topics.embedded())
-                .describe();
+    void shouldAuctionInTheIntakeAndDedupeTaskWithoutARepartitionWhenTheTopologyIsBuilt() {
+        StreamsAppConfig config = StreamsAppConfig.defaults("unused:9092", java.nio.file.Path.of("unused"));
+        TopologyDescription description = LeadMarketTopology.build(config, Topics.embedded()).describe();
         TopologyDescription.Subtopology auction = subtopologyWith(description, "auction");
 
+        // A lead already on its identity's partition goes from intake to its auction without a topic between.
         assertThat(auction.nodes()).extracting(TopologyDescription.Node::name)
-                .contains("dedupe", "key-vault", "eligibility", "auction");
+                .contains("intake", "identity-route", "dedupe", "key-vault", "eligibility", "auction");
         assertThat(auction.nodes()).filteredOn(n -> n instanceof TopologyDescription.Source)
                 .flatExtracting(n -> ((TopologyDescription.Source) n).topicSet())
-                .containsExactlyInAnyOrder("leads-by-identity-repartition", Topics.PRIVACY_KEY_ERASURES,
+                .containsExactlyInAnyOrder(Topics.LEADS_INBOUND,
+                        LeadMarketTopology.leadsByIdentityTopic(config.applicationId()), Topics.PRIVACY_KEY_ERASURES,
                         Topics.BIDS, Topics.POST_RESULTS, Topics.CAP_DECISIONS);
         assertThat(description.toString()).doesNotContain("leads-qualified");
     }

@@ -16,6 +16,7 @@ import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.serde.AvroSerde;
+import io.leadmkt.streams.comply.IdentityPartition;
 import io.leadmkt.streams.outcome.Rejections;
 import io.leadmkt.streams.report.LeadStatusProcessor;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,44 @@ class IntakeToPingTopologyTest {
     private void assertGoodLeadStillFlows() {
         market.submit(lead("good-after", market.now()).build());
         assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId).containsExactly("good-after");
+    }
+
+    /** A fresh lead whose consumer's identity partition is 0 (the one the driver reads every input from) or not. */
+    private Lead leadWhoseIdentityIs(boolean onPartitionZero) {
+        for (int i = 0; ; i++) {
+            Lead lead = lead("route-" + i, market.now()).build();
+            int partition = IdentityPartition.ofRaw(lead, 3, market.now()).getAsInt();
+            if ((partition == 0) == onPartitionZero) {
+                return lead;
+            }
+        }
+    }
+
+    @Test
+    void shouldPingWithoutCrossingWhenTheLeadArrivesOnItsIdentitysPartition() {
+        TestOutputTopic<String, Lead> crossing = market.outputTopic(
+                LeadMarketTopology.leadsByIdentityTopic("leadmkt"), market.topics().leadsInbound());
+        Lead lead = leadWhoseIdentityIs(true);
+
+        market.submit(lead);
+
+        assertThat(crossing.isEmpty()).isTrue();
+        assertThat(market.onlyPing().getLeadId()).isEqualTo(lead.getLeadId());
+    }
+
+    @Test
+    void shouldCrossToItsIdentitysPartitionThenPingWhenTheLeadArrivesElsewhere() {
+        TestOutputTopic<String, Lead> crossing = market.outputTopic(
+                LeadMarketTopology.leadsByIdentityTopic("leadmkt"), market.topics().leadsInbound());
+        Lead lead = leadWhoseIdentityIs(false);
+
+        market.submit(lead);
+
+        List<org.apache.kafka.streams.test.TestRecord<String, Lead>> crossed = crossing.readRecordsToList();
+        assertThat(crossed).hasSize(1);
+        assertThat(crossed.get(0).getValue().getLeadId()).isEqualTo(lead.getLeadId());
+        assertThat(crossed.get(0).getKey()).isEqualTo(crossed.get(0).getValue().getEnrichment().getIdentityHash());
+        assertThat(market.onlyPing().getLeadId()).isEqualTo(lead.getLeadId());
     }
 
     @Test

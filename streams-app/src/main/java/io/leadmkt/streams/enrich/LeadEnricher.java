@@ -43,13 +43,9 @@ public final class LeadEnricher {
      */
     public Lead enrich(Lead normalized, long arrivedAtMs, long nowMs) {
         Contact contact = normalized.getContact();
-        String phoneHash = contact == null || contact.getPhone() == null ? null : IdentityHash.ofPhone(contact.getPhone());
-        String emailHash = contact == null || contact.getEmail() == null ? null : IdentityHash.ofEmail(contact.getEmail());
-        String identityHash = phoneHash != null ? phoneHash : emailHash;
-        if (identityHash == null) {
-            throw new IllegalArgumentException("lead " + normalized.getLeadId()
-                    + " has neither phone nor email: normalise it before enriching");
-        }
+        String phoneHash = phoneHash(contact);
+        String emailHash = emailHash(contact);
+        String identityHash = identityHash(normalized);
         Enrichment enrichment = new Enrichment(phoneHash, emailHash, identityHash, nowMs,
                 Math.max(0L, nowMs - normalized.getCreatedAt()), scorer.score(normalized, nowMs),
                 arrivedAtMs <= 0 ? nowMs : Math.min(arrivedAtMs, nowMs));
@@ -58,5 +54,28 @@ public final class LeadEnricher {
         return new Lead(normalized.getLeadId(), normalized.getSourceId(), normalized.getSubId(),
                 normalized.getCampaignId(), normalized.getCreatedAt(), normalized.getContact(),
                 normalized.getProfile(), normalized.getConsent(), enrichment, normalized.getSealed());
+    }
+
+    /**
+     * The consumer's identity: the phone's hash, else the email's, of a normalised lead.
+     *
+     * @throws IllegalArgumentException if the lead has neither (intake never lets one through)
+     */
+    public static String identityHash(Lead normalized) {
+        String phoneHash = phoneHash(normalized.getContact());
+        String identityHash = phoneHash != null ? phoneHash : emailHash(normalized.getContact());
+        if (identityHash == null) {
+            throw new IllegalArgumentException("lead " + normalized.getLeadId()
+                    + " has neither phone nor email: normalise it before enriching");
+        }
+        return identityHash;
+    }
+
+    private static String phoneHash(Contact contact) {
+        return contact == null || contact.getPhone() == null ? null : IdentityHash.ofPhone(contact.getPhone());
+    }
+
+    private static String emailHash(Contact contact) {
+        return contact == null || contact.getEmail() == null ? null : IdentityHash.ofEmail(contact.getEmail());
     }
 }

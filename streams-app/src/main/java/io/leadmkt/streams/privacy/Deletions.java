@@ -90,7 +90,7 @@ public final class Deletions implements AutoCloseable {
     /** Deletes every record of the topics holding leads in clear that the streams app has committed past. */
     Map<TopicPartition, Long> truncateClearCopies() {
         List<String> clear = List.of(Topics.LEADS_INBOUND,
-                applicationId + "-" + LeadMarketTopology.LEADS_BY_IDENTITY + "-repartition");
+                LeadMarketTopology.leadsByIdentityTopic(applicationId));
         Map<TopicPartition, Long> startsAt = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
