@@ -166,7 +166,7 @@ public final class Demo {
             List<CampaignConfig> campaigns = DemoMarket.campaigns(options.mode());
             BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
                     : BuyerFarm.market(options.buyers(), options.seed()));
-            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.producer(broker.clients(), CLIENT_ID_PREFIX + "config")) {
+            try (KafkaProducer<String, byte[]> configProducer = DemoMarket.configProducer(broker.clients(), CLIENT_ID_PREFIX + "config")) {
                 List<BuyerConfig> buyers = DemoMarket.inTiers(farm.configs());
                 DemoMarket.seed(configProducer, topics, campaigns,
                         options.dailyCapPerBuyer() > 0 ? DemoMarket.withDailyCap(buyers, options.dailyCapPerBuyer())

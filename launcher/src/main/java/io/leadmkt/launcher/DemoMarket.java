@@ -98,6 +98,21 @@ public final class DemoMarket {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * A producer for {@link #seed}: not idempotent, one request at a time. It writes to config topics
+     * created a moment before, where an idempotent producer was seen (Kafka 4.4, one broker, about one
+     * start in ten) to be told NOT_LEADER_OR_FOLLOWER for a batch the broker had appended, then to retry
+     * it as OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout: the run failed two minutes later.
+     * Config records are upserts by key on compacted topics, so a retry's duplicate changes nothing.
+     */
+    public static KafkaProducer<String, byte[]> configProducer(KafkaClients kafka, String clientId) {
+        return new KafkaProducer<>(kafka.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                ProducerConfig.LINGER_MS_CONFIG, "0", ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1")),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
     /** Writes campaigns, buyers and the suppression list, and waits until the broker has them all. */
     public static void seed(Producer<String, byte[]> producer, Topics topics, List<CampaignConfig> campaigns,
                             List<BuyerConfig> buyers, List<SuppressionEntry> suppression) {

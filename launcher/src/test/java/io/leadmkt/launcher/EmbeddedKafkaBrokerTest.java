@@ -1,7 +1,9 @@
 package io.leadmkt.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leadmkt.schema.TopicProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +40,29 @@ class EmbeddedKafkaBrokerTest {
     @AfterAll
     static void stopBroker() {
         broker.close();
+    }
+
+    @Test
+    void shouldReturnOnlyOnceEveryPartitionHasALeaderWhenTopicsAreProvisioned() throws Exception {
+        try (Admin admin = broker.admin()) {
+            TopicProvisioner.ensureTopics(admin, List.of(new NewTopic("led-a", 3, (short) 1),
+                    new NewTopic("led-b", 2, (short) 1)));
+
+            assertThat(admin.describeTopics(List.of("led-a", "led-b")).allTopicNames().get().values())
+                    .flatExtracting(TopicDescription::partitions)
+                    .hasSize(5)
+                    .allSatisfy(p -> assertThat(p.leader()).isNotNull().matches(leader -> !leader.isEmpty()));
+        }
+    }
+
+    @Test
+    void shouldNameTheTopicsWhenTheyGetNoLeaderInTime() throws Exception {
+        try (Admin admin = broker.admin()) {
+            assertThatThrownBy(() -> TopicProvisioner.awaitLeaders(admin, List.of("never-created"),
+                    Duration.ofMillis(300)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("never-created");
+        }
     }
 
     @Test

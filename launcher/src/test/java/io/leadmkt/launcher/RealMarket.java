@@ -118,7 +118,10 @@ final class RealMarket implements AutoCloseable {
             }
             List<BuyerConfig> configs = market.farm.configs();
             configs.forEach(registration);
-            DemoMarket.seed(market.producer, TOPICS, campaigns, configs, List.of());
+            try (KafkaProducer<String, byte[]> config = DemoMarket.configProducer(market.broker.clients(),
+                    "real-market-config")) {
+                DemoMarket.seed(config, TOPICS, campaigns, configs, List.of());
+            }
             market.startConnector();
             market.tracker = new OutcomeTracker(market.broker.clients(), TOPICS, id -> OptionalLong.empty()).start();
             return market;

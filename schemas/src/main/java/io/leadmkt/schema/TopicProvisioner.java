@@ -1,13 +1,16 @@
 package io.leadmkt.schema;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the registry's topics when missing: lead-keyed topics with {@code partitions}
@@ -82,6 +85,40 @@ public final class TopicProvisioner {
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), LEADER_WAIT);
+    }
+
+    /** How long new topics may take to elect leaders before provisioning gives up. */
+    static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Waits until every partition of {@code names} has a leader. Writing to a topic created a moment ago
+     * can meet a broker that is not its leader yet: the producer retries, and an idempotent one was seen
+     * (Kafka 4.4, one broker) to find its first batch already appended and then retry it as out of order
+     * until its delivery timeout, two minutes later.
+     */
+    public static void awaitLeaders(Admin admin, List<String> names, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> waiting = names;
+        while (!waiting.isEmpty()) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(waiting).allTopicNames().get();
+                waiting = described.values().stream()
+                        .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
+                        .map(TopicDescription::name).toList();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            if (!waiting.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics without a leader after " + within.toSeconds() + " s: "
+                            + waiting);
+                }
+                Thread.sleep(50);
             }
         }
     }

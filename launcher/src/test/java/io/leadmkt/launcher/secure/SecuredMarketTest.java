@@ -96,7 +96,7 @@ class SecuredMarketTest {
         try (Admin admin = broker.admin()) {
             TopicProvisioner.ensureTopics(admin, TOPICS, appConfig.partitions(), appConfig.replicationFactor());
         }
-        try (KafkaProducer<String, byte[]> config = DemoMarket.producer(SecureMarket.configWriter(broker), "leadmkt-config-seed")) {
+        try (KafkaProducer<String, byte[]> config = DemoMarket.configProducer(SecureMarket.configWriter(broker), "leadmkt-config-seed")) {
             DemoMarket.seed(config, TOPICS, List.of(CAMPAIGN), List.of(farm.configs().get(0), kafkaBuyer("alice"),
                     kafkaBuyer("mallory")), List.of());
         }
