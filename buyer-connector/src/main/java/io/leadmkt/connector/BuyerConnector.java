@@ -445,8 +445,7 @@ public final class BuyerConnector implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-" + role);
         // The streams app writes with exactly-once: never act on an aborted ping or post.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "pings".equals(role) && !config.pingsReadCommitted() ? "read_uncommitted" : "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, config.maxConcurrentRequests())));

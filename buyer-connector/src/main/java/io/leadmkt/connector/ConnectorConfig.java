@@ -24,7 +24,6 @@ import org.apache.kafka.common.config.ConfigException;
  * @param producerLingerMs       {@value #PRODUCER_LINGER_MS}
  * @param maxPriceCents          {@value #MAX_PRICE_CENTS}
  * @param keyTopic               {@value #KEY_TOPIC}
- * @param pingsReadCommitted     {@value #PINGS_READ_COMMITTED}
  */
 public record ConnectorConfig(
         KafkaClients kafka,
@@ -32,8 +31,7 @@ public record ConnectorConfig(
         int maxConcurrentRequests,
         int producerLingerMs,
         long maxPriceCents,
-        String keyTopic,
-        boolean pingsReadCommitted) {
+        String keyTopic) {
 
     /** The settings-file group of these keys (the section of the documented properties file). */
     public static final String GROUP = "buyer connector (HTTP pings and posts to buyers)";
@@ -43,7 +41,6 @@ public record ConnectorConfig(
     public static final String PRODUCER_LINGER_MS = "connector.producer.linger.ms";
     public static final String MAX_PRICE_CENTS = "connector.max.price.cents";
     public static final String KEY_TOPIC = "connector.key.topic";
-    public static final String PINGS_READ_COMMITTED = "connector.pings.read.committed";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(GROUP_ID, Type.STRING, "leadmkt-connector", new ConfigDef.NonEmptyString(), HIGH,
@@ -60,11 +57,7 @@ public record ConnectorConfig(
                     GROUP, 4, ConfigDef.Width.SHORT, MAX_PRICE_CENTS)
             .define(KEY_TOPIC, Type.STRING, "leadmkt-privacy-keys-store-changelog", new ConfigDef.NonEmptyString(), HIGH,
                     "The consumers' data keys the connector unseals posts with: <streams.application.id>-privacy-keys-store-changelog.",
-                    GROUP, 5, ConfigDef.Width.LONG, KEY_TOPIC)
-            .define(PINGS_READ_COMMITTED, Type.BOOLEAN, true, MEDIUM,
-                    "Read pings only once the streams app's transaction that wrote them committed (true), or as soon "
-                            + "as they are written (false). Posts are always read committed.",
-                    GROUP, 6, ConfigDef.Width.SHORT, PINGS_READ_COMMITTED);
+                    GROUP, 5, ConfigDef.Width.LONG, KEY_TOPIC);
 
     public ConnectorConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -83,8 +76,7 @@ public record ConnectorConfig(
     /** The connector's configuration from settings parsed with (a definition including) {@link #definition()}. */
     public static ConnectorConfig from(KafkaClients kafka, AbstractConfig settings) {
         return new ConnectorConfig(kafka, settings.getString(GROUP_ID), settings.getInt(MAX_CONCURRENT_REQUESTS),
-                settings.getInt(PRODUCER_LINGER_MS), settings.getLong(MAX_PRICE_CENTS), settings.getString(KEY_TOPIC),
-                settings.getBoolean(PINGS_READ_COMMITTED));
+                settings.getInt(PRODUCER_LINGER_MS), settings.getLong(MAX_PRICE_CENTS), settings.getString(KEY_TOPIC));
     }
 
     /** Every setting at its default, on the cluster at {@code bootstrapServers} with no pass-through properties. */

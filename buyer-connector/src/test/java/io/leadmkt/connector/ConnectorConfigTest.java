@@ -14,10 +14,10 @@ class ConnectorConfigTest {
 
     @Test
     void shouldRefuseValueNotAllowedWhenConfigIsBuiltInCode() {
-        assertThatThrownBy(() -> new ConnectorConfig(KafkaClients.to("b:9092"), "g", 0, 5, 100, "keys", true))
+        assertThatThrownBy(() -> new ConnectorConfig(KafkaClients.to("b:9092"), "g", 0, 5, 100, "keys"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value 0 for configuration connector.max.concurrent.requests: Value must be at least 1");
-        assertThatThrownBy(() -> new ConnectorConfig(KafkaClients.to("b:9092"), "", 1, 5, 100, "keys", true))
+        assertThatThrownBy(() -> new ConnectorConfig(KafkaClients.to("b:9092"), "", 1, 5, 100, "keys"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("connector.group.id");
     }
 

@@ -46,14 +46,16 @@ final class LeadHops {
 
     private static final long UNSET = Long.MIN_VALUE;
 
+    /** One call to buyers and its answers: called, last answered, the answers' record written. */
+    private record Call(long called, long answered, long written) {
+    }
+
+    private static final Call NONE = new Call(UNSET, UNSET, UNSET);
+
     private long pingedAt = UNSET;
-    private long called = UNSET;
-    private long answered = UNSET;
-    private long bidsWritten = UNSET;
+    private Call round = NONE;
     private long postedAt = UNSET;
-    private long postCalled = UNSET;
-    private long postAnswered = UNSET;
-    private long resultWritten = UNSET;
+    private Call post = NONE;
 
     void ping(long pingedAt) {
         if (this.pingedAt == UNSET) {
@@ -66,11 +68,7 @@ final class LeadHops {
      * earliest call) and the last answered at {@code answeredAt}.
      */
     void bids(long writtenAt, long calledAt, long answeredAt) {
-        if (bidsWritten == UNSET) {
-            bidsWritten = writtenAt;
-            called = calledAt;
-            answered = answeredAt;
-        }
+        round = round == NONE ? new Call(calledAt, answeredAt, writtenAt) : round;
     }
 
     void post(long postedAt) {
@@ -80,11 +78,7 @@ final class LeadHops {
     }
 
     void postResult(long writtenAt, long calledAt, long answeredAt) {
-        if (resultWritten == UNSET) {
-            resultWritten = writtenAt;
-            postCalled = calledAt;
-            postAnswered = answeredAt;
-        }
+        post = post == NONE ? new Call(calledAt, answeredAt, writtenAt) : post;
     }
 
     /**
@@ -94,8 +88,8 @@ final class LeadHops {
      */
     Map<Hop, Long> ended(long createdAt, long decidedAt, long seenAt) {
         Map<Hop, Long> hops = new EnumMap<>(Hop.class);
-        long[] path = {createdAt, pingedAt, called, answered, bidsWritten, postedAt, postCalled, postAnswered,
-                resultWritten, decidedAt, seenAt};
+        long[] path = {createdAt, pingedAt, round.called(), round.answered(), round.written(), postedAt,
+                post.called(), post.answered(), post.written(), decidedAt, seenAt};
         Hop[] between = {Hop.INTAKE, Hop.PING_TO_CALL, Hop.BUYERS_BID, Hop.BIDS_WRITTEN, Hop.AUCTION,
                 Hop.POST_TO_CALL, Hop.BUYER_POST, Hop.RESULT_WRITTEN, Hop.DECISION, Hop.OUTCOME_COMMIT};
         for (int i = 0; i < between.length; i++) {

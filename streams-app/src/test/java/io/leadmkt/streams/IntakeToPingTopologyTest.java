@@ -68,10 +68,13 @@ class IntakeToPingTopologyTest {
         }
     }
 
+    private TestOutputTopic<String, Lead> crossing() {
+        return market.outputTopic(LeadMarketTopology.leadsByIdentityTopic("leadmkt"), market.topics().leadsInbound());
+    }
+
     @Test
     void shouldPingWithoutCrossingWhenTheLeadArrivesOnItsIdentitysPartition() {
-        TestOutputTopic<String, Lead> crossing = market.outputTopic(
-                LeadMarketTopology.leadsByIdentityTopic("leadmkt"), market.topics().leadsInbound());
+        TestOutputTopic<String, Lead> crossing = crossing();
         Lead lead = leadWhoseIdentityIs(true);
 
         market.submit(lead);
@@ -82,8 +85,7 @@ class IntakeToPingTopologyTest {
 
     @Test
     void shouldCrossToItsIdentitysPartitionThenPingWhenTheLeadArrivesElsewhere() {
-        TestOutputTopic<String, Lead> crossing = market.outputTopic(
-                LeadMarketTopology.leadsByIdentityTopic("leadmkt"), market.topics().leadsInbound());
+        TestOutputTopic<String, Lead> crossing = crossing();
         Lead lead = leadWhoseIdentityIs(false);
 
         market.submit(lead);
