@@ -40,7 +40,8 @@ public final class CapacityBench {
      * timed leads' counts, latency, platform overhead and time per hop; leads of the whole step without a final answer; CPU per timed lead.
      */
     public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed,
-                       LeadHops.Percentiles overhead, String hops, long unanswered, Map<Component, Double> cpuMsPerLead,
+                       LeadHops.Percentiles overhead, String hops, String streamThread, long unanswered,
+                       Map<Component, Double> cpuMsPerLead,
                        double processCpuMsPerLead, TopicRecords records, long allLeads) {
         public Step {
             cpuMsPerLead = Map.copyOf(cpuMsPerLead);
@@ -126,6 +127,7 @@ public final class CapacityBench {
     private final int buyers;
     private final PrintStream out;
     private final ThreadComponents components;
+    private final StreamThreadTime streamThread;
     private final Bench.Profile settings;
 
     /** @param settings overrides of the default settings for every step ({@code --set}), to compare side by side */
@@ -145,8 +147,9 @@ public final class CapacityBench {
         this.out = out;
         // The ids the steps' own settings give their clients, so the thread names can be told apart.
         Settings stepSettings = options(rates.get(0), step).settings();
-        this.components = new ThreadComponents(stepSettings.streamsConfig(NO_BROKER_YET, 0, null).applicationId(),
-                stepSettings.connectorConfig(NO_BROKER_YET).groupId());
+        String applicationId = stepSettings.streamsConfig(NO_BROKER_YET, 0, null).applicationId();
+        this.components = new ThreadComponents(applicationId, stepSettings.connectorConfig(NO_BROKER_YET).groupId());
+        this.streamThread = new StreamThreadTime(applicationId);
     }
 
     /** Runs the ramp; prints a header, a line per step and, last, the JSON result. */
@@ -161,6 +164,7 @@ public final class CapacityBench {
                 steps.add(result);
                 out.println(result.toLine());
                 out.println("  " + result.hops());
+                out.println("  " + result.streamThread());
                 out.println("  " + result.records().toLine(result.allLeads()));
                 out.println("  " + result.records().changelogEntryBytesLine());
                 out.flush();
@@ -178,15 +182,18 @@ public final class CapacityBench {
     private Step runStep(double rate, ThreadCpuMeter meter) throws Exception {
         ThreadCpuMeter.Usage[] usage = new ThreadCpuMeter.Usage[1];
         TopicRecords[] records = {new TopicRecords(Map.of())};
+        StreamThreadTime.Totals[] thread = new StreamThreadTime.Totals[2];
         Demo demo = new Demo(options(rate, step), Bench.QUIET, new Demo.Phases() {
             @Override
             public void timingStarted() {
                 meter.start();
+                thread[0] = streamThread.now();
             }
 
             @Override
             public void generatingStopped() {
                 usage[0] = meter.stop();
+                thread[1] = streamThread.now();
             }
 
             @Override
@@ -201,7 +208,8 @@ public final class CapacityBench {
         Map<Component, Double> perLead = new EnumMap<>(Component.class);
         used.threadNanos().forEach((component, nanos) -> perLead.put(component, msPerLead(nanos, timed.leads())));
         return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, demo.overhead(),
-                demo.stageReport(), all.leads() - all.accounted(), perLead,
+                demo.stageReport(), thread[0] == null || thread[1] == null ? "stream thread: not measured"
+                        : StreamThreadTime.line(thread[0], thread[1]), all.leads() - all.accounted(), perLead,
                 msPerLead(used.processNanos(), timed.leads()), records[0], all.leads());
     }
 
