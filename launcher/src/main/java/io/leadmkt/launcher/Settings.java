@@ -111,6 +111,18 @@ public final class Settings extends AbstractConfig {
         return new Settings(merged);
     }
 
+    /** These settings with {@code defaults} for the keys not given a value (blank counts as not given). */
+    public Settings withDefaults(Map<String, String> defaults) {
+        Map<String, String> merged = new LinkedHashMap<>(given);
+        Map<String, String> present = present(given);
+        defaults.forEach((key, value) -> {
+            if (!present.containsKey(key)) {
+                merged.put(key, value);
+            }
+        });
+        return new Settings(merged);
+    }
+
     /** Reads a properties file; a null path means no file. */
     public static Settings load(Path file) {
         Properties properties = new Properties();

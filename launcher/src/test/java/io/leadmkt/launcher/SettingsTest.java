@@ -32,6 +32,23 @@ class SettingsTest {
     }
 
     @Test
+    void shouldRunTheDemoOnOnePartitionWhenNoPartitionsAreGiven() {
+        assertThat(Demo.ONE_INSTANCE.apply(Settings.empty()).streamsConfig("b:9092", null, null).partitions()).isEqualTo(1);
+        assertThat(Demo.ONE_INSTANCE.apply(settings("streams.partitions", " ")).streamsConfig("b:9092", null, null)
+                .partitions()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepTheGivenPartitionsWhenTheDemoIsToldHowMany() {
+        Settings given = Settings.empty().with(Map.of("streams.partitions", "3", "streams.commit.interval.ms", "50"));
+
+        StreamsAppConfig demo = Demo.ONE_INSTANCE.apply(given).streamsConfig("b:9092", null, null);
+
+        assertThat(demo.partitions()).isEqualTo(3);
+        assertThat(demo.commitIntervalMs()).isEqualTo(50);
+    }
+
+    @Test
     void shouldMapEveryKeyAndLetFlagsWinWhenBothAreGiven() {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", "file:9092");
