@@ -104,22 +104,38 @@ public final class AnswerTimes {
         return buyers.computeIfAbsent(buyerId, id -> new Buyer(policy.window()));
     }
 
-    /** One buyer's most recent answer latencies, in a ring. */
+    /**
+     * One buyer's most recent answer latencies, in a ring, and the same values kept sorted: every ping
+     * asks for a quantile, so it is read off the sorted copy instead of sorting the window per ping
+     * (that sort was an eighth of the ping dispatcher's thread, JFR at 220 leads/s).
+     */
     private static final class Buyer {
 
         private final long[] latencies;
+        private final long[] sorted;
         private int size;
         private int next;
         private boolean probe;
 
         Buyer(int window) {
             latencies = new long[window];
+            sorted = new long[window];
         }
 
         synchronized void add(long latencyMs) {
+            if (size == latencies.length) {
+                // The oldest answer leaves the window: any one of its equal values in the sorted copy will do.
+                int leaving = Arrays.binarySearch(sorted, 0, size, latencies[next]);
+                System.arraycopy(sorted, leaving + 1, sorted, leaving, size - leaving - 1);
+                size--;
+            }
+            int at = Arrays.binarySearch(sorted, 0, size, latencyMs);
+            at = at < 0 ? -at - 1 : at;
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            sorted[at] = latencyMs;
+            size++;
             latencies[next] = latencyMs;
             next = (next + 1) % latencies.length;
-            size = Math.min(size + 1, latencies.length);
         }
 
         synchronized void probeNext() {
@@ -136,8 +152,6 @@ public final class AnswerTimes {
             if (size < minSamples) {
                 return OptionalLong.empty();
             }
-            long[] sorted = Arrays.copyOf(latencies, size);
-            Arrays.sort(sorted);
             // Nearest rank; the epsilon keeps 0.95 × 20 = 19.000000000000004 at rank 19.
             int rank = (int) Math.ceil(quantile * size - 1e-9);
             return OptionalLong.of(sorted[Math.max(0, rank - 1)]);

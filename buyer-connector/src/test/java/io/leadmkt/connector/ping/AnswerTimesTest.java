@@ -104,6 +104,25 @@ class AnswerTimesTest {
     }
 
     @Test
+    void shouldAgreeWithSortingTheWindowWhenAnswersComeInAnyOrder() {
+        // Every quantile read off the kept-sorted window equals the nearest rank of the last 10 answers sorted.
+        AnswerTimes small = new AnswerTimes(new Policy(10, 1, 0.5, 1.0, 0, 1));
+        java.util.Random random = new java.util.Random(42);
+        java.util.Deque<Long> window = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 2_000; i++) {
+            long latency = random.nextInt(i % 3 == 0 ? 5 : 400); // many repeats, as real latencies have
+            small.answered("b", latency);
+            window.addLast(latency);
+            if (window.size() > 10) {
+                window.removeFirst();
+            }
+            long[] sorted = window.stream().mapToLong(Long::longValue).sorted().toArray();
+            int rank = (int) Math.ceil(0.5 * sorted.length - 1e-9);
+            assertThat(small.usualMs("b")).as("after answer %d", i).hasValue(sorted[Math.max(0, rank - 1)]);
+        }
+    }
+
+    @Test
     void shouldWaitTheFullTimeoutOnceWhenTheLastPingWasCutShort() {
         answers("b", 20, 100);
         assertThat(times.waitMs("b", FULL)).isEqualTo(175);
