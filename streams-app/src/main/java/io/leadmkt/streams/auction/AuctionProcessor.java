@@ -14,7 +14,6 @@ import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
-import io.leadmkt.streams.WritesAtCommit;
 import io.leadmkt.streams.eligibility.BuyerEligibility;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import java.time.Duration;
@@ -96,11 +95,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // Each bid rewrites its auction: the states (and a lead closed within one commit) are encoded
-                // once per commit, not on every event.
                 return Set.of(
-                        WritesAtCommit.around(StateStores.keyValue(AUCTIONS_STORE, Serdes.String(), stateSerde, inMemory)),
-                        WritesAtCommit.around(StateStores.keyValue(LEADS_STORE, Serdes.String(), leadSerde, inMemory)));
+                        StateStores.keyValue(AUCTIONS_STORE, Serdes.String(), stateSerde, inMemory),
+                        StateStores.keyValue(LEADS_STORE, Serdes.String(), leadSerde, inMemory));
             }
         };
     }

@@ -13,7 +13,6 @@ import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
-import io.leadmkt.streams.WritesAtCommit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,8 +69,7 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // A busy row (an hour of one seller, buyer, source) changes on nearly every event: encoded once per commit.
-                return Set.of(WritesAtCommit.around(StateStores.keyValue(STORE, Serdes.String(), serde, inMemory)));
+                return Set.of(StateStores.keyValue(STORE, Serdes.String(), serde, inMemory));
             }
         };
     }

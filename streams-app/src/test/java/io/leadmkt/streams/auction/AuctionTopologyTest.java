@@ -15,7 +15,6 @@ import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.streams.MarketHarness;
-import io.leadmkt.streams.WritesAtCommit;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
@@ -77,19 +76,6 @@ class AuctionTopologyTest {
         market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
 
         assertThat(market.outcomes.readValue().getStatus()).isEqualTo(OutcomeStatus.SOLD);
-    }
-
-    @Test
-    void shouldKeepTheAuctionInTheStoreStreamsFlushesBeforeEachCommitWhenItIsBuilt() {
-        sellToAlpha("L1");
-
-        // Streams hands a task's cached writes down before committing it only for the store it registered:
-        // the auction's states are held to the commit, so that must be the holding store, not one below it.
-        assertThat(market.driver().<String, Object>getKeyValueStore(AuctionProcessor.AUCTIONS_STORE)).isInstanceOf(WritesAtCommit.class);
-        assertThat(market.driver().<String, Object>getKeyValueStore(AuctionProcessor.LEADS_STORE)).isInstanceOf(WritesAtCommit.class);
-        KeyValueStore<String, io.leadmkt.schema.AuctionState> auctions =
-                market.driver().getKeyValueStore(AuctionProcessor.AUCTIONS_STORE);
-        assertThat(auctions.get("L1").getPhase()).isEqualTo(io.leadmkt.schema.AuctionPhase.CLOSED);
     }
 
     @Test
