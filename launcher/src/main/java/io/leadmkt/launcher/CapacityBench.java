@@ -236,6 +236,9 @@ public final class CapacityBench {
         components.rules().forEach(rule -> out.println("    " + rule.describe()));
         out.println("  overhead = p50/p99 of lead in -> outcome visible minus the buyers' own answer times (bid and "
                 + "post); each step's hops follow its line");
+        out.println("  stream thread = shares of the market's stream thread's wall time over the timed part: on a CPU, "
+                + "blocked in the exactly-once commit (producer flush, sending offsets, committing), and the rest "
+                + "(waiting in poll for input, or for a core)");
         out.println("  records/lead = log-end offsets of every topic (internal ones and transaction markers "
                 + "included) after the step / all leads of the step (warm-up too)");
         out.println("  process = the JVM's whole CPU time, "
