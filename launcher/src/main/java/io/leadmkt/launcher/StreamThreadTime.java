@@ -2,9 +2,7 @@ package io.leadmkt.launcher;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -26,11 +24,8 @@ final class StreamThreadTime {
                   int threads, long atNanos) {
     }
 
-    /** The producer metrics of the transactional producer that Streams gives each stream thread. */
-    private static final Map<String, String> PRODUCER_TIMES = Map.of(
-            "flush", "flush-time-ns-total",
-            "sendOffsets", "txn-send-offsets-time-ns-total",
-            "txnCommit", "txn-commit-time-ns-total");
+    /** Suffix Kafka Streams gives the client id of each stream thread's (transactional) producer. */
+    private static final String PRODUCER_SUFFIX = "-producer";
 
     private final Pattern threadName;
     private final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
@@ -54,13 +49,18 @@ final class StreamThreadTime {
                 }
             }
         }
-        Map<String, Double> producer = new LinkedHashMap<>();
+        double flush = 0;
+        double sendOffsets = 0;
+        double txnCommit = 0;
         double commits = 0;
         try {
             for (ObjectName name : jmx.queryNames(new ObjectName("kafka.producer:type=producer-metrics,client-id=*"), null)) {
                 String client = name.getKeyProperty("client-id");
-                if (client.endsWith("-producer") && threadName.matcher(client.substring(0, client.length() - 9)).matches()) {
-                    PRODUCER_TIMES.forEach((key, metric) -> producer.merge(key, number(name, metric), Double::sum));
+                if (client.endsWith(PRODUCER_SUFFIX) && threadName.matcher(
+                        client.substring(0, client.length() - PRODUCER_SUFFIX.length())).matches()) {
+                    flush += number(name, "flush-time-ns-total");
+                    sendOffsets += number(name, "txn-send-offsets-time-ns-total");
+                    txnCommit += number(name, "txn-commit-time-ns-total");
                 }
             }
             for (ObjectName name : jmx.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,thread-id=*"), null)) {
@@ -71,8 +71,7 @@ final class StreamThreadTime {
         } catch (javax.management.MalformedObjectNameException e) {
             throw new IllegalStateException(e);
         }
-        return new Totals(cpu, producer.getOrDefault("flush", 0.0), producer.getOrDefault("sendOffsets", 0.0),
-                producer.getOrDefault("txnCommit", 0.0), commits, found, System.nanoTime());
+        return new Totals(cpu, flush, sendOffsets, txnCommit, commits, found, System.nanoTime());
     }
 
     private double number(ObjectName name, String attribute) {
