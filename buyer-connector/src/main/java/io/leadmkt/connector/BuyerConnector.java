@@ -106,8 +106,8 @@ public final class BuyerConnector implements AutoCloseable {
     private final RecordLoop<DeletionNotice> noticeLoop;
     /** Waits between a buyer's failed deletion-notice attempts. */
     private final ScheduledExecutorService noticeRetries;
-    private final RecordLoop<Request<Ping>> pingLoop;
-    private final RecordLoop<Request<Post>> postLoop;
+    private final RecordLoop<Ping> pingLoop;
+    private final RecordLoop<Post> postLoop;
     private final RecordLoop<KafkaBuyerAnswers.Answer> answerLoop;
     private final List<Thread> threads;
     private final List<KafkaClientMetrics> kafkaMetrics = new java.util.ArrayList<>();
@@ -145,19 +145,16 @@ public final class BuyerConnector implements AutoCloseable {
                 topics.serde(DataKey.class).deserializer(), keyRing::apply, counters.skipped::increment);
         keyRing.followedBy(keyFeed);
         this.pingLoop = new RecordLoop<>("pings", consumers.get(1), Topics.PINGS,
-                record -> new Request<>(topics.pings().valueSerde().deserializer().deserialize(Topics.PINGS,
-                        record.value()), record.timestamp()),
+                bytes -> topics.pings().valueSerde().deserializer().deserialize(Topics.PINGS, bytes),
                 this::onPing, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.postLoop = new RecordLoop<>("posts", consumers.get(2), Topics.POSTS,
-                record -> new Request<>(topics.posts().valueSerde().deserializer().deserialize(Topics.POSTS,
-                        record.value()), record.timestamp()),
+                bytes -> topics.posts().valueSerde().deserializer().deserialize(Topics.POSTS, bytes),
                 this::onPost, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         this.noticeRetries = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "deletion-notice-retries"));
         DeletionNotifier notifier = new DeletionNotifier(directory, adapters, http, kafkaBuyers::deliverDeletion,
                 this::produce, noticeRetries, clock, DeletionNotifier.FIRST_BACKOFF);
         this.noticeLoop = new RecordLoop<>("notices", consumers.get(4), Topics.PRIVACY_NOTICES,
-                record -> topics.privacyNotices().valueSerde().deserializer().deserialize(Topics.PRIVACY_NOTICES,
-                        record.value()),
+                bytes -> topics.privacyNotices().valueSerde().deserializer().deserialize(Topics.PRIVACY_NOTICES, bytes),
                 notifier::deliver, config.maxConcurrentRequests(), DRAIN_TIMEOUT, counters.skipped::increment);
         KafkaBuyerAnswers answers = new KafkaBuyerAnswers(topics, producer, counters.skipped::increment, kafkaBuyers);
         this.answerLoop = new RecordLoop<>("answers", consumers.get(5), KafkaBuyerTopics.ANSWERS, answers::read,
@@ -332,77 +329,58 @@ public final class BuyerConnector implements AutoCloseable {
         }
     }
 
-    /**
-     * A ping or a post, and the time of the lead it is about: its record's time, which the auction writes
-     * with its lead's. The answers carry it back ({@link AnswerRoute#LEAD_TIME_HEADER}).
-     */
-    private record Request<V>(V value, long leadTime) {
-    }
-
-    private CompletableFuture<?> onPing(Request<Ping> request) {
-        Ping ping = request.value();
+    private CompletableFuture<?> onPing(Ping ping) {
         counters.pings.increment();
         List<CompletableFuture<?>> acks = new java.util.ArrayList<>();
         // The round's answers go out together once the last is in: the auction closes on it anyway
         // (RoundAnswers). Each buyer still gets its whole timeout, and slow ones are let go as before.
         acks.add(pingDispatcher.dispatch(ping).thenCompose(answers -> answers.isEmpty()
-                ? CompletableFuture.completedFuture(null)
-                : produce(answers, ping.getAuctionPartition(), request.leadTime())));
+                ? CompletableFuture.completedFuture(null) : produce(answers, ping.getAuctionPartition())));
         // Kafka-native buyers get the ping on their own topic and answer on bids themselves.
         acks.addAll(kafkaBuyers.deliverPing(ping));
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<?> onPost(Request<Post> request) {
-        Post post = request.value();
+    private CompletableFuture<?> onPost(Post post) {
         counters.posts.increment();
         try {
             keyRing.unseal(post.getLead());
         } catch (KeyRing.ErasedException | IllegalArgumentException e) {
             // Erased (or not ours to read): nobody can be given this lead; the auction moves on.
             log.info("post of lead {} to {} not delivered: {}", post.getLeadId(), post.getBuyerId(), e.getMessage());
-            return produce(Answers.postResult(post, PostStatus.ERROR, null, "ERASED", System.currentTimeMillis(), 0),
-                    request.leadTime());
+            return produce(Answers.postResult(post, PostStatus.ERROR, null, "ERASED", System.currentTimeMillis(), 0));
         }
         Optional<CompletableFuture<Void>> toKafkaBuyer = kafkaBuyers.deliverPost(post);
         if (toKafkaBuyer.isPresent()) {
             return toKafkaBuyer.get(); // the buyer answers on post-results itself
         }
-        return postDispatcher.dispatch(post).thenCompose(result -> produce(result, request.leadTime()));
+        return postDispatcher.dispatch(post).thenCompose(this::produce);
     }
 
     /** A round's answers go to the partition its auction reads, named on the ping they answer ({@link AnswerRoute}). */
-    private CompletableFuture<Void> produce(List<Bid> answers, int auctionPartition, long leadTime) {
+    private CompletableFuture<Void> produce(List<Bid> answers, int auctionPartition) {
         answers.forEach(counters::bid);
         Bid bid = RoundAnswers.together(answers);
-        return send(answer(Topics.BIDS, AnswerRoute.partition(auctionPartition), bid.getLeadId(),
-                topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid), leadTime));
+        return send(Topics.BIDS, AnswerRoute.partition(auctionPartition), bid.getLeadId(),
+                topics.bids().valueSerde().serializer().serialize(Topics.BIDS, bid));
     }
 
     private CompletableFuture<Void> produce(DeletionEvent event) {
-        return send(new ProducerRecord<>(Topics.PRIVACY_DELETION_EVENTS, null, event.getDeletionId(),
-                topics.privacyDeletionEvents().valueSerde().serializer().serialize(Topics.PRIVACY_DELETION_EVENTS, event)));
+        return send(Topics.PRIVACY_DELETION_EVENTS, null, event.getDeletionId(),
+                topics.privacyDeletionEvents().valueSerde().serializer().serialize(Topics.PRIVACY_DELETION_EVENTS, event));
     }
 
-    private CompletableFuture<Void> produce(PostResult result, long leadTime) {
+    private CompletableFuture<Void> produce(PostResult result) {
         counters.postResult(result);
-        return send(answer(Topics.POST_RESULTS, AnswerRoute.partition(result.getAuctionPartition()), result.getLeadId(),
-                topics.postResults().valueSerde().serializer().serialize(Topics.POST_RESULTS, result), leadTime));
+        return send(Topics.POST_RESULTS, AnswerRoute.partition(result.getAuctionPartition()), result.getLeadId(),
+                topics.postResults().valueSerde().serializer().serialize(Topics.POST_RESULTS, result));
     }
 
-    /** An answer carries the time of its lead, so the auction takes it before newer leads ({@link AnswerRoute}). */
-    private static ProducerRecord<String, byte[]> answer(String topic, Integer partition, String leadId, byte[] value,
-                                                         long leadTime) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, leadId, value);
-        AnswerRoute.markLeadTime(record.headers(), leadTime);
-        return record;
-    }
-
-    private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
+    private CompletableFuture<Void> send(String topic, Integer partition, String key, byte[] value) {
         if (!producing) {
             return CompletableFuture.failedFuture(new IllegalStateException("connector closed"));
         }
-        return AckedSend.send(producer, record);
+        return AckedSend.send(producer, new ProducerRecord<>(topic, partition, key, value));
     }
 
     /**

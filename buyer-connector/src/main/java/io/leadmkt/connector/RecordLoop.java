@@ -61,12 +61,10 @@ final class RecordLoop<V> implements Runnable {
     private volatile Throwable failure;
     private boolean paused;
 
-    /** Consumes {@code topic}, decoding whole records (a decoder may keep the record's time, say). */
-    RecordLoop(String name, Consumer<String, byte[]> consumer, String topic,
-               Function<ConsumerRecord<String, byte[]>, V> decode, Function<V, CompletableFuture<?>> handler,
-               int maxInFlight, Duration drainTimeout, Runnable onSkipped) {
-        this(name, consumer, listener -> consumer.subscribe(List.of(topic), listener), decode, handler, maxInFlight,
-                drainTimeout, onSkipped);
+    RecordLoop(String name, Consumer<String, byte[]> consumer, String topic, Function<byte[], V> decode,
+               Function<V, CompletableFuture<?>> handler, int maxInFlight, Duration drainTimeout, Runnable onSkipped) {
+        this(name, consumer, listener -> consumer.subscribe(List.of(topic), listener),
+                record -> decode.apply(record.value()), handler, maxInFlight, drainTimeout, onSkipped);
     }
 
     /** Consumes every topic matching {@code topics}, decoding whole records (their topic tells whose they are). */

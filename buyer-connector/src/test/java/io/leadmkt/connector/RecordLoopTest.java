@@ -45,7 +45,7 @@ class RecordLoopTest {
 
     private void start(int maxInFlight) {
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
-        loop = new RecordLoop<>("test", consumer, TOPIC, record -> decode(record.value()), value -> {
+        loop = new RecordLoop<>("test", consumer, TOPIC, RecordLoopTest::decode, value -> {
             calls.add(value);
             return handled.computeIfAbsent(value, v -> new CompletableFuture<>());
         }, maxInFlight, Duration.ofMillis(200), skipped::incrementAndGet);

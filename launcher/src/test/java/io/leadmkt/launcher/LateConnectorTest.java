@@ -3,25 +3,19 @@ package io.leadmkt.launcher;
 import static io.leadmkt.launcher.RealMarket.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadmkt.schema.AnswerRoute;
-import io.leadmkt.schema.Bid;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Ping;
-import io.leadmkt.schema.Post;
-import io.leadmkt.schema.PostResult;
 import io.leadmkt.simulator.BuyerBehaviour;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.streams.LeadMarketApp;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,52 +49,6 @@ class LateConnectorTest {
 
     @Test
     void shouldSellEveryLeadWhenTheConnectorCallsTheBuyersSecondsAfterThePingsWereWritten() {
-        List<String> ids = sellThroughALateConnector();
-
-        List<Outcome> outcomes = market.committedOutcomes().stream().filter(o -> ids.contains(o.getLeadId())).toList();
-        assertThat(outcomes).hasSize(LEADS).allSatisfy(outcome -> {
-            assertThat(outcome.getStatus()).as("%s", outcome).isEqualTo(OutcomeStatus.SOLD);
-            assertThat(outcome.getBuyerId()).isEqualTo("good");
-            assertThat(outcome.getBidsReceived()).as("both buyers' answers counted").isEqualTo(2);
-        });
-    }
-
-    /**
-     * Its answers tell the auction which lead they are for (the lead's time), so the auction's task takes
-     * them before leads that came later (LeadTimeOrder); the bids were written seconds after their leads,
-     * so a post stamped with its lead's time shows the auction ordered the answer by it.
-     */
-    @Test
-    void shouldCarryItsLeadsTimeOnEveryAnswerWhenTheConnectorWritesItSecondsLater() {
-        sellThroughALateConnector();
-        Map<String, Long> leadTimes = market.committedRecords(RealMarket.TOPICS.leadsInbound()).stream()
-                .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::timestamp, (a, b) -> a));
-
-        List<ConsumerRecord<String, Bid>> bids = market.committedRecords(RealMarket.TOPICS.bids());
-        List<ConsumerRecord<String, Post>> posts = market.committedRecords(RealMarket.TOPICS.posts());
-        List<ConsumerRecord<String, PostResult>> results = market.committedRecords(RealMarket.TOPICS.postResults());
-        assertThat(bids).isNotEmpty();
-        assertThat(posts).isNotEmpty();
-        assertThat(results).isNotEmpty();
-        assertCarryTheirLeadsTime(bids, leadTimes);
-        assertCarryTheirLeadsTime(results, leadTimes);
-        assertThat(posts).allSatisfy(post -> {
-            assertThat(post.timestamp()).as("the post the bids caused, in its lead's time").isEqualTo(leadTimes.get(post.key()));
-            assertThat(post.headers().lastHeader(AnswerRoute.LEAD_TIME_HEADER)).as("not an answer itself").isNull();
-        });
-    }
-
-    private static void assertCarryTheirLeadsTime(List<? extends ConsumerRecord<String, ?>> answers,
-                                                  Map<String, Long> leadTimes) {
-        assertThat(answers).allSatisfy(answer -> {
-            long leadTime = leadTimes.get(answer.key());
-            assertThat(AnswerRoute.leadTime(answer.headers())).as("%s", answer).hasValue(leadTime);
-            assertThat(answer.timestamp()).as("written by the broker later").isGreaterThan(leadTime);
-        });
-    }
-
-    /** Sends leads while the connector is down; it comes back 2.5 s after the last ping was written. */
-    private static List<String> sellThroughALateConnector() {
         market.stopConnector();
         LeadGenerator generator = new LeadGenerator(market.producer(), RealMarket.TOPICS,
                 new LeadGenerator.Options(1, 0, 77, List.of(CAMPAIGN)));
@@ -112,7 +60,13 @@ class LateConnectorTest {
         Awaitility.await().pollDelay(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(3)).until(() -> true);
         market.startConnector();
         market.awaitEveryLeadEnded(ids);
-        return ids;
+
+        List<Outcome> outcomes = market.committedOutcomes().stream().filter(o -> ids.contains(o.getLeadId())).toList();
+        assertThat(outcomes).hasSize(LEADS).allSatisfy(outcome -> {
+            assertThat(outcome.getStatus()).as("%s", outcome).isEqualTo(OutcomeStatus.SOLD);
+            assertThat(outcome.getBuyerId()).isEqualTo("good");
+            assertThat(outcome.getBidsReceived()).as("both buyers' answers counted").isEqualTo(2);
+        });
     }
 
     private static Set<String> pinged(List<String> ids) {

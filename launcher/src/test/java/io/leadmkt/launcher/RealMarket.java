@@ -33,11 +33,11 @@ import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.awaitility.Awaitility;
@@ -248,27 +248,23 @@ final class RealMarket implements AutoCloseable {
 
     /** Every committed value on a topic, from its beginning to its end as of now. */
     <V> List<V> committed(Topics.Topic<String, V> topic) {
-        return committedRecords(topic).stream().map(ConsumerRecord::value).toList();
-    }
-
-    /** Every committed record on a topic (its time and headers too), from its beginning to its end as of now. */
-    <V> List<ConsumerRecord<String, V>> committedRecords(Topics.Topic<String, V> topic) {
         Map<String, Object> props = broker.clients().consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
-        List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                topic.valueSerde().deserializer())) {
+        List<V> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Awaitility.await().atMost(SETTLE).until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(
+                        topic.valueSerde().deserializer().deserialize(record.topic(), record.value())));
                 return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
             });
         }
-        return records;
+        return values;
     }
 
     /**

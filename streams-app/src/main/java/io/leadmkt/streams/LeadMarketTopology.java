@@ -22,7 +22,6 @@ import io.leadmkt.schema.Topics;
 import io.leadmkt.schema.WhatIfAuction;
 import io.leadmkt.streams.auction.AuctionMachine;
 import io.leadmkt.streams.auction.AuctionProcessor;
-import io.leadmkt.streams.auction.LeadTimeOrder;
 import io.leadmkt.streams.caps.CapKeeper;
 import io.leadmkt.streams.comply.ComplianceProcessor;
 import io.leadmkt.streams.comply.DuplicateGuard;
@@ -59,7 +58,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -245,10 +243,8 @@ public final class LeadMarketTopology {
         // auction: on the identity partition the lead is already on (no repartition: one exactly-once hop
         // less per lead); bids, post results and cap decisions of the lead come back to that partition
         // number, named on the requests (AnswerRoute)
-        // ordered by the time of the lead they answer, so open auctions finish before new ones open (LeadTimeOrder)
-        KStream<String, SpecificRecord> bids = events(builder, topics.bids(), "bids", new LeadTimeOrder());
-        KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results",
-                new LeadTimeOrder());
+        KStream<String, SpecificRecord> bids = events(builder, topics.bids(), "bids");
+        KStream<String, SpecificRecord> postResults = events(builder, topics.postResults(), "post-results");
         KStream<String, SpecificRecord> capDecisions = events(builder, topics.capDecisions(), "cap-decisions");
         AuctionProcessor.Settings auctionSettings = new AuctionProcessor.Settings(
                 Duration.ofMillis(config.auctionPunctuateMs()), new AuctionMachine.Settings(config.auctionBackstopMs(),
@@ -350,15 +346,8 @@ public final class LeadMarketTopology {
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> events(
             StreamsBuilder builder, Topics.Topic<String, V> topic, String name) {
-        return events(builder, topic, name, null);
-    }
-
-    /** {@code time}: how the source times its records; {@code null} for the configured default (the record's). */
-    private static <V extends SpecificRecord> KStream<String, SpecificRecord> events(
-            StreamsBuilder builder, Topics.Topic<String, V> topic, String name, TimestampExtractor time) {
         Serde<V> serde = topic.valueSerde();
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), serde).withName(name + "-source")
-                        .withTimestampExtractor(time))
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), serde).withName(name + "-source"))
                 .mapValues(v -> (SpecificRecord) v, Named.as(name + "-as-event"));
     }
 

@@ -224,18 +224,6 @@ public final class MarketHarness implements AutoCloseable {
         bids.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(leadId, bid, headers, Instant.ofEpochMilli(now())));
     }
 
-    /**
-     * A round's answers as the connector writes them: reaching the broker now and naming the time of the
-     * lead they answer ({@link io.leadmkt.schema.AnswerRoute#LEAD_TIME_HEADER}).
-     */
-    public void answersFromConnector(String leadId, long leadTime, List<Bid> answers) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers =
-                new org.apache.kafka.common.header.internals.RecordHeaders();
-        io.leadmkt.schema.AnswerRoute.markLeadTime(headers, leadTime);
-        bids.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(leadId,
-                io.leadmkt.schema.RoundAnswers.together(answers), headers, Instant.ofEpochMilli(now())));
-    }
-
     public void postResult(Post post, PostStatus status) {
         postResults.pipeInput(post.getLeadId(), PostResult.newBuilder().setLeadId(post.getLeadId())
                 .setBuyerId(post.getBuyerId()).setAttempt(post.getAttempt()).setStatus(status)

@@ -155,14 +155,13 @@ public final class AuctionMachine {
     /**
      * A buyer's answer, or a round's answers on one record ({@link RoundAnswers}): each counted as if
      * it had come alone, in the record's order, in one step (the state read and written once).
-     * {@code recordTime} is the answer record's time: the broker's (the answer topics are LogAppendTime),
-     * so a buyer's own clock is not trusted to be early; for the connector's answers the time of their
-     * lead ({@link LeadTimeOrder}), earlier, so their own {@code respondedAt}, set by the connector, counts.
+     * {@code brokerTimestamp} is the answer record's timestamp, which the broker sets on the answer
+     * topics (LogAppendTime): a buyer's own clock is not trusted to be early.
      */
-    public Transition bid(AuctionState state, Bid bid, long recordTime, Market market, long now) {
+    public Transition bid(AuctionState state, Bid bid, long brokerTimestamp, Market market, long now) {
         Step step = new Step(state, market, now);
         for (Bid answer : RoundAnswers.each(bid)) {
-            step.onBid(answer, recordTime);
+            step.onBid(answer, brokerTimestamp);
         }
         return step.done();
     }
@@ -532,7 +531,7 @@ public final class AuctionMachine {
 
         // ---- collecting bids -------------------------------------------------------------------
 
-        void onBid(Bid bid, long recordTime) {
+        void onBid(Bid bid, long brokerTimestamp) {
             String leadId = bid.getLeadId();
             if (state == null) {
                 late(leadId, bid.getBuyerId(), "UNKNOWN_AUCTION");
@@ -550,7 +549,7 @@ public final class AuctionMachine {
                 late(leadId, bid.getBuyerId(), "DUPLICATE_BID");
                 return;
             }
-            long answeredAt = Math.max(bid.getRespondedAt(), recordTime);
+            long answeredAt = Math.max(bid.getRespondedAt(), brokerTimestamp);
             if (answeredAt > state.getDeadlineAt()) {
                 // Judged by when the buyer answered, not when we got to it: after a rebalance or a slow
                 // stretch, answers given before the backstop still count while the auction is collecting.

@@ -160,14 +160,13 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         return record.headers().lastHeader(AnswerRoute.BROADCAST_HEADER) != null;
     }
 
-    /** What the auction writes because of an answer must not look like an answer itself (broadcast, lead time). */
+    /** What the auction writes because of an answer must not look broadcast itself. */
     private static Record<String, SpecificRecord> unmarked(Record<String, SpecificRecord> record) {
-        if (!broadcast(record) && record.headers().lastHeader(AnswerRoute.LEAD_TIME_HEADER) == null) {
+        if (!broadcast(record)) {
             return record;
         }
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.remove(AnswerRoute.BROADCAST_HEADER);
-        headers.remove(AnswerRoute.LEAD_TIME_HEADER);
         return record.withHeaders(headers);
     }
 

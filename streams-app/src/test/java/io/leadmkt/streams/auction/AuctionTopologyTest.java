@@ -172,42 +172,6 @@ class AuctionTopologyTest {
         assertThat(market.outcomes.isEmpty()).isTrue();
     }
 
-    private io.leadmkt.schema.Bid offer(String leadId, String buyerId, long priceCents) {
-        return io.leadmkt.schema.Bid.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setStatus(BidStatus.BID)
-                .setPriceCents(priceCents).setPingToken("tok-" + buyerId).setRespondedAt(market.now()).build();
-    }
-
-    @Test
-    void shouldDecideInItsLeadsTimeWhenTheConnectorsAnswersNameIt() {
-        long leadTime = market.now();
-        submit("L1");
-        market.advance(Duration.ofMillis(300)); // the answers reach the broker later than their lead
-
-        market.answersFromConnector("L1", leadTime,
-                List.of(offer("L1", "alpha", 2_000), offer("L1", "bravo", 1_000), offer("L1", "charlie", 1_000)));
-
-        // A task takes the input record with the oldest time next: in its lead's time, the answer goes
-        // ahead of every lead that arrived after L1, and so does what it causes.
-        org.apache.kafka.streams.test.TestRecord<String, Post> post = market.posts.readRecord();
-        assertThat(post.value().getBuyerId()).isEqualTo("alpha");
-        assertThat(post.timestamp()).isEqualTo(leadTime);
-        assertThat(post.headers().lastHeader(io.leadmkt.schema.AnswerRoute.LEAD_TIME_HEADER))
-                .as("the post is not an answer").isNull();
-    }
-
-    @Test
-    void shouldDecideInTheBrokersTimeWhenAnAnswerNamesNoLead() {
-        submit("L1");
-        market.advance(Duration.ofMillis(300));
-        long written = market.now();
-
-        market.bid("L1", "alpha", 2_000);
-        market.bid("L1", "bravo", 1_000);
-        market.bid("L1", "charlie", 1_000);
-
-        assertThat(market.posts.readRecord().timestamp()).isEqualTo(written);
-    }
-
     @Test
     void shouldCloseEarlyWhenLastPingedBuyerAnswers() {
         submit("L1");
