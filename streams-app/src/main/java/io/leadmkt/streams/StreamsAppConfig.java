@@ -177,9 +177,9 @@ public record StreamsAppConfig(
                             + "answers must find the auction waiting.",
                     GROUP, 14, ConfigDef.Width.SHORT, AUCTION_BACKSTOP_MS)
             .define(INTAKE_MAX_LAG_MS, Type.LONG, 3_000L, Range.atLeast(1), MEDIUM,
-                    "The HTTP intake answers 503 with Retry-After while the pipeline is this far behind (ms): the age of "
-                            + "the leads intake reads plus the waits its queues predict until their decision. New leads then "
-                            + "wait at the door (retry with the same leadId) instead of queueing.",
+                    "The HTTP intake answers 503 with Retry-After while the leads it is reading are older than this (ms): "
+                            + "the pipeline is behind, so new leads wait at the door (retry with the same leadId) instead "
+                            + "of queueing.",
                     GROUP, 15, ConfigDef.Width.SHORT, INTAKE_MAX_LAG_MS)
             .define(CACHE_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(0), LOW,
                     "Record cache of the app's stores (bytes; 0 = off): folds an auction's repeated state writes between "

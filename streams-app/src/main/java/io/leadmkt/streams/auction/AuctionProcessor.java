@@ -135,13 +135,11 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             backlog.auctionOpened(qualified.getLead().getEnrichment().getReceivedAt(), now);
             apply(record, null, machine.open(auctions.get(leadId), qualified, this, now));
         } else if (value instanceof Bid bid) {
-            backlog.answerRead(record.timestamp(), now);
             AuctionState state = auctions.get(bid.getLeadId());
             if (state != null || !broadcast(record)) {
                 apply(unmarked(record), state, machine.bid(state, bid, record.timestamp(), this, now));
             }
         } else if (value instanceof PostResult result) {
-            backlog.answerRead(record.timestamp(), now);
             AuctionState state = auctions.get(result.getLeadId());
             if (state != null || !broadcast(record)) {
                 apply(unmarked(record), state, machine.postResult(state, result, this, now));

@@ -15,14 +15,14 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Compliance comes before any buyer sees anything: consent evidence, a live campaign of the
  * lead's vertical, the campaign's own consent rules ({@link ConsentRules}), and a consumer who is
- * not on the suppression list (entries past their expiry no longer count). A lead too old to be decided
- * within its campaign's time to decision, behind the queues ahead of it, is shed here too ({@code STALE}). Forwards the
+ * not on the suppression list (entries past their expiry no longer count). A lead already too old to be
+ * offered within its campaign's time to decision is shed here too ({@code STALE}). Forwards the
  * lead unchanged, or a rejection and its audit event.
  */
 public final class ComplianceProcessor extends LeadStage {
     private final IntakeBacklog backlog;
 
-    /** @param backlog how long leads now wait between here and their decision, for shedding early */
+    /** @param backlog how long leads now wait between here and their auction, for shedding early */
     public ComplianceProcessor(IntakeBacklog backlog) {
         this.backlog = backlog;
     }
@@ -52,9 +52,9 @@ public final class ComplianceProcessor extends LeadStage {
             return;
         }
         long decideBy = TimeToDecision.decideBy(lead, campaign.get());
-        if (!TimeToDecision.canOffer(decideBy, now + backlog.queuedUntilDecisionMs(now))) {
-            // Too old already, or will be by the time it is decided behind the queues ahead of it:
-            // shed here, where it costs least, so what is kept is decided in time.
+        if (!TimeToDecision.canOffer(decideBy, now + backlog.downstreamMs(now))) {
+            // Too old already, or will be by the time its auction opens behind the queue downstream:
+            // shed here, where it costs least, so what is kept can still be offered in time.
             reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
                     + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()
                     + " offers leads within " + campaign.get().getMaxLeadAgeMs() + " ms")), now);

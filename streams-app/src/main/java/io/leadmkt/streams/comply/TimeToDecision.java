@@ -6,12 +6,10 @@ import io.leadmkt.schema.Lead;
 
 /**
  * A lead is worth most in its first seconds, and a seller's campaign says how long it may take to
- * decide it ({@code maxLeadAgeMs}, counted from the lead's arrival on {@code leads.inbound}). When the
- * platform is behind, a lead is admitted only if it can still be decided in time: its age plus the
- * waits the queues ahead of it predict (its auction's opening, then reading its bids and its post's
- * result) must fit. One that cannot is shed with its own reason ({@code STALE}) rather than sold late
- * or counted as a lead nobody bid on. Once admitted, its buyers may be called until the same moment
- * ({@code offerBy}), and they then have their answer budget from the moment they are called.
+ * be offered to buyers ({@code maxLeadAgeMs}, counted from the lead's arrival on
+ * {@code leads.inbound}; the buyers then have their answer budget from the moment they are called). When
+ * the platform is behind, a lead that can no longer be offered in time is shed with its own reason
+ * ({@code STALE}) rather than sent to buyers late or counted as a lead nobody bid on.
  */
 public final class TimeToDecision {
     private TimeToDecision() {
@@ -23,7 +21,7 @@ public final class TimeToDecision {
         return enrichment.getArrivedAt() > 0 ? enrichment.getArrivedAt() : enrichment.getReceivedAt();
     }
 
-    /** The moment by which the lead must be decided, and its buyers called: its arrival plus the campaign's maxLeadAgeMs. */
+    /** The moment by which the lead must be offered to buyers (called): its arrival plus the campaign's maxLeadAgeMs. */
     public static long decideBy(Lead lead, CampaignConfig campaign) {
         return arrivedAt(lead) + campaign.getMaxLeadAgeMs();
     }

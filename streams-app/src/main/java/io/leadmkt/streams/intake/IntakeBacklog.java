@@ -17,11 +17,8 @@ import java.util.Set;
  * read past yet — which catches a pipeline that has stalled and reads nothing at all. Partitions
  * another instance reads are that instance's to judge. A third observation covers the backlog
  * downstream of intake (the repartition topics, the auction's queue), which intake cannot see: how
- * long leads took from intake to their auction's opening, remembered the same way. A fourth covers
- * the two waits after the offer: a round's answers and a post's result queue for the same stream
- * thread before the auction reads them, so how long answers waited to be read (now minus the broker's
- * append time) says how long a lead admitted now will wait twice more before its decision. Approximate
- * by design: it needs no extra records, stores or round trips on the hot path. Thread-safe.
+ * long leads took from intake to their auction's opening, remembered the same way. Approximate by
+ * design: it needs no extra records, stores or round trips on the hot path. Thread-safe.
  */
 public final class IntakeBacklog {
     /** How long an observed age counts: long enough to span a few polls, short enough to recover fast. */
@@ -31,8 +28,6 @@ public final class IntakeBacklog {
     private long lastAgeSeenAt = Long.MIN_VALUE / 2;
     private long lastDownstreamMs;
     private long lastDownstreamSeenAt = Long.MIN_VALUE / 2;
-    private long lastAnswerWaitMs;
-    private long lastAnswerWaitSeenAt = Long.MIN_VALUE / 2;
     private final Set<Integer> reading = new HashSet<>();
     /** Partition → arrival of the oldest lead written here that intake has not read past. */
     private final Map<Integer, Long> pendingSince = new HashMap<>();
@@ -77,32 +72,9 @@ public final class IntakeBacklog {
         }
     }
 
-    /** The auction read, {@code now}, buyers' answers (a round's bids or a post's result) the broker appended at {@code writtenAt}. */
-    public synchronized void answerRead(long writtenAt, long now) {
-        long wait = Math.max(0, now - writtenAt);
-        if (now - lastAnswerWaitSeenAt > MEMORY_MS || wait >= lastAnswerWaitMs) {
-            lastAnswerWaitMs = wait;
-            lastAnswerWaitSeenAt = now;
-        }
-    }
-
     /** How long a lead read now will likely wait between intake and its auction; 0 when that keeps up. */
     public synchronized long downstreamMs(long now) {
         return now - lastDownstreamSeenAt <= MEMORY_MS ? lastDownstreamMs : 0;
-    }
-
-    /** How long answers now wait to be read by their auction; 0 when that keeps up. */
-    public synchronized long answerWaitMs(long now) {
-        return now - lastAnswerWaitSeenAt <= MEMORY_MS ? lastAnswerWaitMs : 0;
-    }
-
-    /**
-     * How long a lead read now will likely spend queued behind other work before its decision: the
-     * wait for its auction to open, then for its bids and for its post's result to be read. The
-     * buyers' own answer times are not in it: those are theirs, bounded by their timeouts.
-     */
-    public synchronized long queuedUntilDecisionMs(long now) {
-        return downstreamMs(now) + 2 * answerWaitMs(now);
     }
 
     /**
@@ -112,7 +84,7 @@ public final class IntakeBacklog {
     public synchronized long lagMs(long now) {
         long observed = now - lastAgeSeenAt <= MEMORY_MS ? lastAgeMs : 0;
         long waiting = pendingSince.values().stream().mapToLong(since -> Math.max(0, now - since)).max().orElse(0);
-        return Math.max(observed, waiting) + queuedUntilDecisionMs(now);
+        return Math.max(observed, waiting) + downstreamMs(now);
     }
 
     /** Seconds a client should wait before retrying, for a lag of {@code lagMs}: at least 1, at most 60. */

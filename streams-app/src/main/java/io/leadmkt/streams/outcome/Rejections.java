@@ -27,7 +27,7 @@ public final class Rejections {
     public static final String SUPPRESSED = "SUPPRESSED";
     public static final String DUPLICATE = "DUPLICATE";
     public static final String UNKNOWN_CAMPAIGN = "UNKNOWN_CAMPAIGN";
-    /** Could not be decided within its campaign's time to decision, given its age and the queues ahead: shed at intake. */
+    /** Already too old when read to be offered within its campaign's time to decision: shed at intake. */
     public static final String STALE = "STALE";
 
     private Rejections() {

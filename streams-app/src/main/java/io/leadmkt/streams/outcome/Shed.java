@@ -11,7 +11,7 @@ import io.leadmkt.schema.Rejection;
  * demo's summary and the metrics both count with these.
  */
 public final class Shed {
-    /** Shed at intake: could not be decided in time ({@code leads.rejected} with {@link Rejections#STALE}). */
+    /** Shed at intake: already too old when read ({@code leads.rejected} with {@link Rejections#STALE}). */
     public static final String AT_INTAKE = "STALE_AT_INTAKE";
     /** Shed at the auction: too old to offer when its turn came, or its buyers never reached (UNSOLD {@link Outcomes#STALE}). */
     public static final String AT_AUCTION = "STALE_AT_AUCTION";

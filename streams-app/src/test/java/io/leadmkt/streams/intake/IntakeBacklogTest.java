@@ -76,20 +76,6 @@ class IntakeBacklogTest {
     }
 
     @Test
-    void shouldCountTwoAnswerWaitsUntilTheDecisionWhenAnswersQueueBeforeTheAuction() {
-        backlog.auctionOpened(T0 + 1_800, T0 + 2_300); // auctions open 0.5 s after intake read their leads
-        backlog.answerRead(T0 + 1_000, T0 + 2_200); // answers the broker appended 1.2 s ago are read now
-        backlog.answerRead(T0 + 2_000, T0 + 2_300); // a quicker one in the same second does not hide it
-
-        assertThat(backlog.answerWaitMs(T0 + 2_400)).isEqualTo(1_200);
-        assertThat(backlog.queuedUntilDecisionMs(T0 + 2_400))
-                .as("open 0.5 s, then bids and post result 1.2 s each").isEqualTo(500 + 2 * 1_200);
-        assertThat(backlog.lagMs(T0 + 2_400)).as("the door sees the same queue").isEqualTo(2_900);
-        assertThat(backlog.queuedUntilDecisionMs(T0 + 2_300 + IntakeBacklog.MEMORY_MS + 1))
-                .as("answers read promptly again, nothing observed for a second").isZero();
-    }
-
-    @Test
     void shouldAskForAtLeastOneAndAtMostSixtySecondsWhenComputingRetryAfter() {
         assertThat(IntakeBacklog.retryAfterSeconds(1)).isEqualTo(1);
         assertThat(IntakeBacklog.retryAfterSeconds(3_001)).isEqualTo(4);
