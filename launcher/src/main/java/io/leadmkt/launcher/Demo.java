@@ -9,12 +9,14 @@ import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
+import io.leadmkt.simulator.HttpSeller;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
 import io.leadmkt.streams.comply.IdentityPartition;
 import io.leadmkt.streams.outcome.Outcomes;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,25 +61,37 @@ public final class Demo {
      *                       never binds but makes every sale take the hold round trip, for benchmarks)
      * @param secure         the broker secured (TLS, SCRAM, ACLs), the streams app and the connector each
      *                       its own SCRAM principal with only the ACLs {@code AclPlan} grants it
+     * @param httpSellers    the sellers send their leads to {@code POST /v1/leads} ({@link HttpSeller}: 503s
+     *                       retried after their Retry-After) instead of writing them to {@code leads.inbound}
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
-                          boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer, boolean secure) {
+                          boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer, boolean secure,
+                          boolean httpSellers) {
 
-        /** On a PLAINTEXT broker. */
+        /** On a PLAINTEXT broker, the sellers on Kafka. */
         public Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                        double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
                        boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer) {
             this(duration, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings, warmup,
-                    fastMarket, slowBuyers, mode, dailyCapPerBuyer, false);
+                    fastMarket, slowBuyers, mode, dailyCapPerBuyer, false, false);
         }
 
         /** The same run, generating leads for {@code length}. */
         public Options withDuration(Duration length) {
             return new Options(length, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings,
-                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure);
+                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure, httpSellers);
+        }
+
+        /** The same run, its sellers sending over HTTP. */
+        public Options withHttpSellers() {
+            return new Options(duration, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings,
+                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure, true);
         }
     }
+
+    /** How many requests the HTTP sellers have out at once: a seller's integration has a bounded pool. */
+    static final int HTTP_SELLER_REQUESTS = 64;
 
     /**
      * The moments a benchmark measures between: the timed part of a run starts (the warm-up is over) and
@@ -126,6 +140,7 @@ public final class Demo {
     private volatile String lastStageReport = "";
     private volatile LeadHops.Percentiles lastOverhead = new LeadHops.Percentiles(0, 0);
     private volatile Summary lastTimedSummary;
+    private volatile HttpSeller.Stats lastSellerStats;
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -153,6 +168,11 @@ public final class Demo {
     /** The last run's counts over the leads sent after its warm-up (all of them without one). */
     public Summary timedSummary() {
         return lastTimedSummary;
+    }
+
+    /** What the HTTP door did to the sellers' leads in the last run; empty when they went to Kafka. */
+    public java.util.Optional<HttpSeller.Stats> sellerStats() {
+        return java.util.Optional.ofNullable(lastSellerStats);
     }
 
     /** Ends generating early (Ctrl-C); {@link #run()} then settles briefly, shuts down and prints the summary. */
@@ -201,17 +221,46 @@ public final class Demo {
             out.println("dashboard: " + dashboardUrl(app.httpPort()));
             out.flush();
 
-            KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(broker.clients(), CLIENT_ID_PREFIX + "leads"));
-            // The generator writes each lead to its consumer's partition, as the HTTP intake does (IdentityPartition).
-            int inboundPartitions = leadProducer.partitionsFor(topics.leadsInbound().name()).size();
-            LeadGenerator generator = new LeadGenerator(leadProducer, topics, new LeadGenerator.Options(
-                    options.ratePerSecond(), options.badFraction(), options.seed(), campaigns),
-                    lead -> IdentityPartition.toWrite(lead, appConfig.partitions(), inboundPartitions,
-                            System.currentTimeMillis()));
-            OutcomeTracker tracker = open(new OutcomeTracker(broker.clients(), topics,
-                    leadId -> generator.sent(leadId)
-                            .map(sent -> OptionalLong.of(sent.sentAtNanos()))
-                            .orElse(OptionalLong.empty())));
+            LeadGenerator.Options generated = new LeadGenerator.Options(options.ratePerSecond(), options.badFraction(),
+                    options.seed(), campaigns);
+            LeadGenerator generator;
+            OutcomeTracker tracker;
+            HttpSeller seller = null;
+            if (options.httpSellers()) {
+                // Leads the door refuses for good, or that the seller gives up on, end there: the tracker
+                // counts them, so every lead still has exactly one answer.
+                OutcomeTracker[] trackerRef = new OutcomeTracker[1];
+                seller = open(new HttpSeller(URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/leads"),
+                        keys.sellerKey(), HTTP_SELLER_REQUESTS, options.settleTimeout(), new HttpSeller.Listener() {
+                            @Override
+                            public void refused(HttpSeller.Refusal refusal) {
+                                trackerRef[0].refusedAtDoor(refusal);
+                            }
+
+                            @Override
+                            public void gaveUp(String leadId, int attempts) {
+                                trackerRef[0].shedAtDoor(leadId);
+                            }
+                        }));
+                generator = new LeadGenerator(generated, seller.sink());
+                // A lead's time starts when the door took it: the seller's waits before are the door's report.
+                HttpSeller door = seller;
+                tracker = open(new OutcomeTracker(broker.clients(), topics, door::attemptNanos));
+                trackerRef[0] = tracker;
+            } else {
+                KafkaProducer<String, byte[]> leadProducer = open(DemoMarket.producer(broker.clients(),
+                        CLIENT_ID_PREFIX + "leads"));
+                // The generator writes each lead to its consumer's partition, as the HTTP intake does (IdentityPartition).
+                int inboundPartitions = leadProducer.partitionsFor(topics.leadsInbound().name()).size();
+                generator = new LeadGenerator(leadProducer, topics, generated,
+                        lead -> IdentityPartition.toWrite(lead, appConfig.partitions(), inboundPartitions,
+                                System.currentTimeMillis()));
+                LeadGenerator kafkaSeller = generator;
+                tracker = open(new OutcomeTracker(broker.clients(), topics,
+                        leadId -> kafkaSeller.sent(leadId)
+                                .map(sent -> OptionalLong.of(sent.sentAtNanos()))
+                                .orElse(OptionalLong.empty())));
+            }
             tracker.start();
 
             long startedAt = System.nanoTime();
@@ -245,6 +294,11 @@ public final class Demo {
                 awaitStopOrTick(startedAt, settleDeadline);
                 out.println(tracker.summary(sentIds).toProgressLine(elapsedSeconds(startedAt)));
                 out.flush();
+            }
+            if (seller != null) {
+                seller.giveUpWaiting();
+                lastSellerStats = seller.stats();
+                out.println("sellers over HTTP: " + lastSellerStats.toJson());
             }
             Set<String> missing = tracker.missing(sentIds);
             if (!missing.isEmpty()) {

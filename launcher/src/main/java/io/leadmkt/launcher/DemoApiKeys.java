@@ -63,6 +63,11 @@ final class DemoApiKeys {
         return new DemoApiKeys(seller, analyst, file);
     }
 
+    /** The seller's key (its sources are every generated one), for the demo's sellers over HTTP. */
+    String sellerKey() {
+        return seller.key();
+    }
+
     /** {@code API keys: seller k_... (sources aff-100..aff-107), analyst k_... in <file>}. */
     String describe() {
         return "API keys: seller " + seller.record().getKeyId() + " (sources " + String.join(",", LeadGenerator.SOURCES)

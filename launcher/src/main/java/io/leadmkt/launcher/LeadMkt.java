@@ -170,6 +170,11 @@ public final class LeadMkt implements Runnable {
                 + "SCRAM-SHA-512 users, ACLs enforced (StandardAuthorizer); the streams app and the connector each "
                 + "connect over SASL_SSL as their own user with only the ACLs `leadmkt acls` prints for them.")
         boolean secure;
+        @Option(names = "--http-sellers", description = "The sellers send their leads to POST /v1/leads, as a "
+                + "seller's integration does (64 requests at once; a 503 retried with the same leadId after its "
+                + "Retry-After, backing off; given up after --settle-timeout), instead of writing them to "
+                + "leads.inbound: shows the door's load shedding. The summary adds \"http_intake\".")
+        boolean httpSellers;
 
         @Override
         public Integer call() throws Exception {
@@ -180,10 +185,11 @@ public final class LeadMkt implements Runnable {
             PrintStream out = System.out;
             CountDownLatch stopServing = new CountDownLatch(1);
             AtomicBoolean summaryPrinted = new AtomicBoolean();
+            Demo[] demoRef = new Demo[1];
             Demo.Phases phases = !serve ? Demo.Phases.NONE : new Demo.Phases() {
                 @Override
                 public void summarised(Summary summary, int httpPort) throws InterruptedException {
-                    printSummary(out, summary, secure);
+                    printSummary(out, summary, secure, demoRef[0]);
                     summaryPrinted.set(true);
                     if (stopServing.getCount() > 0) {
                         System.err.println("dashboard: " + Demo.dashboardUrl(httpPort)
@@ -194,7 +200,9 @@ public final class LeadMkt implements Runnable {
                 }
             };
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap, secure), out, phases);
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap, secure, httpSellers),
+                    out, phases);
+            demoRef[0] = demo;
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 demo.requestStop();
@@ -213,7 +221,7 @@ public final class LeadMkt implements Runnable {
                     log.warn("{} leads unaccounted for", summary.leads() - summary.accounted());
                 }
                 if (!summaryPrinted.get()) {
-                    printSummary(out, summary, secure);
+                    printSummary(out, summary, secure, demo);
                 }
                 return summary.accounted() == summary.leads() ? 0 : 2;
             } finally {
@@ -222,9 +230,14 @@ public final class LeadMkt implements Runnable {
         }
     }
 
-    /** The demo's summary as stdout's last line. */
-    private static void printSummary(PrintStream out, Summary summary, boolean secure) {
-        out.println(summary.toJson(secure ? "SASL_SSL" : "PLAINTEXT"));
+    /** The demo's summary as stdout's last line, with what the HTTP door did when the sellers used it. */
+    private static void printSummary(PrintStream out, Summary summary, boolean secure, Demo demo) {
+        String json = summary.toJson(secure ? "SASL_SSL" : "PLAINTEXT");
+        java.util.Optional<io.leadmkt.simulator.HttpSeller.Stats> door = demo.sellerStats();
+        if (door.isPresent()) {
+            json = json.substring(0, json.length() - 1) + ",\"http_intake\":" + door.get().toJson() + "}";
+        }
+        out.println(json);
         out.flush();
     }
 

@@ -9,6 +9,7 @@ import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
+import io.leadmkt.simulator.HttpSeller;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -193,6 +194,45 @@ public final class OutcomeTracker implements AutoCloseable {
             Histogram histogram = hopMs.get(hop);
             histogram.recordValue(Math.min(ms, histogram.getHighestTrackableValue()));
         });
+    }
+
+    /**
+     * The HTTP intake refused a lead for good (a 400 naming its bad fields, a 413): nothing reached
+     * Kafka, so this is its final answer, a rejection with {@code origin} {@code http} and the reason
+     * intake would have given it on Kafka ({@link #doorReason}).
+     */
+    public void refusedAtDoor(HttpSeller.Refusal refusal) {
+        rejections.putIfAbsent(refusal.leadId(), Rejection.newBuilder()
+                .setLeadId(refusal.leadId())
+                .setReasonCode(doorReason(refusal))
+                .setRejectedAt(System.currentTimeMillis())
+                .setOrigin(DOOR)
+                .build());
+    }
+
+    /** The seller gave up on a lead the door kept refusing as overloaded: shed at the door ({@link Summary#OVERLOADED_AT_DOOR}). */
+    public void shedAtDoor(String leadId) {
+        rejections.putIfAbsent(leadId, Rejection.newBuilder()
+                .setLeadId(leadId)
+                .setReasonCode(Summary.OVERLOADED_AT_DOOR)
+                .setRejectedAt(System.currentTimeMillis())
+                .setOrigin(DOOR)
+                .build());
+    }
+
+    /** The {@code origin} of a rejection the HTTP door gave. */
+    static final String DOOR = "http";
+
+    /**
+     * The Kafka intake's reason code for what the door refused: {@code UNDECODABLE} for a body that is
+     * not JSON, {@code NO_CONSENT} when a named field is the consent's, else {@code INVALID}.
+     */
+    static String doorReason(HttpSeller.Refusal refusal) {
+        String body = refusal.body() == null ? "" : refusal.body();
+        if (body.contains("\"malformed_json\"")) {
+            return "UNDECODABLE";
+        }
+        return body.contains("\"field\":\"consent") ? "NO_CONSENT" : "INVALID";
     }
 
     /** Only leads sent from now on are timed; earlier ones still count. */

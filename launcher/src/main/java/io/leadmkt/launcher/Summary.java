@@ -30,6 +30,11 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
     public static final String STALE_AT_INTAKE = Shed.AT_INTAKE;
     /** Shed at the auction, see {@link Shed#AT_AUCTION}. */
     public static final String STALE_AT_AUCTION = Shed.AT_AUCTION;
+    /**
+     * Shed before it was taken: the HTTP intake answered 503 overloaded until its seller gave up (the
+     * demo's sellers over HTTP; a rejection the tracker makes, with this reason code).
+     */
+    public static final String OVERLOADED_AT_DOOR = "OVERLOADED_AT_DOOR";
 
     public Summary {
         shedReasons = Map.copyOf(shedReasons);
@@ -61,6 +66,8 @@ public record Summary(long leads, long rejected, long sold, long unsold, long sh
                 }
                 if (Shed.isShed(rejection)) {
                     shedReasons.merge(STALE_AT_INTAKE, 1L, Long::sum);
+                } else if (OVERLOADED_AT_DOOR.equals(rejection.getReasonCode())) {
+                    shedReasons.merge(OVERLOADED_AT_DOOR, 1L, Long::sum);
                 } else {
                     rejected++;
                 }

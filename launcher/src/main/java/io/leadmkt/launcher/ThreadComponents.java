@@ -62,7 +62,9 @@ public final class ThreadComponents {
     public ThreadComponents(String streamsApplicationId, String connectorGroupId) {
         List<Rule> list = new ArrayList<>();
         // Most specific first: the demo's and the tracker's client ids also start with "leadmkt-".
-        list.add(new Rule(Component.GENERATOR, List.of("lead-generator", "* | " + Demo.CLIENT_ID_PREFIX + "*")));
+        // The sellers over HTTP (HttpSeller) are the generator's too, with the JDK HTTP client's selector.
+        list.add(new Rule(Component.GENERATOR, List.of("lead-generator", "* | " + Demo.CLIENT_ID_PREFIX + "*",
+                "http-seller-*", "HttpClient-*-SelectorManager")));
         list.add(new Rule(Component.OTHER, List.of("outcome-tracker", "* | " + OutcomeTracker.CLIENT_ID,
                 ThreadCpuMeter.THREAD_NAME)));
         // CompletableFuture's shared timer thread fires the connector's ping timeouts and overdue waits.

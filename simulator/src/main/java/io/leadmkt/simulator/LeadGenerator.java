@@ -103,17 +103,30 @@ public final class LeadGenerator implements AutoCloseable {
     public record Sent(String leadId, Kind kind, long sentAtMillis, long sentAtNanos, Lead lead) {
     }
 
-    private final Producer<String, byte[]> producer;
-    private final Function<Lead, Integer> partitionOf;
-    private final String topic;
-    private final Serializer<Lead> serializer;
+    /**
+     * Where a generated lead goes: {@code leads.inbound} through a producer (a seller on Kafka), or the
+     * HTTP intake ({@link HttpSeller}). Called under the generator's lock, so it must not block.
+     */
+    public interface Sink {
+        /**
+         * @param sent the lead as sent ({@link Sent#lead()} null for UNDECODABLE input)
+         * @param undecodable the bytes of an UNDECODABLE lead; null otherwise
+         */
+        void send(Sent sent, byte[] undecodable);
+
+        /** Pushes out whatever is buffered (the generator has stopped). */
+        default void flush() {
+        }
+    }
+
+    private final Sink sink;
+    private final AtomicLong failedSends = new AtomicLong();
     private final Options options;
     private final Random random;
     private final Map<String, Sent> sent = new ConcurrentHashMap<>();
     private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
     private final List<Lead> validHistory = new ArrayList<>();
     private final Set<String> usedPhones = new HashSet<>();
-    private final AtomicLong failedSends = new AtomicLong();
     private ScheduledExecutorService scheduler;
 
     public LeadGenerator(Producer<String, byte[]> producer, Topics topics, Options options) {
@@ -126,16 +139,47 @@ public final class LeadGenerator implements AutoCloseable {
      */
     public LeadGenerator(Producer<String, byte[]> producer, Topics topics, Options options,
                          Function<Lead, Integer> partitionOf) {
-        this.partitionOf = partitionOf;
-        this.producer = producer;
-        this.topic = topics.leadsInbound().name();
-        this.serializer = topics.leadsInbound().valueSerde().serializer();
+        this(options, null, producer, topics, partitionOf);
+    }
+
+    /** Leads go to {@code sink} instead of a producer (e.g. {@link HttpSeller#sink()}). */
+    public LeadGenerator(Options options, Sink sink) {
+        this(options, sink, null, null, null);
+    }
+
+    private LeadGenerator(Options options, Sink sink, Producer<String, byte[]> producer, Topics topics,
+                          Function<Lead, Integer> partitionOf) {
+        this.sink = sink != null ? sink : kafkaSink(producer, topics, partitionOf, failedSends);
         this.options = options;
         this.random = new Random(options.seed());
         for (Kind kind : Kind.values()) {
             counts.put(kind, new AtomicLong());
         }
         usedPhones.addAll(SUPPRESSED_PHONES);
+    }
+
+    /** A seller writing Avro to {@code leads.inbound}, each lead to the partition {@code partitionOf} names. */
+    private static Sink kafkaSink(Producer<String, byte[]> producer, Topics topics, Function<Lead, Integer> partitionOf,
+                                  AtomicLong failedSends) {
+        String topic = topics.leadsInbound().name();
+        Serializer<Lead> serializer = topics.leadsInbound().valueSerde().serializer();
+        return new Sink() {
+            @Override
+            public void send(Sent sent, byte[] undecodable) {
+                byte[] bytes = sent.lead() == null ? undecodable : serializer.serialize(topic, sent.lead());
+                Integer partition = sent.lead() == null ? null : partitionOf.apply(sent.lead());
+                producer.send(new ProducerRecord<>(topic, partition, sent.leadId(), bytes), (metadata, error) -> {
+                    if (error != null) {
+                        failedSends.incrementAndGet();
+                    }
+                });
+            }
+
+            @Override
+            public void flush() {
+                producer.flush();
+            }
+        };
     }
 
     /** The suppression list matching {@link #SUPPRESSED_PHONES}, keyed by hash on {@code config.suppression}. */
@@ -188,7 +232,7 @@ public final class LeadGenerator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        producer.flush();
+        sink.flush();
     }
 
     /** Sends one lead whose kind is drawn per {@link Options#badFraction()}. */
@@ -207,24 +251,18 @@ public final class LeadGenerator implements AutoCloseable {
     public synchronized Sent send(Kind kind) {
         String leadId = newLeadId();
         long now = System.currentTimeMillis();
-        byte[] bytes;
+        byte[] undecodable = null;
         Lead lead = null;
         if (kind == Kind.UNDECODABLE) {
-            bytes = ("{\"leadId\":\"" + leadId + "\",\"note\":\"JSON where Avro belongs, and cut sho")
+            undecodable = ("{\"leadId\":\"" + leadId + "\",\"note\":\"JSON where Avro belongs, and cut sho")
                     .getBytes(StandardCharsets.UTF_8);
         } else {
             lead = lead(kind, leadId, now);
-            bytes = serializer.serialize(topic, lead);
         }
         Sent record = new Sent(leadId, kind, now, System.nanoTime(), lead);
         sent.put(leadId, record);
         counts.get(kind).incrementAndGet();
-        Integer partition = lead == null ? null : partitionOf.apply(lead);
-        producer.send(new ProducerRecord<>(topic, partition, leadId, bytes), (metadata, error) -> {
-            if (error != null) {
-                failedSends.incrementAndGet();
-            }
-        });
+        sink.send(record, undecodable);
         return record;
     }
 
@@ -333,7 +371,7 @@ public final class LeadGenerator implements AutoCloseable {
         return result;
     }
 
-    /** Sends the producer reported as failed (those leads never reached Kafka). */
+    /** Sends the producer reported as failed (those leads never reached Kafka); 0 with another sink. */
     public long failedSends() {
         return failedSends.get();
     }

@@ -387,25 +387,31 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private CompletableFuture<Void> submit(Lead lead) {
-        long lagMs = backlog.lagMs(System.currentTimeMillis());
-        if (lagMs > config.intakeMaxLagMs()) {
+        IntakeBacklog.Admission admission = backlog.admit(System.currentTimeMillis(), config.intakeMaxLagMs(),
+                config.intakeInFlightMs());
+        if (!admission.taken()) {
             // Behind: the lead would only queue and age. Not written, so a retry with the same leadId is safe.
-            return CompletableFuture.failedFuture(new IntakeOverloadedException(lagMs,
-                    IntakeBacklog.retryAfterSeconds(lagMs)));
+            return CompletableFuture.failedFuture(new IntakeOverloadedException(admission));
         }
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        String inbound = topics.leadsInbound().name();
-        // On its consumer's identity partition: the lead then needs no leads-by-identity hop (IdentityRoute).
-        Integer partition = IdentityPartition.toWrite(lead, config.partitions(),
-                intakeProducer.partitionsFor(inbound).size(), System.currentTimeMillis());
-        intakeProducer.send(new ProducerRecord<>(inbound, partition, lead.getLeadId(), lead), (meta, error) -> {
-            if (error == null) {
-                backlog.written(meta.partition(), meta.timestamp());
-                acked.complete(null);
-            } else {
-                acked.completeExceptionally(error);
-            }
-        });
+        try {
+            String inbound = topics.leadsInbound().name();
+            // On its consumer's identity partition: the lead then needs no leads-by-identity hop (IdentityRoute).
+            Integer partition = IdentityPartition.toWrite(lead, config.partitions(),
+                    intakeProducer.partitionsFor(inbound).size(), System.currentTimeMillis());
+            intakeProducer.send(new ProducerRecord<>(inbound, partition, lead.getLeadId(), lead), (meta, error) -> {
+                if (error == null) {
+                    backlog.written(meta.partition(), meta.offset(), meta.timestamp());
+                    acked.complete(null);
+                } else {
+                    backlog.notWritten();
+                    acked.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            backlog.notWritten();
+            acked.completeExceptionally(e);
+        }
         return acked;
     }
 

@@ -44,6 +44,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param advertisedHost         {@value #HTTP_ADVERTISED_HOST}
  * @param auctionBackstopMs      {@value #AUCTION_BACKSTOP_MS}
  * @param intakeMaxLagMs         {@value #INTAKE_MAX_LAG_MS}
+ * @param intakeInFlightMs       {@value #INTAKE_IN_FLIGHT_MS}
  * @param cacheMaxBytes          {@value #CACHE_MAX_BYTES}
  * @param rocksDbMemoryBytes     {@value #ROCKSDB_MEMORY_BYTES}
  * @param whatIfRetentionMs      {@value #WHATIF_RETENTION_MS}
@@ -72,6 +73,7 @@ public record StreamsAppConfig(
         String advertisedHost,
         long auctionBackstopMs,
         long intakeMaxLagMs,
+        long intakeInFlightMs,
         long cacheMaxBytes,
         long rocksDbMemoryBytes,
         long whatIfRetentionMs,
@@ -97,6 +99,7 @@ public record StreamsAppConfig(
     public static final String AUCTION_SETTLE_MS = "streams.auction.settle.ms";
     public static final String AUCTION_BACKSTOP_MS = "streams.auction.backstop.ms";
     public static final String INTAKE_MAX_LAG_MS = "streams.intake.max.lag.ms";
+    public static final String INTAKE_IN_FLIGHT_MS = "streams.intake.in.flight.ms";
     public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
     public static final String POST_GRACE_MS = "streams.post.grace.ms";
     public static final String CLOSED_AUCTION_RETENTION_MS = "streams.closed.auction.retention.ms";
@@ -181,6 +184,13 @@ public record StreamsAppConfig(
                             + "the pipeline is behind, so new leads wait at the door (retry with the same leadId) instead "
                             + "of queueing.",
                     GROUP, 15, ConfigDef.Width.SHORT, INTAKE_MAX_LAG_MS)
+            .define(INTAKE_IN_FLIGHT_MS, Type.LONG, 500L, Range.atLeast(1), MEDIUM,
+                    "The HTTP intake answers 503 with Retry-After while this instance has as many leads in flight "
+                            + "(written by its HTTP intake and not yet read, or in an open auction) as it decided in this "
+                            + "many ms (its rate over the last 5 s; at least 50 leads): a lead taken then would queue behind "
+                            + "them, so it waits at the door (retry with the same leadId) and the leads taken are decided at "
+                            + "normal speed.",
+                    GROUP, 15, ConfigDef.Width.SHORT, INTAKE_IN_FLIGHT_MS)
             .define(CACHE_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(0), LOW,
                     "Record cache of the app's stores (bytes; 0 = off): folds an auction's repeated state writes between "
                             + "commits into one changelog record (in the Processor API it never holds back forwarded records).",
@@ -287,6 +297,7 @@ public record StreamsAppConfig(
                 settings.getString(HTTP_ADVERTISED_HOST),
                 settings.getLong(AUCTION_BACKSTOP_MS),
                 settings.getLong(INTAKE_MAX_LAG_MS),
+                settings.getLong(INTAKE_IN_FLIGHT_MS),
                 settings.getLong(CACHE_MAX_BYTES),
                 settings.getLong(ROCKSDB_MEMORY_BYTES),
                 settings.getLong(WHATIF_RETENTION_MS),
@@ -339,7 +350,7 @@ public record StreamsAppConfig(
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
                 settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
                 backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
-                cacheMaxBytes, rocksDbMemoryBytes, whatIfRetentionMs, reportsOwn != null ? reportsOwn : reportsOwnInstance, reportsCommitIntervalMs,
+                intakeInFlightMs, cacheMaxBytes, rocksDbMemoryBytes, whatIfRetentionMs, reportsOwn != null ? reportsOwn : reportsOwnInstance, reportsCommitIntervalMs,
                 httpApi != null ? httpApi : http);
     }
 

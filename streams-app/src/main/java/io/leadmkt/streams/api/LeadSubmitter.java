@@ -59,7 +59,9 @@ public final class LeadSubmitter {
                 // Shed at the door, visibly: the seller retries the same lead later; nothing was written.
                 ctx.header("Retry-After", Long.toString(overloaded.retryAfterSeconds()));
                 JsonResponses.respond(ctx, 503, JSON.objectNode().put("error", "overloaded").put("retryable", true)
-                        .put("lagMs", overloaded.lagMs()).put("retryAfterSeconds", overloaded.retryAfterSeconds()));
+                        .put("lagMs", overloaded.lagMs()).put("leadsInFlight", overloaded.leadsInFlight())
+                        .put("maxLeadsInFlight", overloaded.maxLeadsInFlight())
+                        .put("retryAfterSeconds", overloaded.retryAfterSeconds()));
             } else if (failure != null) {
                 log.warn("intake could not take lead {}: {}", raw.getLeadId(), failure.toString());
                 JsonResponses.respond(ctx, 503, JSON.objectNode().put("error", "intake_unavailable").put("retryable", true));

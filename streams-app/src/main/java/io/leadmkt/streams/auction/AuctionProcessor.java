@@ -9,6 +9,7 @@ import io.leadmkt.schema.CapRequest;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -19,6 +20,7 @@ import io.leadmkt.streams.intake.IntakeBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -65,6 +67,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AuctionState> auctions;
     private final OpenAuctionTimers timers = new OpenAuctionTimers();
+    /** This task's open auctions, for the HTTP door's count of leads in flight ({@link IntakeBacklog}). */
+    private AtomicInteger openAuctions;
     private KeyValueStore<String, Lead> leads;
     private ConfigTables config;
     private long timersFrom;
@@ -110,8 +114,17 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         this.config = new ConfigTables(context);
         this.timersFrom = context.currentSystemTimeMs() + settings.settleMs();
         indexOpenAuctions();
+        openAuctions = backlog.openAuctionsCounter();
+        openAuctions.set(timers.size());
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
         context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetClosed);
+    }
+
+    @Override
+    public void close() {
+        if (openAuctions != null) {
+            backlog.release(openAuctions);
+        }
     }
 
     /** The timer index is the store's open auctions: rebuilt from it whenever the task (re)starts. */
@@ -135,11 +148,14 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             backlog.auctionOpened(qualified.getLead().getEnrichment().getReceivedAt(), now);
             apply(record, null, machine.open(auctions.get(leadId), qualified, this, now));
         } else if (value instanceof Bid bid) {
+            // Answers are broker-timed: how long this one queued for the auction, for the door (IntakeBacklog).
+            backlog.answerRead(record.timestamp(), now);
             AuctionState state = auctions.get(bid.getLeadId());
             if (state != null || !broadcast(record)) {
                 apply(unmarked(record), state, machine.bid(state, bid, record.timestamp(), this, now));
             }
         } else if (value instanceof PostResult result) {
+            backlog.answerRead(record.timestamp(), now);
             AuctionState state = auctions.get(result.getLeadId());
             if (state != null || !broadcast(record)) {
                 apply(unmarked(record), state, machine.postResult(state, result, this, now));
@@ -211,10 +227,12 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 auctions.put(state.getLeadId(), state);
                 boolean open = state.getPhase() != AuctionPhase.CLOSED;
                 timers.move(state.getLeadId(), oldTimer, open ? transition.timerAt() : Long.MIN_VALUE);
+                openAuctions.set(timers.size());
             }
             case FORGET -> {
                 auctions.delete(state.getLeadId());
                 timers.move(state.getLeadId(), oldTimer, Long.MIN_VALUE);
+                openAuctions.set(timers.size());
             }
             case UNCHANGED -> {
             }
@@ -226,6 +244,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             }
         }
         for (AuctionMachine.Emit emit : transition.emits()) {
+            if (emit.value() instanceof Outcome) {
+                backlog.auctionClosed(context.currentSystemTimeMs()); // a lead decided: the door's rate (IntakeBacklog)
+            }
             context.forward(new Record<>(emit.key(), addressed(emit.value()), cause.timestamp(), cause.headers()));
         }
     }

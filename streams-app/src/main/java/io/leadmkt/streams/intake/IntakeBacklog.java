@@ -1,9 +1,13 @@
 package io.leadmkt.streams.intake;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How far behind this instance's intake is, for load shedding at the HTTP door: while the leads it
@@ -17,20 +21,61 @@ import java.util.Set;
  * read past yet — which catches a pipeline that has stalled and reads nothing at all. Partitions
  * another instance reads are that instance's to judge. A third observation covers the backlog
  * downstream of intake (the repartition topics, the auction's queue), which intake cannot see: how
- * long leads took from intake to their auction's opening, remembered the same way. Approximate by
- * design: it needs no extra records, stores or round trips on the hot path. Thread-safe.
+ * long leads took from intake to their auction's opening, remembered the same way. A fourth covers
+ * the auctions' own queue: how long buyers' answers (bids, post results) waited between being written
+ * and being read by the auction, counted twice, since a lead taken now waits behind it for its bids and
+ * again for its post's result. Above capacity that queue holds as much of a lead's time as intake's
+ * (the one stream thread serves both), so a door that only watched intake would let in leads that
+ * then wait seconds for their answers. Approximate by design: it needs no extra records, stores or
+ * round trips on the hot path. Thread-safe.
  */
 public final class IntakeBacklog {
     /** How long an observed age counts: long enough to span a few polls, short enough to recover fast. */
     public static final long MEMORY_MS = 1_000;
+    /** The seconds the decision rate is measured over: long enough to smooth commits and GC pauses. */
+    static final int RATE_SECONDS = 5;
+    /**
+     * The fewest leads in flight the door allows, whatever the rate: a burst from an idle market (a
+     * seller's batch) is taken at once, and the rate it then shows raises the bound.
+     */
+    public static final long MIN_IN_FLIGHT = 50;
+    /** Per slot, which epoch second it counts (ring of RATE_SECONDS + 1: the current second and the last five). */
+    private final long[] decidedSecond = new long[RATE_SECONDS + 1];
+    private final long[] decidedIn = new long[RATE_SECONDS + 1];
 
-    private long lastAgeMs;
-    private long lastAgeSeenAt = Long.MIN_VALUE / 2;
-    private long lastDownstreamMs;
-    private long lastDownstreamSeenAt = Long.MIN_VALUE / 2;
+    /** The largest of the values seen within {@link #MEMORY_MS} of the last one kept: 0 once that is old. */
+    private static final class Recent {
+        private long value;
+        private long seenAt = Long.MIN_VALUE / 2;
+
+        void saw(long observed, long now) {
+            if (now - seenAt > MEMORY_MS || observed >= value) {
+                value = observed;
+                seenAt = now;
+            }
+        }
+
+        long at(long now) {
+            return now - seenAt <= MEMORY_MS ? value : 0;
+        }
+    }
+
+    private final Recent age = new Recent();
+    private final Recent downstream = new Recent();
+    private final Recent answerWait = new Recent();
     private final Set<Integer> reading = new HashSet<>();
-    /** Partition → arrival of the oldest lead written here that intake has not read past. */
-    private final Map<Integer, Long> pendingSince = new HashMap<>();
+    /** A lead this instance's HTTP intake wrote: where, and when it arrived. */
+    private record DoorLead(long offset, long arrivedAt) {
+    }
+
+    /** Partition → the leads this instance's HTTP intake wrote there that intake has not read yet, oldest first. */
+    private final Map<Integer, Deque<DoorLead>> unread = new HashMap<>();
+    /** Partition → the offset of the last lead intake read there, so a write acknowledged after its read is not counted. */
+    private final Map<Integer, Long> lastRead = new HashMap<>();
+    /** Leads the door took and is writing (not acknowledged yet). */
+    private int writing;
+    /** One counter per auction task on this instance: its open auctions. */
+    private final Set<AtomicInteger> openAuctions = ConcurrentHashMap.newKeySet();
 
     /** This instance's intake reads {@code partition} of leads.inbound (its task started). */
     public synchronized void reading(int partition) {
@@ -40,51 +85,153 @@ public final class IntakeBacklog {
     /** This instance's intake no longer reads {@code partition} (its task moved or closed). */
     public synchronized void stoppedReading(int partition) {
         reading.remove(partition);
-        pendingSince.remove(partition);
+        unread.remove(partition);
+        lastRead.remove(partition);
     }
 
-    /** Intake read, from {@code partition}, a lead that arrived at {@code arrivedAt}. */
-    public synchronized void read(int partition, long arrivedAt, long now) {
-        long age = Math.max(0, now - arrivedAt);
-        if (now - lastAgeSeenAt > MEMORY_MS || age >= lastAgeMs) {
-            lastAgeMs = age;
-            lastAgeSeenAt = now;
-        }
-        Long pending = pendingSince.get(partition);
-        if (pending != null && arrivedAt >= pending) {
-            pendingSince.remove(partition);
+    /** Intake read the lead at {@code offset} of {@code partition}, which arrived at {@code arrivedAt}. */
+    public synchronized void read(int partition, long offset, long arrivedAt, long now) {
+        age.saw(Math.max(0, now - arrivedAt), now);
+        lastRead.merge(partition, offset, Math::max);
+        Deque<DoorLead> waiting = unread.get(partition);
+        while (waiting != null && !waiting.isEmpty() && waiting.peekFirst().offset() <= offset) {
+            waiting.pollFirst();
         }
     }
 
-    /** This instance's HTTP intake wrote, to {@code partition}, a lead that arrived at {@code arrivedAt}. */
-    public synchronized void written(int partition, long arrivedAt) {
-        if (reading.contains(partition)) {
-            pendingSince.putIfAbsent(partition, arrivedAt);
+    /**
+     * What the door does with a lead at {@code now}: it takes it unless a lead taken now would wait longer
+     * than {@code maxLagMs} in the queues ({@link #lagMs}) or this instance already has {@link
+     * #maxLeadsInFlight} leads in flight. A lead taken counts as in flight from here, so requests
+     * arriving together cannot all slip under the bound; the caller must then report {@link #written} or
+     * {@link #notWritten}.
+     */
+    public synchronized Admission admit(long now, long maxLagMs, long inFlightMs) {
+        long lag = lagMs(now);
+        int inFlight = leadsInFlight();
+        long maxInFlight = maxLeadsInFlight(now, inFlightMs);
+        boolean taken = lag <= maxLagMs && inFlight < maxInFlight;
+        if (taken) {
+            writing++;
         }
+        return new Admission(taken, lag, inFlight, maxInFlight);
+    }
+
+    /**
+     * The door's answer for one lead, and what it was based on.
+     *
+     * @param lagMs         how long a lead taken now would likely wait in the queues ({@link #lagMs})
+     * @param leadsInFlight this instance's leads in flight before this one
+     * @param maxInFlight   the bound they are held to ({@link #maxLeadsInFlight})
+     */
+    public record Admission(boolean taken, long lagMs, int leadsInFlight, long maxInFlight) {
+        /** Seconds a refused seller should wait: the lag's, at least one ({@link #retryAfterSeconds(long)}). */
+        public long retryAfterSeconds() {
+            return IntakeBacklog.retryAfterSeconds(lagMs);
+        }
+    }
+
+    /** A lead the door took could not be written: it is not in flight. */
+    public synchronized void notWritten() {
+        writing = Math.max(0, writing - 1);
+    }
+
+    /**
+     * A lead the door took ({@link #admit}) arrived at {@code arrivedAt} at {@code offset} of {@code
+     * partition}: until intake reads it, it counts in flight here if this instance reads that partition.
+     */
+    public synchronized void written(int partition, long offset, long arrivedAt) {
+        writing = Math.max(0, writing - 1);
+        // Acknowledgements of one partition come in offset order; one can come after intake read the lead.
+        if (reading.contains(partition) && offset > lastRead.getOrDefault(partition, -1L)) {
+            unread.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(new DoorLead(offset, arrivedAt));
+        }
+    }
+
+    /**
+     * A counter of the open auctions of one auction task on this instance, for {@link #leadsInFlight()}:
+     * the task sets it as auctions open and close, and hands it back with {@link #release} when it closes.
+     */
+    public AtomicInteger openAuctionsCounter() {
+        AtomicInteger counter = new AtomicInteger();
+        openAuctions.add(counter);
+        return counter;
+    }
+
+    /** An auction of this instance closed at {@code now}: a lead decided, for {@link #decidedPerSecond}. */
+    public synchronized void auctionClosed(long now) {
+        long second = Math.floorDiv(now, 1000);
+        int slot = (int) Math.floorMod(second, (long) decidedSecond.length);
+        if (decidedSecond[slot] != second) {
+            decidedSecond[slot] = second;
+            decidedIn[slot] = 0;
+        }
+        decidedIn[slot]++;
+    }
+
+    /** Leads this instance decided per second over the last {@link #RATE_SECONDS} whole seconds before {@code now}. */
+    public synchronized double decidedPerSecond(long now) {
+        long current = Math.floorDiv(now, 1000);
+        long decided = 0;
+        for (int slot = 0; slot < decidedSecond.length; slot++) {
+            long age = current - decidedSecond[slot];
+            if (age >= 1 && age <= RATE_SECONDS) {
+                decided += decidedIn[slot];
+            }
+        }
+        return decided / (double) RATE_SECONDS;
+    }
+
+    /**
+     * How many leads this instance may have in flight for one taken now to be decided within {@code
+     * targetMs} (Little's law: the leads it decides in that time), at least {@link #MIN_IN_FLIGHT}. Above
+     * capacity the rate is what the machine does today, so the bound follows a slow day down; below it, the
+     * leads in flight stay far under the bound, which rises with the rate.
+     */
+    public synchronized long maxLeadsInFlight(long now, long targetMs) {
+        return Math.max(MIN_IN_FLIGHT, (long) Math.ceil(decidedPerSecond(now) * targetMs / 1000.0));
+    }
+
+    /** The task that held {@code counter} closed (or moved): its auctions are no longer this instance's. */
+    public void release(AtomicInteger counter) {
+        openAuctions.remove(counter);
+    }
+
+    /**
+     * Leads this instance is selling now: those its HTTP intake is writing or wrote that intake has not
+     * read yet, and its open auctions (from the ping to the decision). Unlike the queues' ages, which rise only once
+     * the leads at their head have waited, this rises the moment a lead is taken, so a door that limits
+     * it lets in no more than the pipeline holds (Little's law: time to decision = leads in flight /
+     * leads decided per second).
+     */
+    public synchronized int leadsInFlight() {
+        int written = unread.values().stream().mapToInt(Deque::size).sum();
+        return writing + written + openAuctions.stream().mapToInt(AtomicInteger::get).sum();
     }
 
     /** An auction opened for a lead that intake had read at {@code readAt}. */
     public synchronized void auctionOpened(long readAt, long now) {
-        long delay = Math.max(0, now - readAt);
-        if (now - lastDownstreamSeenAt > MEMORY_MS || delay >= lastDownstreamMs) {
-            lastDownstreamMs = delay;
-            lastDownstreamSeenAt = now;
-        }
+        downstream.saw(Math.max(0, now - readAt), now);
+    }
+
+    /** The auction read a buyer's answer (a bid or a post result) written at {@code writtenAt}. */
+    public synchronized void answerRead(long writtenAt, long now) {
+        answerWait.saw(Math.max(0, now - writtenAt), now);
     }
 
     /** How long a lead read now will likely wait between intake and its auction; 0 when that keeps up. */
     public synchronized long downstreamMs(long now) {
-        return now - lastDownstreamSeenAt <= MEMORY_MS ? lastDownstreamMs : 0;
+        return downstream.at(now);
     }
 
     /**
-     * The estimated age of the leads waiting to be read, and of what waits behind intake: 0 when the
-     * pipeline keeps up.
+     * How long a lead taken now would likely wait in the pipeline's queues: the age of the leads waiting
+     * to be read, what waits behind intake, and twice the auctions' answer queue; 0 when it keeps up.
      */
     public synchronized long lagMs(long now) {
-        long observed = now - lastAgeSeenAt <= MEMORY_MS ? lastAgeMs : 0;
-        long waiting = pendingSince.values().stream().mapToLong(since -> Math.max(0, now - since)).max().orElse(0);
-        return Math.max(observed, waiting) + downstreamMs(now);
+        long waiting = unread.values().stream().filter(leads -> !leads.isEmpty())
+                .mapToLong(leads -> Math.max(0, now - leads.peekFirst().arrivedAt())).max().orElse(0);
+        return Math.max(age.at(now), waiting) + downstream.at(now) + 2 * answerWait.at(now);
     }
 
     /** Seconds a client should wait before retrying, for a lag of {@code lagMs}: at least 1, at most 60. */

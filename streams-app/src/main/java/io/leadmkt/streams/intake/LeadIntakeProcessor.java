@@ -11,6 +11,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The first stage: reads the raw bytes of {@code leads.inbound} itself (rather than through a
@@ -47,7 +48,7 @@ public final class LeadIntakeProcessor implements Processor<String, byte[], Stri
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
-        backlog.read(partition, record.timestamp(), now);
+        backlog.read(partition, context.recordMetadata().map(RecordMetadata::offset).orElse(-1L), record.timestamp(), now);
         String origin = origin();
         Lead raw;
         try {

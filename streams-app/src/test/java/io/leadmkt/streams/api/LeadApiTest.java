@@ -219,7 +219,7 @@ class LeadApiTest {
 
     @Test
     void shouldAnswer503WithRetryAfterAndWriteNothingWhenThePipelineIsBehind() throws Exception {
-        intake = lead -> CompletableFuture.failedFuture(new IntakeOverloadedException(4_200, 5));
+        intake = lead -> CompletableFuture.failedFuture(new IntakeOverloadedException(4_200, 5, 73, 60));
 
         HttpResponse<String> response = post(TestLeads.json());
 
@@ -228,6 +228,8 @@ class LeadApiTest {
         assertThat(json(response).get("error").asText()).isEqualTo("overloaded");
         assertThat(json(response).get("retryable").asBoolean()).isTrue();
         assertThat(json(response).get("lagMs").asLong()).isEqualTo(4_200);
+        assertThat(json(response).get("leadsInFlight").asLong()).isEqualTo(73);
+        assertThat(json(response).get("maxLeadsInFlight").asLong()).isEqualTo(60);
         assertThat(submitted).isEmpty();
     }
 

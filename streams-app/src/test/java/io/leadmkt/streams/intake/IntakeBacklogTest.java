@@ -2,6 +2,7 @@ package io.leadmkt.streams.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IntakeBacklogTest {
@@ -11,17 +12,18 @@ class IntakeBacklogTest {
     @Test
     void shouldReportNoLagWhenIntakeReadsFreshLeads() {
         backlog.reading(0);
-        backlog.written(0, T0);
-        backlog.read(0, T0, T0 + 3);
+        backlog.written(0, 0, T0);
+        backlog.read(0, 0, T0, T0 + 3);
 
         assertThat(backlog.lagMs(T0 + 5)).isEqualTo(3);
+        assertThat(backlog.leadsInFlight()).isZero();
     }
 
     @Test
     void shouldReportTheAgeOfWhatIntakeReadsWhenItWorksThroughABacklog() {
         backlog.reading(1);
-        backlog.read(1, T0, T0 + 4_000);
-        backlog.read(1, T0 + 10, T0 + 4_005); // a younger one in the same second does not hide the older
+        backlog.read(1, 0, T0, T0 + 4_000);
+        backlog.read(1, 1, T0 + 10, T0 + 4_005); // a younger one in the same second does not hide the older
 
         assertThat(backlog.lagMs(T0 + 4_010)).isEqualTo(4_000);
     }
@@ -29,7 +31,7 @@ class IntakeBacklogTest {
     @Test
     void shouldForgetAnObservedAgeWhenNothingWasReadForASecond() {
         backlog.reading(1);
-        backlog.read(1, T0, T0 + 4_000);
+        backlog.read(1, 0, T0, T0 + 4_000);
 
         assertThat(backlog.lagMs(T0 + 4_000 + IntakeBacklog.MEMORY_MS + 1)).isZero();
     }
@@ -37,42 +39,150 @@ class IntakeBacklogTest {
     @Test
     void shouldGrowWhenThePipelineStallsWithWrittenLeadsUnread() {
         backlog.reading(2);
-        backlog.written(2, T0);
-        backlog.written(2, T0 + 500);
+        backlog.written(2, 10, T0);
+        backlog.written(2, 11, T0 + 500);
 
         assertThat(backlog.lagMs(T0 + 5_000)).as("the oldest unread lead's age").isEqualTo(5_000);
+        assertThat(backlog.leadsInFlight()).isEqualTo(2);
 
-        backlog.read(2, T0 + 500, T0 + 5_001);
-        assertThat(backlog.lagMs(T0 + 5_002)).isEqualTo(4_501);
+        backlog.read(2, 10, T0, T0 + 5_001);
+        assertThat(backlog.lagMs(T0 + 5_002)).as("what it read, and the next unread one").isEqualTo(5_001);
+        assertThat(backlog.leadsInFlight()).isEqualTo(1);
+        backlog.read(2, 11, T0 + 500, T0 + 5_002);
+        assertThat(backlog.leadsInFlight()).isZero();
         assertThat(backlog.lagMs(T0 + 6_600)).as("caught up, and the observation aged out").isZero();
+    }
+
+    @Test
+    void shouldNotCountALeadWhoseWriteIsAcknowledgedAfterIntakeReadIt() {
+        backlog.reading(0);
+        backlog.read(0, 7, T0, T0 + 2);
+        backlog.written(0, 7, T0); // the producer's callback ran after the consumer had the record
+
+        assertThat(backlog.leadsInFlight()).isZero();
+        assertThat(backlog.lagMs(T0 + IntakeBacklog.MEMORY_MS + 100)).isZero();
     }
 
     @Test
     void shouldLeaveAPartitionReadElsewhereToItsReaderWhenLeadsAreWrittenThere() {
         backlog.reading(0);
-        backlog.written(1, T0); // another instance reads partition 1
+        backlog.written(1, 0, T0); // another instance reads partition 1
 
         assertThat(backlog.lagMs(T0 + 60_000)).isZero();
+        assertThat(backlog.leadsInFlight()).isZero();
     }
 
     @Test
     void shouldDropWhatWasPendingWhenThePartitionMovesAway() {
         backlog.reading(3);
-        backlog.written(3, T0);
+        backlog.written(3, 0, T0);
         backlog.stoppedReading(3);
 
         assertThat(backlog.lagMs(T0 + 60_000)).isZero();
+        assertThat(backlog.leadsInFlight()).isZero();
     }
 
     @Test
     void shouldCountTheQueueBehindIntakeWhenAuctionsOpenLate() {
         backlog.reading(0);
-        backlog.read(0, T0, T0 + 10);
+        backlog.read(0, 0, T0, T0 + 10);
         backlog.auctionOpened(T0 + 10, T0 + 3_010); // read at +10 ms, its auction opened 3 s later
 
         assertThat(backlog.downstreamMs(T0 + 3_020)).isEqualTo(3_000);
         assertThat(backlog.lagMs(T0 + 3_020)).as("intake keeps up; the queue is behind it").isEqualTo(3_000);
         assertThat(backlog.downstreamMs(T0 + 3_010 + IntakeBacklog.MEMORY_MS + 1)).isZero();
+    }
+
+    @Test
+    void shouldCountTheAuctionsAnswerQueueTwiceWhenAnswersWaitToBeRead() {
+        backlog.answerRead(T0, T0 + 400); // a bid written at T0 read 400 ms later
+
+        assertThat(backlog.lagMs(T0 + 410)).as("a lead taken now waits for its bids and its post's result")
+                .isEqualTo(800);
+        assertThat(backlog.lagMs(T0 + 400 + IntakeBacklog.MEMORY_MS + 1)).isZero();
+    }
+
+    @Test
+    void shouldCountOpenAuctionsUntilTheirTaskHandsItsCounterBack() {
+        backlog.reading(0);
+        backlog.written(0, 0, T0);
+        AtomicInteger task0 = backlog.openAuctionsCounter();
+        AtomicInteger task1 = backlog.openAuctionsCounter();
+        task0.set(30);
+        task1.set(12);
+
+        assertThat(backlog.leadsInFlight()).isEqualTo(43);
+
+        backlog.release(task1); // the task moved to another instance
+        assertThat(backlog.leadsInFlight()).isEqualTo(31);
+    }
+
+    @Test
+    void shouldTakeLeadsUntilTheFloorOfLeadsInFlightWhenNothingWasDecidedYet() {
+        backlog.reading(0);
+        int taken = 0;
+        for (int i = 0; i < 80; i++) {
+            IntakeBacklog.Admission admission = backlog.admit(T0, 3_000, 500);
+            if (admission.taken()) {
+                taken++; // not yet acknowledged: writing, and in flight all the same
+            } else {
+                assertThat(admission.leadsInFlight()).isEqualTo((int) IntakeBacklog.MIN_IN_FLIGHT);
+                assertThat(admission.maxInFlight()).isEqualTo(IntakeBacklog.MIN_IN_FLIGHT);
+                assertThat(admission.retryAfterSeconds()).isEqualTo(1);
+            }
+        }
+
+        assertThat(taken).isEqualTo(IntakeBacklog.MIN_IN_FLIGHT);
+    }
+
+    @Test
+    void shouldTakeAgainWhenLeadsInFlightAreDecidedOrNotWritten() {
+        backlog.reading(0);
+        AtomicInteger auctions = backlog.openAuctionsCounter();
+        for (int i = 0; i < IntakeBacklog.MIN_IN_FLIGHT; i++) {
+            assertThat(backlog.admit(T0, 3_000, 500).taken()).isTrue();
+        }
+        for (int i = 0; i < IntakeBacklog.MIN_IN_FLIGHT - 1; i++) {
+            backlog.written(0, i, T0);
+        }
+        backlog.read(0, IntakeBacklog.MIN_IN_FLIGHT - 2, T0, T0 + 5);
+        auctions.set((int) IntakeBacklog.MIN_IN_FLIGHT - 1); // every lead read opened its auction
+        assertThat(backlog.admit(T0 + 5, 3_000, 500).taken()).as("one still being written").isFalse();
+
+        backlog.notWritten(); // its write failed: the seller got a 503 and retries
+        assertThat(backlog.admit(T0 + 6, 3_000, 500).taken()).isTrue();
+        assertThat(backlog.admit(T0 + 6, 3_000, 500).taken()).isFalse();
+
+        auctions.set(0); // all decided
+        assertThat(backlog.admit(T0 + 7, 3_000, 500).taken()).isTrue();
+    }
+
+    @Test
+    void shouldRaiseTheBoundWithTheRateOfDecisionsWhenTheMarketIsBusy() {
+        for (int second = 0; second < 5; second++) {
+            for (int lead = 0; lead < 300; lead++) {
+                backlog.auctionClosed(T0 + second * 1_000L + lead);
+            }
+        }
+
+        assertThat(backlog.decidedPerSecond(T0 + 5_000)).isEqualTo(300.0);
+        assertThat(backlog.maxLeadsInFlight(T0 + 5_000, 500)).as("300 a second decide 150 in 500 ms").isEqualTo(150);
+        assertThat(backlog.maxLeadsInFlight(T0 + 5_000, 100)).as("never under the floor")
+                .isEqualTo(IntakeBacklog.MIN_IN_FLIGHT);
+        assertThat(backlog.decidedPerSecond(T0 + 12_000)).as("nothing decided in the last five seconds").isZero();
+    }
+
+    @Test
+    void shouldRefuseWhileALeadTakenNowWouldWaitLongerThanTheMaxLag() {
+        backlog.reading(0);
+        backlog.read(0, 0, T0, T0 + 3_500);
+
+        IntakeBacklog.Admission refused = backlog.admit(T0 + 3_501, 3_000, 500);
+
+        assertThat(refused.taken()).isFalse();
+        assertThat(refused.lagMs()).isEqualTo(3_500);
+        assertThat(refused.retryAfterSeconds()).isEqualTo(4);
+        assertThat(backlog.leadsInFlight()).as("a refused lead is not in flight").isZero();
     }
 
     @Test
