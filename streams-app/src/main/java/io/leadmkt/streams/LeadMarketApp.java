@@ -172,7 +172,7 @@ public final class LeadMarketApp implements AutoCloseable {
         LeadMarketApp app = new LeadMarketApp(config, topics, producer, metrics);
         metrics.bind(new KafkaClientMetrics(producer, Tags.empty(), metrics.kafkaRefresh()));
         metrics.watch(app::readiness);
-        app.market.watch(app::streams, app.backlog);
+        app.market.watch(app::streams, app.backlog, config.intakeInFlightMs());
         app.keys.start();
         StreamsConfigStore configStore = new StreamsConfigStore(app.configTopics, app::streams, app.keys.table());
         AdminApi admin = new AdminApi(new ConfigDocuments(integrationCheck), configStore);
@@ -390,6 +390,7 @@ public final class LeadMarketApp implements AutoCloseable {
         IntakeBacklog.Admission admission = backlog.admit(System.currentTimeMillis(), config.intakeMaxLagMs(),
                 config.intakeInFlightMs());
         if (!admission.taken()) {
+            market.refusedAtDoor();
             // Behind: the lead would only queue and age. Not written, so a retry with the same leadId is safe.
             return CompletableFuture.failedFuture(new IntakeOverloadedException(admission));
         }

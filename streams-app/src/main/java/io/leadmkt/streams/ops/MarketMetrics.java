@@ -52,9 +52,13 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
     private final Map<AuditType, Counter> audit = new EnumMap<>(AuditType.class);
     private final Counter shedAtIntake;
     private final Counter shedAtAuction;
+    private final Counter refusedAtDoor;
 
     public MarketMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.refusedAtDoor = Counter.builder("leadmkt.intake.refused")
+                .description("leads the HTTP door answered 503 overloaded (a seller's retry counts again)")
+                .register(registry);
         for (OutcomeStatus status : OutcomeStatus.values()) {
             outcomes.put(status, new ConcurrentHashMap<>());
             timeToDecision.put(status, Latency.timer("leadmkt.time.to.decision",
@@ -87,13 +91,25 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
      * number while the store is unavailable), and how far behind intake is ({@link IntakeBacklog}, the
      * lag the HTTP intake sheds on).
      */
-    public void watch(Supplier<KafkaStreams> streams, IntakeBacklog backlog) {
+    public void watch(Supplier<KafkaStreams> streams, IntakeBacklog backlog, long inFlightMs) {
         // Strong: a gauge holds its object weakly, and nothing else keeps a method reference alive.
         Gauge.builder("leadmkt.auctions.open", streams, s -> openAuctions(s.get())).strongReference(true)
                 .description("auctions open on this instance (approximate)").register(registry);
         Gauge.builder("leadmkt.intake.lag", backlog, b -> b.lagMs(System.currentTimeMillis()) / 1000.0)
-                .description("how old the leads intake reads are, plus the wait behind intake").baseUnit("seconds")
+                .description("how long a lead taken now would wait in the queues: intake's, behind it, the auctions' answers")
+                .baseUnit("seconds").register(registry);
+        Gauge.builder("leadmkt.intake.leads.in.flight", backlog, IntakeBacklog::leadsInFlight)
+                .description("this instance's leads in flight as the HTTP door counts them: being written, unread, in an open auction")
                 .register(registry);
+        Gauge.builder("leadmkt.intake.leads.in.flight.max", backlog,
+                        b -> b.maxLeadsInFlight(System.currentTimeMillis(), inFlightMs))
+                .description("the door's bound on them: what this instance decides in streams.intake.in.flight.ms, at least 50")
+                .register(registry);
+    }
+
+    /** The HTTP door refused a lead as overloaded (503 with Retry-After). */
+    public void refusedAtDoor() {
+        refusedAtDoor.increment();
     }
 
     private void outcome(Outcome outcome) {
