@@ -16,7 +16,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
@@ -57,21 +56,10 @@ class HttpSellersEndToEndTest {
 
     @Test
     void shouldSellEveryLeadTheDoorRefusedWhenItsSellersRetryAfterTheRetryAfter() {
-        List<HttpSeller.Refusal> refused = new CopyOnWriteArrayList<>();
-        List<String> gaveUp = new CopyOnWriteArrayList<>();
+        HttpSeller.Recording ended = new HttpSeller.Recording();
         market.stopConnector();
         try (HttpSeller sellers = new HttpSeller(URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/leads"),
-                sellerKey, SELLER_REQUESTS, Duration.ofMinutes(3), new HttpSeller.Listener() {
-                    @Override
-                    public void refused(HttpSeller.Refusal refusal) {
-                        refused.add(refusal);
-                    }
-
-                    @Override
-                    public void gaveUp(String leadId, int attempts) {
-                        gaveUp.add(leadId);
-                    }
-                })) {
+                sellerKey, SELLER_REQUESTS, Duration.ofMinutes(3), ended)) {
             LeadGenerator generator = new LeadGenerator(new LeadGenerator.Options(1, 0, 91, List.of(CAMPAIGN)),
                     sellers.sink());
             List<String> ids = IntStream.range(0, LEADS)
@@ -98,8 +86,8 @@ class HttpSellersEndToEndTest {
             assertThat(stats.accepted()).isEqualTo(LEADS);
             assertThat(stats.retriedLeads()).as("the leads the door refused came back").isPositive();
             assertThat(stats.otherFailures()).isZero();
-            assertThat(refused).isEmpty();
-            assertThat(gaveUp).isEmpty();
+            assertThat(ended.refused()).isEmpty();
+            assertThat(ended.gaveUp()).isEmpty();
         }
     }
 }

@@ -54,6 +54,30 @@ public final class HttpSeller implements AutoCloseable {
         void gaveUp(String leadId, int attempts);
     }
 
+    /** A listener that keeps what it is told, for a run or a test to look at afterwards. */
+    public static final class Recording implements Listener {
+        private final List<Refusal> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> gaveUp = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void refused(Refusal refusal) {
+            refused.add(refusal);
+        }
+
+        @Override
+        public void gaveUp(String leadId, int attempts) {
+            gaveUp.add(leadId);
+        }
+
+        public List<Refusal> refused() {
+            return List.copyOf(refused);
+        }
+
+        public List<String> gaveUp() {
+            return List.copyOf(gaveUp);
+        }
+    }
+
     /**
      * What the door did to the leads offered.
      *

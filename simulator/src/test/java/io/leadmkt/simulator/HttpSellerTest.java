@@ -20,23 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** The demo's sellers against a real loopback HTTP server that answers as the intake does. */
 class HttpSellerTest {
-    private final List<HttpSeller.Refusal> refused = new CopyOnWriteArrayList<>();
-    private final List<String> gaveUp = new CopyOnWriteArrayList<>();
+    private final HttpSeller.Recording listener = new HttpSeller.Recording();
     private final Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private HttpServer server;
-
-    private final HttpSeller.Listener listener = new HttpSeller.Listener() {
-        @Override
-        public void refused(HttpSeller.Refusal refusal) {
-            refused.add(refusal);
-        }
-
-        @Override
-        public void gaveUp(String leadId, int attempts) {
-            gaveUp.add(leadId);
-        }
-    };
 
     /** Serves POST /v1/leads: the lead id is the body; {@code answer} gets it and its try number. */
     private URI intake(java.util.function.BiFunction<String, Integer, Answer> answer) throws IOException {
@@ -94,8 +81,8 @@ class HttpSellerTest {
             assertThat(tries.get("lead-1")).hasValue(3);
             assertThat(authorizations).containsOnly("Bearer k_seller");
             assertThat(seller.attemptNanos("lead-1")).isPresent();
-            assertThat(refused).isEmpty();
-            assertThat(gaveUp).isEmpty();
+            assertThat(listener.refused()).isEmpty();
+            assertThat(listener.gaveUp()).isEmpty();
         }
     }
 
@@ -106,10 +93,10 @@ class HttpSellerTest {
         try (HttpSeller seller = new HttpSeller(uri, "k", 4, Duration.ofMinutes(1), listener)) {
             seller.offer("bad", body("bad"));
 
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> refused.size() == 1);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listener.refused().size() == 1);
 
-            assertThat(refused.get(0).status()).isEqualTo(400);
-            assertThat(refused.get(0).body()).contains("contact.phone");
+            assertThat(listener.refused().get(0).status()).isEqualTo(400);
+            assertThat(listener.refused().get(0).body()).contains("contact.phone");
             assertThat(seller.stats().refused()).isEqualTo(1);
             assertThat(seller.stats().retriedLeads()).isZero();
             assertThat(tries.get("bad")).hasValue(1);
@@ -122,7 +109,7 @@ class HttpSellerTest {
         try (HttpSeller seller = new HttpSeller(uri, "k", 4, Duration.ofMillis(1), listener)) {
             seller.offer("late", body("late"));
 
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gaveUp.contains("late"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listener.gaveUp().contains("late"));
 
             assertThat(seller.stats().gaveUp()).isEqualTo(1);
             assertThat(seller.stats().waiting()).isZero();
@@ -138,7 +125,7 @@ class HttpSellerTest {
 
             seller.giveUpWaiting();
 
-            assertThat(gaveUp).containsExactly("waiting");
+            assertThat(listener.gaveUp()).containsExactly("waiting");
             assertThat(seller.stats().waiting()).isZero();
         }
     }

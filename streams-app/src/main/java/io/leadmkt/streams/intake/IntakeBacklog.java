@@ -10,15 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How far behind this instance's intake is, for load shedding at the HTTP door: while the leads it
- * reads are old (a backlog on {@code leads.inbound}: a slow machine, a burst, a takeover), a new lead
- * would only queue behind them and age, so the HTTP intake answers 503 with Retry-After instead and
- * the pipeline sells what it already has at normal speed.
+ * What the HTTP door ({@link #admit}) decides on: how many leads this instance is selling now, how
+ * many it decides per second, and how far behind its queues are. While it holds as many leads as it
+ * decides in a bound's time, or its queues are behind (a slow machine, a burst, a takeover), a new lead
+ * would only queue behind the others and age, so the HTTP intake answers 503 with Retry-After instead
+ * and the pipeline sells what it already has at normal speed.
  *
- * <p>Two observations make the estimate: the age of each lead intake reads (now minus its record
+ * <p>Leads in flight ({@link #leadsInFlight}) are counted, not estimated: those the door is writing,
+ * those it wrote to a partition this instance reads that intake has not read yet (by offset), and each
+ * auction task's open auctions. The decision rate is the auctions' outcomes per second.
+ *
+ * <p>How far behind the queues are is estimated from observations. Two make it: the age of each lead intake reads (now minus its record
  * timestamp, its arrival), remembered for {@link #MEMORY_MS}; and, per {@code leads.inbound}
  * partition this instance reads, the oldest lead its own HTTP intake wrote there that intake has not
- * read past yet — which catches a pipeline that has stalled and reads nothing at all. Partitions
+ * read yet — which catches a pipeline that has stalled and reads nothing at all. Partitions
  * another instance reads are that instance's to judge. A third observation covers the backlog
  * downstream of intake (the repartition topics, the auction's queue), which intake cannot see: how
  * long leads took from intake to their auction's opening, remembered the same way. A fourth covers
