@@ -129,10 +129,18 @@ public final class CapacityBench {
     private final ThreadComponents components;
     private final StreamThreadTime streamThread;
     private final Bench.Profile settings;
+    private final boolean httpSellers;
 
     /** @param settings overrides of the default settings for every step ({@code --set}), to compare side by side */
     public CapacityBench(List<Double> rates, Duration step, Duration warmup, int buyers, Map<String, String> settings,
                          PrintStream out) {
+        this(rates, step, warmup, buyers, settings, false, out);
+    }
+
+    /** @param httpSellers the leads go through {@code POST /v1/leads} ({@link Demo.Options#httpSellers()}) */
+    public CapacityBench(List<Double> rates, Duration step, Duration warmup, int buyers, Map<String, String> settings,
+                         boolean httpSellers, PrintStream out) {
+        this.httpSellers = httpSellers;
         this.settings = new Bench.Profile(settings.isEmpty() ? "defaults" : settings.toString(), Map.copyOf(settings));
         if (rates.isEmpty() || rates.stream().anyMatch(rate -> rate <= 0)) {
             throw new IllegalArgumentException("rates must be > 0, at least one: " + rates);
@@ -214,7 +222,8 @@ public final class CapacityBench {
     }
 
     private Demo.Options options(double rate, Duration length) {
-        return Bench.fastMarket(settings, rate, length, warmup, buyers, 0, SETTLE_TIMEOUT);
+        Demo.Options options = Bench.fastMarket(settings, rate, length, warmup, buyers, 0, SETTLE_TIMEOUT);
+        return httpSellers ? options.withHttpSellers() : options;
     }
 
     private static double msPerLead(long nanos, long leads) {
@@ -227,6 +236,11 @@ public final class CapacityBench {
                 buyers, rates.stream().map(CapacityBench::number).collect(Collectors.joining(",")), step.toSeconds(),
                 warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
         out.println("  settings: " + settings.name());
+        if (httpSellers) {
+            out.println("  leads sent to POST /v1/leads by sellers that retry a 503 after its Retry-After (the "
+                    + "generator's CPU includes their HTTP client; the streams app's, its Jetty); a lead they give up "
+                    + "is shed OVERLOADED_AT_DOOR, so a step the door turns leads away from does not sustain its rate");
+        }
         out.println("  a step sustains its rate when >= 99.9% of its valid (not rejected) timed leads are sold (shed "
                 + "leads are not) and no lead of the step is left without a final answer; the ramp stops after the "
                 + "first step that does not");

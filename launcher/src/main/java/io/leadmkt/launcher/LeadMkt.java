@@ -91,9 +91,15 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--set", description = "With --capacity: override a setting for every step, e.g. --set "
                 + "streams.commit.interval.ms=50 (repeatable; keys as in deploy/config/leadmkt.properties).")
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        @Option(names = "--http-sellers", description = "With --capacity: the leads go through POST /v1/leads, sent "
+                + "by sellers that retry a 503 after its Retry-After, as demo --http-sellers does.")
+        boolean httpSellers;
 
         @Override
         public Integer call() throws Exception {
+            if (httpSellers && !capacity) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--http-sellers goes with --capacity");
+            }
             if (capacity) {
                 if (deadlines || caps || profiles != null) {
                     throw new CommandLine.ParameterException(new CommandLine(this),
@@ -102,7 +108,8 @@ public final class LeadMkt implements Runnable {
                 CapacityBench bench;
                 try {
                     bench = new CapacityBench(rates == null ? CapacityBench.DEFAULT_RATES : rates, step,
-                            warmup == null ? Duration.ofSeconds(10) : warmup, buyers, overrides, System.out);
+                            warmup == null ? Duration.ofSeconds(10) : warmup, buyers, overrides, httpSellers,
+                            System.out);
                 } catch (IllegalArgumentException | ConfigException e) {
                     throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
                 }
