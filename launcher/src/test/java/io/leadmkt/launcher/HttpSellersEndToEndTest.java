@@ -64,7 +64,7 @@ class HttpSellersEndToEndTest {
     void shouldSellEveryLeadTheDoorRefusedWhenItsSellersRetryAfterTheRetryAfter() {
         HttpSeller.Recording ended = new HttpSeller.Recording();
         try (HttpSeller sellers = new HttpSeller(URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/leads"),
-                sellerKey, SELLER_REQUESTS, Duration.ofMinutes(3), ended)) {
+                sellerKey, SELLER_REQUESTS, Duration.ofMinutes(3), Duration.ofSeconds(2), ended)) {
             LeadGenerator generator = new LeadGenerator(new LeadGenerator.Options(1, 0, 91, List.of(CAMPAIGN)),
                     sellers.sink());
             // A few sales first, so the buyers have served calls before the backlog reaches them all at once:

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code 400} or {@code 413} is final: the lead is refused, and {@link Listener#refused} says why;</li>
  *   <li>{@code 503} or {@code 429} is retried with the same {@code leadId} (nothing was written) after the
  *       {@code Retry-After} it names, and each further refusal of the same lead waits longer (doubling, up
- *       to {@link #MAX_BACKOFF}), with up to a quarter more at random, so refused leads do not all come
- *       back in the same second;</li>
+ *       to a maximum backoff, {@link #MAX_BACKOFF} unless told otherwise; never less than the
+ *       {@code Retry-After}), with up to a quarter more at random, so refused leads do not all come back in
+ *       the same second;</li>
  *   <li>a connection failure or another status is retried the same way after a second;</li>
  *   <li>a lead not taken within {@code patience} of its first offer is given up ({@link Listener#gaveUp}):
  *       a lead's value falls with its age, and a seller sells it elsewhere.</li>
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 public final class HttpSeller implements AutoCloseable {
-    /** The longest a seller waits between two tries of one lead, whatever the backoff says. */
+    /** The longest a seller's own doubling backoff grows between two tries of one lead. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -121,6 +122,7 @@ public final class HttpSeller implements AutoCloseable {
     private final URI intake;
     private final String apiKey;
     private final Duration patience;
+    private final Duration maxBackoff;
     private final Listener listener;
     private final Semaphore permits;
     private final Queue<Offer> ready = new ConcurrentLinkedQueue<>();
@@ -144,9 +146,16 @@ public final class HttpSeller implements AutoCloseable {
      * @param patience    how long after its first offer a lead is given up
      */
     public HttpSeller(URI intake, String apiKey, int maxInFlight, Duration patience, Listener listener) {
+        this(intake, apiKey, maxInFlight, patience, MAX_BACKOFF, listener);
+    }
+
+    /** @param maxBackoff the longest the seller's own doubling backoff grows (a test's sellers come back sooner) */
+    public HttpSeller(URI intake, String apiKey, int maxInFlight, Duration patience, Duration maxBackoff,
+                      Listener listener) {
         this.intake = intake;
         this.apiKey = apiKey;
         this.patience = patience;
+        this.maxBackoff = maxBackoff;
         this.listener = listener;
         this.permits = new Semaphore(maxInFlight);
         this.io = Executors.newFixedThreadPool(2, daemon("http-seller-io"));
@@ -272,7 +281,8 @@ public final class HttpSeller implements AutoCloseable {
         if (offer.attempts == 1) {
             retriedLeads.incrementAndGet();
         }
-        long delayMs = backoffMs(retryAfterSeconds, offer.attempts, ThreadLocalRandom.current().nextDouble());
+        long delayMs = backoffMs(retryAfterSeconds, offer.attempts, maxBackoff.toMillis(),
+                ThreadLocalRandom.current().nextDouble());
         timer.schedule(() -> {
             ready.add(offer);
             pump();
@@ -281,12 +291,12 @@ public final class HttpSeller implements AutoCloseable {
 
     /**
      * How long to wait before the next try of a lead refused {@code attempts} times, the last time with
-     * {@code Retry-After: retryAfterSeconds}: the longer of that and the doubling backoff (1, 2, 4, ... s),
-     * at most {@link #MAX_BACKOFF}, plus {@code jitter} (0 to 1) of a quarter of it.
+     * {@code Retry-After: retryAfterSeconds}: the longer of that and the doubling backoff (1, 2, 4, ... s,
+     * at most {@code maxBackoffMs}), plus {@code jitter} (0 to 1) of a quarter of it.
      */
-    static long backoffMs(long retryAfterSeconds, int attempts, double jitter) {
-        long doubling = 1000L << Math.min(20, Math.max(0, attempts - 1));
-        long base = Math.min(MAX_BACKOFF.toMillis(), Math.max(TimeUnit.SECONDS.toMillis(retryAfterSeconds), doubling));
+    static long backoffMs(long retryAfterSeconds, int attempts, long maxBackoffMs, double jitter) {
+        long doubling = Math.min(maxBackoffMs, 1000L << Math.min(20, Math.max(0, attempts - 1)));
+        long base = Math.max(TimeUnit.SECONDS.toMillis(retryAfterSeconds), doubling);
         return base + (long) (base * 0.25 * jitter);
     }
 

@@ -132,10 +132,14 @@ class HttpSellerTest {
 
     @Test
     void shouldWaitTheLongerOfRetryAfterAndTheDoublingBackoffCappedWhenComputingTheNextTry() {
-        assertThat(HttpSeller.backoffMs(1, 1, 0)).isEqualTo(1_000);
-        assertThat(HttpSeller.backoffMs(1, 2, 0)).isEqualTo(2_000);
-        assertThat(HttpSeller.backoffMs(5, 2, 0)).as("the server asked for longer").isEqualTo(5_000);
-        assertThat(HttpSeller.backoffMs(1, 30, 0)).isEqualTo(HttpSeller.MAX_BACKOFF.toMillis());
-        assertThat(HttpSeller.backoffMs(1, 1, 1)).as("up to a quarter more at random").isEqualTo(1_250);
+        long max = HttpSeller.MAX_BACKOFF.toMillis();
+        assertThat(HttpSeller.backoffMs(1, 1, max, 0)).isEqualTo(1_000);
+        assertThat(HttpSeller.backoffMs(1, 2, max, 0)).isEqualTo(2_000);
+        assertThat(HttpSeller.backoffMs(5, 2, max, 0)).as("the server asked for longer").isEqualTo(5_000);
+        assertThat(HttpSeller.backoffMs(1, 30, max, 0)).isEqualTo(max);
+        assertThat(HttpSeller.backoffMs(30, 1, max, 0)).as("a Retry-After is honoured past the own maximum")
+                .isEqualTo(30_000);
+        assertThat(HttpSeller.backoffMs(1, 5, 2_000, 0)).as("a shorter maximum").isEqualTo(2_000);
+        assertThat(HttpSeller.backoffMs(1, 1, max, 1)).as("up to a quarter more at random").isEqualTo(1_250);
     }
 }
