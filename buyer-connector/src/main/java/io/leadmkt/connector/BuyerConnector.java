@@ -143,6 +143,7 @@ public final class BuyerConnector implements AutoCloseable {
                 topics.buyers().valueSerde().deserializer(), directory::apply, counters.skipped::increment);
         this.keyFeed = new CompactedTopicFeed<>(consumers.get(3), config.keyTopic(),
                 topics.serde(DataKey.class).deserializer(), keyRing::apply, counters.skipped::increment);
+        directory.followedBy(feed);
         keyRing.followedBy(keyFeed);
         this.pingLoop = new RecordLoop<>("pings", consumers.get(1), Topics.PINGS,
                 bytes -> topics.pings().valueSerde().deserializer().deserialize(Topics.PINGS, bytes),

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -134,6 +135,24 @@ public final class CompactedTopicFeed<V> implements Runnable {
             }
             return true;
         }
+    }
+
+    /**
+     * What {@code lookup} finds in the table this feed fills; if nothing, what it finds once the feed has
+     * read everything written before this call (waiting up to {@code timeout}). A miss is then an answer
+     * ("not there"), not a feed that has not caught up yet: just after start, or a record written moments ago.
+     */
+    public <T> T readThrough(Supplier<T> lookup, Duration timeout) {
+        T found = lookup.get();
+        if (found != null) {
+            return found;
+        }
+        try {
+            awaitCaughtUp(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lookup.get();
     }
 
     private List<TopicPartition> awaitPartitions() throws InterruptedException {

@@ -47,15 +47,7 @@ public final class KeyRing {
         if (sealed == null) {
             return lead;
         }
-        DataKey key = current(sealed);
-        if (key == null && feed != null) {
-            try {
-                feed.awaitCaughtUp(CATCH_UP);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            key = current(sealed);
-        }
+        DataKey key = feed == null ? current(sealed) : feed.readThrough(() -> current(sealed), CATCH_UP);
         if (key == null) {
             throw new ErasedException(lead.getLeadId());
         }
