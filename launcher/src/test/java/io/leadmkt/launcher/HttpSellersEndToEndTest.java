@@ -77,11 +77,14 @@ class HttpSellersEndToEndTest {
             List<String> ids = IntStream.range(0, LEADS)
                     .mapToObj(i -> generator.send(LeadGenerator.Kind.VALID).leadId()).toList();
 
-            Awaitility.await().atMost(RealMarket.SETTLE).until(() -> sellers.stats().overloadedAnswers() > 0);
-            // Four decisions in five seconds keep the bound at its floor. A lead between intake's read and its
-            // auction's opening (one stream-thread step) is briefly in neither count, so a request may slip in.
+            // Four decisions in five seconds keep the bound at its floor. The first 503 can reach the sellers
+            // before the 202s of the last leads taken (each waits for its write), so the floor is awaited.
+            Awaitility.await().atMost(RealMarket.SETTLE).until(() -> sellers.stats().overloadedAnswers() > 0
+                    && sellers.stats().accepted() - first.size() >= IntakeBacklog.MIN_IN_FLIGHT);
+            // A lead between intake's read and its auction's opening (one stream-thread step) is briefly in
+            // neither count, so a request may slip in.
             assertThat(sellers.stats().accepted() - first.size()).as("taken while no auction could close")
-                    .isBetween(IntakeBacklog.MIN_IN_FLIGHT, IntakeBacklog.MIN_IN_FLIGHT + SELLER_REQUESTS);
+                    .isLessThanOrEqualTo(IntakeBacklog.MIN_IN_FLIGHT + SELLER_REQUESTS);
 
             market.startConnector();
             market.awaitEveryLeadEnded(ids);
