@@ -23,8 +23,9 @@ import io.leadmkt.schema.Ping;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -99,11 +100,15 @@ public final class PingDispatcher {
 
     /** One future per buyer to answer for, in the ping's order, each completing with its bid. */
     public List<CompletableFuture<Bid>> dispatchEach(Ping ping) {
+        // Looked up first: a buyer the directory has not read yet is waited for, and that wait is not the buyer's.
+        Map<String, Optional<BuyerConfig>> buyers = new LinkedHashMap<>();
+        ping.getBuyers().forEach(buyerId -> buyers.computeIfAbsent(buyerId, directory::find));
         long now = clock.millis();
         PingRound round = new PingRound();
         List<CompletableFuture<Bid>> bids = new ArrayList<>();
-        for (String buyerId : new LinkedHashSet<>(ping.getBuyers())) {
-            Optional<BuyerConfig> buyer = directory.find(buyerId);
+        for (Map.Entry<String, Optional<BuyerConfig>> entry : buyers.entrySet()) {
+            String buyerId = entry.getKey();
+            Optional<BuyerConfig> buyer = entry.getValue();
             if (buyer.isPresent() && BuyerDirectory.answersOnKafka(buyer.get())) {
                 continue;
             }
