@@ -410,6 +410,16 @@ function start() {
     refresh();
     restartLive();
   });
+  // A page left for another keeps no live stream open: browsers allow six connections per server, and a
+  // page kept for the back button with its stream open held one each (the seventh page waited for a
+  // minute). One brought back from that cache catches up and follows again.
+  window.addEventListener('pagehide', () => { if (liveStream) liveStream.abort(); });
+  window.addEventListener('pageshow', e => {
+    if (e.persisted) {
+      refresh();
+      restartLive();
+    }
+  });
   refresh();
   follow(filters());
   setInterval(refresh, REFRESH_MS);
