@@ -10,7 +10,8 @@ public final class BidReasons {
     public static final String STALE = "STALE";
     /**
      * Called, but no answer was heard from any buyer called since — the connector itself was not
-     * hearing (a starved core, a GC pause, a cold start): no verdict on the buyer.
+     * hearing (a starved core, a GC pause, a cold start) — or never called: the call waited behind the
+     * connector's own concurrency cap for the buyer's whole timeout. No verdict on the buyer.
      */
     public static final String NOT_HEARD = "NOT_HEARD";
 

@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * connection pool) shared by every ping and post, so connections to a buyer are reused and the
  * total number of in-flight requests is bounded.
  *
- * <p>Calls are asynchronous. Each has a hard deadline that starts when it is handed over (so time
- * spent queued behind the concurrency cap counts too): whichever of OkHttp's call timeout or our
- * own guard fires first completes the future with {@link HttpFailure.Kind#TIMEOUT} and cancels
- * the call. The returned futures never complete exceptionally.
+ * <p>Calls are asynchronous. Each has a hard deadline that starts when the call is sent, not when it
+ * is handed over: time queued behind the concurrency cap is ours, and a buyer that answers within its
+ * timeout of being called is never late because of it (nor is its latency). Whichever of OkHttp's call
+ * timeout or our own guard fires first completes the future with {@link HttpFailure.Kind#TIMEOUT} and
+ * cancels the call. A call still queued when its deadline has passed since it was handed over is
+ * never sent ({@link HttpFailure.Kind#NOT_SENT}). The returned futures never complete exceptionally.
  */
 public final class BuyerHttpExecutor implements AutoCloseable {
 
@@ -63,6 +65,14 @@ public final class BuyerHttpExecutor implements AutoCloseable {
         dispatcher.setMaxRequestsPerHost(max);
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
+                // Runs on the dispatcher's thread as the call starts: its clock starts here, or it was given up.
+                .addInterceptor(chain -> {
+                    CallClock clock = chain.request().tag(CallClock.class);
+                    if (clock != null && !clock.start()) {
+                        throw new IOException("not sent: queued past its deadline");
+                    }
+                    return chain.proceed(chain.request());
+                })
                 .connectionPool(new ConnectionPool(Math.min(max, 256), 5, TimeUnit.MINUTES))
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(30))
@@ -78,28 +88,28 @@ public final class BuyerHttpExecutor implements AutoCloseable {
      * is none within {@code timeoutMs}.
      */
     public CompletableFuture<HttpResult> execute(BuyerRequest request, long timeoutMs) {
-        long startNanos = System.nanoTime();
         CompletableFuture<HttpResult> result = new CompletableFuture<>();
+        CallClock clock = new CallClock();
         Request okRequest;
         try {
-            okRequest = toOkHttp(request);
+            okRequest = toOkHttp(request).newBuilder().tag(CallClock.class, clock).build();
         } catch (IllegalArgumentException e) {
             result.complete(new HttpFailure(HttpFailure.Kind.INVALID_REQUEST, e.getMessage(), 0, System.currentTimeMillis()));
             return result;
         }
         Call call = client.newCall(okRequest);
+        // OkHttp's own call timeout starts when the dispatcher runs the call, as our clock does.
         call.timeout().timeout(timeoutMs, TimeUnit.MILLISECONDS);
-        result.completeOnTimeout(new HttpFailure(HttpFailure.Kind.TIMEOUT, "no answer within " + timeoutMs + " ms",
-                timeoutMs, System.currentTimeMillis() + timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> {
-            if (r instanceof HttpFailure f && f.kind() == HttpFailure.Kind.TIMEOUT) {
+            if (r instanceof HttpFailure f && (f.kind() == HttpFailure.Kind.TIMEOUT || f.kind() == HttpFailure.Kind.NOT_SENT)) {
                 call.cancel();
             }
         });
+        guard(result, clock, timeoutMs, timeoutMs);
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call c, IOException e) {
-                result.complete(failure(e, startNanos));
+                result.complete(failure(e, clock.startNanos()));
             }
 
             @Override
@@ -111,17 +121,65 @@ public final class BuyerHttpExecutor implements AutoCloseable {
                     boolean truncated = buffer.size() > MAX_BODY_BYTES;
                     byte[] body = buffer.readByteArray(Math.min(buffer.size(), MAX_BODY_BYTES));
                     result.complete(new HttpAnswer(response.code(), body, response.headers().toMultimap(),
-                            elapsedMs(startNanos), System.currentTimeMillis(), truncated));
+                            elapsedMs(clock.startNanos()), System.currentTimeMillis(), truncated));
                 } catch (IOException e) {
-                    result.complete(failure(e, startNanos));
+                    result.complete(failure(e, clock.startNanos()));
                 } catch (RuntimeException e) {
                     log.warn("unexpected failure reading answer from {}", request.url(), e);
-                    result.complete(new HttpFailure(HttpFailure.Kind.IO_ERROR, String.valueOf(e), elapsedMs(startNanos),
-                            System.currentTimeMillis()));
+                    result.complete(new HttpFailure(HttpFailure.Kind.IO_ERROR, String.valueOf(e),
+                            elapsedMs(clock.startNanos()), System.currentTimeMillis()));
                 }
             }
         });
         return result;
+    }
+
+    /**
+     * Completes {@code result} when its call's deadline has passed: {@code timeoutMs} after the call was
+     * sent, or, if it is still queued {@code timeoutMs} after it was handed over, at once and unsent. One
+     * timer per call when it is sent at once (the usual case); a call that queued gets a second for the rest.
+     */
+    private static void guard(CompletableFuture<HttpResult> result, CallClock clock, long timeoutMs, long delayMs) {
+        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, Runnable::run).execute(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            if (clock.giveUp()) {
+                result.complete(new HttpFailure(HttpFailure.Kind.NOT_SENT, "queued behind the concurrency cap for "
+                        + timeoutMs + " ms", 0, System.currentTimeMillis()));
+                return;
+            }
+            long left = timeoutMs - elapsedMs(clock.startNanos());
+            if (left > 1) {
+                guard(result, clock, timeoutMs, left);
+            } else {
+                result.complete(new HttpFailure(HttpFailure.Kind.TIMEOUT, "no answer within " + timeoutMs + " ms",
+                        timeoutMs, System.currentTimeMillis()));
+            }
+        });
+    }
+
+    /** When a call was sent; a call is either sent or given up, never both. */
+    private static final class CallClock {
+        private static final long QUEUED = Long.MIN_VALUE;
+        private static final long GIVEN_UP = Long.MIN_VALUE + 1;
+        private final java.util.concurrent.atomic.AtomicLong sentAt = new java.util.concurrent.atomic.AtomicLong(QUEUED);
+
+        /** The call is being sent now; false if it was given up. */
+        boolean start() {
+            return sentAt.compareAndSet(QUEUED, System.nanoTime());
+        }
+
+        /** Gives the call up unless it was sent; true if it was given up. */
+        boolean giveUp() {
+            return sentAt.compareAndSet(QUEUED, GIVEN_UP) || sentAt.get() == GIVEN_UP;
+        }
+
+        /** When the call was sent (now, if it was not: its latency is then 0). */
+        long startNanos() {
+            long at = sentAt.get();
+            return at == QUEUED || at == GIVEN_UP ? System.nanoTime() : at;
+        }
     }
 
     /**

@@ -5,7 +5,7 @@ package io.leadmkt.connector.http;
  *
  * @param kind       why
  * @param detail     the underlying message, for logs (never sent on)
- * @param latencyMs  time from handing the request to the executor until the failure
+ * @param latencyMs  time from sending the request (its call starting) until the failure; 0 if never sent
  * @param failedAt   wall-clock epoch millis of the failure
  */
 public record HttpFailure(Kind kind, String detail, long latencyMs, long failedAt) implements HttpResult {
@@ -20,7 +20,12 @@ public record HttpFailure(Kind kind, String detail, long latencyMs, long failedA
         /** Any other network failure: reset, closed without an answer, unknown host, truncated stream. */
         IO_ERROR,
         /** The request could not be built (e.g. a malformed URL in the buyer's config). */
-        INVALID_REQUEST
+        INVALID_REQUEST,
+        /**
+         * Never sent: the call waited behind the connector's own concurrency cap for its whole deadline.
+         * Our queue, not the buyer: it says nothing about how the buyer answers.
+         */
+        NOT_SENT
     }
 
     /** Whether the buyer simply did not answer in time (a TIMEOUT event) rather than failed (an ERROR). */

@@ -231,7 +231,7 @@ public final class PingDispatcher {
     /**
      * Tells the gate how the buyer called at {@code calledAt} did: a 429 with Retry-After pauses it
      * until then; a timeout counts as a failure only if other buyers called since were heard from
-     * meanwhile ({@link AnswerPulse}), so our own lag never pauses a buyer.
+     * meanwhile ({@link AnswerPulse}), and a call never sent not at all, so our own lag never pauses a buyer.
      */
     private void report(Permit permit, HttpResult result, Bid bid, long calledAt) {
         if (result instanceof HttpAnswer answer && answer.status() == 429) {
@@ -243,7 +243,8 @@ public final class PingDispatcher {
         }
         if (bid.getStatus() == BidStatus.BID || bid.getStatus() == BidStatus.PASS) {
             permit.succeeded();
-        } else if (bid.getStatus() == BidStatus.TIMEOUT && !pulse.heardSince(calledAt)) {
+        } else if (result instanceof HttpFailure f && f.kind() == HttpFailure.Kind.NOT_SENT
+                || bid.getStatus() == BidStatus.TIMEOUT && !pulse.heardSince(calledAt)) {
             permit.unjudged();
         } else {
             permit.failed();
@@ -258,6 +259,11 @@ public final class PingDispatcher {
     private Bid toBid(BuyerAdapter adapter, Ping ping, BuyerConfig buyer, HttpResult result) {
         String leadId = ping.getLeadId();
         String buyerId = buyer.getBuyerId();
+        if (result instanceof HttpFailure failure && failure.kind() == HttpFailure.Kind.NOT_SENT) {
+            // Never sent, behind our own concurrency cap: a stall of ours, which the auction offers again.
+            return Answers.failedBid(leadId, buyerId, BidStatus.TIMEOUT, io.leadmkt.schema.BidReasons.NOT_HEARD,
+                    failure.failedAt(), 0);
+        }
         if (result instanceof HttpFailure failure) {
             return Answers.failedBid(leadId, buyerId, failure.timedOut() ? BidStatus.TIMEOUT : BidStatus.ERROR,
                     failure.reasonCode(), failure.failedAt(), failure.latencyMs());

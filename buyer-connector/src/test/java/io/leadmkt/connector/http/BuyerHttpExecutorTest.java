@@ -94,6 +94,42 @@ class BuyerHttpExecutorTest {
     }
 
     @Test
+    void shouldCountABuyersTimeFromItsCallWhenTheCallQueuedBehindTheConcurrencyCap() throws Exception {
+        String slow = buyers.answer("/first", FakeBuyers.late("{\"bid\":false}", 1_000));
+        String second = buyers.answer("/second", FakeBuyers.late("{\"bid\":false}", 800));
+        try (BuyerHttpExecutor oneAtATime = new BuyerHttpExecutor(1)) {
+            var first = oneAtATime.execute(request(slow), 5_000);
+            // Queued ~1 s behind the first, then answered 0.8 s after it was sent: within its 1.5 s of being
+            // called, though 1.8 s after it was handed over. Our queue is not the buyer's time.
+            HttpResult queued = oneAtATime.execute(request(second), 1_500).get(10, TimeUnit.SECONDS);
+
+            assertThat(queued).isInstanceOfSatisfying(HttpAnswer.class, answer -> {
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.latencyMs()).as("from the call, not the hand-over").isLessThan(1_500);
+            });
+            assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(HttpAnswer.class);
+        }
+    }
+
+    @Test
+    void shouldNotSendACallWhenItQueuedBehindTheConcurrencyCapPastItsDeadline() throws Exception {
+        String slow = buyers.answer("/first", FakeBuyers.late("{\"bid\":false}", 1_500));
+        String never = buyers.answer("/never", FakeBuyers.json("{\"bid\":false}"));
+        try (BuyerHttpExecutor oneAtATime = new BuyerHttpExecutor(1)) {
+            var first = oneAtATime.execute(request(slow), 5_000);
+            HttpResult queued = oneAtATime.execute(request(never), 200).get(10, TimeUnit.SECONDS);
+
+            assertThat(queued).isInstanceOfSatisfying(HttpFailure.class, f -> {
+                assertThat(f.kind()).isEqualTo(HttpFailure.Kind.NOT_SENT);
+                assertThat(f.timedOut()).as("not the buyer's timeout").isFalse();
+            });
+            assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(HttpAnswer.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> oneAtATime.inFlight() == 0);
+            assertThat(buyers.requestsTo("/never")).as("a call given up is never sent").isEmpty();
+        }
+    }
+
+    @Test
     void shouldReportConnectionRefusedWhenNothingListens() throws Exception {
         HttpResult result = call("http://127.0.0.1:" + Fixtures.closedPort() + "/ping", 2000);
 

@@ -323,6 +323,27 @@ class PingDispatcherTest {
     }
 
     @Test
+    void shouldSayNotHeardAndHoldNothingAgainstBuyerWhenItsCallWasNeverSentForOurConcurrencyCap() throws Exception {
+        register(BuyerConfig.newBuilder(Fixtures.buyer("slow", buyers.answer("/slow", FakeBuyers.late(BID, 1_500))))
+                .setPingTimeoutMs(3_000).build());
+        register(BuyerConfig.newBuilder(Fixtures.buyer("queued", buyers.answer("/queued", json(BID))))
+                .setPingTimeoutMs(300).build());
+        try (BuyerHttpExecutor oneAtATime = new BuyerHttpExecutor(1)) {
+            PingDispatcher capped = new PingDispatcher(directory, BuyerAdapters.json(), oneAtATime, MAX_PRICE_CENTS,
+                    Clock.systemUTC(), new BuyerGate(Clock.systemUTC()), new AnswerTimes());
+
+            List<Bid> bids = capped.dispatch(Fixtures.ping("L-queued", inSeconds(10), "slow", "queued"))
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(bids).extracting(Bid::getBuyerId, Bid::getStatus, Bid::getReason).containsExactly(
+                    tuple("slow", BidStatus.BID, null),
+                    tuple("queued", BidStatus.TIMEOUT, io.leadmkt.schema.BidReasons.NOT_HEARD));
+            assertThat(capped.gate().health("queued").orElseThrow().consecutiveErrors()).isZero();
+            assertThat(buyers.requestsTo("/queued")).as("never sent").isEmpty();
+        }
+    }
+
+    @Test
     void shouldTurnBidIntoErrorWhenPriceIsAboveTheCeiling() {
         Bid bid = Answers.bid("L", "b", BidStatus.BID, MAX_PRICE_CENTS + 1, "t", null, 1, 1);
         Bid atCeiling = Answers.bid("L", "b", BidStatus.BID, MAX_PRICE_CENTS, "t", null, 1, 1);
