@@ -47,7 +47,9 @@ public record ConnectorConfig(
                     "Consumer group of the connector's ping and post consumers.",
                     GROUP, 1, ConfigDef.Width.MEDIUM, GROUP_ID)
             .define(MAX_CONCURRENT_REQUESTS, Type.INT, 512, Range.atLeast(1), MEDIUM,
-                    "Cap on in-flight HTTP requests across all buyers.",
+                    "Cap on in-flight HTTP requests across all buyers. A call queued behind it counts its buyer's "
+                            + "timeout from when it is sent; one still queued after its whole timeout is not sent "
+                            + "(a ping's bid is then TIMEOUT NOT_HEARD, offered again; a post's result ERROR NOT_SENT).",
                     GROUP, 2, ConfigDef.Width.SHORT, MAX_CONCURRENT_REQUESTS)
             .define(PRODUCER_LINGER_MS, Type.INT, 5, Range.atLeast(0), MEDIUM,
                     "linger.ms of the connector's bids / post-results producer.",

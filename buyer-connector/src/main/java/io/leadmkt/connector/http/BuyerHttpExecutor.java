@@ -10,6 +10,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -163,7 +164,7 @@ public final class BuyerHttpExecutor implements AutoCloseable {
     private static final class CallClock {
         private static final long QUEUED = Long.MIN_VALUE;
         private static final long GIVEN_UP = Long.MIN_VALUE + 1;
-        private final java.util.concurrent.atomic.AtomicLong sentAt = new java.util.concurrent.atomic.AtomicLong(QUEUED);
+        private final AtomicLong sentAt = new AtomicLong(QUEUED);
 
         /** The call is being sent now; false if it was given up. */
         boolean start() {
