@@ -107,6 +107,28 @@ class PostDispatcherTest {
     }
 
     @Test
+    void shouldErrorNotSentWhenThePostQueuedBehindOurConcurrencyCapPastItsTimeout() throws Exception {
+        register("slow", FakeBuyers.late("{\"accepted\":true}", 1_500));
+        directory.apply("queued", BuyerConfig.newBuilder(Fixtures.buyer("queued", buyers.answer("/queued",
+                json("{\"accepted\":true}")))).setPostTimeoutMs(300).build());
+        try (BuyerHttpExecutor oneAtATime = new BuyerHttpExecutor(1)) {
+            PostDispatcher capped = new PostDispatcher(directory, BuyerAdapters.json(), oneAtATime, Clock.systemUTC());
+            var first = capped.dispatch(Fixtures.post("L-1", "slow", 1, System.currentTimeMillis() + 5000));
+
+            PostResult result = capped.dispatch(Fixtures.post("L-2", "queued", 1, System.currentTimeMillis() + 5000))
+                    .get(10, TimeUnit.SECONDS);
+
+            // Not delivered, and known not to be: an ERROR (the auction may go on to the next bid), not a TIMEOUT.
+            assertThat(result.getStatus()).isEqualTo(PostStatus.ERROR);
+            assertThat(result.getReason()).isEqualTo("NOT_SENT");
+            assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(PostStatus.ACCEPTED);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> oneAtATime.inFlight() == 0);
+            assertThat(buyers.requestsTo("/queued")).as("never sent").isEmpty();
+        }
+    }
+
+    @Test
     void shouldTimeOutWithoutCallingWhenPostDeadlineHasPassed() throws Exception {
         register("b1", json("{\"accepted\":true}"));
 
