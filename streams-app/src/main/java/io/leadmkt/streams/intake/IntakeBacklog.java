@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * those it wrote to a partition this instance reads that intake has not read yet (by offset), and each
  * auction task's open auctions. The decision rate is the auctions' outcomes per second.
  *
- * <p>How far behind the queues are is estimated from observations. Two make it: the age of each lead intake reads (now minus its record
- * timestamp, its arrival), remembered for {@link #MEMORY_MS}; and, per {@code leads.inbound}
+ * <p>How far behind the queues are is estimated from four observations. Two cover intake: the age of
+ * each lead intake reads (now minus its record timestamp, its arrival), remembered for {@link
+ * #MEMORY_MS}; and, per {@code leads.inbound}
  * partition this instance reads, the oldest lead its own HTTP intake wrote there that intake has not
  * read yet — which catches a pipeline that has stalled and reads nothing at all. Partitions
  * another instance reads are that instance's to judge. A third observation covers the backlog
