@@ -13,6 +13,7 @@ import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
+import io.leadmkt.simulator.SimulatedBuyer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ public final class ConnectorBench {
                 options.rate(), options.buyers(), options.duration().toSeconds(), options.warmup().toSeconds(),
                 Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onFreePorts().start();
-             BuyerFarm farm = BuyerFarm.fast(options.buyers(), options.seed());
+             BuyerFarm farm = BuyerFarm.start(BuyerFarm.fastSpecs(options.buyers(), 0, options.seed()), SimulatedBuyer.Memory.COUNTS);
              KafkaProducer<String, byte[]> producer = producer(broker.clients())) {
             try (Admin admin = broker.admin()) {
                 TopicProvisioner.ensureTopics(admin, topics, options.partitions(), (short) 1);

@@ -11,6 +11,7 @@ import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.HttpSeller;
 import io.leadmkt.simulator.LeadGenerator;
+import io.leadmkt.simulator.SimulatedBuyer;
 import io.leadmkt.streams.LeadMarketApp;
 import io.leadmkt.streams.StreamsAppConfig;
 import io.leadmkt.streams.comply.IdentityPartition;
@@ -196,8 +197,11 @@ public final class Demo {
             }
 
             List<CampaignConfig> campaigns = DemoMarket.campaigns(options.mode());
-            BuyerFarm farm = open(options.fastMarket() ? BuyerFarm.fast(options.buyers(), options.slowBuyers(), options.seed())
-                    : BuyerFarm.market(options.buyers(), options.seed()));
+            // The simulated buyers keep counts only: what they received is for tests to inspect, and kept
+            // here it would be the largest part of this JVM's heap, its GC pauses charged to the market.
+            BuyerFarm farm = open(BuyerFarm.start(options.fastMarket()
+                    ? BuyerFarm.fastSpecs(options.buyers(), options.slowBuyers(), options.seed())
+                    : BuyerFarm.marketSpecs(options.buyers(), options.seed()), SimulatedBuyer.Memory.COUNTS));
             try (KafkaProducer<String, byte[]> configProducer = DemoMarket.configProducer(broker.clients(), CLIENT_ID_PREFIX + "config")) {
                 List<BuyerConfig> buyers = DemoMarket.inTiers(farm.configs());
                 DemoMarket.seed(configProducer, topics, campaigns,

@@ -15,13 +15,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.HashMap;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -56,7 +57,8 @@ public final class OutcomeTracker implements AutoCloseable {
     private final Function<String, OptionalLong> sentAtNanos;
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
-    private final List<Outcome> outcomeRecords = new CopyOnWriteArrayList<>();
+    /** Appended once per outcome record: a copy-on-write list copied itself on each, quadratic in a long bench step. */
+    private final Queue<Outcome> outcomeRecords = new ConcurrentLinkedQueue<>();
     private final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     /** Each lead's times on its way, until its outcome is seen (only the poller thread touches it). */
     private final Map<String, LeadHops> inFlight = new HashMap<>();

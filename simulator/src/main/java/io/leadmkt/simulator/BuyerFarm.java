@@ -19,12 +19,17 @@ public final class BuyerFarm implements AutoCloseable {
         this.buyers = List.copyOf(buyers);
     }
 
-    /** Starts one buyer per spec; if one fails to start, the ones already started are closed. */
+    /** Starts one buyer per spec, each remembering its requests; if one fails to start, the ones already started are closed. */
     public static BuyerFarm start(List<BuyerSpec> specs) {
+        return start(specs, SimulatedBuyer.Memory.REQUESTS);
+    }
+
+    /** Starts one buyer per spec, each remembering what {@code memory} says; on a failure the ones started are closed. */
+    public static BuyerFarm start(List<BuyerSpec> specs, SimulatedBuyer.Memory memory) {
         List<SimulatedBuyer> started = new ArrayList<>();
         try {
             for (BuyerSpec spec : specs) {
-                started.add(SimulatedBuyer.start(spec));
+                started.add(SimulatedBuyer.start(spec, memory));
             }
         } catch (RuntimeException e) {
             started.forEach(SimulatedBuyer::close);
@@ -57,6 +62,11 @@ public final class BuyerFarm implements AutoCloseable {
      * after 2 s: every auction then closes at its deadline, which measures how punctually it does.
      */
     public static BuyerFarm fast(int n, int slow, long seed) {
+        return start(fastSpecs(n, slow, seed));
+    }
+
+    /** The specs {@link #fast(int, int, long)} starts. */
+    public static List<BuyerSpec> fastSpecs(int n, int slow, long seed) {
         Random random = new Random(seed);
         List<BuyerSpec> specs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -70,7 +80,7 @@ public final class BuyerFarm implements AutoCloseable {
                     List.of(), 0, 1_000, 3_000, behaviour, random.nextLong());
             specs.add(spec);
         }
-        return start(specs);
+        return specs;
     }
 
     /** What a typical lead of each vertical is worth to a buyer whose main vertical it is, in cents. */

@@ -45,7 +45,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * its own scheduler without holding a thread: the benches run eight of these in the market's JVM, and
  * on Javalin (servlet async, a result copied through a fresh stream buffer per reply, replies written
  * by the JDK's one shared delay thread) the buyers cost as much CPU per lead as the connector calling
- * them. What it remembers is bounded ({@link #RETAINED}), so a long demo does not fill the heap.
+ * them. What it remembers is bounded ({@link #RETAINED}), so a long demo does not fill the heap; a buyer
+ * started with {@link Memory#COUNTS} remembers only counts and its bids.
  */
 public final class SimulatedBuyer implements AutoCloseable {
 
@@ -54,6 +55,19 @@ public final class SimulatedBuyer implements AutoCloseable {
     private static final String JSON_TYPE = "application/json";
     /** Bodies remembered (the latest), and bids remembered for checking their posts. */
     static final int RETAINED = 10_000;
+
+    /** What a buyer remembers of the requests it answered. */
+    public enum Memory {
+        /** The latest {@value #RETAINED} requests, parsed and raw, and every lead id it accepted or rejected: for tests. */
+        REQUESTS,
+        /**
+         * Counts only (and the bids its posts are checked against), for the demo and the benches. Eight
+         * buyers keeping 10,000 requests each held ~170 MB of the one JVM's heap that lived ~12 s at 100
+         * leads/s, so it was copied by every young collection, promoted and swept by full ones: GC pauses
+         * of 60-500 ms charged to the platform's latency.
+         */
+        COUNTS
+    }
 
     /** What a bid promised, so the post can be checked against it. */
     private record IssuedBid(String token, long priceCents) {
@@ -71,6 +85,7 @@ public final class SimulatedBuyer implements AutoCloseable {
     }
 
     private final BuyerSpec spec;
+    private final Memory memory;
     private final Random random;
     private final Server server;
     private final ServerConnector connector;
@@ -92,8 +107,9 @@ public final class SimulatedBuyer implements AutoCloseable {
     private final AtomicInteger bids = new AtomicInteger();
     private final AtomicInteger malformedRequests = new AtomicInteger();
 
-    private SimulatedBuyer(BuyerSpec spec) {
+    private SimulatedBuyer(BuyerSpec spec, Memory memory) {
         this.spec = spec;
+        this.memory = memory;
         this.random = new Random(spec.seed());
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("simulated-buyer-" + spec.buyerId());
@@ -112,9 +128,14 @@ public final class SimulatedBuyer implements AutoCloseable {
         });
     }
 
-    /** Starts the buyer's HTTP server on 127.0.0.1 and a free port. */
+    /** Starts the buyer's HTTP server on 127.0.0.1 and a free port; it remembers the requests it answered. */
     public static SimulatedBuyer start(BuyerSpec spec) {
-        SimulatedBuyer buyer = new SimulatedBuyer(spec);
+        return start(spec, Memory.REQUESTS);
+    }
+
+    /** Starts the buyer's HTTP server on 127.0.0.1 and a free port, remembering what {@code memory} says. */
+    public static SimulatedBuyer start(BuyerSpec spec, Memory memory) {
+        SimulatedBuyer buyer = new SimulatedBuyer(spec, memory);
         try {
             buyer.server.start();
         } catch (Exception e) {
@@ -169,16 +190,19 @@ public final class SimulatedBuyer implements AutoCloseable {
 
     /** Every ping body received, parsed (the latest {@value #RETAINED}). */
     public List<Map<String, Object>> pings() {
+        requireRequestMemory();
         return pings.list();
     }
 
     /** Every ping body received, as sent on the wire (the latest {@value #RETAINED}). */
     public List<String> rawPings() {
+        requireRequestMemory();
         return rawPings.list();
     }
 
     /** Every post body received, parsed (the latest {@value #RETAINED}). */
     public List<Map<String, Object>> posts() {
+        requireRequestMemory();
         return posts.list();
     }
 
@@ -203,17 +227,26 @@ public final class SimulatedBuyer implements AutoCloseable {
 
     /** Lead ids whose post this buyer accepted. */
     public Set<String> acceptedLeadIds() {
+        requireRequestMemory();
         return Set.copyOf(accepted);
     }
 
     /** Lead ids whose post this buyer rejected. */
     public Set<String> rejectedLeadIds() {
+        requireRequestMemory();
         return Set.copyOf(rejected);
     }
 
     /** Lead ids this buyer received a post for (of the latest {@value #RETAINED} posts). */
     public Set<String> postedLeadIds() {
-        return posts.list().stream().map(post -> String.valueOf(post.get("leadId"))).collect(Collectors.toUnmodifiableSet());
+        return posts().stream().map(post -> String.valueOf(post.get("leadId"))).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A buyer that keeps counts only cannot say what it received: asking is a mistake, not an empty answer. */
+    private void requireRequestMemory() {
+        if (memory != Memory.REQUESTS) {
+            throw new IllegalStateException("simulated buyer " + spec.buyerId() + " keeps counts only (" + memory + ")");
+        }
     }
 
     private boolean handle(Request request, Response response, Callback callback) {
@@ -254,8 +287,10 @@ public final class SimulatedBuyer implements AutoCloseable {
             return new Timed(new Reply(400, JSON_TYPE, "{\"error\":\"malformed ping\"}"), 0);
         }
         pingCount.incrementAndGet();
-        rawPings.add(body);
-        pings.add(parsed.get());
+        if (memory == Memory.REQUESTS) {
+            rawPings.add(body);
+            pings.add(parsed.get());
+        }
         BuyerBehaviour behaviour = spec.behaviour();
         return switch (behaviour.mode()) {
             case GARBAGE -> new Timed(garbage(), latency());
@@ -313,7 +348,9 @@ public final class SimulatedBuyer implements AutoCloseable {
         }
         Map<String, Object> post = parsed.get();
         postCount.incrementAndGet();
-        posts.add(post);
+        if (memory == Memory.REQUESTS) {
+            posts.add(post);
+        }
         String leadId = String.valueOf(post.get("leadId"));
         if (spec.behaviour().mode() == BuyerBehaviour.Mode.GARBAGE) {
             return new Timed(garbage(), latency());
@@ -336,10 +373,14 @@ public final class SimulatedBuyer implements AutoCloseable {
             reason = "failed_validation";
         }
         if (reason != null) {
-            rejected.add(leadId);
+            if (memory == Memory.REQUESTS) {
+                rejected.add(leadId);
+            }
             return Reply.json(Map.of("accepted", false, "reason", reason));
         }
-        accepted.add(leadId);
+        if (memory == Memory.REQUESTS) {
+            accepted.add(leadId);
+        }
         return Reply.json(Map.of("accepted", true, "buyerLeadId", spec.buyerId() + "-" + leadId));
     }
 

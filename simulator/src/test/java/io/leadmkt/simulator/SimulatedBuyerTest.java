@@ -1,6 +1,7 @@
 package io.leadmkt.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.schema.BuyerConfig;
@@ -60,6 +61,24 @@ class SimulatedBuyerTest {
         assertThat(wrongToken).containsEntry("accepted", false).containsEntry("reason", "unknown_token");
         assertThat(wrongPrice).containsEntry("accepted", false).containsEntry("reason", "price_mismatch");
         assertThat(buyer.acceptedLeadIds()).isEmpty();
+    }
+
+    @Test
+    void shouldStillCheckPostsButKeepOnlyCountsWhenStartedWithCountsMemory() throws Exception {
+        buyer = SimulatedBuyer.start(BuyerSpec.of("bench", BuyerBehaviour.alwaysBids(2000)), SimulatedBuyer.Memory.COUNTS);
+        String token = (String) parse(call(buyer.pingUrl(), ping("lead-1")).body()).get("token");
+
+        Map<String, Object> forged = parse(call(buyer.postUrl(), post("lead-1", "forged", "20.00")).body());
+        Map<String, Object> good = parse(call(buyer.postUrl(), post("lead-1", token, "20.00")).body());
+
+        assertThat(forged).containsEntry("accepted", false).containsEntry("reason", "unknown_token");
+        assertThat(good).containsEntry("accepted", true);
+        assertThat(buyer.pingCount()).isEqualTo(1);
+        assertThat(buyer.postCount()).isEqualTo(2);
+        assertThat(buyer.bidCount()).isEqualTo(1);
+        assertThatThrownBy(buyer::pings).isInstanceOf(IllegalStateException.class).hasMessageContaining("counts only");
+        assertThatThrownBy(buyer::postedLeadIds).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(buyer::acceptedLeadIds).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
