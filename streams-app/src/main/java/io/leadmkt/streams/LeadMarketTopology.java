@@ -78,10 +78,13 @@ public final class LeadMarketTopology {
     /** Repartitions: sales and postbacks keyed by buyer, so one buyer's meet on one partition at the returns desk. */
     public static final String SALES_BY_BUYER = "sales-by-buyer";
     public static final String POSTBACKS_BY_BUYER = "postbacks-by-buyer";
-    /** How often the returns desk forgets sales whose windows ended. */
-    static final Duration RETURNS_CLEANUP_EVERY = Duration.ofMinutes(10);
-    /** How often the cap keeper forgets ended periods and settled holds. */
-    static final Duration CAP_CLEANUP_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long the returns desk's sweep takes over its sales (kept through windows of days: millions of
+     * them) and tallies; a sale outlives its window by at most this, when a return is refused as late anyway.
+     */
+    static final Duration RETURNS_SWEEP_PASS = Duration.ofHours(6);
+    /** How long the cap keeper's sweep takes over its ended periods and settled holds (a few per buyer). */
+    static final Duration CAP_SWEEP_PASS = Duration.ofMinutes(1);
     /** The reason on a suppression entry whose record could not be read. */
     public static final String UNDECODABLE = "UNDECODABLE";
     static final long STATUS_RETENTION_MS = Duration.ofDays(7).toMillis();
@@ -274,7 +277,7 @@ public final class LeadMarketTopology {
                 .stream(topics.capRequests().name(), Consumed.with(topics.capRequests().keySerde(),
                         topics.capRequests().valueSerde()).withName("cap-requests-source"))
                 .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
-                        topics.serde(BuyerCapStatus.class), CAP_CLEANUP_EVERY, inMemory), Named.as("cap-keeper"));
+                        topics.serde(BuyerCapStatus.class), CAP_SWEEP_PASS, inMemory), Named.as("cap-keeper"));
         toEvents(capEvents, routing, "cap-keeper");
     }
 
@@ -298,7 +301,7 @@ public final class LeadMarketTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as("postbacks-as-event"));
         sales.merge(postbacks, Named.as("returns-merge-postbacks"))
                 .process(ReturnDesk.supplier(topics.serde(SoldLead.class), topics.serde(ReturnTally.class),
-                        RETURNS_CLEANUP_EVERY, inMemory), Named.as("returns-desk"))
+                        RETURNS_SWEEP_PASS, inMemory), Named.as("returns-desk"))
                 .to(routing, routing.produced("returns-desk-events-sink"));
     }
 

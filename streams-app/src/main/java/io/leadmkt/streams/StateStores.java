@@ -1,13 +1,8 @@
 package io.leadmkt.streams;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -51,22 +46,5 @@ public final class StateStores {
                 return size() > max;
             }
         };
-    }
-
-    /**
-     * Deletes every entry whose value {@code ended} says is over: a whole scan, for the punctuators that
-     * keep a store bounded. Keys are collected first: a store must not change under its own iterator.
-     */
-    public static <K, V> void forget(KeyValueStore<K, V> store, Predicate<V> ended) {
-        List<K> over = new ArrayList<>();
-        try (KeyValueIterator<K, V> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<K, V> next = it.next();
-                if (ended.test(next.value)) {
-                    over.add(next.key);
-                }
-            }
-        }
-        over.forEach(store::delete);
     }
 }

@@ -15,16 +15,16 @@ import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.eligibility.BuyerEligibility;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Deadlines are kept on wall-clock time by a punctuator over an in-memory index of the open
  * auctions' timers ({@link OpenAuctionTimers}, rebuilt from the auction store when the task starts),
  * not by stream time, so a lone lead at 3 a.m. closes on time with no other traffic. Closed auctions
- * are remembered for {@code closedRetentionMs} and then forgotten by a sweep of the store every
- * {@link #SWEEP_EVERY}. After this task starts (startup, rebalance, crash recovery) timers wait
+ * are remembered for {@code closedRetentionMs} and then forgotten by a {@link StoreSweep} of the store
+ * (a slice every second). After this task starts (startup, rebalance, crash recovery) timers wait
  * {@code settleMs}, so that answers already queued in its partitions are read before any timer is
  * judged: a takeover must not turn answers into missing ones.
  */
@@ -55,14 +55,10 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     /** The lead (with its PII) of each open auction, written once and deleted when the auction closes. */
     public static final String LEADS_STORE = "auction-leads-store";
     private static final Logger LOG = LoggerFactory.getLogger(AuctionProcessor.class);
-    /**
-     * How often closed auctions past their retention are looked for. A sweep reads the whole store,
-     * so it is rare; a closed auction lives at most this much longer than its retention.
-     */
-    static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
-
     private final Settings settings;
     private final AuctionMachine machine;
+    /** Closed auctions past their retention, found a slice at a time: a closed one outlives it by at most a quarter. */
+    private final StoreSweep<String, AuctionState> sweep;
     private final IntakeBacklog backlog;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AuctionState> auctions;
@@ -85,6 +81,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
     public AuctionProcessor(Settings settings, IntakeBacklog backlog) {
         this.settings = settings;
         this.machine = new AuctionMachine(settings.rules());
+        this.sweep = StoreSweep.quarterOf(Duration.ofMillis(settings.rules().closedRetentionMs()));
         this.backlog = backlog;
     }
 
@@ -117,7 +114,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         openAuctions = backlog.openAuctionsCounter();
         openAuctions.set(timers.size());
         context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetClosed);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetClosed);
     }
 
     @Override
@@ -202,16 +199,10 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
 
     /** Forgets closed auctions past their retention; their timers are not kept in memory. */
     private void forgetClosed(long now) {
-        List<AuctionState> expired = new ArrayList<>();
-        try (KeyValueIterator<String, AuctionState> it = auctions.all()) {
-            it.forEachRemaining(entry -> {
-                if (entry.value.getPhase() == AuctionPhase.CLOSED && machine.timerAt(entry.value) <= now) {
-                    expired.add(entry.value);
-                }
-            });
+        for (KeyValue<String, AuctionState> expired : sweep.next(auctions,
+                state -> state.getPhase() == AuctionPhase.CLOSED && machine.timerAt(state) <= now)) {
+            apply(new Record<>(expired.value.getLeadId(), null, now), null, machine.timer(expired.value, this, now));
         }
-        expired.forEach(state -> apply(new Record<>(state.getLeadId(), null, now), null,
-                machine.timer(state, this, now)));
     }
 
     /**

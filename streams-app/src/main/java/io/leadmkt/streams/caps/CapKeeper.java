@@ -9,6 +9,7 @@ import io.leadmkt.schema.CapUsage;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +56,11 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
 
     public static ProcessorSupplier<String, CapRequest, String, Object> supplier(
             AvroSerde<CapUsage> usageSerde, AvroSerde<CapReservation> reservationSerde,
-            AvroSerde<BuyerCapStatus> statusSerde, Duration cleanupEvery, boolean inMemory) {
+            AvroSerde<BuyerCapStatus> statusSerde, Duration sweepPass, boolean inMemory) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, CapRequest, String, Object> get() {
-                return new CapKeeper(cleanupEvery);
+                return new CapKeeper(sweepPass);
             }
 
             @Override
@@ -72,10 +73,14 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
         };
     }
 
-    private final Duration cleanupEvery;
+    /** Used-up periods and settled reservations, found a slice at a time. */
+    private final StoreSweep<String, CapUsage> usageSweep;
+    private final StoreSweep<String, CapReservation> reservationSweep;
 
-    CapKeeper(Duration cleanupEvery) {
-        this.cleanupEvery = cleanupEvery;
+    /** @param sweepPass how long a sweep's whole pass over each store takes: how long an ended entry may outlive its end */
+    CapKeeper(Duration sweepPass) {
+        this.usageSweep = new StoreSweep<>(sweepPass);
+        this.reservationSweep = new StoreSweep<>(sweepPass);
     }
 
     @Override
@@ -85,7 +90,7 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
         this.usage = context.getStateStore(USAGE_STORE);
         this.reservations = context.getStateStore(RESERVATIONS_STORE);
         this.statuses = context.getStateStore(STATUS_STORE);
-        context.schedule(cleanupEvery, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
     }
 
     @Override
@@ -250,8 +255,8 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
     }
 
     private void forgetExpired(long now) {
-        StateStores.forget(usage, used -> used.getEndsAt() <= now);
-        StateStores.forget(reservations, held -> (held.getConfirmed() || held.getUsageKeys().isEmpty())
-                && now - held.getAt() > SETTLED_RETENTION_MS);
+        usageSweep.next(usage, used -> used.getEndsAt() <= now).forEach(ended -> usage.delete(ended.key));
+        reservationSweep.next(reservations, held -> (held.getConfirmed() || held.getUsageKeys().isEmpty())
+                && now - held.getAt() > SETTLED_RETENTION_MS).forEach(settled -> reservations.delete(settled.key));
     }
 }

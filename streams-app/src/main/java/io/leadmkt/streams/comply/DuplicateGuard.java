@@ -3,20 +3,18 @@ package io.leadmkt.streams.comply;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -29,14 +27,16 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 public final class DuplicateGuard implements Processor<String, Lead, String, Object> {
     public static final String STORE = "identity-dedupe-store";
-    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final long windowMs;
+    /** Entries past the window, found a slice at a time: one lives at most a quarter of the window longer. */
+    private final StoreSweep<String, String> sweep;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, String> seen;
 
     public DuplicateGuard(long windowMs) {
         this.windowMs = windowMs;
+        this.sweep = StoreSweep.quarterOf(Duration.ofMillis(windowMs));
     }
 
     public static ProcessorSupplier<String, Lead, String, Object> supplier(long windowMs, boolean inMemory) {
@@ -57,7 +57,7 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.seen = context.getStateStore(STORE);
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
     }
 
     @Override
@@ -67,10 +67,8 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
         String identity = record.key();
         String previous = seen.get(identity);
         if (previous != null) {
-            int bar = previous.lastIndexOf('|');
-            String firstLeadId = previous.substring(0, bar);
-            long firstSeenAt = Long.parseLong(previous.substring(bar + 1));
-            if (!firstLeadId.equals(lead.getLeadId()) && now - firstSeenAt < windowMs) {
+            String firstLeadId = previous.substring(0, previous.lastIndexOf('|'));
+            if (!firstLeadId.equals(lead.getLeadId()) && now - firstSeenAt(previous) < windowMs) {
                 Rejection rejection = Rejections.of(lead, Rejections.DUPLICATE, List.of(Rejections.error("contact",
                         "DUPLICATE", "same consumer as lead " + firstLeadId)), now, "dedupe");
                 Rejections.forward(context, record, rejection, now, Map.of("duplicateOf", firstLeadId));
@@ -83,17 +81,12 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
         context.forward(record);
     }
 
+    /** When an entry's lead was first seen: its value is {@code leadId|firstSeenAt}. */
+    private static long firstSeenAt(String seenValue) {
+        return Long.parseLong(seenValue.substring(seenValue.lastIndexOf('|') + 1));
+    }
+
     private void forgetExpired(long now) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = seen.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, String> entry = it.next();
-                long firstSeenAt = Long.parseLong(entry.value.substring(entry.value.lastIndexOf('|') + 1));
-                if (now - firstSeenAt >= windowMs) {
-                    expired.add(entry.key);
-                }
-            }
-        }
-        expired.forEach(seen::delete);
+        sweep.next(seen, value -> now - firstSeenAt(value) >= windowMs).forEach(expired -> seen.delete(expired.key));
     }
 }

@@ -13,6 +13,7 @@ import io.leadmkt.schema.ErasureRequest;
 import io.leadmkt.schema.KeyErasure;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,7 +57,12 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
     static final long RETENTION_MS = Duration.ofDays(400).toMillis();
     /** A request's hashes erase leads that qualify this long after it (leads in flight when it came). */
     static final long ERASED_WINDOW_MS = Duration.ofDays(1).toMillis();
-    private static final Duration SWEEP_EVERY = Duration.ofHours(6);
+    /**
+     * Disclosures past their retention are found a slice at a time over a week (13 months of leads is far
+     * too many to read at once): one outlives its retention by at most that.
+     */
+    private final StoreSweep<String, Disclosure> disclosureSweep = new StoreSweep<>(Duration.ofDays(7));
+    private final StoreSweep<String, String> erasedSweep = StoreSweep.quarterOf(Duration.ofMillis(ERASED_WINDOW_MS));
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Disclosure> disclosures;
@@ -104,7 +110,7 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
         this.index = context.getStateStore(INDEX_STORE);
         this.erased = context.getStateStore(ERASED_STORE);
         this.timelines = context.getStateStore(LeadStatusProcessor.TIMELINE_STORE);
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
     @Override
@@ -208,25 +214,11 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
     }
 
     private void forgetOld(long now) {
-        List<String> oldHashes = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = erased.all()) {
-            it.forEachRemaining(kv -> {
-                if (now - Long.parseLong(kv.value.substring(kv.value.lastIndexOf('|') + 1)) >= ERASED_WINDOW_MS) {
-                    oldHashes.add(kv.key);
-                }
-            });
-        }
-        oldHashes.forEach(erased::delete);
-        List<Disclosure> old = new ArrayList<>();
-        try (KeyValueIterator<String, Disclosure> it = disclosures.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, Disclosure> entry = it.next();
-                if (now - entry.value.getQualifiedAt() >= RETENTION_MS) {
-                    old.add(entry.value);
-                }
-            }
-        }
-        for (Disclosure disclosure : old) {
+        erasedSweep.next(erased, value -> now - Long.parseLong(value.substring(value.lastIndexOf('|') + 1)) >= ERASED_WINDOW_MS)
+                .forEach(old -> erased.delete(old.key));
+        for (KeyValue<String, Disclosure> old : disclosureSweep.next(disclosures,
+                disclosure -> now - disclosure.getQualifiedAt() >= RETENTION_MS)) {
+            Disclosure disclosure = old.value;
             disclosures.delete(disclosure.getLeadId());
             Disclosures.hashes(disclosure).forEach(hash -> index.delete(indexKey(hash, disclosure.getLeadId())));
         }

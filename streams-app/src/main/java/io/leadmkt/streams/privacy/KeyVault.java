@@ -9,9 +9,9 @@ import io.leadmkt.schema.PiiSeal;
 import io.leadmkt.schema.TopicProvisioner;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -50,7 +49,8 @@ public final class KeyVault implements Processor<String, Object, String, Object>
     /** Past the PII retention nothing sealed under a key is retained any more: it is dropped. */
     static final long KEY_KEEP_MS = TopicProvisioner.PII_RETENTION_MS;
     static final int CACHE_ENTRIES = 10_000;
-    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
+    /** Keys past {@link #KEY_KEEP_MS}, found a slice at a time over an hour: one outlives it by at most that. */
+    private final StoreSweep<String, DataKey> sweep = new StoreSweep<>(Duration.ofHours(1));
     /** Compact the key topic eagerly: an erased key's old record should leave the broker's log soon. */
     static final Map<String, String> KEY_TOPIC_CONFIG = Map.of(
             TopicConfig.SEGMENT_MS_CONFIG, "60000",
@@ -87,7 +87,7 @@ public final class KeyVault implements Processor<String, Object, String, Object>
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.keys = context.getStateStore(STORE);
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
     @Override
@@ -126,18 +126,9 @@ public final class KeyVault implements Processor<String, Object, String, Object>
     }
 
     private void forgetOld(long now) {
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, DataKey> it = keys.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, DataKey> entry = it.next();
-                if (now - entry.value.getCreatedAt() >= KEY_KEEP_MS) {
-                    old.add(entry.key);
-                }
-            }
+        for (KeyValue<String, DataKey> old : sweep.next(keys, key -> now - key.getCreatedAt() >= KEY_KEEP_MS)) {
+            keys.delete(old.key);
+            cache.remove(old.key);
         }
-        old.forEach(identity -> {
-            keys.delete(identity);
-            cache.remove(identity);
-        });
     }
 }

@@ -7,6 +7,7 @@ import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,11 +41,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class LeadStatusProcessor implements Processor<String, SpecificRecord, Void, Void> {
     public static final String STORE = "lead-status-store";
     public static final String TIMELINE_STORE = "lead-timeline-store";
-    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
     /** How many statuses a task keeps decoded: the leads in flight on its partitions, with room to spare. */
     static final int DECODED_STATUSES = 4_096;
 
     private final long retentionMs;
+    /** Statuses past their retention, found a slice at a time (a week of leads is millions of them). */
+    private final StoreSweep<String, LeadStatus> sweep;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, LeadStatus> statuses;
     private KeyValueStore<String, AuditEvent> timelines;
@@ -56,6 +58,7 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
 
     public LeadStatusProcessor(long retentionMs) {
         this.retentionMs = retentionMs;
+        this.sweep = StoreSweep.quarterOf(Duration.ofMillis(retentionMs));
     }
 
     public static ProcessorSupplier<String, SpecificRecord, Void, Void> supplier(
@@ -112,7 +115,7 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
         this.statuses = context.getStateStore(STORE);
         this.timelines = context.getStateStore(TIMELINE_STORE);
         decoded.clear();
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
     @Override
@@ -188,16 +191,8 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
     }
 
     private void forgetOld(long now) {
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, LeadStatus> it = statuses.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, LeadStatus> entry = it.next();
-                if (now - entry.value.getUpdatedAt() > retentionMs) {
-                    old.add(entry.key);
-                }
-            }
-        }
-        for (String leadId : old) {
+        for (KeyValue<String, LeadStatus> old : sweep.next(statuses, status -> now - status.getUpdatedAt() > retentionMs)) {
+            String leadId = old.key;
             statuses.delete(leadId);
             decoded.remove(leadId);
             List<String> events = new ArrayList<>();

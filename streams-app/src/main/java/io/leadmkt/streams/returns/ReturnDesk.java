@@ -17,6 +17,7 @@ import io.leadmkt.schema.SoldLead;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.caps.CapPeriods;
 import io.leadmkt.streams.caps.CapRules;
@@ -64,22 +65,26 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
     public static final String REASON_DETAIL = "reason";
     private static final Logger LOG = LoggerFactory.getLogger(ReturnDesk.class);
 
-    private final Duration cleanupEvery;
+    /** Sales past their windows and tallies past their spans, found a slice at a time. */
+    private final StoreSweep<String, SoldLead> saleSweep;
+    private final StoreSweep<String, ReturnTally> tallySweep;
     private ProcessorContext<String, SpecificRecord> context;
     private ConfigTables config;
     private KeyValueStore<String, SoldLead> sales;
     private KeyValueStore<String, ReturnTally> tallies;
 
-    ReturnDesk(Duration cleanupEvery) {
-        this.cleanupEvery = cleanupEvery;
+    /** @param sweepPass how long a sweep's whole pass over each store takes: how long an ended entry may outlive its end */
+    ReturnDesk(Duration sweepPass) {
+        this.saleSweep = new StoreSweep<>(sweepPass);
+        this.tallySweep = new StoreSweep<>(sweepPass);
     }
 
     public static ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> supplier(
-            AvroSerde<SoldLead> saleSerde, AvroSerde<ReturnTally> tallySerde, Duration cleanupEvery, boolean inMemory) {
+            AvroSerde<SoldLead> saleSerde, AvroSerde<ReturnTally> tallySerde, Duration sweepPass, boolean inMemory) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SpecificRecord, String, SpecificRecord> get() {
-                return new ReturnDesk(cleanupEvery);
+                return new ReturnDesk(sweepPass);
             }
 
             @Override
@@ -120,7 +125,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
         this.config = new ConfigTables(context);
         this.sales = context.getStateStore(SALES_STORE);
         this.tallies = context.getStateStore(TALLY_STORE);
-        context.schedule(cleanupEvery, PunctuationType.WALL_CLOCK_TIME, this::forgetEnded);
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetEnded);
     }
 
     @Override
@@ -339,7 +344,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
     }
 
     private void forgetEnded(long now) {
-        StateStores.forget(sales, sale -> sale.getKeepUntil() <= now);
-        StateStores.forget(tallies, tally -> tally.getEndsAt() <= now);
+        saleSweep.next(sales, sale -> sale.getKeepUntil() <= now).forEach(ended -> sales.delete(ended.key));
+        tallySweep.next(tallies, tally -> tally.getEndsAt() <= now).forEach(ended -> tallies.delete(ended.key));
     }
 }

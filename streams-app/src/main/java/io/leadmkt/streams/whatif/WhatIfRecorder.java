@@ -8,9 +8,9 @@ import io.leadmkt.schema.WhatIfAuction;
 import io.leadmkt.schema.serde.AvroSerde;
 import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.StateStores;
+import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.eligibility.BuyerTermsResolver;
 import io.leadmkt.streams.report.LeadStatusProcessor;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 public final class WhatIfRecorder implements Processor<String, SpecificRecord, Void, Void> {
     public static final String STORE = "whatif-auctions-store";
-    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final long retentionMs;
     private ProcessorContext<Void, Void> context;
@@ -75,7 +74,9 @@ public final class WhatIfRecorder implements Processor<String, SpecificRecord, V
         this.statuses = context.getStateStore(LeadStatusProcessor.STORE);
         this.timelines = context.getStateStore(LeadStatusProcessor.TIMELINE_STORE);
         this.config = new ConfigTables(context);
-        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
+        // Keys sort by decision time, so each call deletes only what ended since the last: every second,
+        // as the other sweeps, a few leads' worth rather than ten minutes' worth at once.
+        context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
     @Override

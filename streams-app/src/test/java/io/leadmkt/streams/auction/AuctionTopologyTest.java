@@ -15,6 +15,7 @@ import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.streams.MarketHarness;
+import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
@@ -506,7 +507,7 @@ class AuctionTopologyTest {
         assertThat(market.audit.readValuesToList()).filteredOn(e -> e.getType() == AuditType.LATE_EVENT)
                 .extracting(e -> e.getDetail().get("reason")).containsExactly("AUCTION_CLOSED");
 
-        market.advance(Duration.ofMinutes(30).plus(AuctionProcessor.SWEEP_EVERY));
+        market.advance(Duration.ofMinutes(30).plus(StoreSweep.EVERY));
         assertThat(auctions.get("L1")).as("past its retention, at the next sweep").isNull();
     }
 }

@@ -6,8 +6,9 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.LeadStatus;
 import io.leadmkt.streams.MockStores;
-import io.leadmkt.streams.StateStores;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -62,7 +63,11 @@ class LeadStatusProcessorTest {
         process(AuditType.RECEIVED, T0);
         // the stores as a restore leaves them: without the lead, which an aborted transaction took back
         statuses.delete("L1");
-        StateStores.forget(timelines, event -> true);
+        List<String> events = new ArrayList<>();
+        try (var all = timelines.all()) {
+            all.forEachRemaining(event -> events.add(event.key));
+        }
+        events.forEach(timelines::delete);
 
         processor.init(context);
         process(AuditType.RETURN_REQUESTED, T0 + 10);
