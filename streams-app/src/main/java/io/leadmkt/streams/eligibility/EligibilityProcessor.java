@@ -1,6 +1,7 @@
 package io.leadmkt.streams.eligibility;
 
 import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.BuyerTerms;
 import io.leadmkt.schema.CampaignConfig;
@@ -48,8 +49,9 @@ public final class EligibilityProcessor extends LeadStage {
         List<BuyerConfig> eligible = new ArrayList<>();
         List<String> capped = new ArrayList<>();
         for (BuyerConfig buyer : BuyerEligibility.eligible(lead, campaign, config.allBuyers(), now)) {
-            if (BuyerEligibility.capFull(config.capStatus(buyer.getBuyerId()).orElse(null),
-                    config.buyerChangedAt(buyer.getBuyerId()), now)) {
+            BuyerCapStatus cap = config.capStatus(buyer.getBuyerId()).orElse(null);
+            // When the buyer's document changed is a second read (and decode) of it: only a cap status needs it.
+            if (cap != null && BuyerEligibility.capFull(cap, config.buyerChangedAt(buyer.getBuyerId()), now)) {
                 capped.add(buyer.getBuyerId());
             } else {
                 eligible.add(buyer);
