@@ -48,17 +48,15 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The marketplace as one topology, in the order a lead flows:
@@ -336,15 +334,23 @@ public final class LeadMarketTopology {
         globalTable(builder, topics.buyerStats(), ConfigTables.BUYER_STATS_STORE, () -> null);
     }
 
+    /**
+     * A config topic as a global store, applied record by record through {@link ConfigTables#writer}, which
+     * counts its writes so the stages can keep the table decoded between them (a global table built by
+     * {@code builder.globalTable} offers no such hook). Same store, same format, same source: state from
+     * before carries over.
+     */
     private static <V> void globalTable(StreamsBuilder builder, Topics.Topic<String, V> topic, String store,
                                         Supplier<V> whenUndecodable) {
         Serde<V> values = topic.valueSerde();
         Serde<V> tolerant = Serdes.serdeFrom(values.serializer(),
                 new UndecodableConfig<>(values.deserializer(), whenUndecodable));
-        builder.globalTable(topic.name(),
+        builder.addGlobalStore(
+                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(store),
+                        topic.keySerde(), values).withLoggingDisabled().withCachingEnabled(),
+                topic.name(),
                 Consumed.with(topic.keySerde(), tolerant).withName(topic.name() + "-source"),
-                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-                        .withKeySerde(topic.keySerde()).withValueSerde(values));
+                () -> ConfigTables.writer(store));
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> events(

@@ -61,11 +61,11 @@ class EligibilityProcessorTest {
     }
 
     private void putCampaign(CampaignConfig campaign) {
-        campaigns.put(campaign.getCampaignId(), ValueAndTimestamp.make(campaign, 0));
+        ConfigTables.apply(campaigns, campaign.getCampaignId(), campaign, 0); // as the global thread does
     }
 
     private void putBuyer(BuyerConfig buyer) {
-        buyers.put(buyer.getBuyerId(), ValueAndTimestamp.make(buyer, 0));
+        ConfigTables.apply(buyers, buyer.getBuyerId(), buyer, 0);
     }
 
     private void full(String buyerId, long until) {

@@ -35,6 +35,7 @@ class ReportProcessorTest {
         MockStores.timestamped(context, ConfigTables.SUPPRESSION_STORE, SuppressionEntry.class);
         MockStores.timestamped(context, ConfigTables.CAP_STATUS_STORE, BuyerCapStatus.class);
         MockStores.timestamped(context, ConfigTables.BUYER_STATS_STORE, BuyerStats.class);
+        context.setCurrentSystemTimeMs(0); // the config tables' decoding keeps time
         processor.init(context);
     }
 
