@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * auctions' timers ({@link OpenAuctionTimers}, rebuilt from the auction store when the task starts),
  * not by stream time, so a lone lead at 3 a.m. closes on time with no other traffic. Closed auctions
  * are remembered for {@code closedRetentionMs} and then forgotten by a {@link StoreSweep} of the store
- * (a slice every second). After this task starts (startup, rebalance, crash recovery) timers wait
+ * (a slice every 10 s). After this task starts (startup, rebalance, crash recovery) timers wait
  * {@code settleMs}, so that answers already queued in its partitions are read before any timer is
  * judged: a takeover must not turn answers into missing ones.
  */

@@ -74,8 +74,8 @@ public final class WhatIfRecorder implements Processor<String, SpecificRecord, V
         this.statuses = context.getStateStore(LeadStatusProcessor.STORE);
         this.timelines = context.getStateStore(LeadStatusProcessor.TIMELINE_STORE);
         this.config = new ConfigTables(context);
-        // Keys sort by decision time, so each call deletes only what ended since the last: every second,
-        // as the other sweeps, a few leads' worth rather than ten minutes' worth at once.
+        // Keys sort by decision time, so each call deletes only what ended since the last: as often as the
+        // other sweeps, seconds' worth of leads rather than ten minutes' worth at once.
         context.schedule(StoreSweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOld);
     }
 
