@@ -165,7 +165,8 @@ public final class ConnectorBench {
                 options.rate(), options.buyers(), options.duration().toSeconds(), options.warmup().toSeconds(),
                 Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.onFreePorts().start();
-             BuyerFarm farm = BuyerFarm.start(BuyerFarm.fastSpecs(options.buyers(), 0, options.seed()), SimulatedBuyer.Memory.COUNTS);
+             BuyerFarm farm = BuyerFarm.start(BuyerFarm.fastSpecs(options.buyers(), 0, options.seed()),
+                     SimulatedBuyer.Memory.COUNTS);
              KafkaProducer<String, byte[]> producer = producer(broker.clients())) {
             try (Admin admin = broker.admin()) {
                 TopicProvisioner.ensureTopics(admin, topics, options.partitions(), (short) 1);

@@ -113,8 +113,8 @@ final class KafkaNode {
         props.put("share.coordinator.state.topic.min.isr", inSync);
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-        // The log cleaner's map of keys is a heap buffer, 128 MB by default: half the live heap of the one-JVM
-        // demo, for compacted topics that hold far fewer keys than 16 MB maps (~600,000 per pass).
+        // The log cleaner's map of keys is a heap buffer, 128 MB by default: as much as all the rest of the
+        // one-JVM demo's live heap, for compacted topics that hold far fewer keys than 16 MB maps (~600,000 a pass).
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         // Stopping a node is a crash, not a hand-over: the broker does not ask the controller to move
         // its partition leaderships first; the others notice it gone.

@@ -21,6 +21,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Read access to the config tables (buyers, campaigns, suppression list) and the two derived
@@ -32,10 +34,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * <p>Buyers and campaigns are kept decoded between writes. Eligibility reads every buyer's document
  * for every lead, and each read of a global store decodes its Avro bytes again: with 8 buyers 1.1 % of
  * the stream thread's samples at 100 leads/s (JFR), growing with the buyers (a seventh of the thread
- * at a hundred), all of it decoding documents that had not changed. The global thread applies each record of a config
- * topic through {@link #apply}, which counts it; a decoding is rebuilt when its table's count moved
- * since it was built (the count is read before the store is, so a write during a rebuild is seen at
- * the next read), and after {@link #TRUST_MS} in any case.
+ * at a hundred), all of it decoding documents that had not changed. The global thread applies each
+ * record of a config topic through {@link #apply}, which counts it; a decoding is rebuilt when its
+ * table's count moved since it was built (the count is read before the store is, so a write during a
+ * rebuild is seen at the next read), and after {@link #TRUST_MS} in any case.
  */
 public final class ConfigTables {
     public static final String BUYERS_STORE = "config-buyers-store";
@@ -44,8 +46,6 @@ public final class ConfigTables {
     public static final String CAP_STATUS_STORE = "caps-status-store";
     public static final String BUYER_STATS_STORE = "buyers-stats-store";
 
-    private final TimestampedKeyValueStore<String, BuyerConfig> buyers;
-    private final TimestampedKeyValueStore<String, CampaignConfig> campaigns;
     private final TimestampedKeyValueStore<String, SuppressionEntry> suppression;
     private final TimestampedKeyValueStore<String, BuyerCapStatus> capStatus;
     private final TimestampedKeyValueStore<String, BuyerStats> buyerStats;
@@ -53,6 +53,7 @@ public final class ConfigTables {
     private final Decoded<BuyerConfig> decodedBuyers;
     private final Decoded<CampaignConfig> decodedCampaigns;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigTables.class);
     /** Records applied to each config table in this JVM, by store name ({@link #apply}). */
     private static final Map<String, AtomicLong> WRITES = new ConcurrentHashMap<>();
     /** How long a decoded table is used without a counted write: a net under writes that are not counted. */
@@ -60,13 +61,11 @@ public final class ConfigTables {
 
     public ConfigTables(ProcessingContext context) {
         this.context = context;
-        this.buyers = context.getStateStore(BUYERS_STORE);
-        this.campaigns = context.getStateStore(CAMPAIGNS_STORE);
         this.suppression = context.getStateStore(SUPPRESSION_STORE);
         this.capStatus = context.getStateStore(CAP_STATUS_STORE);
         this.buyerStats = context.getStateStore(BUYER_STATS_STORE);
-        this.decodedBuyers = new Decoded<>(BUYERS_STORE, buyers);
-        this.decodedCampaigns = new Decoded<>(CAMPAIGNS_STORE, campaigns);
+        this.decodedBuyers = new Decoded<>(context.getStateStore(BUYERS_STORE));
+        this.decodedCampaigns = new Decoded<>(context.getStateStore(CAMPAIGNS_STORE));
     }
 
     /**
@@ -98,9 +97,11 @@ public final class ConfigTables {
 
             @Override
             public void process(Record<String, V> record) {
-                if (record.key() != null) { // as a global table does: a record without a key has nowhere to go
-                    apply(store, record.key(), record.value(), record.timestamp());
+                if (record.key() == null) { // nowhere to go; a global table skipped it too, and said so
+                    LOG.warn("{}: skipped a record without a key (timestamp {})", storeName, record.timestamp());
+                    return;
                 }
+                apply(store, record.key(), record.value(), record.timestamp());
             }
         };
     }
@@ -119,13 +120,13 @@ public final class ConfigTables {
                 && SuppressionRules.inForce(valueOf(suppression.get(identityHash)), context.currentSystemTimeMs());
     }
 
-    /** The buyer's cap status from {@code caps.status}; empty when the cap keeper never wrote one (open). */
     /** When the buyer's document was last written (the config record's timestamp); 0 when unknown. */
     public long buyerChangedAt(String buyerId) {
         ValueAndTimestamp<BuyerConfig> stored = buyerId == null ? null : decodedBuyers.byKey().get(buyerId);
         return stored == null ? 0 : stored.timestamp();
     }
 
+    /** The buyer's cap status from {@code caps.status}; empty when the cap keeper never wrote one (open). */
     public Optional<BuyerCapStatus> capStatus(String buyerId) {
         return buyerId == null ? Optional.empty() : Optional.ofNullable(valueOf(capStatus.get(buyerId)));
     }
@@ -153,9 +154,9 @@ public final class ConfigTables {
         private Map<String, ValueAndTimestamp<V>> byKey = Map.of();
         private List<V> values = List.of();
 
-        Decoded(String storeName, TimestampedKeyValueStore<String, V> store) {
+        Decoded(TimestampedKeyValueStore<String, V> store) {
             this.store = store;
-            this.writes = writes(storeName);
+            this.writes = writes(store.name());
         }
 
         Map<String, ValueAndTimestamp<V>> byKey() {

@@ -19,9 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * millions of entries in steady state (the dedupe store 8.6 million at 100 leads/s), and a whole scan
  * of one million took 0.4-0.5 s on this project's machine, during which no lead moved. A pass spread over
  * {@code pass} costs the same per entry and stalls for milliseconds (at 100 leads/s the dedupe store's
- * slice is 4,000 entries). With {@code pass} a quarter of the entries'
- * retention ({@link #quarterOf}), each entry is visited about four times in its life, and an ended one is
- * forgotten within a quarter of its retention after it ended.
+ * slice is 4,000 entries). With {@code pass} a quarter of the entries' retention ({@link #quarterOf}),
+ * each entry is visited about four times in its life, and an ended one is forgotten within a quarter of
+ * its retention after it ended.
  */
 public final class StoreSweep<K, V> {
     /**

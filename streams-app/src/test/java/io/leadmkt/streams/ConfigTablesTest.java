@@ -9,6 +9,8 @@ import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.SuppressionEntry;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,5 +77,22 @@ class ConfigTablesTest {
         assertThat(tables.campaign("c2")).as("within its trust, a decoding is kept").isEmpty();
         context.setCurrentSystemTimeMs(T0 + ConfigTables.TRUST_MS);
         assertThat(tables.campaign("c2")).map(CampaignConfig::getFloorCents).contains(700L);
+    }
+
+    @Test
+    void shouldApplyARecordAndItsTombstoneAndSkipOneWithoutAKeyWhenTheGlobalThreadWritesThem() {
+        Processor<String, BuyerConfig, Void, Void> writer = ConfigTables.writer(ConfigTables.BUYERS_STORE);
+        writer.init(context);
+        assertThat(tables.allBuyers()).isEmpty();
+
+        writer.process(new Record<>("a", buyer("a", "Alpha"), T0 + 1));
+        writer.process(new Record<>(null, buyer("b", "Beta"), T0 + 2));
+
+        assertThat(tables.allBuyers()).extracting(BuyerConfig::getBuyerId).containsExactly("a");
+        assertThat(tables.buyerChangedAt("a")).isEqualTo(T0 + 1);
+        assertThat(buyers.approximateNumEntries()).isEqualTo(1);
+
+        writer.process(new Record<>("a", null, T0 + 3));
+        assertThat(tables.buyer("a")).isEmpty();
     }
 }
