@@ -31,7 +31,6 @@ import io.leadmkt.streams.eligibility.EligibilityProcessor;
 import io.leadmkt.streams.enrich.EnrichProcessor;
 import io.leadmkt.streams.intake.IntakeBacklog;
 import io.leadmkt.streams.intake.LeadIntakeProcessor;
-import io.leadmkt.streams.intake.WaitingRoom;
 import io.leadmkt.streams.privacy.DeletionStatusProcessor;
 import io.leadmkt.streams.privacy.DisclosureProcessor;
 import io.leadmkt.streams.privacy.KeyVault;
@@ -232,18 +231,8 @@ public final class LeadMarketTopology {
                 .defaultBranch(Branched.as("events"));
         toEvents(sealed.get("key-vault-events"), routing, "key-vault");
 
-        // above capacity, wait: the newest lead is offered first, and what cannot be offered in time is shed
-        Map<String, KStream<String, Object>> admitted = asLeads(sealed.get("key-vault-lead"), "key-vault")
-                .process(WaitingRoom.supplier(config.waitingRoomLagMs(), config.intakeInFlightMs(), backlog,
-                        leadSerde, inMemory),
-                        Named.as("waiting-room"))
-                .split(Named.as("waiting-room-"))
-                .branch((id, v) -> v instanceof Lead, Branched.as("lead"))
-                .defaultBranch(Branched.as("events"));
-        toEvents(admitted.get("waiting-room-events"), routing, "waiting-room");
-
         // eligibility: which buyers to ping, on what terms; keyed by lead id from here on
-        Map<String, KStream<String, Object>> eligible = asLeads(admitted.get("waiting-room-lead"), "waiting-room")
+        Map<String, KStream<String, Object>> eligible = asLeads(sealed.get("key-vault-lead"), "key-vault")
                 .process(EligibilityProcessor::new, Named.as("eligibility"))
                 .split(Named.as("eligibility-"))
                 .branch((id, v) -> v instanceof QualifiedLead, Branched.as("qualified"))

@@ -45,7 +45,6 @@ import org.apache.kafka.common.config.ConfigException;
  * @param auctionBackstopMs      {@value #AUCTION_BACKSTOP_MS}
  * @param intakeMaxLagMs         {@value #INTAKE_MAX_LAG_MS}
  * @param intakeInFlightMs       {@value #INTAKE_IN_FLIGHT_MS}
- * @param waitingRoomLagMs       {@value #WAITING_ROOM_LAG_MS}
  * @param cacheMaxBytes          {@value #CACHE_MAX_BYTES}
  * @param rocksDbMemoryBytes     {@value #ROCKSDB_MEMORY_BYTES}
  * @param whatIfRetentionMs      {@value #WHATIF_RETENTION_MS}
@@ -75,7 +74,6 @@ public record StreamsAppConfig(
         long auctionBackstopMs,
         long intakeMaxLagMs,
         long intakeInFlightMs,
-        long waitingRoomLagMs,
         long cacheMaxBytes,
         long rocksDbMemoryBytes,
         long whatIfRetentionMs,
@@ -102,7 +100,6 @@ public record StreamsAppConfig(
     public static final String AUCTION_BACKSTOP_MS = "streams.auction.backstop.ms";
     public static final String INTAKE_MAX_LAG_MS = "streams.intake.max.lag.ms";
     public static final String INTAKE_IN_FLIGHT_MS = "streams.intake.in.flight.ms";
-    public static final String WAITING_ROOM_LAG_MS = "streams.waiting.room.lag.ms";
     public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
     public static final String POST_GRACE_MS = "streams.post.grace.ms";
     public static final String CLOSED_AUCTION_RETENTION_MS = "streams.closed.auction.retention.ms";
@@ -194,14 +191,6 @@ public record StreamsAppConfig(
                             + "them, so it waits at the door (retry with the same leadId) and the leads taken are decided at "
                             + "normal speed.",
                     GROUP, 15, ConfigDef.Width.SHORT, INTAKE_IN_FLIGHT_MS)
-            .define(WAITING_ROOM_LAG_MS, Type.LONG, 1_000L, Range.atLeast(0), MEDIUM,
-                    "Above capacity, leads read from Kafka wait in a waiting room and the newest is offered first, "
-                            + "while the queues behind intake are more than this many ms behind (leads on their way to "
-                            + "their auction, and twice the wait of buyers' answers for the auction); those that can no longer be offered within their campaign's time to decision "
-                            + "are shed there (STALE). So the leads sold above capacity are sold at close to normal "
-                            + "speed instead of all as late as the campaign allows. 0 = off: leads queue in the order "
-                            + "they were written.",
-                    GROUP, 15, ConfigDef.Width.SHORT, WAITING_ROOM_LAG_MS)
             .define(CACHE_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(0), LOW,
                     "Record cache of the app's stores (bytes; 0 = off): folds an auction's repeated state writes between "
                             + "commits into one changelog record (in the Processor API it never holds back forwarded records).",
@@ -309,7 +298,6 @@ public record StreamsAppConfig(
                 settings.getLong(AUCTION_BACKSTOP_MS),
                 settings.getLong(INTAKE_MAX_LAG_MS),
                 settings.getLong(INTAKE_IN_FLIGHT_MS),
-                settings.getLong(WAITING_ROOM_LAG_MS),
                 settings.getLong(CACHE_MAX_BYTES),
                 settings.getLong(ROCKSDB_MEMORY_BYTES),
                 settings.getLong(WHATIF_RETENTION_MS),
@@ -362,7 +350,7 @@ public record StreamsAppConfig(
                 postGraceMs, closedAuctionRetentionMs, dedupeWindowMs, storeType,
                 settleMs != null ? settleMs : auctionSettleMs, advertisedHost,
                 backstopMs != null ? backstopMs : auctionBackstopMs, intakeMaxLagMs,
-                intakeInFlightMs, waitingRoomLagMs, cacheMaxBytes, rocksDbMemoryBytes, whatIfRetentionMs, reportsOwn != null ? reportsOwn : reportsOwnInstance, reportsCommitIntervalMs,
+                intakeInFlightMs, cacheMaxBytes, rocksDbMemoryBytes, whatIfRetentionMs, reportsOwn != null ? reportsOwn : reportsOwnInstance, reportsCommitIntervalMs,
                 httpApi != null ? httpApi : http);
     }
 

@@ -18,7 +18,6 @@ import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.eligibility.BuyerEligibility;
 import io.leadmkt.streams.intake.IntakeBacklog;
-import io.leadmkt.streams.intake.WaitingRoom;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
@@ -143,11 +142,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         SpecificRecord value = record.value();
         if (value instanceof QualifiedLead qualified) {
             String leadId = qualified.getLead().getLeadId();
-            // A lead that waited in the waiting room counts from when it was let in: waiting there is not lag.
-            long readAt = WaitingRoom.admittedAt(record.headers())
-                    .orElse(qualified.getLead().getEnrichment().getReceivedAt());
-            record.headers().remove(WaitingRoom.ADMITTED_AT_HEADER); // internal: not on pings and audit records
-            backlog.auctionOpened(readAt, now);
+            backlog.auctionOpened(qualified.getLead().getEnrichment().getReceivedAt(), now);
             apply(record, null, machine.open(auctions.get(leadId), qualified, this, now));
         } else if (value instanceof Bid bid) {
             // Answers are broker-timed: how long this one queued for the auction, for the door (IntakeBacklog).

@@ -55,8 +55,9 @@ public final class ComplianceProcessor extends LeadStage {
         if (!TimeToDecision.canOffer(decideBy, now + backlog.downstreamMs(now))) {
             // Too old already, or will be by the time its auction opens behind the queue downstream:
             // shed here, where it costs least, so what is kept can still be offered in time.
-            reject(record, Rejections.STALE, List.of(TimeToDecision.tooOld(lead, campaign.get().getMaxLeadAgeMs(), now)),
-                    now);
+            reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
+                    + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()
+                    + " offers leads within " + campaign.get().getMaxLeadAgeMs() + " ms")), now);
             return;
         }
         Enrichment enrichment = lead.getEnrichment();

@@ -2,9 +2,7 @@ package io.leadmkt.streams.comply;
 
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Enrichment;
-import io.leadmkt.schema.FieldError;
 import io.leadmkt.schema.Lead;
-import io.leadmkt.streams.outcome.Rejections;
 
 /**
  * A lead is worth most in its first seconds, and a seller's campaign says how long it may take to
@@ -34,11 +32,5 @@ public final class TimeToDecision {
      */
     public static boolean canOffer(long decideBy, long now) {
         return decideBy <= 0 || now <= decideBy;
-    }
-
-    /** The field error of a lead shed as {@code STALE}: how old it is against its campaign's time to decision. */
-    public static FieldError tooOld(Lead lead, long maxLeadAgeMs, long now) {
-        return Rejections.error("leadAgeMs", "STALE", "arrived " + (now - arrivedAt(lead)) + " ms ago; campaign "
-                + lead.getCampaignId() + " offers leads within " + maxLeadAgeMs + " ms");
     }
 }

@@ -9,7 +9,6 @@ import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.streams.LeadStage;
-import io.leadmkt.streams.intake.WaitingRoom;
 import io.leadmkt.streams.access.AccessRules;
 import io.leadmkt.streams.audit.Audit;
 import io.leadmkt.streams.comply.TimeToDecision;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -98,16 +96,8 @@ public final class EligibilityProcessor extends LeadStage {
             detail.put("capped", String.join(",", capped));
         }
         detail.putAll(Disclosures.qualifiedDetail(lead));
-        // A lead that waited in the waiting room says how long; the header itself is for the auction only.
-        WaitingRoom.admittedAt(record.headers())
-                .ifPresent(at -> detail.put("waitedMs", Long.toString(at - lead.getEnrichment().getReceivedAt())));
-        Header admitted = record.headers().lastHeader(WaitingRoom.ADMITTED_AT_HEADER);
-        record.headers().remove(WaitingRoom.ADMITTED_AT_HEADER);
         context.forward(record.withKey(lead.getLeadId()).withValue(Audit.event(lead.getLeadId(), AuditType.QUALIFIED, now,
                 detail)));
-        if (admitted != null) {
-            record.headers().add(admitted);
-        }
         // After its QUALIFIED record: the auction runs in this same task and its PINGED must come later.
         context.forward(record.withKey(lead.getLeadId()).withValue(qualified));
     }

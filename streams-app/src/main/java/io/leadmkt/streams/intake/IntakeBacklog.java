@@ -82,8 +82,6 @@ public final class IntakeBacklog {
     private int writing;
     /** One counter per auction task on this instance: its open auctions. */
     private final Set<AtomicInteger> openAuctions = ConcurrentHashMap.newKeySet();
-    /** One counter per waiting room ({@link WaitingRoom}) on this instance: the leads waiting in it. */
-    private final Set<AtomicInteger> waitingRooms = ConcurrentHashMap.newKeySet();
 
     /** This instance's intake reads {@code partition} of leads.inbound (its task started). */
     public synchronized void reading(int partition) {
@@ -116,8 +114,7 @@ public final class IntakeBacklog {
      */
     public synchronized Admission admit(long now, long maxLagMs, long inFlightMs) {
         long lag = lagMs(now);
-        // Leads waiting in a waiting room are ahead of a new one: it would wait behind them.
-        int inFlight = leadsInFlight() + waiting();
+        int inFlight = leadsInFlight();
         long maxInFlight = maxLeadsInFlight(now, inFlightMs);
         boolean taken = lag <= maxLagMs && inFlight < maxInFlight;
         if (taken) {
@@ -204,22 +201,6 @@ public final class IntakeBacklog {
     /** The task that held {@code counter} closed (or moved): its auctions are no longer this instance's. */
     public void release(AtomicInteger counter) {
         openAuctions.remove(counter);
-        waitingRooms.remove(counter);
-    }
-
-    /**
-     * A counter of the leads waiting in one task's {@link WaitingRoom}, for {@link #leadsInFlight()}: the
-     * room sets it as leads wait and leave, and hands it back with {@link #release} when its task closes.
-     */
-    public AtomicInteger waitingCounter() {
-        AtomicInteger counter = new AtomicInteger();
-        waitingRooms.add(counter);
-        return counter;
-    }
-
-    /** Leads waiting in this instance's waiting rooms. */
-    public int waiting() {
-        return waitingRooms.stream().mapToInt(AtomicInteger::get).sum();
     }
 
     /**
@@ -256,17 +237,7 @@ public final class IntakeBacklog {
     public synchronized long lagMs(long now) {
         long waiting = unread.values().stream().filter(leads -> !leads.isEmpty())
                 .mapToLong(leads -> Math.max(0, now - leads.peekFirst().arrivedAt())).max().orElse(0);
-        return Math.max(age.at(now), waiting) + queuedMs(now);
-    }
-
-    /**
-     * The part of {@link #lagMs} behind intake: what waits between intake and the auctions, and twice the
-     * auctions' answer queue. The {@link WaitingRoom} judges by this alone: a lead read late (written
-     * late by its source, or after a backlog intake has read through) is not a sign that the stream
-     * thread is behind now, and holding it back would only age it.
-     */
-    public synchronized long queuedMs(long now) {
-        return downstream.at(now) + 2 * answerWait.at(now);
+        return Math.max(age.at(now), waiting) + downstream.at(now) + 2 * answerWait.at(now);
     }
 
     /** Seconds a client should wait before retrying, for a lag of {@code lagMs}: at least 1, at most 60. */

@@ -101,9 +101,6 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
         Gauge.builder("leadmkt.intake.leads.in.flight", backlog, IntakeBacklog::leadsInFlight)
                 .description("this instance's leads in flight as the HTTP door counts them: being written, unread, in an open auction")
                 .register(registry);
-        Gauge.builder("leadmkt.intake.leads.waiting", backlog, IntakeBacklog::waiting)
-                .description("leads waiting in this instance's waiting room to be offered, newest first (above capacity)")
-                .register(registry);
         Gauge.builder("leadmkt.intake.leads.in.flight.max", backlog,
                         b -> b.maxLeadsInFlight(System.currentTimeMillis(), inFlightMs))
                 .description("the door's bound on them: what this instance decides in streams.intake.in.flight.ms, at least 50")

@@ -19,9 +19,7 @@ import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
-import io.leadmkt.streams.intake.IntakeBacklog;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +30,6 @@ class AuctionTopologyTest {
     /** When a round whose buyers did not all answer closes: its budget plus the backstop. */
     private static final long BACKSTOP_AT_MS = DEADLINE_MS + MarketHarness.BACKSTOP_MS;
     private MarketHarness market;
-    /** Auctions open elsewhere on the instance, as the door and the waiting room count them. */
-    private AtomicInteger busy = new AtomicInteger();
 
     @BeforeEach
     void setUp() {
@@ -144,49 +140,6 @@ class AuctionTopologyTest {
         Ping ping = market.onlyPing();
         assertThat(ping.getOfferBy()).as("buyers may be called until the lead's decide-by")
                 .isEqualTo(market.now() - 9_400 + 10_000);
-    }
-
-    /**
-     * Advances the wall clock a tick at a time; {@code behind}: as many auctions open elsewhere on the instance
-     * as it may hold, and the auctions' answers waiting a second to be read.
-     */
-    private void runFor(long ms, boolean behind) {
-        for (long t = 0; t < ms; t += 10) {
-            busy.set(behind ? (int) IntakeBacklog.MIN_IN_FLIGHT : 0);
-            if (behind) {
-                market.backlog.answerRead(market.now() - 1_000, market.now());
-            }
-            market.advance(Duration.ofMillis(10));
-        }
-    }
-
-    @Test
-    void shouldOfferTheNewestLeadFirstAndShedOneLeftTooLongWhenTheQueuesAreBehind() {
-        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(2_000).build());
-        busy = market.backlog.openAuctionsCounter();
-        runFor(10, true); // the stream thread is a second behind, with as many leads in flight as it may hold
-        market.submit(lead("L-older", market.now()).build());
-        runFor(50, true);
-        market.submit(lead("L-newer", market.now()).build());
-        assertThat(market.pings.isEmpty()).as("behind: both wait in the waiting room").isTrue();
-
-        runFor(10, false);
-        assertThat(market.pings.readValuesToList()).extracting(Ping::getLeadId)
-                .as("caught up: the newest first").containsExactly("L-newer", "L-older");
-        AuditEvent qualified = market.audit.readValuesToList().stream()
-                .filter(e -> e.getType() == AuditType.QUALIFIED && e.getLeadId().equals("L-newer")).findFirst()
-                .orElseThrow();
-        assertThat(Long.parseLong(qualified.getDetail().get("waitedMs"))).as("the QUALIFIED event says it waited")
-                .isPositive();
-
-        runFor(10, true);
-        market.submit(lead("L-late", market.now()).build());
-        runFor(500, true);
-        assertThat(market.pings.isEmpty()).isTrue();
-        runFor(2_000, true);
-        assertThat(market.pings.isEmpty()).as("never offered after its time to decision").isTrue();
-        assertThat(market.rejected.readValuesToList()).extracting(r -> r.getLeadId() + " " + r.getReasonCode())
-                .as("accounted for: shed with its reason").containsExactly("L-late " + Rejections.STALE);
     }
 
     @Test
