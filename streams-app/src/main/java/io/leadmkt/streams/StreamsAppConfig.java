@@ -187,9 +187,10 @@ public record StreamsAppConfig(
             .define(INTAKE_IN_FLIGHT_MS, Type.LONG, 500L, Range.atLeast(1), MEDIUM,
                     "The HTTP intake answers 503 with Retry-After while this instance has as many leads in flight "
                             + "(written by its HTTP intake and not yet read, or in an open auction) as it decided in this "
-                            + "many ms (its rate over the last 5 s; at least 50 leads): a lead taken then would queue behind "
-                            + "them, so it waits at the door (retry with the same leadId) and the leads taken are decided at "
-                            + "normal speed.",
+                            + "many ms plus the time its buyers take (its rate and its auctions' open time less their "
+                            + "answers' wait for the stream thread, over the last 5 s; at least 50 leads): a lead taken "
+                            + "then would queue behind them, so it waits at the door (retry with the same leadId) and the "
+                            + "leads taken are decided at normal speed. Slow buyers widen the bound instead of filling it.",
                     GROUP, 15, ConfigDef.Width.SHORT, INTAKE_IN_FLIGHT_MS)
             .define(CACHE_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(0), LOW,
                     "Record cache of the app's stores (bytes; 0 = off): folds an auction's repeated state writes between "

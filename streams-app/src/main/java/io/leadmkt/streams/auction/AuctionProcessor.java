@@ -236,7 +236,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
         }
         for (AuctionMachine.Emit emit : transition.emits()) {
             if (emit.value() instanceof Outcome) {
-                backlog.auctionClosed(context.currentSystemTimeMs()); // a lead decided: the door's rate (IntakeBacklog)
+                // a lead decided: the door's rate and the time its auctions take (IntakeBacklog)
+                backlog.auctionClosed(context.currentSystemTimeMs(), state.getOpenedAt());
             }
             context.forward(new Record<>(emit.key(), addressed(emit.value()), cause.timestamp(), cause.headers()));
         }

@@ -45,9 +45,44 @@ public final class IntakeBacklog {
      * seller's batch) is taken at once, and the rate it then shows raises the bound.
      */
     public static final long MIN_IN_FLIGHT = 50;
-    /** Per slot, which epoch second it counts (ring of RATE_SECONDS + 1: the current second and the last five). */
-    private final long[] decidedSecond = new long[RATE_SECONDS + 1];
-    private final long[] decidedIn = new long[RATE_SECONDS + 1];
+    /** Leads decided, per second. */
+    private final PerSecond decided = new PerSecond();
+    /** How long the auctions of those leads were open, in ms, per second they closed in. */
+    private final PerSecond openMs = new PerSecond();
+    /** How long the auctions' answers waited to be read, in ms, per second they were read in. */
+    private final PerSecond answerWaitMs = new PerSecond();
+
+    /**
+     * Sums per epoch second over a ring of {@link #RATE_SECONDS} + 1 slots (the current second and the
+     * last five), for rates over whole seconds. Guarded by the backlog's lock.
+     */
+    private static final class PerSecond {
+        private final long[] second = new long[RATE_SECONDS + 1];
+        private final long[] sum = new long[RATE_SECONDS + 1];
+
+        void add(long now, long value) {
+            long current = Math.floorDiv(now, 1000);
+            int slot = (int) Math.floorMod(current, (long) second.length);
+            if (second[slot] != current) {
+                second[slot] = current;
+                sum[slot] = 0;
+            }
+            sum[slot] += value;
+        }
+
+        /** The total over the last {@link #RATE_SECONDS} whole seconds before {@code now}. */
+        long total(long now) {
+            long current = Math.floorDiv(now, 1000);
+            long total = 0;
+            for (int slot = 0; slot < second.length; slot++) {
+                long age = current - second[slot];
+                if (age >= 1 && age <= RATE_SECONDS) {
+                    total += sum[slot];
+                }
+            }
+            return total;
+        }
+    }
 
     /** The largest of the values seen within {@link #MEMORY_MS} of the last one kept: 0 once that is old. */
     private static final class Recent {
@@ -164,38 +199,42 @@ public final class IntakeBacklog {
         return counter;
     }
 
-    /** An auction of this instance closed at {@code now}: a lead decided, for {@link #decidedPerSecond}. */
-    public synchronized void auctionClosed(long now) {
-        long second = Math.floorDiv(now, 1000);
-        int slot = (int) Math.floorMod(second, (long) decidedSecond.length);
-        if (decidedSecond[slot] != second) {
-            decidedSecond[slot] = second;
-            decidedIn[slot] = 0;
-        }
-        decidedIn[slot]++;
+    /**
+     * An auction of this instance that opened at {@code openedAt} closed at {@code now}: a lead decided,
+     * for {@link #decidedPerSecond}, and how long it took, for {@link #buyersMs}.
+     */
+    public synchronized void auctionClosed(long now, long openedAt) {
+        decided.add(now, 1);
+        openMs.add(now, Math.max(0, now - openedAt));
     }
 
     /** Leads this instance decided per second over the last {@link #RATE_SECONDS} whole seconds before {@code now}. */
     public synchronized double decidedPerSecond(long now) {
-        long current = Math.floorDiv(now, 1000);
-        long decided = 0;
-        for (int slot = 0; slot < decidedSecond.length; slot++) {
-            long age = current - decidedSecond[slot];
-            if (age >= 1 && age <= RATE_SECONDS) {
-                decided += decidedIn[slot];
-            }
-        }
-        return decided / (double) RATE_SECONDS;
+        return decided.total(now) / (double) RATE_SECONDS;
+    }
+
+    /**
+     * How long a lead's auction takes here apart from waiting for the stream thread, on average over the
+     * last {@link #RATE_SECONDS} whole seconds: the time auctions were open less the time their answers
+     * waited to be read. That is the buyers' own time, the connector's and the commits' — the time a
+     * lead is in flight at normal speed; 0 while nothing was decided.
+     */
+    public synchronized long buyersMs(long now) {
+        long leads = decided.total(now);
+        return leads == 0 ? 0 : Math.max(0, (openMs.total(now) - answerWaitMs.total(now)) / leads);
     }
 
     /**
      * How many leads this instance may have in flight for one taken now to be decided within {@code
-     * targetMs} (Little's law: the leads it decides in that time), at least {@link #MIN_IN_FLIGHT}. Above
-     * capacity the rate is what the machine does today, so the bound follows a slow day down; below it, the
-     * leads in flight stay far under the bound, which rises with the rate.
+     * targetMs} of the time its buyers take ({@link #buyersMs}), at least {@link #MIN_IN_FLIGHT}: Little's
+     * law, the leads it decides in that time. Above capacity the rate is what the machine does today, so
+     * the bound follows a slow day down; below it, the leads in flight stay far under the bound, which
+     * rises with the rate. Auctions that are many only because their buyers are slow (a second to answer
+     * a post is common) widen the bound instead of filling it: the door refuses for our lag, never for
+     * the buyers' pace.
      */
     public synchronized long maxLeadsInFlight(long now, long targetMs) {
-        return Math.max(MIN_IN_FLIGHT, (long) Math.ceil(decidedPerSecond(now) * targetMs / 1000.0));
+        return Math.max(MIN_IN_FLIGHT, (long) Math.ceil(decidedPerSecond(now) * (targetMs + buyersMs(now)) / 1000.0));
     }
 
     /** The task that held {@code counter} closed (or moved): its auctions are no longer this instance's. */
@@ -222,7 +261,9 @@ public final class IntakeBacklog {
 
     /** The auction read a buyer's answer (a bid or a post result) written at {@code writtenAt}. */
     public synchronized void answerRead(long writtenAt, long now) {
-        answerWait.saw(Math.max(0, now - writtenAt), now);
+        long waited = Math.max(0, now - writtenAt);
+        answerWait.saw(waited, now);
+        answerWaitMs.add(now, waited);
     }
 
     /** How long a lead read now will likely wait between intake and its auction; 0 when that keeps up. */

@@ -103,7 +103,8 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
                 .register(registry);
         Gauge.builder("leadmkt.intake.leads.in.flight.max", backlog,
                         b -> b.maxLeadsInFlight(System.currentTimeMillis(), inFlightMs))
-                .description("the door's bound on them: what this instance decides in streams.intake.in.flight.ms, at least 50")
+                .description("the door's bound on them: what this instance decides in streams.intake.in.flight.ms plus its "
+                        + "buyers' time, at least 50")
                 .register(registry);
     }
 

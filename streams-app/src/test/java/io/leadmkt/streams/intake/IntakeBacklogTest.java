@@ -161,7 +161,8 @@ class IntakeBacklogTest {
     void shouldRaiseTheBoundWithTheRateOfDecisionsWhenTheMarketIsBusy() {
         for (int second = 0; second < 5; second++) {
             for (int lead = 0; lead < 300; lead++) {
-                backlog.auctionClosed(T0 + second * 1_000L + lead);
+                long closedAt = T0 + second * 1_000L + lead;
+                backlog.auctionClosed(closedAt, closedAt); // decided at once: no buyer time
             }
         }
 
@@ -170,6 +171,44 @@ class IntakeBacklogTest {
         assertThat(backlog.maxLeadsInFlight(T0 + 5_000, 100)).as("never under the floor")
                 .isEqualTo(IntakeBacklog.MIN_IN_FLIGHT);
         assertThat(backlog.decidedPerSecond(T0 + 12_000)).as("nothing decided in the last five seconds").isZero();
+    }
+
+    /** Five seconds of {@code perSecond} decisions, each auction open {@code openMs}, each answering twice after {@code answerWaitMs}. */
+    private void decided(int perSecond, long openMs, long answerWaitMs) {
+        for (int second = 0; second < 5; second++) {
+            for (int lead = 0; lead < perSecond; lead++) {
+                long closedAt = T0 + second * 1_000L + lead;
+                backlog.answerRead(closedAt - answerWaitMs, closedAt);
+                backlog.answerRead(closedAt - answerWaitMs, closedAt);
+                backlog.auctionClosed(closedAt, closedAt - openMs);
+            }
+        }
+    }
+
+    @Test
+    void shouldTakeLeadsWhenAuctionsAreManyOnlyBecauseTheirBuyersAreSlow() {
+        // 100 leads a second whose buyers take 2 s to answer a ping and a post: 200 open auctions at any time
+        decided(100, 2_000, 3);
+        AtomicInteger auctions = backlog.openAuctionsCounter();
+        auctions.set(200);
+
+        assertThat(backlog.buyersMs(T0 + 5_000)).isEqualTo(2_000 - 2 * 3);
+        IntakeBacklog.Admission admission = backlog.admit(T0 + 5_000, 3_000, 500);
+        assertThat(admission.taken()).as("the buyers' pace is not our lag").isTrue();
+        assertThat(admission.maxInFlight()).isEqualTo(250); // 100 a second decide in 2.5 s
+    }
+
+    @Test
+    void shouldNotWidenTheBoundWhenAuctionsAreLongBecauseTheirAnswersWaitForTheStreamThread() {
+        // auctions open 2 s, of which their two answers waited 950 ms each for the stream thread: overload
+        decided(100, 2_000, 950);
+        AtomicInteger auctions = backlog.openAuctionsCounter();
+        auctions.set(200);
+
+        assertThat(backlog.buyersMs(T0 + 5_000)).isEqualTo(100);
+        IntakeBacklog.Admission admission = backlog.admit(T0 + 5_000, 3_000, 500);
+        assertThat(admission.taken()).isFalse();
+        assertThat(admission.maxInFlight()).isEqualTo(60); // 100 a second decide in 0.6 s
     }
 
     @Test
