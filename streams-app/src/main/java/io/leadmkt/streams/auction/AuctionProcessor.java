@@ -18,6 +18,7 @@ import io.leadmkt.streams.StateStores;
 import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.eligibility.BuyerEligibility;
 import io.leadmkt.streams.intake.IntakeBacklog;
+import io.leadmkt.streams.outcome.Shed;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
@@ -235,9 +236,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             }
         }
         for (AuctionMachine.Emit emit : transition.emits()) {
-            if (emit.value() instanceof Outcome) {
+            if (emit.value() instanceof Outcome outcome) {
                 // a lead decided: the door's rate and the time its auctions take (IntakeBacklog)
-                backlog.auctionClosed(context.currentSystemTimeMs(), state.getOpenedAt());
+                backlog.auctionClosed(context.currentSystemTimeMs(), state.getOpenedAt(), Shed.isShed(outcome));
             }
             context.forward(new Record<>(emit.key(), addressed(emit.value()), cause.timestamp(), cause.headers()));
         }

@@ -201,11 +201,14 @@ public final class IntakeBacklog {
 
     /**
      * An auction of this instance that opened at {@code openedAt} closed at {@code now}: a lead decided,
-     * for {@link #decidedPerSecond}, and how long it took, for {@link #buyersMs}.
+     * for {@link #decidedPerSecond}, and how long it took, for {@link #buyersMs}. A lead shed ({@code
+     * shed}: too old to offer, or its buyers never reached, e.g. at the backstop while the connector is
+     * gone) counts no buyers' time: its auction's length says nothing about how long buyers take, and
+     * while the connector is gone the door must not widen for leads nobody can sell.
      */
-    public synchronized void auctionClosed(long now, long openedAt) {
+    public synchronized void auctionClosed(long now, long openedAt, boolean shed) {
         decided.add(now, 1);
-        openMs.add(now, Math.max(0, now - openedAt));
+        openMs.add(now, shed ? 0 : Math.max(0, now - openedAt));
     }
 
     /** Leads this instance decided per second over the last {@link #RATE_SECONDS} whole seconds before {@code now}. */

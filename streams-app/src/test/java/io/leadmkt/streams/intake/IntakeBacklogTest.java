@@ -162,7 +162,7 @@ class IntakeBacklogTest {
         for (int second = 0; second < 5; second++) {
             for (int lead = 0; lead < 300; lead++) {
                 long closedAt = T0 + second * 1_000L + lead;
-                backlog.auctionClosed(closedAt, closedAt); // decided at once: no buyer time
+                backlog.auctionClosed(closedAt, closedAt, false); // decided at once: no buyer time
             }
         }
 
@@ -180,7 +180,7 @@ class IntakeBacklogTest {
                 long closedAt = T0 + second * 1_000L + lead;
                 backlog.answerRead(closedAt - answerWaitMs, closedAt);
                 backlog.answerRead(closedAt - answerWaitMs, closedAt);
-                backlog.auctionClosed(closedAt, closedAt - openMs);
+                backlog.auctionClosed(closedAt, closedAt - openMs, false);
             }
         }
     }
@@ -196,6 +196,22 @@ class IntakeBacklogTest {
         IntakeBacklog.Admission admission = backlog.admit(T0 + 5_000, 3_000, 500);
         assertThat(admission.taken()).as("the buyers' pace is not our lag").isTrue();
         assertThat(admission.maxInFlight()).isEqualTo(250); // 100 a second decide in 2.5 s
+    }
+
+    @Test
+    void shouldNotWidenTheBoundWithLeadsShedAtTheBackstopWhenTheConnectorIsGone() {
+        // the connector is gone: a minute later, auctions end STALE at their backstop, 100 a second
+        for (int second = 0; second < 5; second++) {
+            for (int lead = 0; lead < 100; lead++) {
+                long closedAt = T0 + second * 1_000L + lead;
+                backlog.auctionClosed(closedAt, closedAt - 60_500, true);
+            }
+        }
+        AtomicInteger auctions = backlog.openAuctionsCounter();
+        auctions.set(6_000);
+
+        assertThat(backlog.buyersMs(T0 + 5_000)).isZero();
+        assertThat(backlog.admit(T0 + 5_000, 3_000, 500).taken()).as("nobody is selling them").isFalse();
     }
 
     @Test
