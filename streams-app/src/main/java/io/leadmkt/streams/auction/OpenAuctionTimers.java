@@ -7,8 +7,8 @@ import java.util.TreeSet;
 
 /**
  * When each open auction of one task is due (its round's backstop, its post's or hold's deadline),
- * in time order, in memory. It is derived from the auction store, not stored beside it: a task
- * rebuilds it from the store when it starts, so its stores restore it after a crash or a move.
+ * in time order, in memory. It is derived from the auction stores, not stored beside it: a task
+ * rebuilds it from them when it starts, so its stores restore it after a crash or a move.
  * Keeping it in memory saves a changelog write per timer change (about five per lead) and a
  * changelog partition in every transaction. Closed auctions are not here: they are forgotten by a
  * sweep of the store, so memory holds only what is in flight.
