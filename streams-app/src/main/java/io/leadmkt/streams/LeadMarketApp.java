@@ -24,6 +24,7 @@ import io.leadmkt.streams.admin.ConfigDocuments;
 import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.IntegrationCheck;
 import io.leadmkt.streams.admin.StreamsConfigStore;
+import io.leadmkt.streams.api.IntakeForwarding;
 import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.capture.CaptureForms;
@@ -62,6 +63,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -125,9 +127,9 @@ public final class LeadMarketApp implements AutoCloseable {
     private Deletions deletions;
     /** Writes buyers' postbacks taken over HTTP to the postbacks topic. */
     private KafkaProducer<String, Postback> postbackProducer;
-    /** Runs the HTTP calls of reports fanned out to the other instances. */
-    private final ExecutorService reportRequests = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "report-fan-out");
+    /** Runs the HTTP calls to the other instances: reports fanned out, leads sent on to the door that judges them. */
+    private final ExecutorService instanceRequests = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "instance-request");
         thread.setDaemon(true);
         return thread;
     });
@@ -181,18 +183,21 @@ public final class LeadMarketApp implements AutoCloseable {
         Access access = new Access(config.http().authRequired(), adminToken, app.keys.table());
         app.deletions = new Deletions(config.kafka(), app.configTopics, topics, config.partitions(), config.applicationId());
         PrivacyApi privacy = new PrivacyApi(app.deletions, app::findDeletion,
-                new DisclosureQueries(app::reportStreams, () -> app.self, config.partitions(), app.reportRequests));
+                new DisclosureQueries(app::reportStreams, () -> app.self, config.partitions(), app.instanceRequests));
         Map<String, Object> postbackProducer = new LinkedHashMap<>(intakeProducerProperties(config));
         postbackProducer.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-http-postbacks");
         app.postbackProducer = new KafkaProducer<>(postbackProducer, new StringSerializer(),
                 topics.postbacks().valueSerde().serializer());
         PostbackApi postbacks = new PostbackApi(app::findSale, configStore::buyer, app::writePostback);
         InstanceFanOut instances = new InstanceFanOut(app::reportStreams, () -> app.self, config.http().scheme(),
-                config.partitions(), app.reportRequests);
+                config.partitions(), app.instanceRequests);
         app.api = new LeadApi(config.httpPort(), access, config.http().tls(), app::submit, app::findStatus, app::health,
                 admin, new LeadApi.Operations(metrics, app::readiness),
                 new ReportQueries(instances)).withDashboard(app.dashboard).withPrivacy(privacy).withForms(forms)
-                .withPostbacks(postbacks).withWhatIf(new WhatIfApi(new WhatIfQueries(instances))).start();
+                .withPostbacks(postbacks).withWhatIf(new WhatIfApi(new WhatIfQueries(instances)))
+                .withForwarding(new IntakeForwarding(app::intakeElsewhere, () -> app.self, config.http().scheme(),
+                        LeadApi.SUBMIT_TIMEOUT.plusSeconds(1), app.market::forwardFailed, app.instanceRequests))
+                .start();
         try {
             app.self = new HostInfo(config.advertisedHost(), app.api.port());
             String server = app.self.host() + ":" + app.self.port();
@@ -416,6 +421,26 @@ public final class LeadMarketApp implements AutoCloseable {
         return acked;
     }
 
+    /**
+     * The instance whose intake reads the partition {@link #submit} would write {@code lead} to, when it is
+     * another instance (empty: this one, no partition of its own, or unknown while the group rebalances).
+     */
+    private Optional<HostInfo> intakeElsewhere(Lead lead) {
+        KafkaStreams streams = this.streams;
+        HostInfo me = self;
+        if (streams == null || me == null) {
+            return Optional.empty();
+        }
+        String inbound = topics.leadsInbound().name();
+        Integer partition = IdentityPartition.toWrite(lead, config.partitions(),
+                intakeProducer.partitionsFor(inbound).size(), System.currentTimeMillis());
+        if (partition == null) {
+            return Optional.empty();
+        }
+        return IntakeForwarding.readerOf(streams.metadataForAllStreamsClients(), new TopicPartition(inbound, partition))
+                .filter(reader -> !reader.equals(me));
+    }
+
     private Optional<LeadStatus> findStatus(String leadId) {
         KafkaStreams streams = ownerOf(reports, LeadStatusProcessor.STORE, leadId);
         ReadOnlyKeyValueStore<String, LeadStatus> statuses = streams.store(StoreQueryParameters.fromNameAndType(
@@ -555,6 +580,6 @@ public final class LeadMarketApp implements AutoCloseable {
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
         metrics.close();
-        reportRequests.shutdownNow();
+        instanceRequests.shutdownNow();
     }
 }

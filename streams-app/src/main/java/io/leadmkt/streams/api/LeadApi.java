@@ -21,6 +21,7 @@ import io.leadmkt.streams.access.Role;
 import io.leadmkt.streams.admin.AdminApi;
 import io.leadmkt.streams.capture.CaptureForms;
 import io.leadmkt.streams.dashboard.Dashboard;
+import io.leadmkt.schema.FieldError;
 import io.leadmkt.streams.intake.ErrorCodes;
 import io.leadmkt.streams.privacy.PrivacyApi;
 import io.leadmkt.streams.whatif.WhatIfApi;
@@ -47,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -101,7 +103,7 @@ import org.slf4j.LoggerFactory;
 public final class LeadApi implements AutoCloseable {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(5);
     /** How long a client waits before asking again for a report that could not be complete. */
     static final long REPORT_RETRY_AFTER_SECONDS = 5;
     /** The longest path parameter (an id) taken: lead, buyer, campaign and key ids are far shorter. */
@@ -127,6 +129,7 @@ public final class LeadApi implements AutoCloseable {
     private final LeadNormalizer normalizer = new LeadNormalizer();
     private Dashboard dashboard;
     private CaptureForms forms;
+    private IntakeForwarding forwarding;
     private Javalin server;
     private PrivacyApi privacy;
     private PostbackApi postbacks;
@@ -195,6 +198,16 @@ public final class LeadApi implements AutoCloseable {
     /** Serves the campaigns' capture forms ({@code /form/...}) too, through the same intake; call before {@link #start()}. */
     public synchronized LeadApi withForms(CaptureForms forms) {
         this.forms = forms;
+        return this;
+    }
+
+    /**
+     * Sends {@code POST /v1/leads} on to the door of the instance that reads the lead's partition, which
+     * judges it ({@link IntakeForwarding}); call before {@link #start()}. Without it this door judges
+     * every lead.
+     */
+    public synchronized LeadApi withForwarding(IntakeForwarding forwarding) {
+        this.forwarding = forwarding;
         return this;
     }
 
@@ -362,7 +375,14 @@ public final class LeadApi implements AutoCloseable {
         if (source != null && !AccessRules.maySubmit(Access.caller(ctx), source)) {
             throw AccessDenied.forbidden(); // another seller's source: nothing is checked, nothing written
         }
-        submitter.submit(ctx, read.lead(), normalizer.normalize(read.lead(), now).errors());
+        List<FieldError> errors = normalizer.normalize(read.lead(), now).errors();
+        Optional<HostInfo> judge = errors.isEmpty() && forwarding != null
+                ? forwarding.judgeOf(ctx, read.lead(), now) : Optional.empty();
+        if (judge.isPresent()) {
+            ctx.future(() -> forwarding.forward(ctx, judge.get(), body.get(), () -> submitter.answer(ctx, read.lead())));
+            return;
+        }
+        submitter.submit(ctx, read.lead(), errors);
     }
 
     private void leadStatus(Context ctx) {

@@ -41,6 +41,14 @@ public final class LeadSubmitter {
             JsonResponses.respond(ctx, 400, json);
             return;
         }
+        ctx.future(() -> answer(ctx, raw));
+    }
+
+    /**
+     * Submits {@code raw}, a lead without errors, and answers for it: the future completes once the
+     * answer is written (202, or 503 with its reason), never exceptionally.
+     */
+    public CompletableFuture<Void> answer(Context ctx, Lead raw) {
         CompletableFuture<Void> submitted;
         try {
             submitted = intake.submit(raw);
@@ -52,7 +60,7 @@ public final class LeadSubmitter {
         }
         // A copy, so the timeout does not complete (and so cancel) the intake's own future.
         CompletableFuture<Void> bounded = submitted.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.future(() -> bounded.handle((ignored, failure) -> {
+        return bounded.handle((ignored, failure) -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof IntakeOverloadedException overloaded) {
@@ -72,6 +80,6 @@ public final class LeadSubmitter {
                         .put("statusUrl", "/v1/leads/" + raw.getLeadId()));
             }
             return null;
-        }));
+        });
     }
 }

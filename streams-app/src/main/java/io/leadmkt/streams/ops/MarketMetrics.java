@@ -53,11 +53,16 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
     private final Counter shedAtIntake;
     private final Counter shedAtAuction;
     private final Counter refusedAtDoor;
+    private final Counter forwardFailed;
 
     public MarketMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.refusedAtDoor = Counter.builder("leadmkt.intake.refused")
                 .description("leads the HTTP door answered 503 overloaded (a seller's retry counts again)")
+                .register(registry);
+        this.forwardFailed = Counter.builder("leadmkt.intake.forward.failed")
+                .description("leads the HTTP door could not send on to the instance that reads their partition, "
+                        + "and so judged itself")
                 .register(registry);
         for (OutcomeStatus status : OutcomeStatus.values()) {
             outcomes.put(status, new ConcurrentHashMap<>());
@@ -111,6 +116,11 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
     /** The HTTP door refused a lead as overloaded (503 with Retry-After). */
     public void refusedAtDoor() {
         refusedAtDoor.increment();
+    }
+
+    /** The HTTP door could not ask the door of the instance reading a lead's partition, and judged the lead itself. */
+    public void forwardFailed() {
+        forwardFailed.increment();
     }
 
     private void outcome(Outcome outcome) {
