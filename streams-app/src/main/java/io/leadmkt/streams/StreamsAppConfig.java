@@ -131,7 +131,8 @@ public record StreamsAppConfig(
                     GROUP, 3, ConfigDef.Width.SHORT, HTTP_PORT)
             .define(HTTP_ADVERTISED_HOST, Type.STRING, "127.0.0.1", HOST_WITHOUT_PORT, HIGH,
                     "Host other instances and clients use to reach this instance's API (Streams' application.server): "
-                            + "GET /v1/leads/{id} answers 307 to the instance that owns the lead. Set to the pod/host address.",
+                            + "GET /v1/leads/{id} answers 307 to the instance that owns the lead, and POST /v1/leads is sent "
+                            + "on to the instance that reads the lead's partition. Set to the pod/host address.",
                     GROUP, 4, ConfigDef.Width.MEDIUM, HTTP_ADVERTISED_HOST)
             .define(PARTITIONS, Type.INT, 3, Range.atLeast(1), HIGH,
                     "Partitions of lead-keyed topics when the app creates them (all lead-keyed topics must match).",
