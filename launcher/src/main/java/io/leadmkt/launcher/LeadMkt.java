@@ -118,7 +118,8 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--java-options", description = "With --processes: JVM options of the broker, streams and "
                 + "connector processes, e.g. \"-XX:+UseParallelGC\" (default: none, the JVM's defaults).")
         String javaOptions;
-        @Option(names = "--phases", split = "[,\\s]+", description = "With --processes: the phases instead of the "
+        @Option(names = "--phases", split = "[,\\s]+", splitSynopsisLabel = ",", paramLabel = "PHASE",
+                description = "With --processes: the phases instead of the "
                 + "default plan (burst:20:60 idle:30 one idle:30, --minutes x burst:RATE:RATE*60, idle:30): "
                 + "burst:RATE:COUNT (COUNT leads at RATE/s), idle:SECONDS or one (a single lead).")
         List<String> phases;
