@@ -61,10 +61,20 @@ public final class LeadMkt implements Runnable {
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Runs the marketplace once per latency profile (guarantee, commit interval, linger, "
                     + "store type) on a fast simulated market and prints lead-to-outcome latency per profile; "
-                    + "--capacity instead finds the highest rate the market sustains and its CPU per lead.")
+                    + "--capacity instead finds the highest rate the market sustains and its CPU per lead; "
+                    + "--processes runs broker, streams instances and connector as separate processes and prints "
+                    + "per phase the leads' fates, latency and each process's CPU.")
     static final class BenchCommand implements Callable<Integer> {
-        @Option(names = "--rate", defaultValue = "100", description = "Leads per second (default ${DEFAULT-VALUE}).")
-        double rate;
+        /** Options of the in-process benches, which a run of separate processes has no use for. */
+        private static final List<String> IN_PROCESS_ONLY = List.of("--duration", "--warmup", "--buyers", "--profiles",
+                "--deadlines", "--caps", "--capacity", "--rates", "--step", "--set", "--http-sellers");
+        private static final List<String> PROCESSES_ONLY = List.of("--streams-instances", "--minutes",
+                "--java-options", "--phases");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--rate", description = "Leads per second (default 100; 30 with --processes).")
+        Double rate;
         @Option(names = "--duration", defaultValue = "40s", description = "Per profile (default ${DEFAULT-VALUE}).")
         Duration duration;
         @Option(names = "--warmup", description = "Untimed start of each run (default 20s; 10s with --capacity).")
@@ -94,9 +104,36 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--http-sellers", description = "With --capacity: the leads go through POST /v1/leads, sent "
                 + "by sellers that retry a 503 after its Retry-After, as demo --http-sellers does.")
         boolean httpSellers;
+        @Option(names = "--processes", description = "Start a broker, --streams-instances streams instances and the "
+                + "connector as separate JVMs on this machine (the JVM options of --java-options), 7 fast buyers and the "
+                + "lead generator in this one, and send leads in phases (the first while the processes start); per "
+                + "phase: sent, sold, shed, unsold, lead-to-outcome p50/p99 and each process's CPU (ms per lead, or %% "
+                + "of a core when idle). The last line is JSON.")
+        boolean processes;
+        @Option(names = "--streams-instances", description = "With --processes: streams instances (default 2).")
+        Integer streamsInstances;
+        @Option(names = "--minutes", description = "With --processes: one-minute phases at --rate after the start "
+                + "phases (default 3).")
+        Integer minutes;
+        @Option(names = "--java-options", description = "With --processes: JVM options of the broker, streams and "
+                + "connector processes, e.g. \"-XX:+UseParallelGC\" (default: none, the JVM's defaults).")
+        String javaOptions;
+        @Option(names = "--phases", split = "[,\\s]+", splitSynopsisLabel = ",", paramLabel = "PHASE",
+                description = "With --processes: the phases instead of the "
+                + "default plan (burst:20:60 idle:30 one idle:30, --minutes x burst:RATE:RATE*60, idle:30): "
+                + "burst:RATE:COUNT (COUNT leads at RATE/s), idle:SECONDS or one (a single lead).")
+        List<String> phases;
 
         @Override
         public Integer call() throws Exception {
+            if (processes) {
+                return runProcesses();
+            }
+            List<String> misplaced = matched(PROCESSES_ONLY);
+            if (!misplaced.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), String.join(", ", misplaced)
+                        + (misplaced.size() == 1 ? " goes" : " go") + " with --processes");
+            }
             if (httpSellers && !capacity) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--http-sellers goes with --capacity");
             }
@@ -123,9 +160,37 @@ public final class LeadMkt implements Runnable {
                 throw new CommandLine.ParameterException(new CommandLine(this), "no such profile: " + profiles
                         + "; known: " + all.stream().map(Bench.Profile::name).toList());
             }
-            new Bench(deadlines ? 5 : rate, duration, warmup == null ? Duration.ofSeconds(20) : warmup, buyers,
+            new Bench(deadlines ? 5 : rate == null ? 100 : rate, duration, warmup == null ? Duration.ofSeconds(20) : warmup, buyers,
                     deadlines ? 1 : 0, System.out).run(chosen);
             return 0;
+        }
+
+        private int runProcesses() throws Exception {
+            List<String> misplaced = matched(IN_PROCESS_ONLY);
+            if (!misplaced.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--processes runs its own market of "
+                        + "separate processes: no " + String.join(", ", misplaced) + " with it");
+            }
+            if (phases != null && (rate != null || minutes != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--phases replaces the default plan: no --rate or --minutes with it");
+            }
+            ProcessBench bench;
+            try {
+                List<ProcessBenchPhases.Phase> plan = phases != null ? ProcessBenchPhases.plan(phases)
+                        : ProcessBenchPhases.defaultPlan(rate == null ? 30 : rate, minutes == null ? 3 : minutes);
+                bench = new ProcessBench(streamsInstances == null ? 2 : streamsInstances, javaOptions, plan, System.out);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            bench.run();
+            return 0;
+        }
+
+        /** Which of these options the command line gave. */
+        private List<String> matched(List<String> names) {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            return names.stream().filter(parsed::hasMatchedOption).toList();
         }
     }
 

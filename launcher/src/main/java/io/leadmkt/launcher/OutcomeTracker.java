@@ -243,6 +243,16 @@ public final class OutcomeTracker implements AutoCloseable {
     }
 
     /**
+     * {@link #timeFromNow()}, and the latency and hops timed so far are forgotten: a bench that runs phases
+     * one after another reports each phase's own percentiles, not ones mixed with earlier phases'.
+     */
+    public synchronized void restartTiming() {
+        timeFromNow();
+        latencyMicros.reset();
+        hopMs.values().forEach(Histogram::reset);
+    }
+
+    /**
      * p50/p99 of each hop of the outcomes timed so far, in ms (one clock: everything runs in one process);
      * {@code overhead} is lead in → outcome visible minus the buyers' own answer times.
      */

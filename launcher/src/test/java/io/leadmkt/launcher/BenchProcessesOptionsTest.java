@@ -1,0 +1,69 @@
+package io.leadmkt.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code bench --processes}'s options; only refused command lines run here, as a valid one starts processes. */
+class BenchProcessesOptionsTest {
+
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void shouldParseTheProcessesOptionsWhenGiven() {
+        CommandLine.ParseResult parsed = LeadMkt.commandLine().parseArgs("bench", "--processes", "--streams-instances",
+                "1", "--java-options", "-XX:+UseParallelGC -XX:TieredStopAtLevel=1", "--phases", "burst:20:60 idle:30,one");
+        LeadMkt.BenchCommand bench = (LeadMkt.BenchCommand) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(bench.processes).isTrue();
+        assertThat(bench.streamsInstances).isEqualTo(1);
+        assertThat(bench.javaOptions).isEqualTo("-XX:+UseParallelGC -XX:TieredStopAtLevel=1");
+        assertThat(bench.phases).containsExactly("burst:20:60", "idle:30", "one");
+        assertThat(bench.rate).as("chosen per bench when not given").isNull();
+    }
+
+    @Test
+    void shouldRefuseInProcessOptionsWhenTheBenchRunsSeparateProcesses() {
+        assertThat(run("bench", "--processes", "--capacity", "--set", "a=b")).isEqualTo(2);
+        assertThat(err.toString()).contains("--processes runs its own market of separate processes: no --capacity, --set with it");
+    }
+
+    @Test
+    void shouldRefuseProcessesOptionsWhenTheBenchRunsInOneProcess() {
+        assertThat(run("bench", "--capacity", "--minutes", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--minutes goes with --processes");
+    }
+
+    @Test
+    void shouldRefuseRateAndMinutesWhenThePhasesAreGiven() {
+        assertThat(run("bench", "--processes", "--phases", "one", "--minutes", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--phases replaces the default plan: no --rate or --minutes with it");
+    }
+
+    @Test
+    void shouldNameTheBadPhaseWhenAPhaseIsMalformed() {
+        assertThat(run("bench", "--processes", "--phases", "burst:20:60,idle")).isEqualTo(2);
+        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS or one");
+    }
+
+    @Test
+    void shouldRefuseTheRateWhenItIsNotPositive() {
+        assertThat(run("bench", "--processes", "--rate", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--rate must be > 0 leads/s: 0.0");
+    }
+
+    @Test
+    void shouldRefuseTheInstancesWhenThereAreNone() {
+        assertThat(run("bench", "--processes", "--streams-instances", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--streams-instances must be >= 1: 0");
+    }
+
+    private int run(String... args) {
+        CommandLine cli = LeadMkt.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+}
