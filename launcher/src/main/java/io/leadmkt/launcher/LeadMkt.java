@@ -67,7 +67,7 @@ public final class LeadMkt implements Runnable {
     static final class BenchCommand implements Callable<Integer> {
         /** Options of the in-process benches, which a run of separate processes has no use for. */
         private static final List<String> IN_PROCESS_ONLY = List.of("--duration", "--warmup", "--buyers", "--profiles",
-                "--deadlines", "--caps", "--capacity", "--rates", "--step", "--set", "--http-sellers");
+                "--deadlines", "--caps", "--capacity", "--rates", "--step", "--set");
         private static final List<String> PROCESSES_ONLY = List.of("--streams-instances", "--minutes",
                 "--java-options", "--phases");
 
@@ -101,8 +101,9 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--set", description = "With --capacity: override a setting for every step, e.g. --set "
                 + "streams.commit.interval.ms=50 (repeatable; keys as in deploy/config/leadmkt.properties).")
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
-        @Option(names = "--http-sellers", description = "With --capacity: the leads go through POST /v1/leads, sent "
-                + "by sellers that retry a 503 after its Retry-After, as demo --http-sellers does.")
+        @Option(names = "--http-sellers", description = "With --capacity or --processes: the leads go through POST "
+                + "/v1/leads, sent by sellers that retry a 503 after its Retry-After, as demo --http-sellers does (with "
+                + "--processes spread over every streams instance's door, as by a load balancer).")
         boolean httpSellers;
         @Option(names = "--processes", description = "Start a broker, --streams-instances streams instances and the "
                 + "connector as separate JVMs on this machine (the JVM options of --java-options), 7 fast buyers and the "
@@ -135,7 +136,8 @@ public final class LeadMkt implements Runnable {
                         + (misplaced.size() == 1 ? " goes" : " go") + " with --processes");
             }
             if (httpSellers && !capacity) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--http-sellers goes with --capacity");
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--http-sellers goes with --capacity or --processes");
             }
             if (capacity) {
                 if (deadlines || caps || profiles != null) {
@@ -179,7 +181,8 @@ public final class LeadMkt implements Runnable {
             try {
                 List<ProcessBenchPhases.Phase> plan = phases != null ? ProcessBenchPhases.plan(phases)
                         : ProcessBenchPhases.defaultPlan(rate == null ? 30 : rate, minutes == null ? 3 : minutes);
-                bench = new ProcessBench(streamsInstances == null ? 2 : streamsInstances, javaOptions, plan, System.out);
+                bench = new ProcessBench(streamsInstances == null ? 2 : streamsInstances, javaOptions, httpSellers, plan,
+                        System.out);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

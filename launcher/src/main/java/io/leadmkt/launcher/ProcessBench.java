@@ -5,6 +5,7 @@ import io.leadmkt.launcher.ProcessBenchPhases.Result;
 import io.leadmkt.schema.KafkaClients;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
+import io.leadmkt.simulator.HttpSeller;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.SimulatedBuyer;
 import java.io.IOException;
@@ -52,6 +53,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * RocksDB included) over the row's wall time: per lead sent for a phase that sends, as % of one core for
  * an idle one; {@code platform} sums the child processes (broker, streams, connector), not this JVM
  * ({@value ProcessBenchPhases#HARNESS}). The last line is the same as JSON.
+ *
+ * <p>With {@code httpSellers} the leads go to {@code POST /v1/leads} instead, spread over every streams
+ * instance's door as a load balancer would, by sellers that retry a {@code 503} after its
+ * {@code Retry-After} for up to {@link #ANSWER_TIMEOUT} ({@link HttpSeller}); a lead's time then starts
+ * at the attempt the door took, and the line under the row says what the doors did.
  */
 public final class ProcessBench {
 
@@ -66,6 +72,7 @@ public final class ProcessBench {
     private static final long SEED = 42;
 
     private final int streamsInstances;
+    private final boolean httpSellers;
     private final List<String> javaOptions;
     private final List<Phase> plan;
     private final PrintStream out;
@@ -73,12 +80,15 @@ public final class ProcessBench {
 
     /**
      * @param javaOptions the children's JVM options, whitespace-separated (none: the JVM's defaults)
+     * @param httpSellers the leads go to the streams instances' {@code POST /v1/leads}, not to {@code leads.inbound}
      */
-    public ProcessBench(int streamsInstances, String javaOptions, List<Phase> plan, PrintStream out) {
+    public ProcessBench(int streamsInstances, String javaOptions, boolean httpSellers, List<Phase> plan,
+                        PrintStream out) {
         if (streamsInstances < 1) {
             throw new IllegalArgumentException("--streams-instances must be >= 1: " + streamsInstances);
         }
         this.streamsInstances = streamsInstances;
+        this.httpSellers = httpSellers;
         this.javaOptions = javaOptions == null || javaOptions.isBlank() ? List.of()
                 : List.of(javaOptions.trim().split("\\s+"));
         this.plan = List.copyOf(plan);
@@ -107,9 +117,10 @@ public final class ProcessBench {
     private List<Result> run(Children children, Path runDir) throws Exception {
         int brokerPort = KafkaNode.freePort();
         out.printf(Locale.ROOT, "bench --processes: broker, %d streams instance(s) and the connector as separate JVMs "
-                        + "(options: %s), %d fast buyers and the lead generator in this one, %d cores%n",
+                        + "(options: %s), %d fast buyers and the lead generator in this one, %d cores; leads %s%n",
                 streamsInstances, javaOptions.isEmpty() ? "JVM defaults" : String.join(" ", javaOptions), BUYERS,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                httpSellers ? "over POST /v1/leads, spread over every instance's door" : "on leads.inbound");
         out.println("  plan: " + plan.stream().map(Phase::label).reduce((a, b) -> a + " " + b).orElse(""));
         out.println("  logs: " + runDir);
         out.flush();
@@ -148,20 +159,29 @@ public final class ProcessBench {
                 try (var config = DemoMarket.configProducer(kafka, "leadmkt-bench-processes-config")) {
                     DemoMarket.seed(config, topics, campaigns, farm.configs(), DemoMarket.suppression());
                 }
+                LeadGenerator.Options leads = new LeadGenerator.Options(1, 0, SEED, campaigns);
+                Sellers sellers = httpSellers ? new Sellers(DemoApiKeys.create(kafka, topics,
+                        runDir.resolve("api-keys.properties")).sellerKey(), readyPorts.entrySet().stream()
+                        .filter(entry -> entry.getKey().startsWith("streams-")).map(Map.Entry::getValue).toList()) : null;
                 // One generator for the whole run: its phones stay unique, so no phase's lead is a duplicate
                 // of an earlier one. Keyed by lead id, the producer's partitioner picks the partition, as the
                 // separate-process runs' sellers did.
-                LeadGenerator generator = new LeadGenerator(producer, topics,
-                        new LeadGenerator.Options(1, 0, SEED, campaigns));
-                try (OutcomeTracker tracker = new OutcomeTracker(kafka, topics, id -> generator.sent(id)
-                        .map(sent -> OptionalLong.of(sent.sentAtNanos())).orElse(OptionalLong.empty())).start()) {
+                LeadGenerator generator = sellers != null ? new LeadGenerator(leads, sellers::send)
+                        : new LeadGenerator(producer, topics, leads);
+                // Over HTTP a lead's time starts at the attempt the door took, as in demo --http-sellers.
+                try (OutcomeTracker tracker = new OutcomeTracker(kafka, topics, sellers != null ? sellers::attemptNanos
+                        : id -> generator.sent(id).map(sent -> OptionalLong.of(sent.sentAtNanos()))
+                        .orElse(OptionalLong.empty())).start()) {
+                    if (sellers != null) {
+                        sellers.tracker = tracker;
+                    }
                     out.printf(Locale.ROOT, "  first phase starts %.1f s after the streams instances and connector were "
                             + "started (topics there, config seeded)%n", elapsedMs(started) / 1000.0);
                     out.println(ProcessBenchPhases.header(List.copyOf(measured.keySet())));
                     out.flush();
                     for (Phase phase : plan) {
                         children.checkAlive();
-                        Result result = phase.sendsLeads() ? send(phase, generator, producer, tracker, measured)
+                        Result result = phase.sendsLeads() ? send(phase, generator, producer, tracker, sellers, measured)
                                 : idle(phase, measured);
                         results.add(result);
                         out.println(result.toLine());
@@ -184,9 +204,13 @@ public final class ProcessBench {
     }
 
     private Result send(Phase phase, LeadGenerator generator, KafkaProducer<String, byte[]> producer,
-                        OutcomeTracker tracker, Map<String, ProcessHandle> measured) throws InterruptedException {
+                        OutcomeTracker tracker, Sellers sellers, Map<String, ProcessHandle> measured)
+            throws InterruptedException {
         Map<String, Long> cpuBefore = cpuMs(measured);
         tracker.restartTiming();
+        if (sellers != null) {
+            sellers.open();
+        }
         List<String> ids = new ArrayList<>(phase.leads());
         long start = System.nanoTime();
         for (int i = 0; i < phase.leads(); i++) {
@@ -202,16 +226,17 @@ public final class ProcessBench {
         while (!tracker.missing(ids).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        HttpSeller.Stats door = sellers == null ? null : sellers.close();
         long wallMs = elapsedMs(start);
         Map<String, Long> cpu = cpuSince(cpuBefore, measured);
-        return new Result(phase, wallMs, sendMs, tracker.summary(ids), tracker.missing(ids).size(), cpu);
+        return new Result(phase, wallMs, sendMs, tracker.summary(ids), tracker.missing(ids).size(), cpu, door);
     }
 
     private static Result idle(Phase phase, Map<String, ProcessHandle> measured) throws InterruptedException {
         Map<String, Long> cpuBefore = cpuMs(measured);
         long start = System.nanoTime();
         Thread.sleep(phase.idle().toMillis());
-        return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured));
+        return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured), null);
     }
 
     /** Each process's CPU time so far: utime + stime from /proc on Linux, in its 10 ms ticks. */
@@ -313,6 +338,55 @@ public final class ProcessBench {
 
     private static long elapsedMs(long fromNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fromNanos);
+    }
+
+    /**
+     * Sellers over HTTP behind a load balancer: each request, a retry too, goes to the next streams
+     * instance's door in turn. New for each phase, so each phase's door figures are its own. A lead the
+     * door refuses for good or the sellers give up on ends there, and the tracker counts it.
+     */
+    private static final class Sellers implements HttpSeller.Listener {
+        private final String key;
+        private final List<URI> doors;
+        private volatile HttpSeller current;
+        volatile OutcomeTracker tracker;
+
+        Sellers(String key, List<Integer> ports) {
+            this.key = key;
+            this.doors = ports.stream().map(port -> URI.create("http://127.0.0.1:" + port + "/v1/leads")).toList();
+        }
+
+        void open() {
+            current = new HttpSeller(doors, key, Demo.HTTP_SELLER_REQUESTS, ANSWER_TIMEOUT, HttpSeller.MAX_BACKOFF, this);
+        }
+
+        void send(LeadGenerator.Sent sent, byte[] undecodable) {
+            current.sink().send(sent, undecodable);
+        }
+
+        OptionalLong attemptNanos(String leadId) {
+            HttpSeller seller = current;
+            return seller == null ? OptionalLong.empty() : seller.attemptNanos(leadId);
+        }
+
+        /** Gives up what still waits, closes the phase's sellers and returns what the doors did to them. */
+        HttpSeller.Stats close() {
+            HttpSeller seller = current;
+            seller.giveUpWaiting();
+            HttpSeller.Stats stats = seller.stats();
+            seller.close();
+            return stats;
+        }
+
+        @Override
+        public void refused(HttpSeller.Refusal refusal) {
+            tracker.refusedAtDoor(refusal);
+        }
+
+        @Override
+        public void gaveUp(String leadId, int attempts) {
+            tracker.shedAtDoor(leadId);
+        }
     }
 
     /** A child JVM and where its stdout and stderr go. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadmkt.simulator.HttpSeller;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,9 +124,11 @@ final class ProcessBenchPhases {
      * What one phase did. {@code wallMs}: from its first lead sent until its last lead answered (or the wait
      * for answers gave up), the idle time for an idle phase; {@code sendMs}: the sending part alone.
      * {@code summary} is null for an idle phase; {@code cpuMs}: CPU time of each process over {@code wallMs},
-     * in table order, {@link #HARNESS} among them.
+     * in table order, {@link #HARNESS} among them; {@code door}: what the HTTP doors did to the phase's
+     * leads, null when they went to Kafka.
      */
-    record Result(Phase phase, long wallMs, long sendMs, Summary summary, long unanswered, Map<String, Long> cpuMs) {
+    record Result(Phase phase, long wallMs, long sendMs, Summary summary, long unanswered, Map<String, Long> cpuMs,
+                  HttpSeller.Stats door) {
 
         Result {
             cpuMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cpuMs));
@@ -179,6 +182,11 @@ final class ProcessBenchPhases {
             if (summary.rejected() > 0) {
                 parts.add("rejected " + summary.rejected());
             }
+            if (door != null) {
+                parts.add(String.format(Locale.ROOT, "doors: %d taken, %d given up, %d answers 503 overloaded, "
+                        + "%d other failures; sellers' wait for a taken lead p50 %d, max %d ms", door.accepted(),
+                        door.gaveUp(), door.overloadedAnswers(), door.otherFailures(), door.waitP50Ms(), door.waitMaxMs()));
+            }
             return String.join("; ", parts);
         }
 
@@ -199,6 +207,13 @@ final class ProcessBenchPhases {
                 node.put("unanswered", unanswered);
                 node.put("p50_ms", round(summary.p50Ms()));
                 node.put("p99_ms", round(summary.p99Ms()));
+            }
+            if (door != null) {
+                try {
+                    node.set("http_intake", JSON.readTree(door.toJson()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("the sellers' figures are not JSON: " + door.toJson(), e);
+                }
             }
             node.set("cpu_ms", JSON.valueToTree(cpuMs));
             ObjectNode percent = node.putObject("cpu_pct_of_core");

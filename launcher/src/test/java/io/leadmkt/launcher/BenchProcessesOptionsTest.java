@@ -23,6 +23,17 @@ class BenchProcessesOptionsTest {
         assertThat(bench.javaOptions).isEqualTo("-XX:+UseParallelGC -XX:TieredStopAtLevel=1");
         assertThat(bench.phases).containsExactly("burst:20:60", "idle:30", "one");
         assertThat(bench.rate).as("chosen per bench when not given").isNull();
+        assertThat(bench.httpSellers).isFalse();
+    }
+
+    @Test
+    void shouldTakeHttpSellersWhenTheBenchRunsSeparateProcesses() {
+        CommandLine.ParseResult parsed = LeadMkt.commandLine().parseArgs("bench", "--processes", "--http-sellers");
+        LeadMkt.BenchCommand bench = (LeadMkt.BenchCommand) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(bench.httpSellers).isTrue();
+        assertThat(run("bench", "--http-sellers")).isEqualTo(2);
+        assertThat(err.toString()).contains("--http-sellers goes with --capacity or --processes");
     }
 
     @Test

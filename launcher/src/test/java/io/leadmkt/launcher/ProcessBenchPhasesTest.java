@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadmkt.launcher.ProcessBenchPhases.Phase;
 import io.leadmkt.launcher.ProcessBenchPhases.Result;
+import io.leadmkt.simulator.HttpSeller;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ class ProcessBenchPhasesTest {
 
     @Test
     void shouldShowPercentOfACoreAndNoLeadFiguresWhenThePhaseIsIdle() {
-        Result idle = new Result(Phase.idle(Duration.ofSeconds(30)), 30_000, 0, null, 0, cpu(300, 1_500, 1_200, 60, 30));
+        Result idle = new Result(Phase.idle(Duration.ofSeconds(30)), 30_000, 0, null, 0, cpu(300, 1_500, 1_200, 60, 30), null);
 
         assertThat(idle.sent()).isZero();
         assertThat(idle.msPerLead(1_500)).isZero();
@@ -120,7 +121,7 @@ class ProcessBenchPhasesTest {
         ready.put("streams-2", null);
         ready.put("connector", 4_000L);
         Result burst = leads(Phase.burst(20, 60), 24_000, 60, cpu(600, 3_000, 2_400, 300, 120));
-        Result idle = new Result(Phase.idle(Duration.ofSeconds(30)), 30_000, 0, null, 0, cpu(300, 1_500, 1_200, 60, 30));
+        Result idle = new Result(Phase.idle(Duration.ofSeconds(30)), 30_000, 0, null, 0, cpu(300, 1_500, 1_200, 60, 30), null);
 
         String json = ProcessBenchPhases.toJson(2, "-XX:+UseParallelGC", ready, List.of(burst, idle));
 
@@ -151,6 +152,23 @@ class ProcessBenchPhasesTest {
         assertThat(second.get("cpu_pct_of_core").get("streams-1").asDouble()).isEqualTo(5.0);
     }
 
+    @Test
+    void shouldSayWhatTheDoorsDidWhenTheLeadsWentOverHttp() throws Exception {
+        Result plain = leads(Phase.burst(20, 60), 24_000, 60, cpu(600, 3_000, 2_400, 300, 120));
+        HttpSeller.Stats doors = new HttpSeller.Stats(60, 58, 0, 2, 140, 1, 20, 0, 35, 9_000, 12_000, 4, 20);
+        Result http = new Result(plain.phase(), plain.wallMs(), plain.sendMs(), plain.summary(), plain.unanswered(),
+                plain.cpuMs(), doors);
+
+        assertThat(http.reasons()).endsWith("; doors: 58 taken, 2 given up, 140 answers 503 overloaded, 1 other "
+                + "failures; sellers' wait for a taken lead p50 35, max 12000 ms");
+        JsonNode phase = new ObjectMapper().readTree(ProcessBenchPhases.toJson(2, "", Map.of(), List.of(http)))
+                .get("phases").get(0);
+        assertThat(phase.get("http_intake").get("overloaded_answers").asLong()).isEqualTo(140);
+        assertThat(phase.get("http_intake").get("gave_up").asLong()).isEqualTo(2);
+        assertThat(new ObjectMapper().readTree(ProcessBenchPhases.toJson(2, "", Map.of(), List.of(plain)))
+                .get("phases").get(0).has("http_intake")).as("leads on Kafka met no door").isFalse();
+    }
+
     private static Result leads(Phase phase, long wallMs, long sent, Map<String, Long> cpu) {
         long shedAtIntake = sent == 60 ? 5 : 0;
         long shedAtAuction = sent == 60 ? 2 : 0;
@@ -164,7 +182,7 @@ class ProcessBenchPhasesTest {
         }
         Summary summary = new Summary(sent, 0, sold, unsold, shedAtIntake + shedAtAuction, shed,
                 unsold > 0 ? Map.of("NO_BIDS", unsold) : Map.of(), Map.of(), 0, 0, 0, 812.5, 4096.0);
-        return new Result(phase, wallMs, wallMs / 2, summary, unanswered, cpu);
+        return new Result(phase, wallMs, wallMs / 2, summary, unanswered, cpu, null);
     }
 
     private static Map<String, Long> cpu(long broker, long streams1, long streams2, long connector, long harness) {

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HttpSeller implements AutoCloseable {
     /** The longest a seller's own doubling backoff grows between two tries of one lead. */
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     /** A lead the intake refused for good: its status and the answer's body (which names the bad fields). */
@@ -119,7 +119,9 @@ public final class HttpSeller implements AutoCloseable {
         }
     }
 
-    private final URI intake;
+    private final List<URI> intakes;
+    /** Requests sent so far: which of {@link #intakes} the next one goes to. */
+    private final AtomicLong requests = new AtomicLong();
     private final String apiKey;
     private final Duration patience;
     private final Duration maxBackoff;
@@ -152,7 +154,19 @@ public final class HttpSeller implements AutoCloseable {
     /** @param maxBackoff the longest the seller's own doubling backoff grows (a test's sellers come back sooner) */
     public HttpSeller(URI intake, String apiKey, int maxInFlight, Duration patience, Duration maxBackoff,
                       Listener listener) {
-        this.intake = intake;
+        this(List.of(intake), apiKey, maxInFlight, patience, maxBackoff, listener);
+    }
+
+    /**
+     * Sellers behind a load balancer's round robin: each request, a retry too, goes to the next of {@code
+     * intakes} (the {@code POST /v1/leads} URLs of several instances).
+     */
+    public HttpSeller(List<URI> intakes, String apiKey, int maxInFlight, Duration patience, Duration maxBackoff,
+                      Listener listener) {
+        if (intakes.isEmpty()) {
+            throw new IllegalArgumentException("no intake URL");
+        }
+        this.intakes = List.copyOf(intakes);
         this.apiKey = apiKey;
         this.patience = patience;
         this.maxBackoff = maxBackoff;
@@ -223,7 +237,7 @@ public final class HttpSeller implements AutoCloseable {
             offer.attemptNanos = System.nanoTime();
             offer.sending = true;
         }
-        HttpRequest request = HttpRequest.newBuilder(intake)
+        HttpRequest request = HttpRequest.newBuilder(intakes.get((int) (requests.getAndIncrement() % intakes.size())))
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .timeout(REQUEST_TIMEOUT)
