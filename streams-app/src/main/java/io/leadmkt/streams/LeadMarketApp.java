@@ -25,6 +25,7 @@ import io.leadmkt.streams.admin.ConfigTopics;
 import io.leadmkt.streams.admin.IntegrationCheck;
 import io.leadmkt.streams.admin.StreamsConfigStore;
 import io.leadmkt.streams.api.IntakeForwarding;
+import io.leadmkt.streams.api.IntakeNotReadyException;
 import io.leadmkt.streams.api.IntakeOverloadedException;
 import io.leadmkt.streams.api.LeadApi;
 import io.leadmkt.streams.capture.CaptureForms;
@@ -392,6 +393,13 @@ public final class LeadMarketApp implements AutoCloseable {
     }
 
     private CompletableFuture<Void> submit(Lead lead) {
+        KafkaStreams starting = streams;
+        if (!hasRun) {
+            // Not selling yet: a lead taken now would wait unread until Streams runs. Later rebalances do not
+            // refuse, as readiness does not: the other tasks keep running and the moved ones resume within seconds.
+            return CompletableFuture.failedFuture(new IntakeNotReadyException(
+                    starting == null ? "starting" : starting.state().toString()));
+        }
         IntakeBacklog.Admission admission = backlog.admit(System.currentTimeMillis(), config.intakeMaxLagMs(),
                 config.intakeInFlightMs());
         if (!admission.taken()) {

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * lead with errors is answered 400 naming each; a clean one is handed to the {@link LeadIntake}
  * as it came (the stream checks it again like any other source's) and answered once the intake has
  * it: 202 with its id, 503 {@code overloaded} with {@code Retry-After} while the pipeline is behind,
+ * 503 {@code not_ready} with {@code Retry-After} while the instance has not started selling,
  * 503 {@code intake_unavailable} when Kafka cannot take it within the timeout. Nothing is written
  * on a 4xx or a 503, so a retry with the same lead id is always safe.
  */
@@ -70,6 +71,10 @@ public final class LeadSubmitter {
                         .put("lagMs", overloaded.lagMs()).put("leadsInFlight", overloaded.leadsInFlight())
                         .put("maxLeadsInFlight", overloaded.maxLeadsInFlight())
                         .put("retryAfterSeconds", overloaded.retryAfterSeconds()));
+            } else if (cause instanceof IntakeNotReadyException notReady) {
+                ctx.header("Retry-After", Long.toString(IntakeNotReadyException.RETRY_AFTER_SECONDS));
+                JsonResponses.respond(ctx, 503, JSON.objectNode().put("error", "not_ready").put("retryable", true)
+                        .put("message", notReady.getMessage()));
             } else if (failure != null) {
                 log.warn("intake could not take lead {}: {}", raw.getLeadId(), failure.toString());
                 JsonResponses.respond(ctx, 503, JSON.objectNode().put("error", "intake_unavailable").put("retryable", true));

@@ -234,6 +234,19 @@ class LeadApiTest {
     }
 
     @Test
+    void shouldAnswer503NotReadyWithRetryAfterWhenTheInstanceIsNotSellingYet() throws Exception {
+        intake = lead -> CompletableFuture.failedFuture(new IntakeNotReadyException("REBALANCING"));
+
+        HttpResponse<String> response = post(TestLeads.json());
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("2");
+        assertThat(json(response).get("error").asText()).isEqualTo("not_ready");
+        assertThat(json(response).get("retryable").asBoolean()).isTrue();
+        assertThat(json(response).get("message").asText()).contains("REBALANCING");
+    }
+
+    @Test
     void shouldAnswer503WhenIntakeNeverAnswers() throws Exception {
         CompletableFuture<Void> never = new CompletableFuture<>();
         try (LeadApi slow = new LeadApi(0, TestKeys.access(), lead -> never, id -> Optional.empty(), Map::of,
