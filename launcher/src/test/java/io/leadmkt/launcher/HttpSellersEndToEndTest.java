@@ -4,8 +4,6 @@ import static io.leadmkt.launcher.RealMarket.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.CampaignConfig;
-import io.leadmkt.schema.Outcome;
-import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.simulator.BuyerBehaviour;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.HttpSeller;
@@ -15,8 +13,6 @@ import io.leadmkt.streams.intake.IntakeBacklog;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -54,12 +50,6 @@ class HttpSellersEndToEndTest {
         closeAll(app, market);
     }
 
-    private static List<String> timeline(String leadId) {
-        return market.committed(RealMarket.TOPICS.audit()).stream()
-                .filter(event -> leadId.equals(event.getLeadId()))
-                .map(Object::toString).toList();
-    }
-
     @Test
     void shouldSellEveryLeadTheDoorRefusedWhenItsSellersRetryAfterTheRetryAfter() {
         HttpSeller.Recording ended = new HttpSeller.Recording();
@@ -88,16 +78,7 @@ class HttpSellersEndToEndTest {
             market.startConnector();
             market.awaitEveryLeadEnded(ids);
 
-            Map<String, List<Outcome>> outcomes = market.committedOutcomes().stream()
-                    .filter(o -> ids.contains(o.getLeadId()))
-                    .collect(Collectors.groupingBy(Outcome::getLeadId));
-            assertThat(outcomes).hasSize(LEADS);
-            assertThat(outcomes.values()).allSatisfy(once -> {
-                assertThat(once).as("decided exactly once").hasSize(1);
-                // A supplier: the timeline reads the whole audit topic, so only when it is needed.
-                assertThat(once.get(0).getStatus()).as(() -> once.get(0) + ", its timeline "
-                        + timeline(once.get(0).getLeadId())).isEqualTo(OutcomeStatus.SOLD);
-            });
+            market.assertEverySoldOnce(ids);
             HttpSeller.Stats stats = sellers.stats();
             assertThat(stats.accepted()).isEqualTo(LEADS + first.size());
             assertThat(stats.retriedLeads()).as("the leads the door refused came back").isPositive();

@@ -4,8 +4,6 @@ import static io.leadmkt.launcher.RealMarket.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.CampaignConfig;
-import io.leadmkt.schema.Outcome;
-import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.simulator.BuyerBehaviour;
 import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.HttpSeller;
@@ -17,7 +15,6 @@ import io.leadmkt.streams.intake.IntakeBacklog;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -105,14 +102,7 @@ class IntakeForwardingEndToEndTest {
             reader.streams().resume();
             market.awaitEveryLeadEnded(ids);
 
-            Map<String, List<Outcome>> outcomes = market.committedOutcomes().stream()
-                    .filter(o -> ids.contains(o.getLeadId()))
-                    .collect(Collectors.groupingBy(Outcome::getLeadId));
-            assertThat(outcomes).hasSize(LEADS);
-            assertThat(outcomes.values()).allSatisfy(once -> {
-                assertThat(once).as("decided exactly once").hasSize(1);
-                assertThat(once.get(0).getStatus()).as("%s", once.get(0)).isEqualTo(OutcomeStatus.SOLD);
-            });
+            market.assertEverySoldOnce(ids);
             HttpSeller.Stats stats = sellers.stats();
             assertThat(stats.accepted()).isEqualTo(LEADS);
             assertThat(stats.retriedLeads()).as("the leads the reader's door refused came back").isPositive();

@@ -246,6 +246,29 @@ final class RealMarket implements AutoCloseable {
         return committed(TOPICS.outcomes());
     }
 
+    /**
+     * Each of {@code leadIds} has exactly one committed outcome, {@code SOLD}; a failure shows the lead's
+     * audit timeline.
+     */
+    void assertEverySoldOnce(Collection<String> leadIds) {
+        Map<String, List<Outcome>> outcomes = committedOutcomes().stream()
+                .filter(o -> leadIds.contains(o.getLeadId()))
+                .collect(Collectors.groupingBy(Outcome::getLeadId));
+        assertThat(outcomes).hasSize(leadIds.size());
+        assertThat(outcomes.values()).allSatisfy(once -> {
+            assertThat(once).as("decided exactly once").hasSize(1);
+            // A supplier: the timeline reads the whole audit topic, so only when it is needed.
+            assertThat(once.get(0).getStatus()).as(() -> once.get(0) + ", its timeline "
+                    + timeline(once.get(0).getLeadId())).isEqualTo(io.leadmkt.schema.OutcomeStatus.SOLD);
+        });
+    }
+
+    /** The audit events of one lead, in the order committed. */
+    List<String> timeline(String leadId) {
+        return committed(TOPICS.audit()).stream().filter(event -> leadId.equals(event.getLeadId()))
+                .map(Object::toString).toList();
+    }
+
     /** Every committed value on a topic, from its beginning to its end as of now. */
     <V> List<V> committed(Topics.Topic<String, V> topic) {
         Map<String, Object> props = broker.clients().consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
