@@ -41,8 +41,9 @@ public final class IntakeBacklog {
     /** The seconds the decision rate is measured over: long enough to smooth commits and GC pauses. */
     static final int RATE_SECONDS = 5;
     /**
-     * The fewest leads in flight the door allows, whatever the rate: a burst from an idle market (a
-     * seller's batch) is taken at once, and the rate it then shows raises the bound.
+     * The fewest leads in flight the door allows while the queues keep up, whatever the rate: a burst from
+     * an idle market (a seller's batch) is taken at once, and the rate it then shows raises the bound. Not
+     * while they are behind ({@link #maxLeadsInFlight}).
      */
     public static final long MIN_IN_FLIGHT = 50;
     /** Leads decided, per second. */
@@ -150,7 +151,7 @@ public final class IntakeBacklog {
     public synchronized Admission admit(long now, long maxLagMs, long inFlightMs) {
         long lag = lagMs(now);
         int inFlight = leadsInFlight();
-        long maxInFlight = maxLeadsInFlight(now, inFlightMs);
+        long maxInFlight = maxLeadsInFlight(now, inFlightMs, lag);
         boolean taken = lag <= maxLagMs && inFlight < maxInFlight;
         if (taken) {
             writing++;
@@ -229,15 +230,25 @@ public final class IntakeBacklog {
 
     /**
      * How many leads this instance may have in flight for one taken now to be decided within {@code
-     * targetMs} of the time its buyers take ({@link #buyersMs}), at least {@link #MIN_IN_FLIGHT}: Little's
-     * law, the leads it decides in that time. Above capacity the rate is what the machine does today, so
-     * the bound follows a slow day down; below it, the leads in flight stay far under the bound, which
-     * rises with the rate. Auctions that are many only because their buyers are slow (a second to answer
-     * a post is common) widen the bound instead of filling it: the door refuses for our lag, never for
-     * the buyers' pace.
+     * targetMs} of the time its buyers take ({@link #buyersMs}): Little's law, the leads it decides in that
+     * time. Above capacity the rate is what the machine does today, so the bound follows a slow day down;
+     * below it, the leads in flight stay far under the bound, which rises with the rate. Auctions that are
+     * many only because their buyers are slow (a second to answer a post is common) widen the bound
+     * instead of filling it: the door refuses for our lag, never for the buyers' pace.
+     *
+     * <p>At least {@link #MIN_IN_FLIGHT} while the queues keep up (a lead taken now would wait no longer
+     * than {@code targetMs}, {@link #lagMs}), so a burst into an idle pipeline is taken. Not while they are
+     * behind: on a cold start of every process on 2 cores the instances decided a few leads a second, the
+     * floor let 50 in at every dip of the lag, and those waited past their campaign's 5 s and were shed
+     * after their 202 (the door's gauges every half second, 2026-12-02).
      */
     public synchronized long maxLeadsInFlight(long now, long targetMs) {
-        return Math.max(MIN_IN_FLIGHT, (long) Math.ceil(decidedPerSecond(now) * (targetMs + buyersMs(now)) / 1000.0));
+        return maxLeadsInFlight(now, targetMs, lagMs(now));
+    }
+
+    private long maxLeadsInFlight(long now, long targetMs, long lagMs) {
+        long byRate = (long) Math.ceil(decidedPerSecond(now) * (targetMs + buyersMs(now)) / 1000.0);
+        return lagMs <= targetMs ? Math.max(MIN_IN_FLIGHT, byRate) : byRate;
     }
 
     /** The task that held {@code counter} closed (or moved): its auctions are no longer this instance's. */

@@ -186,6 +186,24 @@ class IntakeBacklogTest {
     }
 
     @Test
+    void shouldHoldLeadsInFlightToWhatItDecidesWithoutTheFloorWhenTheQueuesAreBehind() {
+        // A cold start: four leads decided a second, each auction open a second (its buyers' time included).
+        decided(4, 1_000, 0);
+        backlog.reading(0);
+        backlog.read(0, 0, T0 + 3_000, T0 + 5_000); // intake reads leads 2 s after their arrival
+        int taken = 0;
+        for (int i = 0; i < 20; i++) {
+            if (backlog.admit(T0 + 5_000, 3_000, 500).taken()) {
+                taken++;
+            }
+        }
+
+        assertThat(taken).as("4 a second decide 6 in 500 ms plus their 1 s, not the floor's 50").isEqualTo(6);
+        assertThat(backlog.maxLeadsInFlight(T0 + 5_000 + IntakeBacklog.MEMORY_MS + 1, 500))
+                .as("the queues keep up again: a burst is welcome").isEqualTo(IntakeBacklog.MIN_IN_FLIGHT);
+    }
+
+    @Test
     void shouldTakeLeadsWhenAuctionsAreManyOnlyBecauseTheirBuyersAreSlow() {
         // 100 leads a second whose buyers take 2 s to answer a ping and a post: 200 open auctions at any time
         decided(100, 2_000, 3);
