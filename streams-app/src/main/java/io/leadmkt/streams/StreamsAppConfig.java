@@ -189,7 +189,7 @@ public record StreamsAppConfig(
                     "The HTTP intake answers 503 with Retry-After while this instance has as many leads in flight "
                             + "(written by its HTTP intake and not yet read, or in an open auction) as it decided in this "
                             + "many ms plus the time its buyers take (its rate and its auctions' open time less their "
-                            + "answers' wait for the stream thread, over the last 5 s; at least 50 leads): a lead taken "
+                            + "answers' wait for the stream thread, over the last 5 s; at least 50 leads while the queues keep up): a lead taken "
                             + "then would queue behind them, so it waits at the door (retry with the same leadId) and the "
                             + "leads taken are decided at normal speed. Slow buyers widen the bound instead of filling it.",
                     GROUP, 15, ConfigDef.Width.SHORT, INTAKE_IN_FLIGHT_MS)

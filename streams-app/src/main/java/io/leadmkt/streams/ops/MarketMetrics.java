@@ -109,7 +109,7 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
         Gauge.builder("leadmkt.intake.leads.in.flight.max", backlog,
                         b -> b.maxLeadsInFlight(System.currentTimeMillis(), inFlightMs))
                 .description("the door's bound on them: what this instance decides in streams.intake.in.flight.ms plus its "
-                        + "buyers' time, at least 50")
+                        + "buyers' time, at least 50 while the queues keep up")
                 .register(registry);
     }
 
