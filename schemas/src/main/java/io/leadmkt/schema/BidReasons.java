@@ -14,6 +14,13 @@ public final class BidReasons {
      * connector's own concurrency cap for the buyer's whole timeout. No verdict on the buyer.
      */
     public static final String NOT_HEARD = "NOT_HEARD";
+    /**
+     * Called, and let go before its timeout because the lead already had a bid at or above its floor in
+     * hand and the buyer was past its usual answer time. No verdict on the lead either: if the bid in
+     * hand does not sell (its buyer's cap refuses it, or it rejects the post), the buyer let go was never
+     * really heard, and the auction offers it the lead again.
+     */
+    public static final String OVERDUE = "OVERDUE";
 
     private BidReasons() {
     }

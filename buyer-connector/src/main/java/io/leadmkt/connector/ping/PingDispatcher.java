@@ -65,7 +65,7 @@ public final class PingDispatcher {
     /** Reason of the TIMEOUT for a buyer that was not called because the lead was already too old to offer. */
     public static final String STALE = io.leadmkt.schema.BidReasons.STALE;
     /** Reason of the TIMEOUT for a buyer let go past its usual answer time while the lead had a bid in hand. */
-    public static final String OVERDUE = "OVERDUE";
+    public static final String OVERDUE = io.leadmkt.schema.BidReasons.OVERDUE;
 
     private final BuyerDirectory directory;
     private final BuyerAdapters adapters;

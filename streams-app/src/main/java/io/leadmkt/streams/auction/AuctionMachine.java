@@ -52,7 +52,8 @@ import java.util.Map;
  * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS}. Buyers that timed out
  * while the connector heard nobody at all ({@code NOT_HEARD}: a stall of ours), and a round whose
  * buyers all timed out together ({@link #timedOutTogether}), are pinged once more
- * while the lead can still be decided in time ({@link #PING_RETRIES}) before the round gives up. A lead that can no
+ * while the lead can still be decided in time ({@link #PING_RETRIES}) before the round gives up; so are
+ * buyers the connector let go {@code OVERDUE} for a bid in hand that then did not sell. A lead that can no
  * longer be offered within its campaign's time to decision ({@code decideBy}) ends {@code STALE}
  * without a ping.
  *
@@ -262,6 +263,15 @@ public final class AuctionMachine {
 
     private static boolean answered(AuctionState state, String buyerId) {
         return state.getBids().stream().anyMatch(b -> b.getBuyerId().equals(buyerId));
+    }
+
+    /**
+     * Whether a buyer's answer was no answer of its own: our stall ({@code NOT_HEARD}), or let go
+     * {@code OVERDUE} because another bid was in hand.
+     */
+    private static boolean neverHeard(Bid bid) {
+        return bid.getStatus() == BidStatus.TIMEOUT
+                && (BidReasons.NOT_HEARD.equals(bid.getReason()) || BidReasons.OVERDUE.equals(bid.getReason()));
     }
 
     private static boolean lastRound(AuctionState state) {
@@ -495,13 +505,15 @@ public final class AuctionMachine {
         }
 
         /**
-         * A round left with nothing to sell because some of its buyers timed out while the connector heard
-         * no buyer at all ({@code NOT_HEARD}: our own stall, not theirs): while the lead can still be
-         * offered within its time to decision, those buyers are pinged once more, so a slow stretch (a cold
-         * start, a busy core, a GC pause) sells the lead later instead of shedding it. The others' real
-         * answers (passes, errors) stand. A round closed by its backstop is not offered again: the
-         * connector is gone, and a second ping would only queue behind the first. Returns whether the
-         * round was offered again.
+         * A round left with nothing to sell while some of its buyers were never really heard: they timed
+         * out while the connector heard no buyer at all ({@code NOT_HEARD}: our own stall, not theirs), all
+         * together ({@link #timedOutTogether}), or were let go {@code OVERDUE} because a bid was in hand
+         * that then did not sell (its buyer's cap refused it, or it rejected the post). While the lead can
+         * still be offered within its time to decision, those buyers are pinged once more, so a slow
+         * stretch (a cold start, a busy core, a GC pause) sells the lead later instead of losing it. The
+         * others' real answers (passes, errors, bids already posted) stand. A round closed by its backstop
+         * is not offered again: the connector is gone, and a second ping would only queue behind the
+         * first. Returns whether the round was offered again.
          */
         private boolean offerAgain() {
             if (state.getPingRetries() >= PING_RETRIES || !TimeToDecision.canOffer(state.getDecideBy(), now)) {
@@ -513,14 +525,14 @@ public final class AuctionMachine {
             }
             boolean together = timedOutTogether(state);
             List<String> unheard = state.getBids().stream()
-                    .filter(b -> round.contains(b.getBuyerId())
-                            && (together || BidReasons.NOT_HEARD.equals(b.getReason())))
+                    .filter(b -> round.contains(b.getBuyerId()) && (together || neverHeard(b)))
                     .map(Bid::getBuyerId).toList();
             if (unheard.isEmpty()) {
                 return false;
             }
             state.setBids(new ArrayList<>(state.getBids().stream()
                     .filter(b -> !unheard.contains(b.getBuyerId())).toList()));
+            state.setPhase(AuctionPhase.COLLECTING); // from posting too: the bid in hand did not sell
             state.setPingRetries(state.getPingRetries() + 1);
             long answerBy = now + state.getPingDeadlineMs();
             state.setDeadlineAt(answerBy + settings.backstopMs());
@@ -588,11 +600,9 @@ public final class AuctionMachine {
             emit(roundClosed(state, ranked.size(), now));
             forgetRoundDetail(state);
             if (ranked.isEmpty()) {
-                String reason = nothingWinnableReason(state);
-                if ((Outcomes.STALE.equals(reason) || timedOutTogether(state)) && offerAgain()) {
-                    return;
+                if (!offerAgain()) {
+                    nextRoundOrUnsold(nothingWinnableReason(state));
                 }
-                nextRoundOrUnsold(reason);
                 return;
             }
             postTo(ranked);
@@ -714,7 +724,9 @@ public final class AuctionMachine {
         private void tryNext(String reasonIfNone) {
             List<Bid> next = BidRanking.winnable(state.getBids(), Pricing.Terms.of(state), state.getPostedBuyers());
             if (next.isEmpty()) {
-                nextRoundOrUnsold(reasonIfNone);
+                if (!offerAgain()) {
+                    nextRoundOrUnsold(reasonIfNone);
+                }
             } else {
                 postTo(next);
             }

@@ -28,6 +28,7 @@ import io.leadmkt.streams.auction.AuctionMachine.Store;
 import io.leadmkt.streams.auction.AuctionMachine.Transition;
 import io.leadmkt.streams.outcome.Outcomes;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,12 +42,18 @@ class AuctionMachineTest {
     private static final AuctionMachine MACHINE = new AuctionMachine(
             new AuctionMachine.Settings(BACKSTOP_MS, 2_000, 3_600_000));
 
-    /** A market with the lead in its store and nobody suppressed or capped. */
+    /** A market with the lead in its store, nobody suppressed, and what capped buyers can still spend. */
     private static final class Market implements AuctionMachine.Market {
         private final Lead lead;
+        private final Map<String, Long> spendLeftCents;
 
         Market(Lead lead) {
+            this(lead, Map.of());
+        }
+
+        Market(Lead lead, Map<String, Long> spendLeftCents) {
             this.lead = lead;
+            this.spendLeftCents = spendLeftCents;
         }
 
         @Override
@@ -61,7 +68,7 @@ class AuctionMachineTest {
 
         @Override
         public Long spendLeftCents(String buyerId, long now) {
-            return null;
+            return spendLeftCents.get(buyerId);
         }
     }
 
@@ -323,6 +330,69 @@ class AuctionMachineTest {
 
         assertThat(emitted(next, Ping.class)).singleElement()
                 .satisfies(ping -> assertThat(ping.getBuyers()).as("the next step, not a again").containsExactly("b"));
+    }
+
+    /**
+     * The connector let b go {@code OVERDUE} because a's bid was in hand; a rejects the post. b was never
+     * heard, so it is offered the lead again, and its bid sells it (seen on a real broker: a capped buyer's
+     * bid in hand, the uncapped buyer let go, the lead ended CAPPED).
+     */
+    @Test
+    void shouldPingTheBuyerLetGoOverdueAgainAndSellWhenTheBidInHandIsRejected() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        Transition posted = answeredTogether(state, market, T0 + 301,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300));
+        assertThat(postedTo(posted)).isEqualTo("a");
+
+        Transition retried = MACHINE.postResult(posted.state(), PostResult.newBuilder().setLeadId("L1")
+                .setBuyerId("a").setAttempt(1).setStatus(PostStatus.REJECTED).setRespondedAt(T0 + 320).build(),
+                market, T0 + 321);
+
+        assertPingedOnceMore(retried, "b");
+        assertThat(retried.state().getPhase()).isEqualTo(AuctionPhase.COLLECTING);
+        assertThat(retried.timerAt()).isEqualTo(T0 + 321 + BUDGET_MS + BACKSTOP_MS);
+
+        Transition sold = MACHINE.bid(retried.state(), answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 400),
+                T0 + 401, market, T0 + 402);
+
+        assertThat(postedTo(sold)).as("a rejected it: not posted again").isEqualTo("b");
+    }
+
+    /** The same when the bid in hand is a capped buyer's above what it can still spend: refused without a post. */
+    @Test
+    void shouldPingTheBuyerLetGoOverdueAgainWhenTheBidInHandIsOverItsBuyersSpendLeft() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        q.setBuyerTerms(Map.of("a", PricingFixtures.buyerTerms().setCapped(true).build()));
+        Market spent = new Market(q.getLead(), Map.of("a", 1_000L));
+        AuctionState state = MACHINE.open(null, q, spent, T0).state();
+
+        Transition retried = answeredTogether(state, spent, T0 + 301,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300));
+
+        assertThat(emitted(retried, AuditEvent.class)).extracting(AuditEvent::getType)
+                .contains(AuditType.CAP_REFUSED);
+        assertPingedOnceMore(retried, "b");
+    }
+
+    @Test
+    void shouldEndAllRejectedWhenTheBuyerLetGoOverdueWasAlreadyPingedAgain() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        AuctionState posted = answeredTogether(state, market, T0 + 301,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300)).state();
+        posted.setPingRetries(1);
+
+        Transition last = MACHINE.postResult(posted, PostResult.newBuilder().setLeadId("L1").setBuyerId("a")
+                .setAttempt(1).setStatus(PostStatus.REJECTED).setRespondedAt(T0 + 320).build(), market, T0 + 321);
+
+        assertThat(emitted(last, Ping.class)).as("pinged again once only").isEmpty();
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.ALL_REJECTED);
     }
 
     @Test
