@@ -178,7 +178,9 @@ public record StreamsAppConfig(
                             + "buyers with no answer by then were never really offered the lead, and a round that ends so "
                             + "with nothing to sell ends STALE. As long as a campaign's default time to decision "
                             + "(maxLeadAgeMs, 60 s): a connector that is behind may still call buyers until then, and their "
-                            + "answers must find the auction waiting.",
+                            + "answers must find the auction waiting. Posts likewise: the connector may send a post until "
+                            + "this long after it was written, and the winning bid waits for it (a connector restart does "
+                            + "not pass the lead to the next-best bid).",
                     GROUP, 14, ConfigDef.Width.SHORT, AUCTION_BACKSTOP_MS)
             .define(INTAKE_MAX_LAG_MS, Type.LONG, 3_000L, Range.atLeast(1), MEDIUM,
                     "The HTTP intake answers 503 with Retry-After while the leads it is reading are older than this (ms): "
@@ -198,7 +200,9 @@ public record StreamsAppConfig(
                             + "commits into one changelog record (in the Processor API it never holds back forwarded records).",
                     GROUP, 16, ConfigDef.Width.SHORT, CACHE_MAX_BYTES)
             .define(POST_GRACE_MS, Type.LONG, 2_000L, Range.atLeast(0), LOW,
-                    "How long (ms) past a post's deadline the auction still waits for the connector's result.",
+                    "How long (ms) past the end of a post's budget (the post sent at the latest moment it may be, "
+                            + "streams.auction.backstop.ms after it was written) the auction still waits for the "
+                            + "connector's result before it moves on to the next-best bid.",
                     GROUP, 17, ConfigDef.Width.SHORT, POST_GRACE_MS)
             .define(CLOSED_AUCTION_RETENTION_MS, Type.LONG, 60 * 60 * 1000L, Range.atLeast(0), LOW,
                     "How long (ms) a closed auction is remembered so late or redelivered events change nothing (1 h).",

@@ -3,6 +3,7 @@ package io.leadmkt.connector.kafka;
 import io.leadmkt.connector.AckedSend;
 import io.leadmkt.connector.BuyerDirectory;
 import io.leadmkt.connector.ping.PingDispatcher;
+import io.leadmkt.connector.post.PostDispatcher;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.DeletionNotice;
 import io.leadmkt.schema.Ping;
@@ -86,15 +87,28 @@ public final class KafkaBuyerDelivery {
         return acks;
     }
 
-    /** Produces the post when its buyer is Kafka-native; empty otherwise (a webhook buyer). */
+    /**
+     * Produces the post when its buyer is Kafka-native; empty otherwise (a webhook buyer). As with pings, the
+     * buyer's copy is stamped when it becomes readable ({@code deadlineAt} = now + the post's budget); a post
+     * read after its {@code sendBy} is not delivered: the auction may have moved on, and its own timer ends it.
+     */
     public Optional<CompletableFuture<Void>> deliverPost(Post post) {
         if (!isKafkaBuyer(post.getBuyerId())) {
             return Optional.empty();
         }
-        String topic = KafkaBuyerTopics.posts(post.getBuyerId());
-        routes.remember(post.getLeadId(), post.getAuctionPartition());
-        return Optional.of(send(topic, post.getLeadId(),
-                () -> topics.posts().valueSerde().serializer().serialize(topic, post)));
+        long now = clock.millis();
+        if (post.getSendBy() > 0) {
+            long budgetMs = PostDispatcher.budgetMs(post, now);
+            if (budgetMs <= 0) {
+                return Optional.of(CompletableFuture.completedFuture(null)); // the audit shows the auction's NO_POST_RESULT
+            }
+            post = Post.newBuilder(post).setDeadlineAt(now + budgetMs).build();
+        }
+        Post stamped = post;
+        String topic = KafkaBuyerTopics.posts(stamped.getBuyerId());
+        routes.remember(stamped.getLeadId(), stamped.getAuctionPartition());
+        return Optional.of(send(topic, stamped.getLeadId(),
+                () -> topics.posts().valueSerde().serializer().serialize(topic, stamped)));
     }
 
     /** Produces the deletion notice when its buyer is Kafka-native; empty otherwise (a webhook buyer). */

@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers a {@link Post} (the full lead) to the one buyer it names and turns the answer into
  * exactly one {@link PostResult}; the future never completes exceptionally. No other buyer is
- * ever called. The timeout is {@code min(the buyer's post timeout, deadline - now)}; with nothing
- * left of the deadline the buyer is not called and the result is a TIMEOUT at once.
+ * ever called. As with pings, the buyer's time counts from its call: the timeout is {@code min(the
+ * buyer's post timeout, the post's budget)} however late the post reached us (a restart, a backlog),
+ * as long as it is read by its {@code sendBy}; the auction waits for the answer until then. A post
+ * read after its {@code sendBy} is not sent (the auction may have moved on to the next-best bid): its
+ * result is a TIMEOUT {@value #DEADLINE_PASSED} at once.
  *
  * <p>A post is sent even when the {@link BuyerGate} has the buyer paused or at its limits: the
  * buyer already won this lead with a bid it made while healthy, and refusing the post would turn
@@ -39,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class PostDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PostDispatcher.class);
+    /** Reason of the TIMEOUT for a post read after the last moment it could be sent. */
+    public static final String DEADLINE_PASSED = "DEADLINE_PASSED";
 
     private final BuyerDirectory directory;
     private final BuyerAdapters adapters;
@@ -71,6 +76,18 @@ public final class PostDispatcher {
         return Optional.of(dispatch(post));
     }
 
+    /**
+     * How long the buyer has to answer a post called {@code now}: the post's whole budget while it may still
+     * be sent, nothing after its {@code sendBy}. A post written before {@code sendBy} existed (0) keeps its
+     * old rule: what is left until its deadline.
+     */
+    public static long budgetMs(Post post, long now) {
+        if (post.getSendBy() <= 0) {
+            return post.getDeadlineAt() - now;
+        }
+        return now > post.getSendBy() ? 0 : Math.max(1, post.getDeadlineAt() - post.getPostedAt());
+    }
+
     public CompletableFuture<PostResult> dispatch(Post post) {
         long now = clock.millis();
         Optional<BuyerConfig> found = directory.find(post.getBuyerId());
@@ -80,10 +97,10 @@ public final class PostDispatcher {
                     Answers.postResult(post, PostStatus.ERROR, null, "UNKNOWN_BUYER", now, 0));
         }
         BuyerConfig buyer = found.get();
-        long timeoutMs = Math.min(buyer.getPostTimeoutMs(), post.getDeadlineAt() - now);
+        long timeoutMs = Math.min(buyer.getPostTimeoutMs(), budgetMs(post, now));
         if (timeoutMs <= 0) {
             return CompletableFuture.completedFuture(
-                    Answers.postResult(post, PostStatus.TIMEOUT, null, "DEADLINE_PASSED", now, 0));
+                    Answers.postResult(post, PostStatus.TIMEOUT, null, DEADLINE_PASSED, now, 0));
         }
         BuyerAdapter adapter = adapters.forBuyer(buyer);
         BuyerRequest request;

@@ -113,6 +113,25 @@ class KafkaBuyerDeliveryTest {
     }
 
     @Test
+    void shouldStampThePostsBudgetFromWhenItBecomesReadableAndDropItPastItsSendBy() {
+        kafkaBuyer("kb");
+        long now = clock.millis();
+        // Written 20 s ago with a 3 s budget; it may be sent until 40 s from now.
+        Post late = Post.newBuilder(Fixtures.post("L-4", "kb", 1, now - 17_000)).setSendBy(now + 40_000).build();
+        Post tooLate = Post.newBuilder(Fixtures.post("L-5", "kb", 1, now - 17_000)).setSendBy(now - 1).build();
+
+        assertThat(delivery.deliverPost(late)).hasValueSatisfying(ack -> assertThat(ack).isCompleted());
+        assertThat(delivery.deliverPost(tooLate)).as("handled: not a webhook post")
+                .hasValueSatisfying(ack -> assertThat(ack).isCompleted());
+
+        assertThat(producer.history()).singleElement().satisfies(record -> {
+            Post own = topics.posts().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            assertThat(own.getLeadId()).isEqualTo("L-4");
+            assertThat(own.getDeadlineAt()).as("the whole budget from now").isEqualTo(now + 3_000);
+        });
+    }
+
+    @Test
     void shouldFailTheAckWhenTheProducerFails() {
         MockProducer<String, byte[]> failing =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());

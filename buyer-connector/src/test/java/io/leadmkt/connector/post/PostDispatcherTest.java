@@ -138,6 +138,46 @@ class PostDispatcherTest {
         assertThat(buyers.requestCount()).isZero();
     }
 
+    /**
+     * The post was written 20 s ago (a connector restart, a backlog): its 3 s budget is long gone, but the
+     * buyer's time counts from its call, and the post may still be sent until its sendBy.
+     */
+    @Test
+    void shouldCallWithTheWholeBudgetWhenThePostIsReadLateButBeforeItsSendBy() throws Exception {
+        register("b1", FakeBuyers.late("{\"accepted\":true}", 300));
+        long now = System.currentTimeMillis();
+        Post late = Post.newBuilder(Fixtures.post("L-1", "b1", 1, now - 17_000)).setSendBy(now + 40_000).build();
+
+        PostResult result = post(late);
+
+        assertThat(result.getStatus()).isEqualTo(PostStatus.ACCEPTED);
+        assertThat(buyers.requestsTo("/b1")).hasSize(1);
+    }
+
+    @Test
+    void shouldTimeOutWithoutCallingWhenThePostIsReadAfterItsSendBy() throws Exception {
+        register("b1", json("{\"accepted\":true}"));
+        long now = System.currentTimeMillis();
+        Post tooLate = Post.newBuilder(Fixtures.post("L-1", "b1", 1, now + 2_000)).setSendBy(now - 1).build();
+
+        PostResult result = post(tooLate);
+
+        assertThat(result.getStatus()).isEqualTo(PostStatus.TIMEOUT);
+        assertThat(result.getReason()).isEqualTo(PostDispatcher.DEADLINE_PASSED);
+        assertThat(buyers.requestCount()).isZero();
+    }
+
+    @Test
+    void shouldGiveTheBuyerItsBudgetFromTheCallOrNothingPastSendByWhenAskedHowLongItHas() {
+        Post post = Post.newBuilder(Fixtures.post("L-1", "b1", 1, 13_000)).setSendBy(70_000).build(); // posted at 10 000
+
+        assertThat(PostDispatcher.budgetMs(post, 10_000)).isEqualTo(3_000);
+        assertThat(PostDispatcher.budgetMs(post, 69_000)).as("read late: still the whole budget").isEqualTo(3_000);
+        assertThat(PostDispatcher.budgetMs(post, 70_001)).isZero();
+        Post written = Post.newBuilder(post).setSendBy(0).build();
+        assertThat(PostDispatcher.budgetMs(written, 12_000)).as("written before sendBy: what is left").isEqualTo(1_000);
+    }
+
     @Test
     void shouldErrorWithoutCallingWhenBuyerIsUnknownOrInactive() throws Exception {
         BuyerConfig inactive = register("b1", json("{\"accepted\":true}"));

@@ -85,8 +85,10 @@ public final class AuctionMachine {
     /**
      * @param backstopMs        how long past a round's answer budget the auction still waits for answers
      *                          that are not there (transport and commit delay), before it takes the
-     *                          connector or a Kafka-native buyer to be gone
-     * @param postGraceMs       how long past a post's deadline to wait for the connector's result
+     *                          connector or a Kafka-native buyer to be gone; and how long after a post is
+     *                          written the connector may still send it ({@code Post.sendBy})
+     * @param postGraceMs       how long past the end of a post's budget (sent at its {@code sendBy} at the
+     *                          latest) to wait for the connector's result
      * @param closedRetentionMs how long a closed auction is remembered, so late events stay harmless
      */
     public record Settings(long backstopMs, long postGraceMs, long closedRetentionMs) {
@@ -665,9 +667,13 @@ public final class AuctionMachine {
                 return;
             }
             int attempt = state.getAttempt();
+            // As with pings, the buyer's time counts from its call: the connector may send the post until
+            // sendBy (it may be behind, restarting, or gone a while), and the auction waits for the answer
+            // until then plus the budget, so our own lag never passes a winning bid to the next-best.
             long deadlineAt = now + state.getPostTimeoutMs();
+            long sendBy = now + settings.backstopMs();
             state.setPhase(AuctionPhase.POSTING);
-            state.setPostDeadlineAt(deadlineAt);
+            state.setPostDeadlineAt(sendBy + state.getPostTimeoutMs());
             store = Store.SAVE;
             emit(Post.newBuilder()
                     .setLeadId(state.getLeadId())
@@ -677,6 +683,7 @@ public final class AuctionMachine {
                     .setPingToken(bid.getPingToken())
                     .setPostedAt(now)
                     .setDeadlineAt(deadlineAt)
+                    .setSendBy(sendBy)
                     .setLead(lead)
                     .build());
             emit(Audit.buyerEvent(state.getLeadId(), AuditType.POSTED, now, bid.getBuyerId(), attempt, null,

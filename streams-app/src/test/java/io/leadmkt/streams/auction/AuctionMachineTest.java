@@ -450,6 +450,37 @@ class AuctionMachineTest {
         });
     }
 
+    /**
+     * A post may be sent until the backstop after it was written, and the buyer then has its whole budget:
+     * the auction waits that long before it writes its marker, so a connector restart does not pass a
+     * winning bid on to the next-best.
+     */
+    @Test
+    void shouldWaitForThePostsResultUntilItsSendByPlusItsBudgetWhenTheConnectorIsBehind() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        Transition posted = answeredTogether(state, market, T0 + 10,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+
+        assertThat(emitted(posted, Post.class)).singleElement().satisfies(post -> {
+            assertThat(post.getDeadlineAt() - post.getPostedAt()).as("the budget").isEqualTo(3_000);
+            assertThat(post.getSendBy()).isEqualTo(T0 + 11 + BACKSTOP_MS);
+        });
+        assertThat(posted.timerAt()).isEqualTo(T0 + 11 + BACKSTOP_MS + 3_000 + 2_000);
+
+        // The connector came back after 7 s, past the old deadline plus grace, and the buyer accepted.
+        Transition sold = MACHINE.postResult(posted.state(), PostResult.newBuilder().setLeadId("L1").setBuyerId("a")
+                .setAttempt(1).setStatus(PostStatus.ACCEPTED).setRespondedAt(T0 + 7_300).build(), market, T0 + 7_301);
+
+        assertThat(emitted(sold, Outcome.class)).singleElement().satisfies(outcome -> {
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SOLD);
+            assertThat(outcome.getBuyerId()).isEqualTo("a");
+        });
+    }
+
     @Test
     void shouldMoveTheTimerOnlyWhenThePhaseChanges() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));

@@ -236,7 +236,8 @@ class AuctionTopologyTest {
         market.bid("L1", "charlie", 500);
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
 
-        market.advance(Duration.ofMillis(2_000 + 2_000 + 50)); // post timeout + grace
+        // The connector may send the post until the backstop after it was written; then its timeout, then the grace.
+        market.advance(Duration.ofMillis(MarketHarness.BACKSTOP_MS + 2_000 + 2_000 + 50));
 
         Post second = market.posts.readValue();
         assertThat(second.getBuyerId()).isEqualTo("bravo");
