@@ -341,14 +341,10 @@ class AuctionMachineTest {
     void shouldPingTheBuyerLetGoOverdueAgainAndSellWhenTheBidInHandIsRejected() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        Transition posted = answeredTogether(state, market, T0 + 301,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300));
+        Transition posted = withBLetGoOverdue(q, market);
         assertThat(postedTo(posted)).isEqualTo("a");
 
-        Transition retried = MACHINE.postResult(posted.state(), PostResult.newBuilder().setLeadId("L1")
-                .setBuyerId("a").setAttempt(1).setStatus(PostStatus.REJECTED).setRespondedAt(T0 + 320).build(),
+        Transition retried = MACHINE.postResult(posted.state(), postResult("a", PostStatus.REJECTED, T0 + 320),
                 market, T0 + 321);
 
         assertPingedOnceMore(retried, "b");
@@ -367,11 +363,8 @@ class AuctionMachineTest {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         q.setBuyerTerms(Map.of("a", PricingFixtures.buyerTerms().setCapped(true).build()));
         Market spent = new Market(q.getLead(), Map.of("a", 1_000L));
-        AuctionState state = MACHINE.open(null, q, spent, T0).state();
 
-        Transition retried = answeredTogether(state, spent, T0 + 301,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300));
+        Transition retried = withBLetGoOverdue(q, spent);
 
         assertThat(emitted(retried, AuditEvent.class)).extracting(AuditEvent::getType)
                 .contains(AuditType.CAP_REFUSED);
@@ -382,17 +375,27 @@ class AuctionMachineTest {
     void shouldEndAllRejectedWhenTheBuyerLetGoOverdueWasAlreadyPingedAgain() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        AuctionState posted = answeredTogether(state, market, T0 + 301,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300)).state();
+        AuctionState posted = withBLetGoOverdue(q, market).state();
         posted.setPingRetries(1);
 
-        Transition last = MACHINE.postResult(posted, PostResult.newBuilder().setLeadId("L1").setBuyerId("a")
-                .setAttempt(1).setStatus(PostStatus.REJECTED).setRespondedAt(T0 + 320).build(), market, T0 + 321);
+        Transition last = MACHINE.postResult(posted, postResult("a", PostStatus.REJECTED, T0 + 320), market, T0 + 321);
 
         assertThat(emitted(last, Ping.class)).as("pinged again once only").isEmpty();
         assertThat(outcomeReason(last)).isEqualTo(Outcomes.ALL_REJECTED);
+    }
+
+    /** Opens the auction of buyers a and b at T0: a bids $30.00, and the connector lets b go OVERDUE for it. */
+    private static Transition withBLetGoOverdue(QualifiedLead q, Market market) {
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        return answeredTogether(state, market, T0 + 301,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300));
+    }
+
+    /** The result of lead L1's first post, to {@code buyerId}. */
+    private static PostResult postResult(String buyerId, PostStatus status, long at) {
+        return PostResult.newBuilder().setLeadId("L1").setBuyerId(buyerId).setAttempt(1).setStatus(status)
+                .setRespondedAt(at).build();
     }
 
     @Test
@@ -472,8 +475,8 @@ class AuctionMachineTest {
         assertThat(posted.timerAt()).isEqualTo(T0 + 11 + BACKSTOP_MS + 3_000 + 2_000);
 
         // The connector came back after 7 s, past the old deadline plus grace, and the buyer accepted.
-        Transition sold = MACHINE.postResult(posted.state(), PostResult.newBuilder().setLeadId("L1").setBuyerId("a")
-                .setAttempt(1).setStatus(PostStatus.ACCEPTED).setRespondedAt(T0 + 7_300).build(), market, T0 + 7_301);
+        Transition sold = MACHINE.postResult(posted.state(), postResult("a", PostStatus.ACCEPTED, T0 + 7_300), market,
+                T0 + 7_301);
 
         assertThat(emitted(sold, Outcome.class)).singleElement().satisfies(outcome -> {
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SOLD);
