@@ -180,7 +180,7 @@ public record StreamsAppConfig(
                             + "(maxLeadAgeMs, 60 s): a connector that is behind may still call buyers until then, and their "
                             + "answers must find the auction waiting. Posts likewise: the connector may send a post until "
                             + "this long after it was written, and the winning bid waits for it (a connector restart does "
-                            + "not pass the lead to the next-best bid).",
+                            + "not pass the lead to the next-best bid); so does a hold on a capped buyer's cap keeper.",
                     GROUP, 14, ConfigDef.Width.SHORT, AUCTION_BACKSTOP_MS)
             .define(INTAKE_MAX_LAG_MS, Type.LONG, 3_000L, Range.atLeast(1), MEDIUM,
                     "The HTTP intake answers 503 with Retry-After while the leads it is reading are older than this (ms): "

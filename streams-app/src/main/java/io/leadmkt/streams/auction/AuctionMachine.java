@@ -635,7 +635,6 @@ public final class AuctionMachine {
             posted.add(bid.getBuyerId());
             state.setAttempt(attempt);
             state.setPostedBuyers(posted);
-            state.setPostDeadlineAt(now + state.getPostTimeoutMs());
             BuyerTerms terms = state.getBuyerTerms().get(bid.getBuyerId());
             if (terms != null && terms.getCapped()) {
                 Long left = market.spendLeftCents(bid.getBuyerId(), now);
@@ -646,7 +645,10 @@ public final class AuctionMachine {
                             "spendLeftCents", Long.toString(left)));
                     return;
                 }
+                // The cap keeper is ours: its lag (restoring after a takeover, a backlog) must not pass the
+                // bid over, so the hold is waited for as long as an answer of the connector's.
                 state.setPhase(AuctionPhase.RESERVING);
+                state.setPostDeadlineAt(now + settings.backstopMs());
                 store = Store.SAVE;
                 emits.add(new Emit(bid.getBuyerId(), capRequest(state, bid.getBuyerId(), attempt,
                         CapRequestKind.RESERVE, priceCents, now)));

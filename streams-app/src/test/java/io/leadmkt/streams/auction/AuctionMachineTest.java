@@ -9,6 +9,9 @@ import io.leadmkt.schema.AuditAnswer;
 import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.CapDecision;
+import io.leadmkt.schema.CapRequest;
+import io.leadmkt.schema.CapRequestKind;
 import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Enrichment;
@@ -482,6 +485,36 @@ class AuctionMachineTest {
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SOLD);
             assertThat(outcome.getBuyerId()).isEqualTo("a");
         });
+    }
+
+    /**
+     * The cap keeper is ours: a hold it has not answered (restoring after a takeover, a backlog) is waited
+     * for until the backstop, then refused by the auction's own marker, and the next-best bid is posted.
+     */
+    @Test
+    void shouldWaitForTheCapKeeperUntilTheBackstopThenPostTheNextBestWhenItNeverAnswers() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        q.setBuyerTerms(Map.of("a", PricingFixtures.buyerTerms().setCapped(true).build()));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+
+        Transition reserving = answeredTogether(state, market, T0 + 10,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+
+        assertThat(reserving.state().getPhase()).isEqualTo(AuctionPhase.RESERVING);
+        assertThat(emitted(reserving, CapRequest.class)).singleElement()
+                .satisfies(request -> assertThat(request.getKind()).isEqualTo(CapRequestKind.RESERVE));
+        assertThat(reserving.timerAt()).isEqualTo(T0 + 11 + BACKSTOP_MS + 2_000);
+
+        Transition fired = MACHINE.timer(reserving.state(), market, reserving.timerAt());
+        CapDecision marker = emitted(fired, CapDecision.class).get(0);
+        assertThat(marker.getGranted()).isFalse();
+        assertThat(marker.getReason()).isEqualTo(AuctionMachine.NO_CAP_DECISION);
+
+        Transition next = MACHINE.capDecision(reserving.state(), marker, market, reserving.timerAt() + 5);
+
+        assertThat(postedTo(next)).isEqualTo("b");
     }
 
     @Test
