@@ -96,19 +96,28 @@ public final class KafkaBuyerDelivery {
         if (!isKafkaBuyer(post.getBuyerId())) {
             return Optional.empty();
         }
-        long now = clock.millis();
-        if (post.getSendBy() > 0) {
-            long budgetMs = PostDispatcher.budgetMs(post, now);
-            if (budgetMs <= 0) {
-                return Optional.of(CompletableFuture.completedFuture(null)); // the audit shows the auction's NO_POST_RESULT
-            }
-            post = Post.newBuilder(post).setDeadlineAt(now + budgetMs).build();
+        Optional<Post> readable = buyersCopy(post, clock.millis());
+        if (readable.isEmpty()) {
+            return Optional.of(CompletableFuture.completedFuture(null)); // the audit shows the auction's NO_POST_RESULT
         }
-        Post stamped = post;
+        Post stamped = readable.get();
         String topic = KafkaBuyerTopics.posts(stamped.getBuyerId());
         routes.remember(stamped.getLeadId(), stamped.getAuctionPartition());
         return Optional.of(send(topic, stamped.getLeadId(),
                 () -> topics.posts().valueSerde().serializer().serialize(topic, stamped)));
+    }
+
+    /**
+     * The buyer's copy of a post read {@code now}: its budget counted from now; empty past its {@code sendBy}.
+     * A post written before {@code sendBy} existed goes as it is.
+     */
+    private static Optional<Post> buyersCopy(Post post, long now) {
+        if (post.getSendBy() <= 0) {
+            return Optional.of(post);
+        }
+        long budgetMs = PostDispatcher.budgetMs(post, now);
+        return budgetMs <= 0 ? Optional.empty()
+                : Optional.of(Post.newBuilder(post).setDeadlineAt(now + budgetMs).build());
     }
 
     /** Produces the deletion notice when its buyer is Kafka-native; empty otherwise (a webhook buyer). */
