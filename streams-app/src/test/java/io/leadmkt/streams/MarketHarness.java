@@ -225,8 +225,13 @@ public final class MarketHarness implements AutoCloseable {
     }
 
     public void postResult(Post post, PostStatus status) {
+        postResult(post, status, null);
+    }
+
+    /** The connector's result for {@code post}, with its reason code. */
+    public void postResult(Post post, PostStatus status, String reason) {
         postResults.pipeInput(post.getLeadId(), PostResult.newBuilder().setLeadId(post.getLeadId())
-                .setBuyerId(post.getBuyerId()).setAttempt(post.getAttempt()).setStatus(status)
+                .setBuyerId(post.getBuyerId()).setAttempt(post.getAttempt()).setStatus(status).setReason(reason)
                 .setRespondedAt(now()).build());
     }
 

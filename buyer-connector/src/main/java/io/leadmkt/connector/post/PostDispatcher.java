@@ -43,7 +43,7 @@ public final class PostDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PostDispatcher.class);
     /** Reason of the TIMEOUT for a post read after the last moment it could be sent. */
-    public static final String DEADLINE_PASSED = "DEADLINE_PASSED";
+    public static final String DEADLINE_PASSED = io.leadmkt.schema.PostReasons.DEADLINE_PASSED;
 
     private final BuyerDirectory directory;
     private final BuyerAdapters adapters;

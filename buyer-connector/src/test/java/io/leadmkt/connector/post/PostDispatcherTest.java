@@ -11,6 +11,7 @@ import io.leadmkt.connector.http.BuyerHttpExecutor;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import java.time.Clock;
@@ -121,6 +122,7 @@ class PostDispatcherTest {
             // Not delivered, and known not to be: an ERROR (the auction may go on to the next bid), not a TIMEOUT.
             assertThat(result.getStatus()).isEqualTo(PostStatus.ERROR);
             assertThat(result.getReason()).isEqualTo("NOT_SENT");
+            assertThat(PostReasons.platformWasBehind(result)).as("no verdict on the buyer").isTrue();
             assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(PostStatus.ACCEPTED);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> oneAtATime.inFlight() == 0);
@@ -164,6 +166,7 @@ class PostDispatcherTest {
 
         assertThat(result.getStatus()).isEqualTo(PostStatus.TIMEOUT);
         assertThat(result.getReason()).isEqualTo(PostDispatcher.DEADLINE_PASSED);
+        assertThat(PostReasons.platformWasBehind(result)).isTrue();
         assertThat(buyers.requestCount()).isZero();
     }
 

@@ -18,6 +18,7 @@ import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.QualifiedLead;
@@ -55,7 +56,9 @@ import java.util.Map;
  * while the lead can still be decided in time ({@link #PING_RETRIES}) before the round gives up; so are
  * buyers the connector let go {@code OVERDUE} for a bid in hand that then did not sell. A lead that can no
  * longer be offered within its campaign's time to decision ({@code decideBy}) ends {@code STALE}
- * without a ping.
+ * without a ping. A post our side never delivered, or whose answer it never heard ({@link PostReasons}),
+ * is no refusal of the buyer's: the lead still goes on to the next-best bid, but if it ends unsold it
+ * ends {@code STALE}, not {@code ALL_REJECTED}.
  *
  * <p>A buyer with caps or a balance is posted only once its cap keeper has granted a hold on the
  * price (RESERVING): a refusal moves on to the next-best bid, and the post's result confirms or
@@ -65,7 +68,7 @@ import java.util.Map;
  */
 public final class AuctionMachine {
     /** Reason of the TIMEOUT the auction itself writes when a post's result never came. */
-    public static final String NO_POST_RESULT = "NO_POST_RESULT";
+    public static final String NO_POST_RESULT = io.leadmkt.schema.PostReasons.NO_POST_RESULT;
     /** Reason of the ERROR a BID becomes when its price is missing or negative. */
     public static final String BAD_PRICE = "BAD_PRICE";
     /** Reason of the refusal the auction itself writes when the cap keeper has not answered in time. */
@@ -610,10 +613,14 @@ public final class AuctionMachine {
             postTo(ranked);
         }
 
-        /** Nothing left to post in this round: offer the lead to the next round, or end it unsold. */
+        /**
+         * Nothing left to post in this round: offer the lead to the next round, or end it unsold — {@code
+         * STALE} whatever the last round's reason when a post of ours never reached its buyer: a bidder that
+         * might have bought the lead was never given it, so the platform, not the market, left it unsold.
+         */
         private void nextRoundOrUnsold(String reason) {
             if (lastRound(state)) {
-                close(Outcomes.unsold(state, reason, now));
+                close(Outcomes.unsold(state, state.getUndeliveredPosts() > 0 ? Outcomes.STALE : reason, now));
                 return;
             }
             emit(Audit.event(state.getLeadId(), AuditType.ROUND_EXHAUSTED, now, Map.of(
@@ -725,6 +732,11 @@ public final class AuctionMachine {
             if (result.getStatus() == PostStatus.ACCEPTED) {
                 close(Outcomes.sold(state, buyerId, priceCents, now));
                 return;
+            }
+            if (PostReasons.platformWasBehind(result)) {
+                // Not the buyer's refusal: our side never delivered the post (or never heard back). Still
+                // on to the next-best bid, whose post leaves now, but remembered for the lead's reason.
+                state.setUndeliveredPosts(state.getUndeliveredPosts() + 1);
             }
             tryNext(Outcomes.ALL_REJECTED);
         }

@@ -20,7 +20,8 @@ public final class Outcomes {
     public static final String SUPPRESSED = "SUPPRESSED";
     /**
      * The lead could not be offered within its campaign's time to decision (maxLeadAgeMs), or some
-     * of its buyers were never reached before the backstop: the platform was behind, not the buyers.
+     * of its buyers were never reached before the backstop, or a post of ours never reached its buyer
+     * (PostReasons): the platform was behind, not the buyers.
      * Shed load, counted apart from unsold leads.
      */
     public static final String STALE = "STALE";

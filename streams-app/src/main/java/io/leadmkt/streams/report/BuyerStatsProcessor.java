@@ -1,6 +1,7 @@
 package io.leadmkt.streams.report;
 
 import io.leadmkt.schema.BuyerStats;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.serde.AvroSerde;
@@ -19,7 +20,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Each buyer's last {@value #WINDOW} post results, from post results re-keyed by buyer id: ACCEPTED
- * counts as {@code A}, REJECTED, ERROR and TIMEOUT as {@code R}. On every new result it forwards the
+ * counts as {@code A}, REJECTED, ERROR and TIMEOUT as {@code R}, except a result that says our side
+ * failed to deliver the post or hear its answer ({@link PostReasons}), which is not counted at all. On every new result it forwards the
  * buyer's {@link BuyerStats} (keyed by buyer id, for the compacted {@code buyers.stats} topic) with
  * {@code acceptanceRateBasisPoints = accepted * 10000 / results} (integer division, so exact).
  *
@@ -76,6 +78,11 @@ public final class BuyerStatsProcessor implements Processor<String, PostResult, 
         PostResult result = record.value();
         if (buyerId == null || result == null || result.getStatus() == null) {
             return; // nothing to attribute: unreadable results are dead-lettered upstream
+        }
+        if (PostReasons.platformWasBehind(result)) {
+            // Our side never delivered the post or never heard its answer: no verdict on the buyer, whose
+            // rate ranks it and discounts its bids. A real answer for the same attempt still counts.
+            return;
         }
         String resultKey = result.getLeadId() + ":" + result.getAttempt();
         BuyerStats previous = stats.get(buyerId);

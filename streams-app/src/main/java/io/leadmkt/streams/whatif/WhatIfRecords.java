@@ -7,6 +7,8 @@ import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.PostReasons;
+import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.PricingMode;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.WhatIfAuction;
@@ -94,7 +96,14 @@ public final class WhatIfRecords {
                     }
                     round++;
                 }
-                case POST_RESULT -> posts.put(event.getBuyerId(), event.getStatus());
+                case POST_RESULT -> {
+                    // A post our side never delivered says nothing of the buyer: replayed, it is a post not
+                    // tried, taken at the buyer's rate, and it is not counted among its observed posts.
+                    if (!PostReasons.platformWasBehind(PostStatus.valueOf(event.getStatus()),
+                            event.getDetail().get("reason"))) {
+                        posts.put(event.getBuyerId(), event.getStatus());
+                    }
+                }
                 case CAP_REFUSED -> posts.put(event.getBuyerId(), FloorWhatIf.CAP_REFUSED);
                 default -> {
                     // the other steps say nothing about answers or posts

@@ -20,6 +20,7 @@ import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Ping;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.QualifiedLead;
@@ -397,8 +398,13 @@ class AuctionMachineTest {
 
     /** The result of lead L1's first post, to {@code buyerId}. */
     private static PostResult postResult(String buyerId, PostStatus status, long at) {
-        return PostResult.newBuilder().setLeadId("L1").setBuyerId(buyerId).setAttempt(1).setStatus(status)
-                .setRespondedAt(at).build();
+        return postResult(buyerId, 1, status, null, at);
+    }
+
+    /** The result of lead L1's post {@code attempt}, to {@code buyerId}. */
+    private static PostResult postResult(String buyerId, int attempt, PostStatus status, String reason, long at) {
+        return PostResult.newBuilder().setLeadId("L1").setBuyerId(buyerId).setAttempt(attempt).setStatus(status)
+                .setReason(reason).setRespondedAt(at).build();
     }
 
     @Test
@@ -454,6 +460,76 @@ class AuctionMachineTest {
             assertThat(marker.getStatus()).isEqualTo(PostStatus.TIMEOUT);
             assertThat(marker.getReason()).isEqualTo(AuctionMachine.NO_POST_RESULT);
         });
+    }
+
+    /**
+     * A post the connector never sent (read past its sendBy) is no refusal of the buyer's: the next-best bid
+     * is posted, and when that buyer rejects too the lead is the platform's loss, STALE, not ALL_REJECTED.
+     */
+    @Test
+    void shouldEndStaleNotAllRejectedWhenAPostNeverReachedItsBuyer() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        Transition posted = answeredTogether(MACHINE.open(null, q, market, T0).state(), market, T0 + 10,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+
+        Transition next = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.TIMEOUT,
+                PostReasons.DEADLINE_PASSED, T0 + 70_000), market, T0 + 70_001);
+        assertThat(postedTo(next)).as("still on to the next-best").isEqualTo("b");
+        Transition last = MACHINE.postResult(next.state(), postResult("b", 2, PostStatus.REJECTED, null, T0 + 70_050),
+                market, T0 + 70_051);
+
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
+    }
+
+    @Test
+    void shouldEndAllRejectedWhenEveryBidderTurnedThePostDown() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        Transition posted = answeredTogether(MACHINE.open(null, q, market, T0).state(), market, T0 + 10,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+
+        Transition next = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.TIMEOUT, "TIMEOUT",
+                T0 + 3_020), market, T0 + 3_021);
+        Transition last = MACHINE.postResult(next.state(), postResult("b", 2, PostStatus.REJECTED, null, T0 + 3_050),
+                market, T0 + 3_051);
+
+        assertThat(outcomeReason(last)).as("the buyer's own timeout is its answer").isEqualTo(Outcomes.ALL_REJECTED);
+    }
+
+    @Test
+    void shouldEndStaleWhenTheAuctionsOwnMarkerSettledTheOnlyPost() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        state = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
+                .state();
+        PostResult marker = emitted(MACHINE.timer(state, market, MACHINE.timerAt(state)), PostResult.class).get(0);
+
+        Transition settled = MACHINE.postResult(state, marker, market, MACHINE.timerAt(state) + 20);
+
+        assertThat(outcomeReason(settled)).isEqualTo(Outcomes.STALE);
+    }
+
+    /** A waterfall whose first buyer's post was never sent and whose second buyer passes: not NO_BIDS. */
+    @Test
+    void shouldEndStaleWhenALaterRoundHasNoBidsAfterAnUndeliveredPost() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a"), List.of("b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        state = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
+                .state();
+        Transition secondRound = MACHINE.postResult(state, postResult("a", 1, PostStatus.ERROR, PostReasons.NOT_SENT,
+                T0 + 3_010), market, T0 + 3_011);
+        assertThat(emitted(secondRound, Ping.class)).singleElement()
+                .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("b"));
+
+        Transition last = MACHINE.bid(secondRound.state(), answer("L1", "b", BidStatus.PASS, null, null, T0 + 3_020),
+                T0 + 3_020, market, T0 + 3_021);
+
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
     }
 
     /**

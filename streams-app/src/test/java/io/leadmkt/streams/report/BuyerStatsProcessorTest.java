@@ -3,6 +3,7 @@ package io.leadmkt.streams.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.BuyerStats;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.Topics;
@@ -134,6 +135,22 @@ class BuyerStatsProcessorTest {
         KeyValueStore<String, BuyerStats> store = driver.getKeyValueStore(BuyerStatsProcessor.STORE);
         assertThat(store.get("b1").getRecent()).isEqualTo("AR");
         assertThat(store.get("b1").getAcceptanceRateBasisPoints()).isEqualTo(5_000);
+    }
+
+    @Test
+    void shouldNotHoldAPostAgainstTheBuyerWhenOurSideNeverDeliveredIt() {
+        result("b1", "L1", 1, PostStatus.ACCEPTED);
+        undelivered("b1", "L2", PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED);
+        undelivered("b1", "L3", PostStatus.ERROR, PostReasons.NOT_SENT);
+        undelivered("b1", "L4", PostStatus.TIMEOUT, PostReasons.NO_POST_RESULT);
+        result("b1", "L4", 1, PostStatus.REJECTED); // the buyer's real answer, read after the auction's marker
+
+        assertThat(stats.readValuesToList()).extracting(BuyerStats::getRecent).containsExactly("A", "AR");
+    }
+
+    private void undelivered(String buyerId, String leadId, PostStatus status, String reason) {
+        results.pipeInput(buyerId, PostResult.newBuilder().setLeadId(leadId).setBuyerId(buyerId).setAttempt(1)
+                .setStatus(status).setReason(reason).setRespondedAt(START.toEpochMilli()).build());
     }
 
     @Test

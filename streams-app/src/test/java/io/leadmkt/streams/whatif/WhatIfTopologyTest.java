@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.WhatIfAuction;
 import io.leadmkt.schema.WhatIfOffer;
@@ -84,6 +85,24 @@ class WhatIfTopologyTest {
         assertThat(replayed.revenue()).isEqualTo(outcomes.revenue()).isEqualTo(2_000);
         assertThat(replayed.payout()).isEqualTo(outcomes.payout()).isEqualTo(1_600); // bravo's own 20 % margin
         assertThat(replayed.sold()).isEqualByComparingTo(outcomes.sold());
+    }
+
+    @Test
+    void shouldRecordAPostOurSideNeverDeliveredAsNotTriedWhenTheNextBestBought() {
+        market.submit(lead("L1", market.now()).build());
+        market.onlyPing();
+        market.answer("L1", "alpha", BidStatus.BID, 3_000L);
+        market.answer("L1", "bravo", BidStatus.BID, 2_000L);
+        market.answer("L1", "charlie", BidStatus.PASS, null);
+        market.postResult(market.posts.readValue(), PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+
+        List<WhatIfAuction> recorded = recorded();
+
+        assertThat(recorded.get(0).getOffers()).extracting(WhatIfOffer::getBuyerId, WhatIfOffer::getPost)
+                .containsExactlyInAnyOrder(tuple("alpha", "NOT_TRIED"), tuple("bravo", "ACCEPTED"),
+                        tuple("charlie", "NOT_TRIED"));
+        assertThat(AcceptRates.observed(recorded).posts()).as("only the post a buyer answered").isEqualTo(1);
     }
 
     @Test
