@@ -27,6 +27,11 @@ public final class BidReasons {
 
     /** Whether a bid says the platform could not offer the lead to its buyer, rather than how the buyer answered. */
     public static boolean platformWasBehind(Bid bid) {
-        return bid.getStatus() == BidStatus.TIMEOUT && (STALE.equals(bid.getReason()) || NOT_HEARD.equals(bid.getReason()));
+        return platformWasBehind(bid.getStatus(), bid.getReason());
+    }
+
+    /** The same, for an answer as the audit trail keeps it: its status and reason. */
+    public static boolean platformWasBehind(BidStatus status, String reason) {
+        return status == BidStatus.TIMEOUT && (STALE.equals(reason) || NOT_HEARD.equals(reason));
     }
 }

@@ -96,17 +96,19 @@ public final class ReportJson {
 
     /**
      * A row's rates in percent, one decimal, rounded half up; empty when there is nothing to divide
-     * by. Buyer rows: {@code bidRate} (bids per ping), {@code winRate} (wins per bid), {@code
-     * acceptRate} (accepted per post), and the bounds of the bid and answer-time percentiles read off
+     * by. Buyer rows: {@code bidRate} (bids per ping the buyer was reached with), {@code winRate} (wins
+     * per bid), {@code acceptRate} (accepted per post the buyer was reached with), and the bounds of the bid and answer-time percentiles read off
      * the row's bands ({@link Bands}: dollars, and milliseconds); lead rows: {@code sellThrough} (sold per valid lead); every row:
      * {@code returnRate} and {@code conversionRate} (accepted returns and conversions per lead sold).
      */
     static Map<String, Optional<BigDecimal>> rates(ReportRow row, ReportDimension dimension) {
         Map<String, Optional<BigDecimal>> rates = new LinkedHashMap<>();
         if (dimension == ReportDimension.BUYER) {
-            rates.put("bidRate", percent(row.get(Figure.BIDS), row.get(Figure.PINGS)));
+            // Pings and posts our side never got to the buyer are no answers of its: out of its rates.
+            rates.put("bidRate", percent(row.get(Figure.BIDS), row.get(Figure.PINGS) - row.get(Figure.PINGS_NOT_REACHED)));
             rates.put("winRate", percent(row.get(Figure.WINS), row.get(Figure.BIDS)));
-            rates.put("acceptRate", percent(row.get(Figure.ACCEPTED), row.get(Figure.POSTS)));
+            rates.put("acceptRate", percent(row.get(Figure.ACCEPTED),
+                    row.get(Figure.POSTS) - row.get(Figure.POSTS_NOT_REACHED)));
             // Percentiles over the band counts: the upper bound of the band holding each (see Bands).
             rates.put("bidP50Below", Bands.quantileBelow(row, Bands.BID_CENTS, 0.5).map(c -> BigDecimal.valueOf(c, 2)));
             rates.put("bidP90Below", Bands.quantileBelow(row, Bands.BID_CENTS, 0.9).map(c -> BigDecimal.valueOf(c, 2)));

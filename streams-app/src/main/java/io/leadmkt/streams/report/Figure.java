@@ -25,6 +25,16 @@ public enum Figure {
     TIMEOUTS("timeouts", false),
     /** Pings or posts answered with an error (a bad price counts as one). */
     ERRORS("errors", false),
+    /**
+     * Pings our side did not get to the buyer in time, or whose answer it never heard (BidReasons: the
+     * platform was behind): counted in PINGS, never as the buyer's timeouts, nor in its bid rate.
+     */
+    PINGS_NOT_REACHED("pingsNotReached", false),
+    /**
+     * Posts our side never delivered or never heard back from (PostReasons): counted in POSTS, never as
+     * the buyer's timeouts or errors, nor in its accept rate.
+     */
+    POSTS_NOT_REACHED("postsNotReached", false),
     /** Leads sold. */
     SOLD("sold", false),
     /** What buyers paid for the leads sold. */

@@ -2,9 +2,11 @@ package io.leadmkt.streams.report;
 
 import io.leadmkt.schema.AuditAnswer;
 import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.PostbackDecision;
 import io.leadmkt.schema.PostbackStatus;
@@ -133,8 +135,11 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
             case AUCTION_CLOSED -> {
                 for (AuditAnswer answer : audit.getAnswers()) {
                     BidStatus status = BidStatus.valueOf(answer.getStatus());
-                    updates.merge(ReportKey.of(ReportDimension.BUYER, at, answer.getBuyerId()),
-                            row -> row.withAnswer(status, answer.getPriceCents(), answer.getLatencyMs()),
+                    // Our own lag is not the buyer's timeout, nor an answer time of its.
+                    UnaryOperator<ReportRow> counted = BidReasons.platformWasBehind(status, answer.getReason())
+                            ? ReportRow::withPingNotReached
+                            : row -> row.withAnswer(status, answer.getPriceCents(), answer.getLatencyMs());
+                    updates.merge(ReportKey.of(ReportDimension.BUYER, at, answer.getBuyerId()), counted,
                             ReportProcessor::andThen);
                 }
                 String unanswered = audit.getDetail().get("unanswered");
@@ -150,7 +155,9 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
             case POST_RESULT -> {
                 PostStatus status = PostStatus.valueOf(audit.getStatus());
                 updates.put(ReportKey.of(ReportDimension.BUYER, at, audit.getBuyerId()),
-                        row -> row.withPostResult(status));
+                        PostReasons.platformWasBehind(status, audit.getDetail().get("reason"))
+                                ? ReportRow::withPostNotReached
+                                : row -> row.withPostResult(status));
             }
             default -> {
                 // the other steps of a lead's trail carry no report figure

@@ -190,6 +190,16 @@ public final class ReportRow {
         return adding().add(Figure.POSTS, 1).add(Figure.WINS, attempt == 1 ? 1 : 0).row();
     }
 
+    /** A ping our side never got to the buyer in time, or whose answer it never heard: an offer, no answer of the buyer's. */
+    public ReportRow withPingNotReached() {
+        return adding().add(Figure.PINGS, 1).add(Figure.PINGS_NOT_REACHED, 1).row();
+    }
+
+    /** A post our side never delivered or never heard back from: no answer of the buyer's. */
+    public ReportRow withPostNotReached() {
+        return plus(Figure.POSTS_NOT_REACHED, 1);
+    }
+
     /** The buyer's answer to a post, as the auction judged it. */
     public ReportRow withPostResult(PostStatus status) {
         return switch (status) {

@@ -80,6 +80,17 @@ class ReportJsonTest {
     }
 
     @Test
+    void shouldLeavePingsAndPostsOurSideNeverDeliveredOutOfTheBuyersRatesWhenThereAreSome() {
+        ReportRow row = ReportRow.EMPTY.withAnswer(BidStatus.BID, 1_500L, 5).withAnswer(BidStatus.PASS, null, 30)
+                .withPingNotReached().withPingNotReached()
+                .withPost(1).withPostResult(PostStatus.ACCEPTED).withPost(1).withPostNotReached();
+
+        assertThat(ReportJson.rates(row, ReportDimension.BUYER))
+                .containsEntry("bidRate", Optional.of(new BigDecimal("50.0")))
+                .containsEntry("acceptRate", Optional.of(new BigDecimal("100.0")));
+    }
+
+    @Test
     void shouldAddTheRatesAsCsvColumnsWhenAskedForCsv() {
         List<String> lines = ReportJson.csv(sourceTable()).lines().toList();
 

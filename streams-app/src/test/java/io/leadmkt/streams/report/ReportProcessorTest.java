@@ -2,10 +2,17 @@ package io.leadmkt.streams.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadmkt.schema.AuditAnswer;
+import io.leadmkt.schema.AuditEvent;
+import io.leadmkt.schema.AuditType;
+import io.leadmkt.schema.BidReasons;
+import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.PostReasons;
+import io.leadmkt.schema.PostStatus;
 import io.leadmkt.schema.ReportFigures;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.ConfigTables;
@@ -68,5 +75,42 @@ class ReportProcessorTest {
         process(ReportRowTest.sold("L2", "alpha", 2_000, 1_800), "L2");
 
         assertThat(sourceLeads()).isEqualTo(1);
+    }
+
+    /** Our own lag is not the buyer's: a ping or post our side never got to it is counted apart. */
+    @Test
+    void shouldCountPingsAndPostsOurSideNeverDeliveredApartFromTheBuyersTimeoutsWhenTheAuditSaysSo() {
+        AuditEvent closed = AuditEvent.newBuilder().setLeadId("L1").setType(AuditType.AUCTION_CLOSED)
+                .setAt(ReportRowTest.AT).setAnswers(java.util.List.of(
+                        answer("alpha", BidStatus.TIMEOUT, BidReasons.NOT_HEARD, 500),
+                        answer("alpha", BidStatus.TIMEOUT, BidReasons.STALE, 0),
+                        answer("alpha", BidStatus.TIMEOUT, "TIMEOUT", 500),
+                        answer("alpha", BidStatus.BID, null, 7)))
+                .build();
+        process(closed, "L1");
+        process(postResult("L1", PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED), "L1");
+        process(postResult("L2", PostStatus.ERROR, PostReasons.NOT_SENT), "L2");
+        process(postResult("L3", PostStatus.TIMEOUT, null), "L3");
+
+        ReportRow alpha = ReportRow.fromAvro(rows.get(ReportKey.of(ReportDimension.BUYER, ReportRowTest.AT, "alpha")
+                .encoded()));
+        assertThat(alpha.get(Figure.PINGS)).isEqualTo(4);
+        assertThat(alpha.get(Figure.PINGS_NOT_REACHED)).isEqualTo(2);
+        assertThat(alpha.get(Figure.POSTS_NOT_REACHED)).isEqualTo(2);
+        assertThat(alpha.get(Figure.TIMEOUTS)).as("its own ping and post timeouts only").isEqualTo(2);
+        assertThat(alpha.get(Figure.ERRORS)).isZero();
+        assertThat(alpha.get(Figure.ANSWERS_IN_500MS) + alpha.get(Figure.ANSWERS_IN_10MS))
+                .as("answer times: the buyer's own answers only").isEqualTo(2);
+    }
+
+    private static AuditAnswer answer(String buyerId, BidStatus status, String reason, int latencyMs) {
+        return AuditAnswer.newBuilder().setBuyerId(buyerId).setStatus(status.name()).setReason(reason)
+                .setLatencyMs(latencyMs).setPriceCents(status == BidStatus.BID ? 1_000L : null).build();
+    }
+
+    private static AuditEvent postResult(String leadId, PostStatus status, String reason) {
+        return AuditEvent.newBuilder().setLeadId(leadId).setType(AuditType.POST_RESULT).setAt(ReportRowTest.AT)
+                .setBuyerId("alpha").setAttempt(1).setStatus(status.name())
+                .setDetail(reason == null ? java.util.Map.of() : java.util.Map.of("reason", reason)).build();
     }
 }
