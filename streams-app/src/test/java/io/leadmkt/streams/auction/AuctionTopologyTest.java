@@ -254,6 +254,25 @@ class AuctionTopologyTest {
     }
 
     @Test
+    void shouldEndStaleNotAllRejectedWhenTheConnectorNeverSentTheWinningPost() {
+        submit("L1");
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.bid("L1", "charlie", 1_500);
+        // The connector read alpha's post past its sendBy (it was down a minute): not sent.
+        market.postResult(market.posts.readValue(), PostStatus.TIMEOUT, io.leadmkt.schema.PostReasons.DEADLINE_PASSED);
+        for (Post next = market.posts.readValue(); next != null;
+             next = market.posts.isEmpty() ? null : market.posts.readValue()) {
+            market.postResult(next, PostStatus.REJECTED);
+        }
+
+        Outcome outcome = market.outcomes.readValue();
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
+        assertThat(outcome.getReason()).as("the platform's loss, shed").isEqualTo(Outcomes.STALE);
+        assertThat(outcome.getPostAttempts()).isEqualTo(3);
+    }
+
+    @Test
     void shouldKeepAcceptedPostWhenTimeoutMarkerArrivesAfterIt() {
         submit("L1");
         market.bid("L1", "alpha", 3_000);
