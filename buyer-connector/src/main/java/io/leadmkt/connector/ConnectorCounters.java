@@ -3,7 +3,9 @@ package io.leadmkt.connector;
 import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.ops.Latency;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
 import io.micrometer.core.instrument.Counter;
@@ -24,6 +26,8 @@ import java.util.function.Function;
  * and post result the connector produces passes {@link #bid} or {@link #postResult}, which count it
  * in total and per buyer and status ({@code leadmkt_bids_total}, {@code leadmkt_post_results_total})
  * and time the buyer's answer ({@code leadmkt_ping_latency_seconds}, {@code leadmkt_post_latency_seconds}).
+ * A ping or post our side did not get to the buyer ({@link BidReasons}, {@link PostReasons}) is no answer
+ * of the buyer's: it is counted in {@code leadmkt_connector_not_reached_total{kind}} instead.
  * A buyer's meters are registered on its first answer of each status and kept: a map lookup and an
  * array read per answer, no tags built on the hot path. Updated from poll and HTTP threads alike.
  */
@@ -34,6 +38,8 @@ final class ConnectorCounters {
     final LongAdder skipped = new LongAdder();
     private final LongAdder throttled = new LongAdder();
     private final LongAdder paused = new LongAdder();
+    private final LongAdder pingsNotReached = new LongAdder();
+    private final LongAdder postsNotReached = new LongAdder();
     private final Map<BidStatus, LongAdder> bids = new EnumMap<>(BidStatus.class);
     private final Map<PostStatus, LongAdder> postResults = new EnumMap<>(PostStatus.class);
     private final Map<String, BuyerMeters> buyers = new ConcurrentHashMap<>();
@@ -52,6 +58,12 @@ final class ConnectorCounters {
                 .description("posts read by the connector").register(registry);
         FunctionCounter.builder("leadmkt.connector.skipped", skipped, LongAdder::sum)
                 .description("records whose value could not be read, logged and skipped").register(registry);
+        for (Map.Entry<String, LongAdder> kind : Map.of("ping", pingsNotReached, "post", postsNotReached).entrySet()) {
+            FunctionCounter.builder("leadmkt.connector.not.reached", kind.getValue(), LongAdder::sum)
+                    .description("pings and posts the connector did not get to the buyer in time, or heard no one "
+                            + "answer meanwhile: our own lag or queue, not the buyer's, so not in its answers")
+                    .tag("kind", kind.getKey()).register(registry);
+        }
         this.newBuyer = buyerId -> new BuyerMeters(registry, buyerId);
     }
 
@@ -62,6 +74,9 @@ final class ConnectorCounters {
             throttled.increment();
         } else if (BuyerGate.PAUSED.equals(bid.getReason())) {
             paused.increment();
+        } else if (BidReasons.platformWasBehind(bid)) {
+            pingsNotReached.increment();
+            return; // not the buyer's answer: kept out of its meters, which its alerts read
         }
         BuyerMeters meters = meters(bid.getBuyerId());
         int s = status.ordinal();
@@ -74,6 +89,10 @@ final class ConnectorCounters {
     void postResult(PostResult result) {
         PostStatus status = result.getStatus();
         postResults.get(status).increment();
+        if (PostReasons.platformWasBehind(result)) {
+            postsNotReached.increment();
+            return; // not the buyer's answer: kept out of its meters, which its alerts read
+        }
         BuyerMeters meters = meters(result.getBuyerId());
         int s = status.ordinal();
         meters.postResults.get(s).increment();
@@ -85,7 +104,7 @@ final class ConnectorCounters {
     /**
      * Whether an answer is a buyer's, worth timing: a real answer always is; a failure only if it
      * took time. A failure that took none was made without calling the buyer (paused, throttled,
-     * unknown, too late to offer, a request that could not be built): counted, not timed, since its
+     * unknown, a request that could not be built): counted, not timed, since its
      * zero would drag the buyer's percentiles down.
      */
     static boolean wasCalled(boolean answered, long latencyMs) {

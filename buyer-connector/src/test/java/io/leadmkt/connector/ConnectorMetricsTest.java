@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadmkt.connector.adapter.Answers;
 import io.leadmkt.connector.limits.BuyerGate;
 import io.leadmkt.ops.Health;
+import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Lead;
 import io.leadmkt.schema.Post;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostStatus;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,6 +55,26 @@ class ConnectorMetricsTest {
         assertThat(registry.get("leadmkt.post.results").tags("buyer", "acme", "status", "ACCEPTED").counter().count())
                 .isEqualTo(1);
         assertThat(timer("leadmkt.post.latency", "acme", "ERROR").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(15);
+    }
+
+    @Test
+    void shouldCountWhatOurSideNeverGotToTheBuyerApartFromTheBuyersAnswersWhenTheConnectorWasBehind() {
+        Post post = Post.newBuilder().setLeadId("l1").setBuyerId("acme").setAttempt(1).setPriceCents(1_000)
+                .setPostedAt(0).setDeadlineAt(1_000).setLead(new Lead()).build();
+        counters.bid(Answers.failedBid("l1", "acme", BidStatus.TIMEOUT, BidReasons.NOT_HEARD, 0, 500));
+        counters.bid(Answers.failedBid("l2", "acme", BidStatus.TIMEOUT, BidReasons.STALE, 0, 0));
+        counters.bid(Answers.failedBid("l3", "acme", BidStatus.TIMEOUT, "TIMEOUT", 0, 500));
+        counters.postResult(Answers.postResult(post, PostStatus.TIMEOUT, null, PostReasons.DEADLINE_PASSED, 0, 0));
+        counters.postResult(Answers.postResult(post, PostStatus.ERROR, null, PostReasons.NOT_SENT, 0, 0));
+
+        assertThat(registry.get("leadmkt.connector.not.reached").tags("kind", "ping").functionCounter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("leadmkt.connector.not.reached").tags("kind", "post").functionCounter().count())
+                .isEqualTo(2);
+        assertThat(count("leadmkt.bids", "acme", "TIMEOUT")).as("its own timeout only").isEqualTo(1);
+        assertThat(timer("leadmkt.ping.latency", "acme", "TIMEOUT").count()).isEqualTo(1);
+        assertThat(registry.find("leadmkt.post.results").counters()).as("no post of its failed").isEmpty();
+        assertThat(counters.snapshot(1, 0, java.util.List.of()).bids()).as("every bid written").isEqualTo(3);
     }
 
     @Test

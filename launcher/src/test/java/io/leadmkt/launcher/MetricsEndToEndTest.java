@@ -9,10 +9,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.leadmkt.connector.ConnectorConfig;
 import io.leadmkt.ops.OpsRoutes;
 import io.leadmkt.schema.Bid;
+import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.RoundAnswers;
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.OutcomeStatus;
+import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.Rejection;
 import io.leadmkt.simulator.BuyerBehaviour;
@@ -20,7 +22,6 @@ import io.leadmkt.simulator.BuyerSpec;
 import io.leadmkt.simulator.LeadGenerator;
 import io.leadmkt.simulator.LeadGenerator.Kind;
 import io.leadmkt.streams.LeadMarketApp;
-import io.leadmkt.streams.auction.AuctionMachine;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.outcome.Shed;
 import java.net.URI;
@@ -138,13 +139,17 @@ class MetricsEndToEndTest {
 
     @Test
     void shouldCountEveryBidAndPostResultPerBuyerWhenTheConnectorIsScraped() throws Exception {
-        List<Bid> bids = market.committed(RealMarket.TOPICS.bids()).stream()
+        List<Bid> written = market.committed(RealMarket.TOPICS.bids()).stream()
                 .flatMap(record -> RoundAnswers.each(record).stream()).toList();
-        // The auction's own TIMEOUT markers for posts whose result never came are not the connector's.
+        // What our side never got to a buyer is not its answer (and the auction's own NO_POST_RESULT
+        // markers are not the connector's): counted apart.
+        List<Bid> bids = written.stream().filter(b -> !BidReasons.platformWasBehind(b)).toList();
         List<PostResult> postResults = market.committed(RealMarket.TOPICS.postResults()).stream()
-                .filter(r -> !AuctionMachine.NO_POST_RESULT.equals(r.getReason())).toList();
+                .filter(r -> !PostReasons.platformWasBehind(r)).toList();
 
         PrometheusScrape scrape = PrometheusScrape.of(market.connectorPort());
+        assertThat(scrape.sum("leadmkt_connector_not_reached_total", "kind", "ping"))
+                .isEqualTo((double) (written.size() - bids.size()));
 
         Function<Bid, String> buyerStatus = b -> b.getBuyerId() + "/" + b.getStatus();
         Map<String, Long> expected = bids.stream().collect(Collectors.groupingBy(buyerStatus, Collectors.counting()));
