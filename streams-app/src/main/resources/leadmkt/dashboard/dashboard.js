@@ -190,7 +190,7 @@ function drawBuyers(rows) {
     ],
   }, true);
   fillTable('buyers', 'buyer', rows, ['pings', 'bids', 'bidRate', 'wins', 'winRate', 'posts', 'accepted',
-    'acceptRate', 'timeouts', 'errors', 'sold', 'revenue', 'returns', 'returnRate', 'returnCredit', 'conversions',
+    'acceptRate', 'timeouts', 'errors', 'pingsNotReached', 'postsNotReached', 'sold', 'revenue', 'returns', 'returnRate', 'returnCredit', 'conversions',
     'conversionValue']);
 }
 
