@@ -733,12 +733,13 @@ public final class AuctionMachine {
                 close(Outcomes.sold(state, buyerId, priceCents, now));
                 return;
             }
-            if (PostReasons.platformWasBehind(result)) {
+            boolean undelivered = PostReasons.platformWasBehind(result);
+            if (undelivered) {
                 // Not the buyer's refusal: our side never delivered the post (or never heard back). Still
                 // on to the next-best bid, whose post leaves now, but remembered for the lead's reason.
                 state.setUndeliveredPosts(state.getUndeliveredPosts() + 1);
             }
-            tryNext(Outcomes.ALL_REJECTED);
+            tryNext(undelivered ? Outcomes.STALE : Outcomes.ALL_REJECTED);
         }
 
         /** The current buyer will not take the lead: post to the next-best, or go on to the next round. */

@@ -525,6 +525,8 @@ class AuctionMachineTest {
                 T0 + 3_010), market, T0 + 3_011);
         assertThat(emitted(secondRound, Ping.class)).singleElement()
                 .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("b"));
+        assertThat(emitted(secondRound, AuditEvent.class)).filteredOn(e -> e.getType() == AuditType.ROUND_EXHAUSTED)
+                .singleElement().satisfies(e -> assertThat(e.getDetail()).containsEntry("reason", Outcomes.STALE));
 
         Transition last = MACHINE.bid(secondRound.state(), answer("L1", "b", BidStatus.PASS, null, null, T0 + 3_020),
                 T0 + 3_020, market, T0 + 3_021);
