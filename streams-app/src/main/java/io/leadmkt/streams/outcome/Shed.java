@@ -13,7 +13,10 @@ import io.leadmkt.schema.Rejection;
 public final class Shed {
     /** Shed at intake: already too old when read ({@code leads.rejected} with {@link Rejections#STALE}). */
     public static final String AT_INTAKE = "STALE_AT_INTAKE";
-    /** Shed at the auction: too old to offer when its turn came, or its buyers never reached (UNSOLD {@link Outcomes#STALE}). */
+    /**
+     * Shed at the auction: too old to offer when its turn came, its buyers never reached, or a post of ours
+     * never delivered before the rest turned it down (UNSOLD {@link Outcomes#STALE}).
+     */
     public static final String AT_AUCTION = "STALE_AT_AUCTION";
 
     private Shed() {
