@@ -64,30 +64,32 @@ public final class Demo {
      *                       its own SCRAM principal with only the ACLs {@code AclPlan} grants it
      * @param httpSellers    the sellers send their leads to {@code POST /v1/leads} ({@link HttpSeller}: 503s
      *                       retried after their Retry-After) instead of writing them to {@code leads.inbound}
+     * @param decideInTime   the campaigns want their leads decided within their time to decision
+     *                       ({@code decideWithinMaxLeadAge}): above capacity, shed rather than sold late
      */
     public record Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                           double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
                           boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer, boolean secure,
-                          boolean httpSellers) {
+                          boolean httpSellers, boolean decideInTime) {
 
         /** On a PLAINTEXT broker, the sellers on Kafka. */
         public Options(Duration duration, double ratePerSecond, int buyers, int httpPort, long seed,
                        double badFraction, Duration settleTimeout, Settings settings, Duration warmup,
                        boolean fastMarket, int slowBuyers, RoutingMode mode, int dailyCapPerBuyer) {
             this(duration, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings, warmup,
-                    fastMarket, slowBuyers, mode, dailyCapPerBuyer, false, false);
+                    fastMarket, slowBuyers, mode, dailyCapPerBuyer, false, false, false);
         }
 
         /** The same run, generating leads for {@code length}. */
         public Options withDuration(Duration length) {
             return new Options(length, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings,
-                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure, httpSellers);
+                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure, httpSellers, decideInTime);
         }
 
         /** The same run, its sellers sending over HTTP. */
         public Options withHttpSellers() {
             return new Options(duration, ratePerSecond, buyers, httpPort, seed, badFraction, settleTimeout, settings,
-                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure, true);
+                    warmup, fastMarket, slowBuyers, mode, dailyCapPerBuyer, secure, true, decideInTime);
         }
     }
 
@@ -197,6 +199,7 @@ public final class Demo {
             }
 
             List<CampaignConfig> campaigns = DemoMarket.campaigns(options.mode());
+            campaigns.forEach(campaign -> campaign.setDecideWithinMaxLeadAge(options.decideInTime()));
             // The simulated buyers keep counts only: what they received is for tests to inspect, and kept
             // here it would be the largest part of this JVM's heap, its GC pauses charged to the market.
             BuyerFarm farm = open(BuyerFarm.start(options.fastMarket()

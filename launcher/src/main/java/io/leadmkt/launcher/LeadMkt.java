@@ -238,6 +238,10 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--daily-cap", defaultValue = "0", description = "Every buyer takes at most this many leads "
                 + "a day (0: no caps): watch caps bind, exactly, and leads go to the next-best bid (default ${DEFAULT-VALUE}).")
         int dailyCap;
+        @Option(names = "--decide-in-time", description = "The demo campaigns want every lead decided within their "
+                + "5 s time to decision (decideWithinMaxLeadAge): above capacity intake sheds a lead the queues ahead "
+                + "of it would make late, instead of selling it late.")
+        boolean decideInTime;
         @Option(names = "--serve", description = "After the summary line, keep the marketplace and its dashboard "
                 + "running until Ctrl-C (the dashboard's URL goes to stderr).")
         boolean serve;
@@ -275,7 +279,8 @@ public final class LeadMkt implements Runnable {
                 }
             };
             Demo demo = new Demo(new Demo.Options(duration, rate, buyers, port, seed, badFraction, settleTimeout,
-                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap, secure, httpSellers),
+                    Settings.load(config).with(overrides), warmup, fastMarket, 0, mode, dailyCap, secure, httpSellers,
+                    decideInTime),
                     out, phases);
             demoRef[0] = demo;
             CountDownLatch finished = new CountDownLatch(1);

@@ -293,6 +293,7 @@ public final class ConfigDocuments {
         json.put("floor", Money.format(campaign.getFloorCents()));
         json.put("pingDeadlineMs", campaign.getPingDeadlineMs());
         json.put("maxLeadAgeMs", campaign.getMaxLeadAgeMs());
+        json.put("decideWithinMaxLeadAge", campaign.getDecideWithinMaxLeadAge());
         json.put("postTimeoutMs", campaign.getPostTimeoutMs());
         json.set("blockedBuyers", strings(campaign.getBlockedBuyers()));
         // basis points have the same two-decimal shape as cents: 1500 -> "15.00" (percent)
@@ -750,6 +751,9 @@ public final class ConfigDocuments {
         }
         if (doc.has("maxLeadAgeMs")) {
             c.setMaxLeadAgeMs(doc.get("maxLeadAgeMs").intValue());
+        }
+        if (doc.has("decideWithinMaxLeadAge")) {
+            c.setDecideWithinMaxLeadAge(doc.get("decideWithinMaxLeadAge").asBoolean());
         }
         if (doc.has("postTimeoutMs")) {
             c.setPostTimeoutMs(doc.get("postTimeoutMs").intValue());

@@ -52,12 +52,16 @@ public final class ComplianceProcessor extends LeadStage {
             return;
         }
         long decideBy = TimeToDecision.decideBy(lead, campaign.get());
-        if (!TimeToDecision.canOffer(decideBy, now + backlog.downstreamMs(now))) {
-            // Too old already, or will be by the time its auction opens behind the queue downstream:
-            // shed here, where it costs least, so what is kept can still be offered in time.
+        boolean decidedInTime = campaign.get().getDecideWithinMaxLeadAge();
+        if (!TimeToDecision.canOffer(decideBy, now + (decidedInTime ? backlog.untilDecisionMs(now)
+                : backlog.downstreamMs(now)))) {
+            // Too old already, or will be by the time its auction opens (or, for a campaign that wants its
+            // leads decided in time, by its decision) behind the queues ahead: shed here, where it costs
+            // least, so what is kept is offered (decided) in time.
             reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
                     + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()
-                    + " offers leads within " + campaign.get().getMaxLeadAgeMs() + " ms")), now);
+                    + (decidedInTime ? " decides" : " offers") + " leads within "
+                    + campaign.get().getMaxLeadAgeMs() + " ms")), now);
             return;
         }
         Enrichment enrichment = lead.getEnrichment();

@@ -286,13 +286,22 @@ public final class IntakeBacklog {
     }
 
     /**
+     * How long a lead read now will likely spend in our queues before its decision: the wait for its
+     * auction to open, then for its bids and for its post's result to be read. The buyers' own time is not
+     * in it: theirs, bounded by their timeouts. 0 when the pipeline keeps up.
+     */
+    public synchronized long untilDecisionMs(long now) {
+        return downstream.at(now) + 2 * answerWait.at(now);
+    }
+
+    /**
      * How long a lead taken now would likely wait in the pipeline's queues: the age of the leads waiting
      * to be read, what waits behind intake, and twice the auctions' answer queue; 0 when it keeps up.
      */
     public synchronized long lagMs(long now) {
         long waiting = unread.values().stream().filter(leads -> !leads.isEmpty())
                 .mapToLong(leads -> Math.max(0, now - leads.peekFirst().arrivedAt())).max().orElse(0);
-        return Math.max(age.at(now), waiting) + downstream.at(now) + 2 * answerWait.at(now);
+        return Math.max(age.at(now), waiting) + untilDecisionMs(now);
     }
 
     /** Seconds a client should wait before retrying, for a lag of {@code lagMs}: at least 1, at most 60. */

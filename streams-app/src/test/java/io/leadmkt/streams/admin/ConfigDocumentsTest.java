@@ -623,6 +623,19 @@ class ConfigDocumentsTest {
     }
 
     @Test
+    void shouldReadAndRoundTripTheTimeToDecisionRuleWhenTheCampaignWantsLeadsDecidedInTime() {
+        io.leadmkt.schema.CampaignConfig campaign = documents.read(null,
+                "{campaignId: live, vertical: solar, maxLeadAgeMs: 2000, decideWithinMaxLeadAge: true}").campaigns().get(0);
+
+        assertThat(campaign.getDecideWithinMaxLeadAge()).isTrue();
+        assertThat(documents.read(null, ConfigDocuments.toJson(campaign).toString()).campaigns()).containsExactly(campaign);
+        assertThat(documents.read(null, "{campaignId: c, vertical: solar}").campaigns().get(0)
+                .getDecideWithinMaxLeadAge()).as("by default a lead offered in time is sold, however late").isFalse();
+        assertThat(documents.read(null, "{campaignId: c, vertical: solar, decideWithinMaxLeadAge: soon}").errors())
+                .anySatisfy(e -> assertThat(e).startsWith("decideWithinMaxLeadAge: "));
+    }
+
+    @Test
     void shouldDefaultToParallelRoutingWhenTheCampaignLeavesItOut() {
         io.leadmkt.schema.CampaignConfig campaign = documents.read(null, "{campaignId: c, vertical: solar}")
                 .campaigns().get(0);

@@ -132,6 +132,28 @@ class AuctionTopologyTest {
         assertThat(market.rejected.readValue().getReasonCode()).isEqualTo(Rejections.STALE);
     }
 
+    /**
+     * Answers wait 1.5 s for the stream thread: a lead 2.5 s old can still be offered within its campaign's
+     * 5 s, and is, unless the campaign wants its leads decided within them (2.5 + 2 × 1.5 > 5).
+     */
+    @Test
+    void shouldShedALeadAtIntakeOnlyForACampaignThatWantsItDecidedInTimeWhenAnswersQueue() {
+        market.backlog.answerRead(market.now() - 1_500, market.now());
+        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(5_000).build());
+        market.submitArrivedAt(lead("L-offered", market.now()).build(), market.now() - 2_500);
+        assertThat(market.onlyPing().getLeadId()).isEqualTo("L-offered");
+
+        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(5_000).setDecideWithinMaxLeadAge(true).build());
+        market.submitArrivedAt(lead("L-late", market.now()).build(), market.now() - 2_500);
+        market.submitArrivedAt(lead("L-fresh", market.now()).build(), market.now() - 1_900);
+
+        assertThat(market.rejected.readValue()).satisfies(rejection -> {
+            assertThat(rejection.getLeadId()).isEqualTo("L-late");
+            assertThat(rejection.getReasonCode()).isEqualTo(Rejections.STALE);
+        });
+        assertThat(market.onlyPing().getLeadId()).as("1.9 + 3 s fit in 5").isEqualTo("L-fresh");
+    }
+
     @Test
     void shouldOfferTheLeadWhenItsBacklogLeftEnoughTimeToDecide() {
         market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(10_000).build());

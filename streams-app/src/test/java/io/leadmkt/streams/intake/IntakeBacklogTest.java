@@ -103,6 +103,15 @@ class IntakeBacklogTest {
     }
 
     @Test
+    void shouldPredictTheQueuesUntilADecisionWhenAuctionsOpenLateAndAnswersWait() {
+        backlog.auctionOpened(T0, T0 + 1_000);
+        backlog.answerRead(T0 + 600, T0 + 1_000);
+
+        assertThat(backlog.untilDecisionMs(T0 + 1_010)).as("the opening, then bids and post result").isEqualTo(1_800);
+        assertThat(backlog.downstreamMs(T0 + 1_010)).as("the offer waits for the opening only").isEqualTo(1_000);
+    }
+
+    @Test
     void shouldCountOpenAuctionsUntilTheirTaskHandsItsCounterBack() {
         backlog.reading(0);
         backlog.written(0, 0, T0);
