@@ -396,6 +396,20 @@ class AuctionMachineTest {
                 answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.OVERDUE, T0 + 300));
     }
 
+    /** Opens L1's auction of buyers a and b at T0: a bids $30.00, b $20.00, read together; the post to a. */
+    private static Transition bothBid(QualifiedLead q, Market market) {
+        return answeredTogether(MACHINE.open(null, q, market, T0).state(), market, T0 + 10,
+                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
+                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+    }
+
+    /** Opens L1's auction at T0 with a alone in its first round, bidding $20.00: the state posting to a. */
+    private static AuctionState aBids(QualifiedLead q, Market market) {
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        return MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
+                .state();
+    }
+
     /** The result of lead L1's first post, to {@code buyerId}. */
     private static PostResult postResult(String buyerId, PostStatus status, long at) {
         return postResult(buyerId, 1, status, null, at);
@@ -449,9 +463,7 @@ class AuctionMachineTest {
     void shouldWriteATimeoutMarkerNotSettleWhenThePostTimerFires() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a")));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        state = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
-                .state();
+        AuctionState state = aBids(q, market);
 
         Transition fired = MACHINE.timer(state, market, MACHINE.timerAt(state));
 
@@ -470,9 +482,7 @@ class AuctionMachineTest {
     void shouldEndStaleNotAllRejectedWhenAPostNeverReachedItsBuyer() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
-        Transition posted = answeredTogether(MACHINE.open(null, q, market, T0).state(), market, T0 + 10,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+        Transition posted = bothBid(q, market);
 
         Transition next = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.TIMEOUT,
                 PostReasons.DEADLINE_PASSED, T0 + 70_000), market, T0 + 70_001);
@@ -487,9 +497,7 @@ class AuctionMachineTest {
     void shouldEndAllRejectedWhenEveryBidderTurnedThePostDown() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
-        Transition posted = answeredTogether(MACHINE.open(null, q, market, T0).state(), market, T0 + 10,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+        Transition posted = bothBid(q, market);
 
         Transition next = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.TIMEOUT, "TIMEOUT",
                 T0 + 3_020), market, T0 + 3_021);
@@ -503,9 +511,7 @@ class AuctionMachineTest {
     void shouldEndStaleWhenTheAuctionsOwnMarkerSettledTheOnlyPost() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a")));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        state = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
-                .state();
+        AuctionState state = aBids(q, market);
         PostResult marker = emitted(MACHINE.timer(state, market, MACHINE.timerAt(state)), PostResult.class).get(0);
 
         Transition settled = MACHINE.postResult(state, marker, market, MACHINE.timerAt(state) + 20);
@@ -518,9 +524,7 @@ class AuctionMachineTest {
     void shouldEndStaleWhenALaterRoundHasNoBidsAfterAnUndeliveredPost() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a"), List.of("b")));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        state = MACHINE.bid(state, answer("L1", "a", BidStatus.BID, 2_000L, null, T0 + 5), T0 + 5, market, T0 + 6)
-                .state();
+        AuctionState state = aBids(q, market);
         Transition secondRound = MACHINE.postResult(state, postResult("a", 1, PostStatus.ERROR, PostReasons.NOT_SENT,
                 T0 + 3_010), market, T0 + 3_011);
         assertThat(emitted(secondRound, Ping.class)).singleElement()
@@ -543,11 +547,8 @@ class AuctionMachineTest {
     void shouldWaitForThePostsResultUntilItsSendByPlusItsBudgetWhenTheConnectorIsBehind() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
 
-        Transition posted = answeredTogether(state, market, T0 + 10,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+        Transition posted = bothBid(q, market);
 
         assertThat(emitted(posted, Post.class)).singleElement().satisfies(post -> {
             assertThat(post.getDeadlineAt() - post.getPostedAt()).as("the budget").isEqualTo(3_000);
@@ -574,11 +575,8 @@ class AuctionMachineTest {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         q.setBuyerTerms(Map.of("a", PricingFixtures.buyerTerms().setCapped(true).build()));
         Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
 
-        Transition reserving = answeredTogether(state, market, T0 + 10,
-                answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 5),
-                answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
+        Transition reserving = bothBid(q, market);
 
         assertThat(reserving.state().getPhase()).isEqualTo(AuctionPhase.RESERVING);
         assertThat(emitted(reserving, CapRequest.class)).singleElement()

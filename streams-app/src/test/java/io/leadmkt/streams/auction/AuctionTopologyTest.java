@@ -49,6 +49,14 @@ class AuctionTopologyTest {
         return market.submitAndPing(leadId);
     }
 
+    /** L1 submitted, and bid on by all three: alpha $30.00, bravo $20.00, charlie {@code charlieCents}. */
+    private void threeBidOnL1(long charlieCents) {
+        submit("L1");
+        market.bid("L1", "alpha", 3_000);
+        market.bid("L1", "bravo", 2_000);
+        market.bid("L1", "charlie", charlieCents);
+    }
+
     /** Every buyer bids, alpha best, and accepts the post. */
     private void sellToAlpha(String leadId) {
         submit(leadId);
@@ -213,10 +221,7 @@ class AuctionTopologyTest {
 
     @Test
     void shouldPostToNextBestWhenWinnerRejects() {
-        submit("L1");
-        market.bid("L1", "alpha", 3_000);
-        market.bid("L1", "bravo", 2_000);
-        market.bid("L1", "charlie", 1_000);
+        threeBidOnL1(1_000);
         Post first = market.posts.readValue();
         assertThat(first.getBuyerId()).isEqualTo("alpha");
 
@@ -252,10 +257,7 @@ class AuctionTopologyTest {
 
     @Test
     void shouldPostToNextBestWhenPostResultNeverArrives() {
-        submit("L1");
-        market.bid("L1", "alpha", 3_000);
-        market.bid("L1", "bravo", 2_000);
-        market.bid("L1", "charlie", 500);
+        threeBidOnL1(500);
         assertThat(market.posts.readValue().getBuyerId()).isEqualTo("alpha");
 
         // The connector may send the post until the backstop after it was written; then its timeout, then the grace.
@@ -277,10 +279,7 @@ class AuctionTopologyTest {
 
     @Test
     void shouldEndStaleNotAllRejectedWhenTheConnectorNeverSentTheWinningPost() {
-        submit("L1");
-        market.bid("L1", "alpha", 3_000);
-        market.bid("L1", "bravo", 2_000);
-        market.bid("L1", "charlie", 1_500);
+        threeBidOnL1(1_500);
         // The connector read alpha's post past its sendBy (it was down a minute): not sent.
         market.postResult(market.posts.readValue(), PostStatus.TIMEOUT, io.leadmkt.schema.PostReasons.DEADLINE_PASSED);
         for (Post next = market.posts.readValue(); next != null;
@@ -296,10 +295,7 @@ class AuctionTopologyTest {
 
     @Test
     void shouldKeepAcceptedPostWhenTimeoutMarkerArrivesAfterIt() {
-        submit("L1");
-        market.bid("L1", "alpha", 3_000);
-        market.bid("L1", "bravo", 2_000);
-        market.bid("L1", "charlie", 1_000);
+        threeBidOnL1(1_000);
         Post first = market.posts.readValue();
         market.postResult(first, PostStatus.ACCEPTED);
         // a marker for the same attempt, read after the real result (as a timer racing a backlog would write it)

@@ -45,13 +45,7 @@ class WhatIfTopologyTest {
     @Test
     void shouldRecordEveryAnswerAndPostResultOnceWhenALeadEnds() {
         // alpha bids highest and rejects; bravo takes it; charlie bids least and is never posted
-        market.submit(lead("L1", market.now()).build());
-        market.onlyPing();
-        market.answer("L1", "alpha", BidStatus.BID, 3_000L);
-        market.answer("L1", "bravo", BidStatus.BID, 2_000L);
-        market.answer("L1", "charlie", BidStatus.BID, 800L);
-        market.postResult(market.posts.readValue(), PostStatus.REJECTED);
-        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        soldToBravoAfterAlpha(PostStatus.REJECTED, null, BidStatus.BID, 800L);
         // nobody bids on the second lead
         market.submit(lead("L2", market.now()).build());
         market.onlyPing();
@@ -89,13 +83,7 @@ class WhatIfTopologyTest {
 
     @Test
     void shouldRecordAPostOurSideNeverDeliveredAsNotTriedWhenTheNextBestBought() {
-        market.submit(lead("L1", market.now()).build());
-        market.onlyPing();
-        market.answer("L1", "alpha", BidStatus.BID, 3_000L);
-        market.answer("L1", "bravo", BidStatus.BID, 2_000L);
-        market.answer("L1", "charlie", BidStatus.PASS, null);
-        market.postResult(market.posts.readValue(), PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED);
-        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
+        soldToBravoAfterAlpha(PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED, BidStatus.PASS, null);
 
         List<WhatIfAuction> recorded = recorded();
 
@@ -117,6 +105,20 @@ class WhatIfTopologyTest {
         market.advance(Duration.ofDays(7).plusMinutes(11));
 
         assertThat(recorded()).isEmpty();
+    }
+
+    /**
+     * L1 offered to all three: alpha bids $30.00 and its post ends {@code alphasPost} ({@code reason}),
+     * bravo bids $20.00 and takes it, charlie answers as given.
+     */
+    private void soldToBravoAfterAlpha(PostStatus alphasPost, String reason, BidStatus charlie, Long charlieCents) {
+        market.submit(lead("L1", market.now()).build());
+        market.onlyPing();
+        market.answer("L1", "alpha", BidStatus.BID, 3_000L);
+        market.answer("L1", "bravo", BidStatus.BID, 2_000L);
+        market.answer("L1", "charlie", charlie, charlieCents);
+        market.postResult(market.posts.readValue(), alphasPost, reason);
+        market.postResult(market.posts.readValue(), PostStatus.ACCEPTED);
     }
 
     private List<WhatIfAuction> recorded() {
