@@ -1,6 +1,8 @@
 package io.leadmkt.streams.dashboard;
 
 import io.leadmkt.schema.AuditAnswer;
+import io.leadmkt.schema.BidReasons;
+import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.Outcome;
 import java.util.List;
 
@@ -24,13 +26,16 @@ public record RecentAuction(String leadId, String status, String reason, String 
      *
      * @param buyerId    who answered; null when the viewer may see the answer but not whose it is
      * @param priceCents what the buyer bid (before any source adjustment); null unless a BID
-     * @param latencyMs  from the ping to the answer, as the connector measured it; null when it never answered
+     * @param latencyMs  from the ping to the answer, as the connector measured it; null when it never answered,
+     *                   or when our side never got the ping to it or never heard it ({@link BidReasons}): no
+     *                   answer time of the buyer's
      */
     public record Answer(String buyerId, String status, Long priceCents, Integer latencyMs) {
         static Answer of(AuditAnswer answer) {
             Long bid = answer.getRawPriceCents() != null ? answer.getRawPriceCents() : answer.getPriceCents();
+            boolean notReached = BidReasons.platformWasBehind(BidStatus.valueOf(answer.getStatus()), answer.getReason());
             return new Answer(answer.getBuyerId(), answer.getStatus(), "BID".equals(answer.getStatus()) ? bid : null,
-                    answer.getLatencyMs());
+                    notReached ? null : answer.getLatencyMs());
         }
 
         static Answer unanswered(String buyerId) {

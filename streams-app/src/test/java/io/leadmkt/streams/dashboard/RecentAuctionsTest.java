@@ -49,6 +49,19 @@ class RecentAuctionsTest {
     }
 
     @Test
+    void shouldTimeNoAnswerOurSideNeverGotToTheBuyerWhenItIsShownLive() {
+        RecentAuctions recent = new RecentAuctions(10, 10);
+        AuditAnswer notHeard = answer("beta", "TIMEOUT", null, null, 500);
+        notHeard.setReason(io.leadmkt.schema.BidReasons.NOT_HEARD);
+        recent.audit(roundClosed("L1", null, notHeard, answer("gamma", "TIMEOUT", null, null, 500)));
+        recent.outcome(sold("L1", "camp-auto", "src-1"));
+
+        assertThat(recent.latest(AuctionFilter.ALL, 10).get(0).answers()).containsExactly(
+                new RecentAuction.Answer("beta", "TIMEOUT", null, null),
+                new RecentAuction.Answer("gamma", "TIMEOUT", null, 500));
+    }
+
+    @Test
     void shouldKeepOnlyTheNewestWhenMoreAuctionsEndThanItHolds() {
         RecentAuctions recent = new RecentAuctions(2, 10);
         for (String id : List.of("L1", "L2", "L3")) {
