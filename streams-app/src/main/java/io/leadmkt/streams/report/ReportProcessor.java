@@ -5,6 +5,7 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostStatus;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -85,7 +87,8 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
-        updates(record.value(), campaignId -> config.campaign(campaignId).map(CampaignConfig::getSellerId).orElse(null))
+        updates(record.value(), campaignId -> config.campaign(campaignId).map(CampaignConfig::getSellerId).orElse(null),
+                buyerId -> config.buyer(buyerId).map(b -> b.getDelivery() == Delivery.KAFKA).orElse(false))
                 .forEach((key, update) -> {
                     String stored = key.encoded();
                     ReportRow row = decoded.get(stored);
@@ -97,10 +100,13 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
 
     /**
      * The rows an event changes, and how. A lead's seller is its campaign's seller, looked up when the
-     * lead ends ({@code sellerOf}: campaign id to seller id, null when unknown).
+     * lead ends ({@code sellerOf}: campaign id to seller id, null when unknown). A buyer of a round that
+     * never answered at all is the buyer's timeout when it answers on Kafka itself ({@code answersOnKafka}),
+     * and a ping not reached when the connector answers for it: the connector always does, unless it is gone.
      */
     public static Map<ReportKey, UnaryOperator<ReportRow>> updates(SpecificRecord event,
-                                                                   Function<String, String> sellerOf) {
+                                                                   Function<String, String> sellerOf,
+                                                                   Predicate<String> answersOnKafka) {
         Map<ReportKey, UnaryOperator<ReportRow>> updates = new LinkedHashMap<>();
         if (event instanceof Outcome outcome) {
             long at = outcome.getDecidedAt();
@@ -117,7 +123,7 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
                 updates.put(key, row -> row.withRejection(rejection));
             }
         } else if (event instanceof AuditEvent audit) {
-            buyerUpdates(audit, updates);
+            buyerUpdates(audit, answersOnKafka, updates);
         } else if (event instanceof PostbackDecision decision && decision.getStatus() == PostbackStatus.ACCEPTED) {
             long at = decision.getDecidedAt();
             for (ReportKey key : leadKeys(at, decision.getCampaignId(), decision.getSourceId(), decision.getSubId(),
@@ -129,7 +135,8 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
         return updates;
     }
 
-    private static void buyerUpdates(AuditEvent audit, Map<ReportKey, UnaryOperator<ReportRow>> updates) {
+    private static void buyerUpdates(AuditEvent audit, Predicate<String> answersOnKafka,
+                                     Map<ReportKey, UnaryOperator<ReportRow>> updates) {
         long at = audit.getAt();
         switch (audit.getType()) {
             case AUCTION_CLOSED -> {
@@ -146,7 +153,8 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
                 if (unanswered != null && !unanswered.isEmpty()) {
                     for (String buyerId : unanswered.split(",")) {
                         updates.merge(ReportKey.of(ReportDimension.BUYER, at, buyerId),
-                                row -> row.withAnswer(null), ReportProcessor::andThen);
+                                answersOnKafka.test(buyerId) ? row -> row.withAnswer(null) : ReportRow::withPingNotReached,
+                                ReportProcessor::andThen);
                     }
                 }
             }

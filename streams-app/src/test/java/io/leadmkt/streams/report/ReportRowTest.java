@@ -19,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReportRowTest {
+    /** Every buyer a webhook buyer, answered for by the connector. */
+    private static final java.util.function.Predicate<String> WEBHOOK = buyerId -> false;
     static final long AT = Instant.parse("2026-11-30T08:17:00Z").toEpochMilli();
 
     static Outcome sold(String leadId, String buyerId, long price, long payout) {
@@ -123,7 +125,7 @@ class ReportRowTest {
 
     @Test
     void shouldUpdateOneRowPerDimensionWhenALeadIsSold() {
-        var updates = ReportProcessor.updates(sold("L1", "alpha", 1_500, 1_350), campaign -> "seller-9");
+        var updates = ReportProcessor.updates(sold("L1", "alpha", 1_500, 1_350), campaign -> "seller-9", WEBHOOK);
 
         assertThat(updates.keySet()).extracting(ReportKey::encoded).containsExactly(
                 "seller|2026-11-30T08:00:00Z|seller-9", "source|2026-11-30T08:00:00Z|src-1",
@@ -136,20 +138,25 @@ class ReportRowTest {
     @Test
     void shouldCountEveryBuyerOfTheRoundWhenAnAuctionCloses() {
         AuditEvent closed = AuditEvent.newBuilder().setLeadId("L1").setType(AuditType.AUCTION_CLOSED).setAt(AT)
-                .setDetail(Map.of("unanswered", "charlie"))
+                .setDetail(Map.of("unanswered", "charlie,delta"))
                 .setAnswers(List.of(
                         AuditAnswer.newBuilder().setBuyerId("alpha").setStatus("BID").setPriceCents(1_500L).build(),
                         AuditAnswer.newBuilder().setBuyerId("bravo").setStatus("PASS").build()))
                 .build();
 
-        var rows = ReportProcessor.updates(closed, campaign -> null);
+        // delta answers on Kafka itself; charlie is a webhook buyer the connector answers for.
+        var rows = ReportProcessor.updates(closed, campaign -> null, "delta"::equals);
 
-        assertThat(rows).hasSize(3);
+        assertThat(rows).hasSize(4);
         assertThat(rows.get(ReportKey.of(ReportDimension.BUYER, AT, "alpha")).apply(ReportRow.EMPTY).get(Figure.BIDS))
                 .isEqualTo(1);
         ReportRow charlie = rows.get(ReportKey.of(ReportDimension.BUYER, AT, "charlie")).apply(ReportRow.EMPTY);
         assertThat(charlie.get(Figure.PINGS)).isEqualTo(1);
-        assertThat(charlie.get(Figure.TIMEOUTS)).isEqualTo(1);
+        assertThat(charlie.get(Figure.PINGS_NOT_REACHED)).as("the connector was gone, not charlie").isEqualTo(1);
+        assertThat(charlie.get(Figure.TIMEOUTS)).isZero();
+        ReportRow delta = rows.get(ReportKey.of(ReportDimension.BUYER, AT, "delta")).apply(ReportRow.EMPTY);
+        assertThat(delta.get(Figure.TIMEOUTS)).as("delta's own silence").isEqualTo(1);
+        assertThat(delta.get(Figure.PINGS_NOT_REACHED)).isZero();
     }
 
     @Test
@@ -185,13 +192,14 @@ class ReportRowTest {
 
     @Test
     void shouldUpdateTheLeadsRowsAndItsBuyersWhenAReturnIsAccepted() {
-        var updates = ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.ACCEPTED), campaign -> "seller-9");
+        var updates = ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.ACCEPTED), campaign -> "seller-9",
+                WEBHOOK);
 
         assertThat(updates.keySet()).containsExactlyInAnyOrder(
                 ReportKey.of(ReportDimension.SELLER, AT, "seller-9"), ReportKey.of(ReportDimension.SOURCE, AT, "src-1"),
                 ReportKey.of(ReportDimension.SUBID, AT, "src-1/unknown"), ReportKey.of(ReportDimension.CAMPAIGN, AT, "auto-tx"), ReportKey.of(ReportDimension.STATE, AT, "TX"),
                 ReportKey.of(ReportDimension.BUYER, AT, "alpha"));
-        assertThat(ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.REFUSED), campaign -> "seller-9"))
+        assertThat(ReportProcessor.updates(decision(PostbackType.RETURN, PostbackStatus.REFUSED), campaign -> "seller-9", WEBHOOK))
                 .as("a refused return counts nowhere").isEmpty();
     }
 }
