@@ -89,7 +89,7 @@ final class ConnectorCounters {
     void postResult(PostResult result) {
         PostStatus status = result.getStatus();
         postResults.get(status).increment();
-        if (PostReasons.platformWasBehind(result)) {
+        if (PostReasons.neverSent(result)) {
             postsNotReached.increment();
             return; // not the buyer's answer: kept out of its meters, which its alerts read
         }

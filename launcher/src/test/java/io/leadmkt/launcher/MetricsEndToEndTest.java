@@ -145,7 +145,7 @@ class MetricsEndToEndTest {
         // markers are not the connector's): counted apart.
         List<Bid> bids = written.stream().filter(b -> !BidReasons.platformWasBehind(b)).toList();
         List<PostResult> postResults = market.committed(RealMarket.TOPICS.postResults()).stream()
-                .filter(r -> !PostReasons.platformWasBehind(r)).toList();
+                .filter(r -> !PostReasons.neverSent(r) && !PostReasons.NO_POST_RESULT.equals(r.getReason())).toList();
 
         PrometheusScrape scrape = PrometheusScrape.of(market.connectorPort());
         assertThat(scrape.sum("leadmkt_connector_not_reached_total", "kind", "ping"))

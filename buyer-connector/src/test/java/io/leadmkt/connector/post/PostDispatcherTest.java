@@ -122,7 +122,7 @@ class PostDispatcherTest {
             // Not delivered, and known not to be: an ERROR (the auction may go on to the next bid), not a TIMEOUT.
             assertThat(result.getStatus()).isEqualTo(PostStatus.ERROR);
             assertThat(result.getReason()).isEqualTo("NOT_SENT");
-            assertThat(PostReasons.platformWasBehind(result)).as("no verdict on the buyer").isTrue();
+            assertThat(PostReasons.neverSent(result)).as("no verdict on the buyer").isTrue();
             assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(PostStatus.ACCEPTED);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> oneAtATime.inFlight() == 0);
@@ -166,7 +166,7 @@ class PostDispatcherTest {
 
         assertThat(result.getStatus()).isEqualTo(PostStatus.TIMEOUT);
         assertThat(result.getReason()).isEqualTo(PostDispatcher.DEADLINE_PASSED);
-        assertThat(PostReasons.platformWasBehind(result)).isTrue();
+        assertThat(PostReasons.neverSent(result)).isTrue();
         assertThat(buyers.requestCount()).isZero();
     }
 

@@ -733,10 +733,11 @@ public final class AuctionMachine {
                 close(Outcomes.sold(state, buyerId, priceCents, now));
                 return;
             }
-            boolean undelivered = PostReasons.platformWasBehind(result);
+            // Not the buyer's refusal: our side never sent the post, or never heard back. As for pings, the
+            // auction cannot tell a Kafka-native buyer's silence from the connector gone: no verdict.
+            boolean undelivered = PostReasons.neverSent(result) || NO_POST_RESULT.equals(result.getReason());
             if (undelivered) {
-                // Not the buyer's refusal: our side never delivered the post (or never heard back). Still
-                // on to the next-best bid, whose post leaves now, but remembered for the lead's reason.
+                // Still on to the next-best bid, whose post leaves now, but remembered for the lead's reason.
                 state.setUndeliveredPosts(state.getUndeliveredPosts() + 1);
             }
             tryNext(undelivered ? Outcomes.STALE : Outcomes.ALL_REJECTED);

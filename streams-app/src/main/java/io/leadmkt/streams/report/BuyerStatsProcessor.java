@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Each buyer's last {@value #WINDOW} post results, from post results re-keyed by buyer id: ACCEPTED
- * counts as {@code A}, REJECTED, ERROR and TIMEOUT as {@code R}, except a result that says our side
- * failed to deliver the post or hear its answer ({@link PostReasons}), which is not counted at all. On every new result it forwards the
+ * counts as {@code A}, REJECTED, ERROR and TIMEOUT as {@code R}, except a post the connector says it
+ * never sent ({@link PostReasons#neverSent}), which is not counted at all. On every new result it forwards the
  * buyer's {@link BuyerStats} (keyed by buyer id, for the compacted {@code buyers.stats} topic) with
  * {@code acceptanceRateBasisPoints = accepted * 10000 / results} (integer division, so exact).
  *
@@ -79,9 +79,10 @@ public final class BuyerStatsProcessor implements Processor<String, PostResult, 
         if (buyerId == null || result == null || result.getStatus() == null) {
             return; // nothing to attribute: unreadable results are dead-lettered upstream
         }
-        if (PostReasons.platformWasBehind(result)) {
-            // Our side never delivered the post or never heard its answer: no verdict on the buyer, whose
-            // rate ranks it and discounts its bids. A real answer for the same attempt still counts.
+        if (PostReasons.neverSent(result)) {
+            // The connector never sent the post: no verdict on the buyer, whose rate ranks it and discounts
+            // its bids. (The auction's NO_POST_RESULT marker counts: here, with no buyer documents, it cannot
+            // be told from a Kafka-native buyer ignoring the post, which must not keep a perfect rate.)
             return;
         }
         String resultKey = result.getLeadId() + ":" + result.getAttempt();

@@ -163,7 +163,8 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
             case POST_RESULT -> {
                 PostStatus status = PostStatus.valueOf(audit.getStatus());
                 updates.put(ReportKey.of(ReportDimension.BUYER, at, audit.getBuyerId()),
-                        PostReasons.platformWasBehind(status, audit.getDetail().get("reason"))
+                        PostReasons.platformWasBehind(status, audit.getDetail().get("reason"),
+                                answersOnKafka.test(audit.getBuyerId()))
                                 ? ReportRow::withPostNotReached
                                 : row -> row.withPostResult(status));
             }

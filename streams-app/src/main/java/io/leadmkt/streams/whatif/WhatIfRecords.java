@@ -5,6 +5,7 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.PostReasons;
@@ -99,8 +100,10 @@ public final class WhatIfRecords {
                 case POST_RESULT -> {
                     // A post our side never delivered says nothing of the buyer: replayed, it is a post not
                     // tried, taken at the buyer's rate, and it is not counted among its observed posts.
+                    boolean answersOnKafka = buyers.apply(event.getBuyerId())
+                            .map(b -> b.getDelivery() == Delivery.KAFKA).orElse(false);
                     if (!PostReasons.platformWasBehind(PostStatus.valueOf(event.getStatus()),
-                            event.getDetail().get("reason"))) {
+                            event.getDetail().get("reason"), answersOnKafka)) {
                         posts.put(event.getBuyerId(), event.getStatus());
                     }
                 }

@@ -91,12 +91,14 @@ class ReportProcessorTest {
         process(postResult("L1", PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED), "L1");
         process(postResult("L2", PostStatus.ERROR, PostReasons.NOT_SENT), "L2");
         process(postResult("L3", PostStatus.TIMEOUT, null), "L3");
+        // No result by the backstop from a buyer the connector answers for (alpha has no Kafka delivery).
+        process(postResult("L4", PostStatus.TIMEOUT, PostReasons.NO_POST_RESULT), "L4");
 
         ReportRow alpha = ReportRow.fromAvro(rows.get(ReportKey.of(ReportDimension.BUYER, ReportRowTest.AT, "alpha")
                 .encoded()));
         assertThat(alpha.get(Figure.PINGS)).isEqualTo(4);
         assertThat(alpha.get(Figure.PINGS_NOT_REACHED)).isEqualTo(2);
-        assertThat(alpha.get(Figure.POSTS_NOT_REACHED)).isEqualTo(2);
+        assertThat(alpha.get(Figure.POSTS_NOT_REACHED)).isEqualTo(3);
         assertThat(alpha.get(Figure.TIMEOUTS)).as("its own ping and post timeouts only").isEqualTo(2);
         assertThat(alpha.get(Figure.ERRORS)).isZero();
         assertThat(alpha.get(Figure.ANSWERS_IN_500MS) + alpha.get(Figure.ANSWERS_IN_10MS))

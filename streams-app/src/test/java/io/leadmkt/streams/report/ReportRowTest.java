@@ -160,6 +160,23 @@ class ReportRowTest {
     }
 
     @Test
+    void shouldCountNoPostResultAsTheBuyersOwnTimeoutOnlyWhenItAnswersOnKafka() {
+        AuditEvent noResult = AuditEvent.newBuilder().setLeadId("L1").setType(AuditType.POST_RESULT).setAt(AT)
+                .setBuyerId("delta").setAttempt(1).setStatus("TIMEOUT").setDetail(Map.of("reason", "NO_POST_RESULT"))
+                .build();
+
+        ReportRow kafkaNative = ReportProcessor.updates(noResult, campaign -> null, "delta"::equals)
+                .get(ReportKey.of(ReportDimension.BUYER, AT, "delta")).apply(ReportRow.EMPTY);
+        ReportRow webhook = ReportProcessor.updates(noResult, campaign -> null, WEBHOOK)
+                .get(ReportKey.of(ReportDimension.BUYER, AT, "delta")).apply(ReportRow.EMPTY);
+
+        assertThat(kafkaNative.get(Figure.TIMEOUTS)).as("its own silence").isEqualTo(1);
+        assertThat(kafkaNative.get(Figure.POSTS_NOT_REACHED)).isZero();
+        assertThat(webhook.get(Figure.POSTS_NOT_REACHED)).as("the connector gone").isEqualTo(1);
+        assertThat(webhook.get(Figure.TIMEOUTS)).isZero();
+    }
+
+    @Test
     void shouldReadKeysBackWhenEncoded() {
         ReportKey key = ReportKey.of(ReportDimension.SOURCE, AT, "a|b");
 
