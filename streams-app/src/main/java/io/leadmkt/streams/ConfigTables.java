@@ -4,6 +4,7 @@ import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.BuyerStats;
 import io.leadmkt.schema.CampaignConfig;
+import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.SuppressionEntry;
 import io.leadmkt.streams.comply.SuppressionRules;
 import java.util.ArrayList;
@@ -112,6 +113,16 @@ public final class ConfigTables {
 
     public Optional<BuyerConfig> buyer(String buyerId) {
         return buyerId == null ? Optional.empty() : Optional.ofNullable(valueOf(decodedBuyers.byKey().get(buyerId)));
+    }
+
+    /** Whether the buyer answers pings and posts on Kafka itself, not through the connector. */
+    public boolean answersOnKafka(String buyerId) {
+        return answersOnKafka(buyer(buyerId));
+    }
+
+    /** The same for a buyer's document; a buyer without one is taken as a webhook buyer, the default delivery. */
+    public static boolean answersOnKafka(Optional<BuyerConfig> buyer) {
+        return buyer.map(b -> b.getDelivery() == Delivery.KAFKA).orElse(false);
     }
 
     /** Whether the hash is on the suppression list now (wall clock): an expired entry no longer counts. */

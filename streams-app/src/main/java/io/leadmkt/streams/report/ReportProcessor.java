@@ -5,7 +5,6 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.BidReasons;
 import io.leadmkt.schema.BidStatus;
 import io.leadmkt.schema.CampaignConfig;
-import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostStatus;
@@ -88,7 +87,7 @@ public final class ReportProcessor implements Processor<String, SpecificRecord, 
     @Override
     public void process(Record<String, SpecificRecord> record) {
         updates(record.value(), campaignId -> config.campaign(campaignId).map(CampaignConfig::getSellerId).orElse(null),
-                buyerId -> config.buyer(buyerId).map(b -> b.getDelivery() == Delivery.KAFKA).orElse(false))
+                config::answersOnKafka)
                 .forEach((key, update) -> {
                     String stored = key.encoded();
                     ReportRow row = decoded.get(stored);

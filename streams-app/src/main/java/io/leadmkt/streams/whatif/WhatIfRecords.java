@@ -5,7 +5,6 @@ import io.leadmkt.schema.AuditEvent;
 import io.leadmkt.schema.AuditType;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CampaignConfig;
-import io.leadmkt.schema.Delivery;
 import io.leadmkt.schema.Money;
 import io.leadmkt.schema.Outcome;
 import io.leadmkt.schema.PostReasons;
@@ -14,6 +13,7 @@ import io.leadmkt.schema.PricingMode;
 import io.leadmkt.schema.RoutingMode;
 import io.leadmkt.schema.WhatIfAuction;
 import io.leadmkt.schema.WhatIfOffer;
+import io.leadmkt.streams.ConfigTables;
 import io.leadmkt.streams.auction.AuctionMachine;
 import io.leadmkt.streams.eligibility.BuyerEligibility;
 import io.leadmkt.streams.eligibility.PingRounds;
@@ -100,10 +100,8 @@ public final class WhatIfRecords {
                 case POST_RESULT -> {
                     // A post our side never delivered says nothing of the buyer: replayed, it is a post not
                     // tried, taken at the buyer's rate, and it is not counted among its observed posts.
-                    boolean answersOnKafka = buyers.apply(event.getBuyerId())
-                            .map(b -> b.getDelivery() == Delivery.KAFKA).orElse(false);
                     if (!PostReasons.platformWasBehind(PostStatus.valueOf(event.getStatus()),
-                            event.getDetail().get("reason"), answersOnKafka)) {
+                            event.getDetail().get("reason"), ConfigTables.answersOnKafka(buyers.apply(event.getBuyerId())))) {
                         posts.put(event.getBuyerId(), event.getStatus());
                     }
                 }
