@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * market around them: 7 fast simulated HTTP buyers (always bid in 1-5 ms), the config seeding, a lead
  * generator writing to {@code leads.inbound}, and the outcome tracker reading where each lead ended.
  *
- * <p>The leads go in phases ({@code burst:RATE:COUNT}, {@code idle:SECONDS}, {@code one}). The first phase
+ * <p>The leads go in phases ({@code burst:RATE:COUNT}, {@code idle:SECONDS}, {@code one}; {@code kill:PROCESS}
+ * sends a child SIGKILL, a crash as a host failure makes it, and the phases after it show what the others
+ * made of it: the group waits out the dead member's {@code session.timeout.ms}, read-committed readers its
+ * open transaction). The first phase
  * starts as soon as the processes are started and the topics exist, not when the instances say they are
  * ready: its leads are the ones a seller sends while the platform is still starting (the cold start an
  * issue was filed about), and how long each process took to answer {@code /health/ready} is printed apart.
@@ -86,6 +90,13 @@ public final class ProcessBench {
                         PrintStream out) {
         if (streamsInstances < 1) {
             throw new IllegalArgumentException("--streams-instances must be >= 1: " + streamsInstances);
+        }
+        for (Phase phase : plan) {
+            if (phase.kills() && !(phase.victim().equals("connector") || phase.victim().matches("streams-[1-9][0-9]*")
+                    && Integer.parseInt(phase.victim().substring("streams-".length())) <= streamsInstances)) {
+                throw new IllegalArgumentException("phase '" + phase.label() + "': the processes are streams-1.."
+                        + "streams-" + streamsInstances + " and connector");
+            }
         }
         this.streamsInstances = streamsInstances;
         this.httpSellers = httpSellers;
@@ -182,7 +193,7 @@ public final class ProcessBench {
                     for (Phase phase : plan) {
                         children.checkAlive();
                         Result result = phase.sendsLeads() ? send(phase, generator, producer, tracker, sellers, measured)
-                                : idle(phase, measured);
+                                : phase.kills() ? kill(phase, children, measured) : idle(phase, measured);
                         results.add(result);
                         out.println(result.toLine());
                         if (!result.reasons().isEmpty()) {
@@ -236,6 +247,14 @@ public final class ProcessBench {
         Map<String, Long> cpuBefore = cpuMs(measured);
         long start = System.nanoTime();
         Thread.sleep(phase.idle().toMillis());
+        return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured), null);
+    }
+
+    private static Result kill(Phase phase, Children children, Map<String, ProcessHandle> measured)
+            throws InterruptedException {
+        Map<String, Long> cpuBefore = cpuMs(measured);
+        long start = System.nanoTime();
+        children.kill(phase.victim());
         return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured), null);
     }
 
@@ -399,6 +418,7 @@ public final class ProcessBench {
         final Path stateRoot;
         private final List<String> javaOptions;
         private final List<Child> started = new ArrayList<>();
+        private final Set<String> killed = new HashSet<>();
         private boolean closed;
 
         Children(Path runDir, Path stateRoot, List<String> javaOptions) {
@@ -423,13 +443,28 @@ public final class ProcessBench {
             return List.copyOf(started);
         }
 
+        /** SIGKILL, as a crashed host: no shutdown hook runs, nothing is committed or left. */
+        void kill(String name) throws InterruptedException {
+            Child child = all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException("kill:" + name + ": no such process; there are "
+                            + all().stream().map(Child::name).toList()));
+            synchronized (this) {
+                killed.add(name);
+            }
+            child.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
         void checkAlive() {
             for (Child child : all()) {
-                if (!child.process().isAlive()) {
+                if (!child.process().isAlive() && !wasKilled(child)) {
                     throw new IllegalStateException(child.name() + " exited with code " + child.process().exitValue()
                             + "; see " + child.log());
                 }
             }
+        }
+
+        private synchronized boolean wasKilled(Child child) {
+            return killed.contains(child.name());
         }
 
         /** The broker last, so the others can commit and leave their groups on the way out. */

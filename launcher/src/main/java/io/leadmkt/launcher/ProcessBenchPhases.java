@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * The arithmetic of {@link ProcessBench}, apart from the processes: its phase plan ({@code burst:RATE:COUNT},
- * {@code idle:SECONDS}, {@code one}), each phase's figures as a table row, and the run as one JSON line.
+ * {@code idle:SECONDS}, {@code one}, {@code kill:PROCESS}), each phase's figures as a table row, and the run as
+ * one JSON line.
  */
 final class ProcessBenchPhases {
 
@@ -31,8 +32,15 @@ final class ProcessBenchPhases {
     private ProcessBenchPhases() {
     }
 
-    /** One phase: {@code leads} leads at {@code ratePerSecond}, or (no leads) {@code idle} with nothing sent. */
-    record Phase(String label, double ratePerSecond, int leads, Duration idle) {
+    /**
+     * One phase: {@code leads} leads at {@code ratePerSecond}, or (no leads) {@code idle} with nothing sent, or
+     * (no leads, no idle) {@code kill -9} of the child process {@code victim}.
+     */
+    record Phase(String label, double ratePerSecond, int leads, Duration idle, String victim) {
+
+        Phase(String label, double ratePerSecond, int leads, Duration idle) {
+            this(label, ratePerSecond, leads, idle, null);
+        }
 
         static Phase burst(double ratePerSecond, int leads) {
             if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
@@ -55,8 +63,20 @@ final class ProcessBenchPhases {
             return new Phase("one", 1, 1, Duration.ZERO);
         }
 
+        /** A crash: the process named {@code victim} ({@code streams-1}, {@code connector}...) gets SIGKILL. */
+        static Phase kill(String victim) {
+            if (victim.isBlank() || victim.equals("broker")) {
+                throw new IllegalArgumentException("name a streams instance or the connector: '" + victim + "'");
+            }
+            return new Phase("kill:" + victim, 0, 0, Duration.ZERO, victim);
+        }
+
         boolean sendsLeads() {
             return leads > 0;
+        }
+
+        boolean kills() {
+            return victim != null;
         }
 
         /** {@code burst:RATE:COUNT} (leads/s, leads), {@code idle:SECONDS} or {@code one} (a single lead). */
@@ -79,6 +99,11 @@ final class ProcessBenchPhases {
                             return one();
                         }
                         break;
+                    case "kill":
+                        if (parts.length == 2) {
+                            return kill(parts[1]);
+                        }
+                        break;
                     default:
                         break;
                 }
@@ -87,14 +112,14 @@ final class ProcessBenchPhases {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("phase '" + text + "': " + e.getMessage(), e);
             }
-            throw new IllegalArgumentException("phase '" + text + "': expected burst:RATE:COUNT, idle:SECONDS or one");
+            throw new IllegalArgumentException("phase '" + text + "': expected burst:RATE:COUNT, idle:SECONDS, one or kill:PROCESS");
         }
     }
 
     /** The phases as given on the command line, in order. */
     static List<Phase> plan(List<String> phases) {
         if (phases.isEmpty()) {
-            throw new IllegalArgumentException("no phases: give at least one of burst:RATE:COUNT, idle:SECONDS, one");
+            throw new IllegalArgumentException("no phases: give at least one of burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS");
         }
         return phases.stream().map(Phase::parse).toList();
     }

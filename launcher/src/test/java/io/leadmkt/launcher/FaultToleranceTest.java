@@ -5,6 +5,7 @@ import static io.leadmkt.launcher.RealMarket.TOPICS;
 import static io.leadmkt.launcher.RealMarket.activePartitions;
 import static io.leadmkt.launcher.RealMarket.closeAll;
 import static io.leadmkt.launcher.RealMarket.leaveGracefully;
+import static io.leadmkt.launcher.RealMarket.stopWithoutLeaving;
 
 import io.leadmkt.schema.CampaignConfig;
 import io.leadmkt.simulator.LeadGenerator;
@@ -39,7 +40,17 @@ class FaultToleranceTest {
     private static final Logger LOG = LoggerFactory.getLogger(FaultToleranceTest.class);
     /** Ping deadline and post timeout, far beyond any take-over here; buyers answer in milliseconds. */
     private static final int DEADLINE_MS = 30_000;
+    /**
+     * Leads that cannot be offered within 30 s end STALE: longer than a take-over the group starts at once
+     * (a crash that leaves it) or after the default session timeout (one that does not), shorter than Kafka's
+     * own 45 s session timeout.
+     */
+    private static final int MAX_LEAD_AGE_MS = 30_000;
     private static final CampaignConfig CAMPAIGN = RealMarket.campaign("camp-ft", "seller-ft", 1_000, DEADLINE_MS);
+
+    static {
+        CAMPAIGN.setMaxLeadAgeMs(MAX_LEAD_AGE_MS);
+    }
     private static final double LEADS_PER_SECOND = 40;
 
     private static RealMarket market;
@@ -83,6 +94,51 @@ class FaultToleranceTest {
         }
     }
 
+    /**
+     * A dead process never says it leaves: its partitions wait until the group's coordinator misses its
+     * heartbeats for {@code session.timeout.ms} (here A stops without leaving, its last work committed).
+     * With Kafka's 45 s the survivor took over 43 s later, and the leads queued there meanwhile were past
+     * this campaign's 30 s to be offered; with the platform's default (10 s) it took over after 10.2 s and
+     * sold them.
+     */
+    @Test
+    void shouldSellEveryLeadWhenAnInstanceDiesWithoutLeavingTheGroup() throws Exception {
+        LeadMarketApp a = LeadMarketApp.start(market.appConfig("silent-a"));
+        StreamsAppConfig configB = market.appConfig("silent-b");
+        LeadMarketApp b = LeadMarketApp.start(configB);
+        try (SteadyLeads leads = SteadyLeads.start(generator, market.producer(), LEADS_PER_SECOND)) {
+            LeadMarketApp first = a;
+            LeadMarketApp survivor = b;
+            // Both run auctions, so some leads are A's when it dies.
+            Awaitility.await().atMost(SETTLE).until(() -> runsAuctions(first) && runsAuctions(survivor));
+            market.awaitEnded(leads::ids, leads.sentCount() + 20);
+
+            // Not market.crash: a fenced stream thread unsubscribes (leaving the group) before it rejoins.
+            stopWithoutLeaving(a);
+            long died = System.nanoTime();
+            int sentAtDeath = leads.sentCount();
+            // A's partitions, auctions included, are the survivor's once the group gives A up.
+            Awaitility.await().atMost(SETTLE).until(() -> activePartitions(survivor).stream()
+                    .filter(partition -> partition.topic().equals(TOPICS.bids().name())).count()
+                    == configB.partitions());
+            LOG.info("instance A died silently with {} leads sent; B ran all its auctions {} ms later", sentAtDeath,
+                    (System.nanoTime() - died) / 1_000_000);
+            int target = leads.sentCount() + 40;
+            Awaitility.await().atMost(SETTLE).until(() -> leads.sentCount() >= target);
+            leads.stop();
+            market.awaitEveryLeadEnded(leads.ids());
+            closeAll(b, a);
+
+            SoldToGood.assertEveryLeadEndedOnceSoldToGood(market, leads.ids());
+        } finally {
+            closeAll(b, a);
+        }
+    }
+
+    private static boolean runsAuctions(LeadMarketApp app) {
+        return activePartitions(app).stream().anyMatch(partition -> partition.topic().equals(TOPICS.bids().name()));
+    }
+
     @Test
     void shouldEndEveryLeadExactlyOnceWhenSecondInstanceJoinsAndLeaves() {
         LeadMarketApp a = LeadMarketApp.start(market.appConfig("rebalance-a"));
@@ -94,8 +150,7 @@ class FaultToleranceTest {
             LeadMarketApp joined = b;
             // Cooperative rebalancing: A first gives tasks up, a follow-up rebalance hands them to B.
             // Wait until B runs an auction (open auctions move with it), not just stateless intake.
-            Awaitility.await().atMost(SETTLE).until(() -> activePartitions(joined).stream()
-                    .anyMatch(partition -> partition.topic().equals(TOPICS.bids().name())));
+            Awaitility.await().atMost(SETTLE).until(() -> runsAuctions(joined));
             LOG.info("instance B joined with active partitions {}", activePartitions(joined));
             market.awaitEnded(leads::ids, leads.sentCount() + 20);
 

@@ -18,12 +18,15 @@ class ProcessBenchPhasesTest {
 
     @Test
     void shouldReadEveryKindOfPhaseWhenThePlanIsGiven() {
-        List<Phase> plan = ProcessBenchPhases.plan(List.of("burst:20:60", "idle:30", "one", "burst:12.5:100"));
+        List<Phase> plan = ProcessBenchPhases.plan(List.of("burst:20:60", "idle:30", "one", "kill:streams-1",
+                "burst:12.5:100"));
 
         assertThat(plan).containsExactly(Phase.burst(20, 60), Phase.idle(Duration.ofSeconds(30)), Phase.one(),
-                Phase.burst(12.5, 100));
-        assertThat(plan).extracting(Phase::label).containsExactly("burst:20:60", "idle:30", "one", "burst:12.5:100");
-        assertThat(plan).extracting(Phase::sendsLeads).containsExactly(true, false, true, true);
+                Phase.kill("streams-1"), Phase.burst(12.5, 100));
+        assertThat(plan).extracting(Phase::label).containsExactly("burst:20:60", "idle:30", "one", "kill:streams-1",
+                "burst:12.5:100");
+        assertThat(plan).extracting(Phase::sendsLeads).containsExactly(true, false, true, false, true);
+        assertThat(plan).extracting(Phase::kills).containsExactly(false, false, false, true, false);
     }
 
     @Test
@@ -40,11 +43,24 @@ class ProcessBenchPhasesTest {
     @Test
     void shouldNameThePhaseAndWhatIsWrongWhenAPhaseIsMalformed() {
         assertThatThrownBy(() -> ProcessBenchPhases.plan(List.of("idle:30", "burst:20")))
-                .hasMessage("phase 'burst:20': expected burst:RATE:COUNT, idle:SECONDS or one");
+                .hasMessage("phase 'burst:20': expected burst:RATE:COUNT, idle:SECONDS, one or kill:PROCESS");
+        assertThatThrownBy(() -> Phase.parse("kill")).hasMessageContaining("phase 'kill': expected");
+        assertThatThrownBy(() -> Phase.parse("kill:broker")).hasMessage(
+                "phase 'kill:broker': name a streams instance or the connector: 'broker'");
         assertThatThrownBy(() -> Phase.parse("sprint:5:5")).hasMessageContaining("phase 'sprint:5:5': expected");
         assertThatThrownBy(() -> Phase.parse("one:1")).hasMessageContaining("phase 'one:1': expected");
         assertThatThrownBy(() -> Phase.parse("burst:fast:10")).hasMessageStartingWith("phase 'burst:fast:10': not a number");
         assertThatThrownBy(() -> Phase.parse("idle:30s")).hasMessageStartingWith("phase 'idle:30s': not a number");
+    }
+
+    @Test
+    void shouldRefuseThePlanBeforeStartingAnythingWhenItKillsAProcessTheBenchDoesNotRun() {
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-3")), System.out))
+                .hasMessage("phase 'kill:streams-3': the processes are streams-1..streams-2 and connector");
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-0")), System.out))
+                .hasMessageContaining("the processes are");
+        assertThat(new ProcessBench(2, null, false, List.of(Phase.kill("streams-2"), Phase.kill("connector")),
+                System.out)).isNotNull();
     }
 
     @Test

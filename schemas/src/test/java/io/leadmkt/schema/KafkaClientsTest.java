@@ -43,6 +43,31 @@ class KafkaClientsTest {
     }
 
     @Test
+    void shouldGiveGroupsTenSecondSessionsWhenTheOperatorSetsNoneAndTheProtocolTakesIt() {
+        Map<String, Object> none = Map.of();
+
+        assertThat(secured.consumer(none)).containsEntry("session.timeout.ms", 10_000);
+        assertThat(secured.streams(none)).containsEntry("session.timeout.ms", 10_000);
+        assertThat(secured.producer(none)).doesNotContainKey("session.timeout.ms");
+        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "CLASSIC")).consumer(none))
+                .containsEntry("session.timeout.ms", 10_000);
+        assertThat(new KafkaClients("b:9092", Map.of("session.timeout.ms", "30000")).streams(none))
+                .containsEntry("session.timeout.ms", "30000");
+        assertThat(KafkaClients.to("b:9092").consumer(Map.of("session.timeout.ms", 6_000)))
+                .containsEntry("session.timeout.ms", 6_000);
+    }
+
+    @Test
+    void shouldLeaveTheSessionToTheBrokerWhenTheGroupProtocolIsANewOne() {
+        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "consumer")).consumer(Map.of()))
+                .doesNotContainKey("session.timeout.ms");
+        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "streams")).streams(Map.of()))
+                .doesNotContainKey("session.timeout.ms");
+        assertThat(KafkaClients.to("b:9092").consumer(Map.of("group.protocol", "consumer")))
+                .doesNotContainKey("session.timeout.ms");
+    }
+
+    @Test
     void shouldNameKeysButNoValuesWhenPrinted() {
         assertThat(secured.toString()).contains("sasl.jaas.config", "security.protocol", "b1:9093")
                 .doesNotContain("s3cret").doesNotContain("SASL_SSL");

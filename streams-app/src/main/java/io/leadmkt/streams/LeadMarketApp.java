@@ -578,7 +578,7 @@ public final class LeadMarketApp implements AutoCloseable {
         configTopics.close();
         keys.close();
         // Leave the group at once: otherwise the other instances wait a whole session timeout
-        // (45 s measured) before taking over this instance's auctions, whose deadlines pass meanwhile.
+        // (KafkaClients.SESSION_TIMEOUT_MS) before taking over this instance's auctions.
         if (reports != null && reports != streams) {
             reports.close(CloseOptions.timeout(Duration.ofSeconds(30))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
