@@ -112,6 +112,11 @@ final class KafkaNode {
         props.put("share.coordinator.state.topic.replication.factor", replicas);
         props.put("share.coordinator.state.topic.min.isr", inSync);
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A crashed producer's open transaction holds back every read-committed reader of the partitions it
+        // wrote (the connector's pings and posts among them) until the broker aborts it: at its timeout (10 s
+        // for Kafka Streams), found by a sweep that runs every 10 s by default, so up to 20 s. Swept every
+        // second, a crashed streams instance's transaction ends about when its group gives it up.
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         // The log cleaner's map of keys is a heap buffer, 128 MB by default: as much as all the rest of the
         // one-JVM demo's live heap, for compacted topics that hold far fewer keys than 16 MB maps (~600,000 a pass).

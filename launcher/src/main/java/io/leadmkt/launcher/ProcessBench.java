@@ -1,8 +1,11 @@
 package io.leadmkt.launcher;
 
+import io.leadmkt.launcher.ProcessBenchPhases.NotSold;
 import io.leadmkt.launcher.ProcessBenchPhases.Phase;
 import io.leadmkt.launcher.ProcessBenchPhases.Result;
 import io.leadmkt.schema.KafkaClients;
+import io.leadmkt.schema.Outcome;
+import io.leadmkt.schema.OutcomeStatus;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.simulator.BuyerFarm;
 import io.leadmkt.simulator.HttpSeller;
@@ -20,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -196,6 +201,9 @@ public final class ProcessBench {
                                 : phase.kills() ? kill(phase, children, measured) : idle(phase, measured);
                         results.add(result);
                         out.println(result.toLine());
+                        if (phase.kills()) {
+                            out.println("    SIGKILL at " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
+                        }
                         if (!result.reasons().isEmpty()) {
                             out.println("    " + result.reasons());
                         }
@@ -240,7 +248,10 @@ public final class ProcessBench {
         HttpSeller.Stats door = sellers == null ? null : sellers.close();
         long wallMs = elapsedMs(start);
         Map<String, Long> cpu = cpuSince(cpuBefore, measured);
-        return new Result(phase, wallMs, sendMs, tracker.summary(ids), tracker.missing(ids).size(), cpu, door);
+        Map<String, Outcome> outcomes = tracker.outcomes();
+        NotSold notSold = NotSold.of(ids.stream().map(id -> outcomes.get(id) != null
+                && outcomes.get(id).getStatus() == OutcomeStatus.SOLD).toList(), phase.ratePerSecond());
+        return new Result(phase, wallMs, sendMs, tracker.summary(ids), tracker.missing(ids).size(), cpu, door, notSold);
     }
 
     private static Result idle(Phase phase, Map<String, ProcessHandle> measured) throws InterruptedException {

@@ -153,10 +153,15 @@ final class ProcessBenchPhases {
      * leads, null when they went to Kafka.
      */
     record Result(Phase phase, long wallMs, long sendMs, Summary summary, long unanswered, Map<String, Long> cpuMs,
-                  HttpSeller.Stats door) {
+                  HttpSeller.Stats door, NotSold notSold) {
 
         Result {
             cpuMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cpuMs));
+        }
+
+        Result(Phase phase, long wallMs, long sendMs, Summary summary, long unanswered, Map<String, Long> cpuMs,
+               HttpSeller.Stats door) {
+            this(phase, wallMs, sendMs, summary, unanswered, cpuMs, door, NotSold.NONE);
         }
 
         long sent() {
@@ -207,6 +212,10 @@ final class ProcessBenchPhases {
             if (summary.rejected() > 0) {
                 parts.add("rejected " + summary.rejected());
             }
+            if (notSold.leads() > 0) {
+                parts.add(String.format(Locale.ROOT, "the %d not sold were sent %.1f-%.1f s into the phase",
+                        notSold.leads(), notSold.firstS(), notSold.lastS()));
+            }
             if (door != null) {
                 parts.add(String.format(Locale.ROOT, "doors: %d taken, %d given up, %d answers 503 overloaded, "
                         + "%d other failures; sellers' wait for a taken lead p50 %d, max %d ms", door.accepted(),
@@ -232,6 +241,10 @@ final class ProcessBenchPhases {
                 node.put("unanswered", unanswered);
                 node.put("p50_ms", round(summary.p50Ms()));
                 node.put("p99_ms", round(summary.p99Ms()));
+                if (notSold.leads() > 0) {
+                    node.put("not_sold_sent_from_s", round(notSold.firstS()));
+                    node.put("not_sold_sent_until_s", round(notSold.lastS()));
+                }
             }
             if (door != null) {
                 try {
@@ -253,6 +266,29 @@ final class ProcessBenchPhases {
                 node.put("platform_ms_per_lead", round(msPerLead(platformCpuMs())));
             }
             return node;
+        }
+    }
+
+    /**
+     * When in a phase its leads that were not sold (shed, unsold, rejected, unanswered) were sent: after a
+     * {@code kill:} phase, the window in which the platform could not sell.
+     */
+    record NotSold(int leads, double firstS, double lastS) {
+        static final NotSold NONE = new NotSold(0, 0, 0);
+
+        /** {@code sold.get(i)}: whether the phase's i-th lead, sent at i / rate s, was sold. */
+        static NotSold of(List<Boolean> sold, double ratePerSecond) {
+            int count = 0;
+            int first = -1;
+            int last = -1;
+            for (int i = 0; i < sold.size(); i++) {
+                if (!sold.get(i)) {
+                    count++;
+                    first = first < 0 ? i : first;
+                    last = i;
+                }
+            }
+            return count == 0 ? NONE : new NotSold(count, first / ratePerSecond, last / ratePerSecond);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadmkt.launcher.ProcessBenchPhases.NotSold;
 import io.leadmkt.launcher.ProcessBenchPhases.Phase;
 import io.leadmkt.launcher.ProcessBenchPhases.Result;
 import io.leadmkt.simulator.HttpSeller;
@@ -51,6 +52,13 @@ class ProcessBenchPhasesTest {
         assertThatThrownBy(() -> Phase.parse("one:1")).hasMessageContaining("phase 'one:1': expected");
         assertThatThrownBy(() -> Phase.parse("burst:fast:10")).hasMessageStartingWith("phase 'burst:fast:10': not a number");
         assertThatThrownBy(() -> Phase.parse("idle:30s")).hasMessageStartingWith("phase 'idle:30s': not a number");
+    }
+
+    @Test
+    void shouldSayWhenTheLeadsNotSoldWereSentWhenSomeWereNot() {
+        assertThat(NotSold.of(List.of(true, false, true, false, false, true), 2))
+                .isEqualTo(new NotSold(3, 0.5, 2.0));
+        assertThat(NotSold.of(List.of(true, true), 2)).isEqualTo(NotSold.NONE);
     }
 
     @Test
@@ -115,6 +123,12 @@ class ProcessBenchPhasesTest {
         assertThat(result.toLine()).isEqualTo("burst:20:60         24.0     60     50      7      2      1    812.5   4096.0"
                 + " | ms/lead     10.0      50.0      40.0       5.0              2.0 |     26.3    105.0");
         assertThat(result.reasons()).isEqualTo("shed STALE_AT_AUCTION 2, STALE_AT_INTAKE 5; unsold NO_BIDS 2");
+
+        Result afterKill = new Result(result.phase(), result.wallMs(), result.sendMs(), result.summary(),
+                result.unanswered(), result.cpuMs(), null, new NotSold(10, 0.05, 2.5));
+        assertThat(afterKill.reasons()).endsWith("; the 10 not sold were sent 0.1-2.5 s into the phase");
+        assertThat(afterKill.toJson().get("not_sold_sent_until_s").asDouble()).isEqualTo(2.5);
+        assertThat(result.toJson().has("not_sold_sent_from_s")).isFalse();
     }
 
     @Test
