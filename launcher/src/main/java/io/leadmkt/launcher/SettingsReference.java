@@ -58,6 +58,10 @@ final class SettingsReference {
             #streams.kafka.num.standby.replicas=1
             #streams.kafka.group.instance.id=leadmkt-0
             #streams.kafka.client.rack=eu-west-1a
+            # A crashed member's partitions move after session.timeout.ms, 10000 unless set here (Kafka's own
+            # default is 45000); a static member that should survive a restart without a rebalance wants it
+            # longer than the restart, and a crash then holds its partitions that long:
+            #streams.kafka.session.timeout.ms=30000
             """;
 
     private SettingsReference() {
