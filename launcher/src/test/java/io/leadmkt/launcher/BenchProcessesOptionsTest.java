@@ -57,7 +57,13 @@ class BenchProcessesOptionsTest {
     @Test
     void shouldNameTheBadPhaseWhenAPhaseIsMalformed() {
         assertThat(run("bench", "--processes", "--phases", "burst:20:60,idle")).isEqualTo(2);
-        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS or one");
+        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS, one or kill:PROCESS");
+    }
+
+    @Test
+    void shouldNameTheProcessesWhenAPhaseKillsOneTheBenchDoesNotStart() {
+        assertThat(run("bench", "--processes", "--phases", "burst:20:60,kill:streams-3")).isEqualTo(2);
+        assertThat(err.toString()).contains("phase 'kill:streams-3': the processes are streams-1..streams-2 and connector");
     }
 
     @Test
