@@ -12,6 +12,19 @@ public final class IntakeNotReadyException extends RuntimeException {
     public static final long RETRY_AFTER_SECONDS = 2;
 
     public IntakeNotReadyException(String state) {
-        super("the instance is not running yet (" + state + ")", null, false, false);
+        this("the instance is not running yet (" + state + ")", true);
+    }
+
+    private IntakeNotReadyException(String message, boolean unused) {
+        super(message, null, false, false);
+    }
+
+    /**
+     * The instance that reads the lead's partition refuses connections: gone (a crash), until its group
+     * gives its partitions to another instance. A lead written now would wait unread until then.
+     */
+    public static IntakeNotReadyException readerGone(String reader) {
+        return new IntakeNotReadyException("the instance that reads this lead's partition (" + reader
+                + ") is not running; another takes its partitions over within seconds", true);
     }
 }

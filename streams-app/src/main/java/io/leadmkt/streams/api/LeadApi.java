@@ -377,9 +377,10 @@ public final class LeadApi implements AutoCloseable {
         }
         List<FieldError> errors = normalizer.normalize(read.lead(), now).errors();
         Optional<HostInfo> judge = errors.isEmpty() && forwarding != null
-                ? forwarding.judgeOf(ctx, read.lead(), now) : Optional.empty();
+                ? forwarding.judgeOf(ctx, read.lead()) : Optional.empty();
         if (judge.isPresent()) {
-            ctx.future(() -> forwarding.forward(ctx, judge.get(), body.get(), () -> submitter.answer(ctx, read.lead())));
+            ctx.future(() -> forwarding.forward(ctx, judge.get(), body.get(), () -> submitter.answer(ctx, read.lead()),
+                    refusal -> submitter.refuse(ctx, read.lead(), refusal)));
             return;
         }
         submitter.submit(ctx, read.lead(), errors);

@@ -59,6 +59,15 @@ public final class LeadSubmitter {
         if (submitted == null) {
             submitted = CompletableFuture.failedFuture(new IllegalStateException("intake returned no future"));
         }
+        return respond(ctx, raw, submitted);
+    }
+
+    /** Answers for {@code raw} as if the intake had refused it with {@code refusal}; nothing is written. */
+    public CompletableFuture<Void> refuse(Context ctx, Lead raw, RuntimeException refusal) {
+        return respond(ctx, raw, CompletableFuture.failedFuture(refusal));
+    }
+
+    private CompletableFuture<Void> respond(Context ctx, Lead raw, CompletableFuture<Void> submitted) {
         // A copy, so the timeout does not complete (and so cancel) the intake's own future.
         CompletableFuture<Void> bounded = submitted.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return bounded.handle((ignored, failure) -> {

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two doors on loopback, each with its own intake: a lead whose partition the other instance reads is
  * judged by that instance's door, whose answer the seller gets; when that door cannot be asked, the door
- * the seller called judges the lead itself.
+ * the seller called judges the lead itself, except while it refuses connections (its process gone).
  */
 class IntakeForwardingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +46,7 @@ class IntakeForwardingTest {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<LeadApi> doors = new ArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicLong clock = new AtomicLong(1_000_000);
 
     /** A door whose intake records what it is given and answers with {@code answer}. */
     private record Door(LeadApi api, List<Lead> submitted, AtomicReference<HostInfo> reader) {
@@ -60,6 +62,11 @@ class IntakeForwardingTest {
     }
 
     private Door door(Function<Lead, CompletableFuture<Void>> answer) {
+        return door(answer, Duration.ofSeconds(5));
+    }
+
+    /** A door that waits up to {@code timeout} for the other door's answer. */
+    private Door door(Function<Lead, CompletableFuture<Void>> answer, Duration timeout) {
         List<Lead> submitted = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<HostInfo> reader = new AtomicReference<>();
         AtomicReference<HostInfo> self = new AtomicReference<>();
@@ -68,7 +75,7 @@ class IntakeForwardingTest {
             return answer.apply(lead);
         }, id -> Optional.empty(), Map::of)
                 .withForwarding(new IntakeForwarding(lead -> Optional.ofNullable(reader.get()), self::get, "http",
-                        Duration.ofSeconds(5), failures::incrementAndGet, executor))
+                        timeout, failures::incrementAndGet, executor, clock::get))
                 .start();
         self.set(new HostInfo("127.0.0.1", api.port()));
         doors.add(api);
@@ -119,21 +126,67 @@ class IntakeForwardingTest {
     }
 
     @Test
-    void shouldJudgeTheLeadItselfWhenTheReaderCannotBeAsked() throws Exception {
+    void shouldRefuseTheLeadNotReadyWhileTheReadersDoorRefusesConnections() throws Exception {
         Door called = door(IntakeForwardingTest::taken);
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
-        called.reader().set(new HostInfo("127.0.0.1", closed));
+        called.reader().set(new HostInfo("127.0.0.1", closedPort()));
 
         HttpResponse<String> first = post(called, TestLeads.json());
+        clock.addAndGet(IntakeForwarding.READER_GONE_FOR.toMillis() - 1);
         HttpResponse<String> second = post(called, TestLeads.json().replace("lead-1", "lead-2"));
 
-        assertThat(first.statusCode()).isEqualTo(202);
-        assertThat(second.statusCode()).isEqualTo(202);
+        for (HttpResponse<String> response : List.of(first, second)) {
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.get("error").asText()).isEqualTo("not_ready");
+            assertThat(body.get("message").asText()).contains("reads this lead's partition (127.0.0.1:");
+        }
+        assertThat(called.submitted()).as("a lead written now would wait unread until the group moves it").isEmpty();
+        assertThat(failures).as("asked again each time, to see the reader back").hasValue(2);
+
+        called.reader().set(null); // the group gave the partition to this instance
+        assertThat(post(called, TestLeads.json()).statusCode()).isEqualTo(202);
+        assertThat(called.submitted()).extracting(Lead::getLeadId).containsExactly("lead-1");
+    }
+
+    @Test
+    void shouldJudgeTheLeadItselfWhenTheReadersDoorStillRefusesAfterTheGroupWouldHaveMovedIt() throws Exception {
+        Door called = door(IntakeForwardingTest::taken);
+        called.reader().set(new HostInfo("127.0.0.1", closedPort()));
+        assertThat(post(called, TestLeads.json()).statusCode()).isEqualTo(503);
+
+        // Still named the reader after twice the session timeout: alive in the group, unreachable from here.
+        clock.addAndGet(IntakeForwarding.READER_GONE_FOR.toMillis());
+        HttpResponse<String> response = post(called, TestLeads.json());
+        HttpResponse<String> next = post(called, TestLeads.json().replace("lead-1", "lead-2"));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(next.statusCode()).isEqualTo(202);
         assertThat(called.submitted()).extracting(Lead::getLeadId).containsExactly("lead-1", "lead-2");
-        assertThat(failures).as("not asked again for a while after it could not be").hasValue(1);
+        assertThat(failures).as("not asked again for a while after that").hasValue(2);
+    }
+
+    @Test
+    void shouldJudgeTheLeadItselfWhenTheReaderDoesNotAnswerInTime() throws Exception {
+        Door called = door(IntakeForwardingTest::taken, Duration.ofMillis(300));
+        // Listening, never answering: the connection is made (the kernel's backlog), the request times out.
+        try (ServerSocket silent = new ServerSocket(0)) {
+            called.reader().set(new HostInfo("127.0.0.1", silent.getLocalPort()));
+
+            HttpResponse<String> first = post(called, TestLeads.json());
+            HttpResponse<String> second = post(called, TestLeads.json().replace("lead-1", "lead-2"));
+
+            assertThat(first.statusCode()).isEqualTo(202);
+            assertThat(second.statusCode()).isEqualTo(202);
+            assertThat(called.submitted()).extracting(Lead::getLeadId).containsExactly("lead-1", "lead-2");
+            assertThat(failures).as("not asked again for a while after it could not be").hasValue(1);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
