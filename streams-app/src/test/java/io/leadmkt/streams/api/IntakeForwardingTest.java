@@ -157,13 +157,8 @@ class IntakeForwardingTest {
 
         // Still named the reader after twice the session timeout: alive in the group, unreachable from here.
         clock.addAndGet(IntakeForwarding.READER_GONE_FOR.toMillis());
-        HttpResponse<String> response = post(called, TestLeads.json());
-        HttpResponse<String> next = post(called, TestLeads.json().replace("lead-1", "lead-2"));
 
-        assertThat(response.statusCode()).isEqualTo(202);
-        assertThat(next.statusCode()).isEqualTo(202);
-        assertThat(called.submitted()).extracting(Lead::getLeadId).containsExactly("lead-1", "lead-2");
-        assertThat(failures).as("not asked again for a while after that").hasValue(2);
+        assertTwoLeadsJudgedHereAskingTheReaderOnce(called, 2);
     }
 
     @Test
@@ -173,14 +168,19 @@ class IntakeForwardingTest {
         try (ServerSocket silent = new ServerSocket(0)) {
             called.reader().set(new HostInfo("127.0.0.1", silent.getLocalPort()));
 
-            HttpResponse<String> first = post(called, TestLeads.json());
-            HttpResponse<String> second = post(called, TestLeads.json().replace("lead-1", "lead-2"));
-
-            assertThat(first.statusCode()).isEqualTo(202);
-            assertThat(second.statusCode()).isEqualTo(202);
-            assertThat(called.submitted()).extracting(Lead::getLeadId).containsExactly("lead-1", "lead-2");
-            assertThat(failures).as("not asked again for a while after it could not be").hasValue(1);
+            assertTwoLeadsJudgedHereAskingTheReaderOnce(called, 1);
         }
+    }
+
+    /** Posts lead-1 and lead-2: both taken here, the reader asked for the first only ({@code failures} in all). */
+    private void assertTwoLeadsJudgedHereAskingTheReaderOnce(Door called, int failuresInAll) throws Exception {
+        HttpResponse<String> first = post(called, TestLeads.json());
+        HttpResponse<String> second = post(called, TestLeads.json().replace("lead-1", "lead-2"));
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(second.statusCode()).isEqualTo(202);
+        assertThat(called.submitted()).extracting(Lead::getLeadId).containsExactly("lead-1", "lead-2");
+        assertThat(failures).as("not asked again for a while after it could not be").hasValue(failuresInAll);
     }
 
     private static int closedPort() throws IOException {
