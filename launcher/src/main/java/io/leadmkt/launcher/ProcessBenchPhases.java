@@ -184,6 +184,10 @@ final class ProcessBenchPhases {
         /** A table row under {@link #header}: CPU in ms per lead for a phase that sent leads, else % of a core. */
         String toLine() {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s %7.1f", phase.label(), wallMs / 1000.0));
+            if (phase.kills()) {
+                // Over the instant a kill takes, CPU shares are noise: the phases around it tell.
+                return line.append("   SIGKILL to ").append(phase.victim()).toString();
+            }
             if (summary == null) {
                 line.append(String.format(Locale.ROOT, " %6s %6s %6s %6s %6s %8s %8s | %-7s", "-", "-", "-", "-", "-", "-", "-", "% core"));
             } else {

@@ -129,6 +129,9 @@ class ProcessBenchPhasesTest {
         assertThat(afterKill.reasons()).endsWith("; the 10 not sold were sent 0.1-2.5 s into the phase");
         assertThat(afterKill.toJson().get("not_sold_sent_until_s").asDouble()).isEqualTo(2.5);
         assertThat(result.toJson().has("not_sold_sent_from_s")).isFalse();
+
+        Result kill = new Result(Phase.kill("streams-1"), 120, 0, null, 0, cpu(30, 0, 90, 10, 5), null);
+        assertThat(kill.toLine()).isEqualTo("kill:streams-1       0.1   SIGKILL to streams-1");
     }
 
     @Test
