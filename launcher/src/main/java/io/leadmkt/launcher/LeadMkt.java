@@ -122,8 +122,8 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--phases", split = "[,\\s]+", splitSynopsisLabel = ",", paramLabel = "PHASE",
                 description = "With --processes: the phases instead of the "
                 + "default plan (burst:20:60 idle:30 one idle:30, --minutes x burst:RATE:RATE*60, idle:30): "
-                + "burst:RATE:COUNT (COUNT leads at RATE/s), idle:SECONDS, one (a single lead) or kill:PROCESS "
-                + "(SIGKILL to streams-N or connector, a crash).")
+                + "burst:RATE:COUNT (COUNT leads at RATE/s), idle:SECONDS, one (a single lead) , kill:PROCESS "
+                + "(SIGKILL to streams-N or connector, a crash) or restart:PROCESS (the killed process started again).")
         List<String> phases;
 
         @Override

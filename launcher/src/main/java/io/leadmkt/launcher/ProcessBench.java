@@ -96,11 +96,16 @@ public final class ProcessBench {
         if (streamsInstances < 1) {
             throw new IllegalArgumentException("--streams-instances must be >= 1: " + streamsInstances);
         }
+        Set<String> dead = new HashSet<>();
         for (Phase phase : plan) {
-            if (phase.kills() && !(phase.victim().equals("connector") || phase.victim().matches("streams-[1-9][0-9]*")
+            if (phase.victim() != null && !(phase.victim().equals("connector") || phase.victim().matches("streams-[1-9][0-9]*")
                     && Integer.parseInt(phase.victim().substring("streams-".length())) <= streamsInstances)) {
                 throw new IllegalArgumentException("phase '" + phase.label() + "': the processes are streams-1.."
                         + "streams-" + streamsInstances + " and connector");
+            }
+            if (phase.kills() && !dead.add(phase.victim()) || phase.restarts() && !dead.remove(phase.victim())) {
+                throw new IllegalArgumentException("phase '" + phase.label() + "': " + phase.victim()
+                        + (phase.kills() ? " is dead already" : " was not killed before"));
             }
         }
         this.streamsInstances = streamsInstances;
@@ -198,11 +203,12 @@ public final class ProcessBench {
                     for (Phase phase : plan) {
                         children.checkAlive();
                         Result result = phase.sendsLeads() ? send(phase, generator, producer, tracker, sellers, measured)
-                                : phase.kills() ? kill(phase, children, measured) : idle(phase, measured);
+                                : phase.kills() ? kill(phase, children, measured)
+                                : phase.restarts() ? restart(phase, children, measured) : idle(phase, measured);
                         results.add(result);
                         out.println(result.toLine());
-                        if (phase.kills()) {
-                            out.println("    SIGKILL at " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
+                        if (phase.kills() || phase.restarts()) {
+                            out.println("    at " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
                         }
                         if (!result.reasons().isEmpty()) {
                             out.println("    " + result.reasons());
@@ -267,6 +273,14 @@ public final class ProcessBench {
         long start = System.nanoTime();
         children.kill(phase.victim());
         return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured), null);
+    }
+
+    private static Result restart(Phase phase, Children children, Map<String, ProcessHandle> measured)
+            throws IOException {
+        long start = System.nanoTime();
+        Child child = children.restart(phase.victim());
+        measured.put(child.name(), child.process().toHandle());
+        return new Result(phase, elapsedMs(start), 0, null, 0, cpuMs(Map.of()), null);
     }
 
     /** Each process's CPU time so far: utime + stime from /proc on Linux, in its 10 ms ticks. */
@@ -420,7 +434,7 @@ public final class ProcessBench {
     }
 
     /** A child JVM and where its stdout and stderr go. */
-    record Child(String name, Process process, Path log) {
+    record Child(String name, Process process, Path log, List<String> args) {
     }
 
     /** The child JVMs, started with this JVM's java and classpath; closing stops them and deletes their state. */
@@ -445,8 +459,21 @@ public final class ProcessBench {
             Path log = runDir.resolve(name + ".log");
             Process process = new ProcessBuilder(command(javaBinary(), javaOptions, System.getProperty("java.class.path"), args))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Child child = new Child(name, process, log);
+            Child child = new Child(name, process, log, List.copyOf(args));
             started.add(child);
+            return child;
+        }
+
+        /** The killed child {@code name} started again with its first arguments, its log appended to. */
+        synchronized Child restart(String name) throws IOException {
+            Child dead = started.stream().filter(c -> c.name().equals(name) && !c.process().isAlive()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("restart:" + name + ": it was not killed"));
+            Process process = new ProcessBuilder(command(javaBinary(), javaOptions, System.getProperty("java.class.path"),
+                    dead.args())).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dead.log().toFile())).start();
+            Child child = new Child(name, process, dead.log(), dead.args());
+            started.set(started.indexOf(dead), child);
+            killed.remove(name);
             return child;
         }
 

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * The arithmetic of {@link ProcessBench}, apart from the processes: its phase plan ({@code burst:RATE:COUNT},
- * {@code idle:SECONDS}, {@code one}, {@code kill:PROCESS}), each phase's figures as a table row, and the run as
+ * {@code idle:SECONDS}, {@code one}, {@code kill:PROCESS}, {@code restart:PROCESS}), each phase's figures as a table row, and the run as
  * one JSON line.
  */
 final class ProcessBenchPhases {
@@ -34,12 +34,12 @@ final class ProcessBenchPhases {
 
     /**
      * One phase: {@code leads} leads at {@code ratePerSecond}, or (no leads) {@code idle} with nothing sent, or
-     * (no leads, no idle) {@code kill -9} of the child process {@code victim}.
+     * (no leads, no idle) {@code kill -9} of the child process {@code victim}, or its {@code restart}.
      */
-    record Phase(String label, double ratePerSecond, int leads, Duration idle, String victim) {
+    record Phase(String label, double ratePerSecond, int leads, Duration idle, String victim, boolean restart) {
 
         Phase(String label, double ratePerSecond, int leads, Duration idle) {
-            this(label, ratePerSecond, leads, idle, null);
+            this(label, ratePerSecond, leads, idle, null, false);
         }
 
         static Phase burst(double ratePerSecond, int leads) {
@@ -65,10 +65,19 @@ final class ProcessBenchPhases {
 
         /** A crash: the process named {@code victim} ({@code streams-1}, {@code connector}...) gets SIGKILL. */
         static Phase kill(String victim) {
+            return new Phase("kill:" + checkedVictim(victim), 0, 0, Duration.ZERO, victim, false);
+        }
+
+        /** The killed process started again as it was first started (its supervisor restarting it). */
+        static Phase restart(String victim) {
+            return new Phase("restart:" + checkedVictim(victim), 0, 0, Duration.ZERO, victim, true);
+        }
+
+        private static String checkedVictim(String victim) {
             if (victim.isBlank() || victim.equals("broker")) {
                 throw new IllegalArgumentException("name a streams instance or the connector: '" + victim + "'");
             }
-            return new Phase("kill:" + victim, 0, 0, Duration.ZERO, victim);
+            return victim;
         }
 
         boolean sendsLeads() {
@@ -76,7 +85,11 @@ final class ProcessBenchPhases {
         }
 
         boolean kills() {
-            return victim != null;
+            return victim != null && !restart;
+        }
+
+        boolean restarts() {
+            return victim != null && restart;
         }
 
         /** {@code burst:RATE:COUNT} (leads/s, leads), {@code idle:SECONDS} or {@code one} (a single lead). */
@@ -104,6 +117,11 @@ final class ProcessBenchPhases {
                             return kill(parts[1]);
                         }
                         break;
+                    case "restart":
+                        if (parts.length == 2) {
+                            return restart(parts[1]);
+                        }
+                        break;
                     default:
                         break;
                 }
@@ -112,14 +130,14 @@ final class ProcessBenchPhases {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("phase '" + text + "': " + e.getMessage(), e);
             }
-            throw new IllegalArgumentException("phase '" + text + "': expected burst:RATE:COUNT, idle:SECONDS, one or kill:PROCESS");
+            throw new IllegalArgumentException("phase '" + text + "': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS or restart:PROCESS");
         }
     }
 
     /** The phases as given on the command line, in order. */
     static List<Phase> plan(List<String> phases) {
         if (phases.isEmpty()) {
-            throw new IllegalArgumentException("no phases: give at least one of burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS");
+            throw new IllegalArgumentException("no phases: give at least one of burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS, restart:PROCESS");
         }
         return phases.stream().map(Phase::parse).toList();
     }
@@ -184,9 +202,9 @@ final class ProcessBenchPhases {
         /** A table row under {@link #header}: CPU in ms per lead for a phase that sent leads, else % of a core. */
         String toLine() {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s %7.1f", phase.label(), wallMs / 1000.0));
-            if (phase.kills()) {
-                // Over the instant a kill takes, CPU shares are noise: the phases around it tell.
-                return line.append("   SIGKILL to ").append(phase.victim()).toString();
+            if (phase.kills() || phase.restarts()) {
+                // Over the instant a kill or a start takes, CPU shares are noise: the phases around it tell.
+                return line.append(phase.kills() ? "   SIGKILL to " : "   started again: ").append(phase.victim()).toString();
             }
             if (summary == null) {
                 line.append(String.format(Locale.ROOT, " %6s %6s %6s %6s %6s %8s %8s | %-7s", "-", "-", "-", "-", "-", "-", "-", "% core"));

@@ -57,7 +57,7 @@ class BenchProcessesOptionsTest {
     @Test
     void shouldNameTheBadPhaseWhenAPhaseIsMalformed() {
         assertThat(run("bench", "--processes", "--phases", "burst:20:60,idle")).isEqualTo(2);
-        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS, one or kill:PROCESS");
+        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS or restart:PROCESS");
     }
 
     @Test

@@ -20,14 +20,15 @@ class ProcessBenchPhasesTest {
     @Test
     void shouldReadEveryKindOfPhaseWhenThePlanIsGiven() {
         List<Phase> plan = ProcessBenchPhases.plan(List.of("burst:20:60", "idle:30", "one", "kill:streams-1",
-                "burst:12.5:100"));
+                "restart:streams-1", "burst:12.5:100"));
 
         assertThat(plan).containsExactly(Phase.burst(20, 60), Phase.idle(Duration.ofSeconds(30)), Phase.one(),
-                Phase.kill("streams-1"), Phase.burst(12.5, 100));
+                Phase.kill("streams-1"), Phase.restart("streams-1"), Phase.burst(12.5, 100));
         assertThat(plan).extracting(Phase::label).containsExactly("burst:20:60", "idle:30", "one", "kill:streams-1",
-                "burst:12.5:100");
-        assertThat(plan).extracting(Phase::sendsLeads).containsExactly(true, false, true, false, true);
-        assertThat(plan).extracting(Phase::kills).containsExactly(false, false, false, true, false);
+                "restart:streams-1", "burst:12.5:100");
+        assertThat(plan).extracting(Phase::sendsLeads).containsExactly(true, false, true, false, false, true);
+        assertThat(plan).extracting(Phase::kills).containsExactly(false, false, false, true, false, false);
+        assertThat(plan).extracting(Phase::restarts).containsExactly(false, false, false, false, true, false);
     }
 
     @Test
@@ -44,7 +45,7 @@ class ProcessBenchPhasesTest {
     @Test
     void shouldNameThePhaseAndWhatIsWrongWhenAPhaseIsMalformed() {
         assertThatThrownBy(() -> ProcessBenchPhases.plan(List.of("idle:30", "burst:20")))
-                .hasMessage("phase 'burst:20': expected burst:RATE:COUNT, idle:SECONDS, one or kill:PROCESS");
+                .hasMessage("phase 'burst:20': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS or restart:PROCESS");
         assertThatThrownBy(() -> Phase.parse("kill")).hasMessageContaining("phase 'kill': expected");
         assertThatThrownBy(() -> Phase.parse("kill:broker")).hasMessage(
                 "phase 'kill:broker': name a streams instance or the connector: 'broker'");
@@ -67,8 +68,12 @@ class ProcessBenchPhasesTest {
                 .hasMessage("phase 'kill:streams-3': the processes are streams-1..streams-2 and connector");
         assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-0")), System.out))
                 .hasMessageContaining("the processes are");
-        assertThat(new ProcessBench(2, null, false, List.of(Phase.kill("streams-2"), Phase.kill("connector")),
-                System.out)).isNotNull();
+        assertThat(new ProcessBench(2, null, false, List.of(Phase.kill("streams-2"), Phase.kill("connector"),
+                Phase.restart("connector")), System.out)).isNotNull();
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.restart("connector")), System.out))
+                .hasMessage("phase 'restart:connector': connector was not killed before");
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("connector"),
+                Phase.kill("connector")), System.out)).hasMessage("phase 'kill:connector': connector is dead already");
     }
 
     @Test
@@ -132,6 +137,8 @@ class ProcessBenchPhasesTest {
 
         Result kill = new Result(Phase.kill("streams-1"), 120, 0, null, 0, cpu(30, 0, 90, 10, 5), null);
         assertThat(kill.toLine()).isEqualTo("kill:streams-1       0.1   SIGKILL to streams-1");
+        Result restart = new Result(Phase.restart("streams-1"), 20, 0, null, 0, Map.of(), null);
+        assertThat(restart.toLine()).isEqualTo("restart:streams-1     0.0   started again: streams-1");
     }
 
     @Test
