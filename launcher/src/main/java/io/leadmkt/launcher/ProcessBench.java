@@ -466,8 +466,7 @@ public final class ProcessBench {
 
         /** The killed child {@code name} started again with its first arguments, its log appended to. */
         synchronized Child restart(String name) throws IOException {
-            Child dead = started.stream().filter(c -> c.name().equals(name) && !c.process().isAlive()).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("restart:" + name + ": it was not killed"));
+            Child dead = named(name);
             Process process = new ProcessBuilder(command(javaBinary(), javaOptions, System.getProperty("java.class.path"),
                     dead.args())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dead.log().toFile())).start();
@@ -483,13 +482,18 @@ public final class ProcessBench {
 
         /** SIGKILL, as a crashed host: no shutdown hook runs, nothing is committed or left. */
         void kill(String name) throws InterruptedException {
-            Child child = all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(
-                    () -> new IllegalArgumentException("kill:" + name + ": no such process; there are "
-                            + all().stream().map(Child::name).toList()));
+            Process process;
             synchronized (this) {
+                process = named(name).process();
                 killed.add(name);
             }
-            child.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+
+        /** The child started as {@code name}; the plan was checked against the names before anything started. */
+        private synchronized Child named(String name) {
+            return started.stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no process " + name + " among " + started));
         }
 
         void checkAlive() {

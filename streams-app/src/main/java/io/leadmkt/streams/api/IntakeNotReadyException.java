@@ -12,11 +12,11 @@ public final class IntakeNotReadyException extends RuntimeException {
     public static final long RETRY_AFTER_SECONDS = 2;
 
     public IntakeNotReadyException(String state) {
-        this("the instance is not running yet (" + state + ")", true);
+        this("the instance is not running yet (" + state + ")", null);
     }
 
-    private IntakeNotReadyException(String message, boolean unused) {
-        super(message, null, false, false);
+    private IntakeNotReadyException(String message, Throwable cause) {
+        super(message, cause, false, false);
     }
 
     /**
@@ -25,6 +25,6 @@ public final class IntakeNotReadyException extends RuntimeException {
      */
     public static IntakeNotReadyException readerGone(String reader) {
         return new IntakeNotReadyException("the instance that reads this lead's partition (" + reader
-                + ") is not running; another takes its partitions over within seconds", true);
+                + ") is not running; another takes its partitions over within seconds", null);
     }
 }
