@@ -67,7 +67,7 @@ public final class LeadMkt implements Runnable {
     static final class BenchCommand implements Callable<Integer> {
         /** Options of the in-process benches, which a run of separate processes has no use for. */
         private static final List<String> IN_PROCESS_ONLY = List.of("--duration", "--warmup", "--buyers", "--profiles",
-                "--deadlines", "--caps", "--capacity", "--rates", "--step", "--set");
+                "--deadlines", "--caps", "--capacity", "--rates", "--step");
         private static final List<String> PROCESSES_ONLY = List.of("--streams-instances", "--minutes",
                 "--java-options", "--phases");
 
@@ -99,7 +99,9 @@ public final class LeadMkt implements Runnable {
         @Option(names = "--step", defaultValue = "30s", description = "With --capacity: length of a step (default ${DEFAULT-VALUE}).")
         Duration step;
         @Option(names = "--set", description = "With --capacity: override a setting for every step, e.g. --set "
-                + "streams.commit.interval.ms=50 (repeatable; keys as in deploy/config/leadmkt.properties).")
+                + "streams.commit.interval.ms=50; with --processes: a setting of the streams instances and the "
+                + "connector, e.g. --set streams.kafka.num.standby.replicas=1 (repeatable; keys as in "
+                + "deploy/config/leadmkt.properties).")
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
         @Option(names = "--http-sellers", description = "With --capacity or --processes: the leads go through POST "
                 + "/v1/leads, sent by sellers that retry a 503 after its Retry-After, as demo --http-sellers does (with "
@@ -123,7 +125,8 @@ public final class LeadMkt implements Runnable {
                 description = "With --processes: the phases instead of the "
                 + "default plan (burst:20:60 idle:30 one idle:30, --minutes x burst:RATE:RATE*60, idle:30): "
                 + "burst:RATE:COUNT (COUNT leads at RATE/s), idle:SECONDS, one (a single lead) , kill:PROCESS "
-                + "(SIGKILL to streams-N or connector, a crash) or restart:PROCESS (the killed process started again).")
+                + "(SIGKILL to streams-N or connector, a crash), stop:PROCESS (SIGTERM, as a deploy stops it) or "
+                + "restart:PROCESS (the killed or stopped process started again).")
         List<String> phases;
 
         @Override
@@ -183,8 +186,8 @@ public final class LeadMkt implements Runnable {
                 List<ProcessBenchPhases.Phase> plan = phases != null ? ProcessBenchPhases.plan(phases)
                         : ProcessBenchPhases.defaultPlan(rate == null ? 30 : rate, minutes == null ? 3 : minutes);
                 bench = new ProcessBench(streamsInstances == null ? 2 : streamsInstances, javaOptions, httpSellers, plan,
-                        System.out);
-            } catch (IllegalArgumentException e) {
+                        overrides, System.out);
+            } catch (IllegalArgumentException | ConfigException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             bench.run();

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * <p>The leads go in phases ({@code burst:RATE:COUNT}, {@code idle:SECONDS}, {@code one}; {@code kill:PROCESS}
  * sends a child SIGKILL, a crash as a host failure makes it, and the phases after it show what the others
  * made of it: the group waits out the dead member's {@code session.timeout.ms}, read-committed readers its
- * open transaction). The first phase
+ * open transaction; {@code stop:PROCESS} sends SIGTERM, as a rolling deploy does; {@code restart:PROCESS}
+ * starts it again). The first phase
  * starts as soon as the processes are started and the topics exist, not when the instances say they are
  * ready: its leads are the ones a seller sends while the platform is still starting (the cold start an
  * issue was filed about), and how long each process took to answer {@code /health/ready} is printed apart.
@@ -84,15 +86,17 @@ public final class ProcessBench {
     private final boolean httpSellers;
     private final List<String> javaOptions;
     private final List<Phase> plan;
+    private final Map<String, String> settings;
     private final PrintStream out;
     private final Map<String, Long> readyMs = new ConcurrentHashMap<>();
 
     /**
      * @param javaOptions the children's JVM options, whitespace-separated (none: the JVM's defaults)
      * @param httpSellers the leads go to the streams instances' {@code POST /v1/leads}, not to {@code leads.inbound}
+     * @param settings    settings file entries for the streams instances and the connector ({@code --set}), checked here
      */
     public ProcessBench(int streamsInstances, String javaOptions, boolean httpSellers, List<Phase> plan,
-                        PrintStream out) {
+                        Map<String, String> settings, PrintStream out) {
         if (streamsInstances < 1) {
             throw new IllegalArgumentException("--streams-instances must be >= 1: " + streamsInstances);
         }
@@ -103,9 +107,9 @@ public final class ProcessBench {
                 throw new IllegalArgumentException("phase '" + phase.label() + "': the processes are streams-1.."
                         + "streams-" + streamsInstances + " and connector");
             }
-            if (phase.kills() && !dead.add(phase.victim()) || phase.restarts() && !dead.remove(phase.victim())) {
+            if (phase.downs() && !dead.add(phase.victim()) || phase.restarts() && !dead.remove(phase.victim())) {
                 throw new IllegalArgumentException("phase '" + phase.label() + "': " + phase.victim()
-                        + (phase.kills() ? " is dead already" : " was not killed before"));
+                        + (phase.downs() ? " is down already" : " was not killed or stopped before"));
             }
         }
         this.streamsInstances = streamsInstances;
@@ -113,6 +117,11 @@ public final class ProcessBench {
         this.javaOptions = javaOptions == null || javaOptions.isBlank() ? List.of()
                 : List.of(javaOptions.trim().split("\\s+"));
         this.plan = List.copyOf(plan);
+        // A bad key or value is refused here, before any process starts, as the children would refuse it.
+        Settings checked = Settings.empty().with(settings);
+        checked.streamsConfig("127.0.0.1:9092", 0, null);
+        checked.connectorConfig("127.0.0.1:9092");
+        this.settings = Map.copyOf(settings);
         this.out = out;
     }
 
@@ -144,6 +153,17 @@ public final class ProcessBench {
                 httpSellers ? "over POST /v1/leads, spread over every instance's door" : "on leads.inbound");
         out.println("  plan: " + plan.stream().map(Phase::label).reduce((a, b) -> a + " " + b).orElse(""));
         out.println("  logs: " + runDir);
+        List<String> settingsFile = List.of();
+        if (!settings.isEmpty()) {
+            Path file = runDir.resolve("leadmkt.properties");
+            Properties properties = new Properties();
+            properties.putAll(settings);
+            try (java.io.Writer writer = Files.newBufferedWriter(file)) {
+                properties.store(writer, "bench --processes --set");
+            }
+            settingsFile = List.of("--config", file.toString());
+            out.println("  settings of the streams instances and the connector: " + new java.util.TreeMap<>(settings));
+        }
         out.flush();
         long brokerStarted = System.nanoTime();
         Child broker = children.start("broker", List.of("broker", "--port", Integer.toString(brokerPort),
@@ -156,13 +176,13 @@ public final class ProcessBench {
         for (int i = 1; i <= streamsInstances; i++) {
             int port = KafkaNode.freePort();
             String name = "streams-" + i;
-            children.start(name, List.of("streams", "--bootstrap-servers", bootstrap, "--port", Integer.toString(port),
-                    "--state-dir", children.stateRoot.resolve(name).toString()));
+            children.start(name, concat(List.of("streams", "--bootstrap-servers", bootstrap, "--port",
+                    Integer.toString(port), "--state-dir", children.stateRoot.resolve(name).toString()), settingsFile));
             readyPorts.put(name, port);
         }
         int connectorPort = KafkaNode.freePort();
-        children.start("connector", List.of("connector", "--bootstrap-servers", bootstrap, "--port",
-                Integer.toString(connectorPort)));
+        children.start("connector", concat(List.of("connector", "--bootstrap-servers", bootstrap, "--port",
+                Integer.toString(connectorPort)), settingsFile));
         readyPorts.put("connector", connectorPort);
         Thread readiness = watchReadiness(readyPorts, started);
 
@@ -203,11 +223,11 @@ public final class ProcessBench {
                     for (Phase phase : plan) {
                         children.checkAlive();
                         Result result = phase.sendsLeads() ? send(phase, generator, producer, tracker, sellers, measured)
-                                : phase.kills() ? kill(phase, children, measured)
+                                : phase.downs() ? down(phase, children, measured)
                                 : phase.restarts() ? restart(phase, children, measured) : idle(phase, measured);
                         results.add(result);
                         out.println(result.toLine());
-                        if (phase.kills() || phase.restarts()) {
+                        if (phase.action() != null) {
                             out.println("    at " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS));
                         }
                         if (!result.reasons().isEmpty()) {
@@ -267,11 +287,11 @@ public final class ProcessBench {
         return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured), null);
     }
 
-    private static Result kill(Phase phase, Children children, Map<String, ProcessHandle> measured)
+    private static Result down(Phase phase, Children children, Map<String, ProcessHandle> measured)
             throws InterruptedException {
         Map<String, Long> cpuBefore = cpuMs(measured);
         long start = System.nanoTime();
-        children.kill(phase.victim());
+        children.down(phase.victim(), phase.action() == Phase.Action.KILL);
         return new Result(phase, elapsedMs(start), 0, null, 0, cpuSince(cpuBefore, measured), null);
     }
 
@@ -281,6 +301,12 @@ public final class ProcessBench {
         Child child = children.restart(phase.victim());
         measured.put(child.name(), child.process().toHandle());
         return new Result(phase, elapsedMs(start), 0, null, 0, cpuMs(Map.of()), null);
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     /** Each process's CPU time so far: utime + stime from /proc on Linux, in its 10 ms ticks. */
@@ -443,7 +469,7 @@ public final class ProcessBench {
         final Path stateRoot;
         private final List<String> javaOptions;
         private final List<Child> started = new ArrayList<>();
-        private final Set<String> killed = new HashSet<>();
+        private final Set<String> down = new HashSet<>();
         private boolean closed;
 
         Children(Path runDir, Path stateRoot, List<String> javaOptions) {
@@ -464,7 +490,7 @@ public final class ProcessBench {
             return child;
         }
 
-        /** The killed child {@code name} started again with its first arguments, its log appended to. */
+        /** The killed or stopped child {@code name} started again with its first arguments, its log appended to. */
         synchronized Child restart(String name) throws IOException {
             Child dead = named(name);
             Process process = new ProcessBuilder(command(javaBinary(), javaOptions, System.getProperty("java.class.path"),
@@ -472,7 +498,7 @@ public final class ProcessBench {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dead.log().toFile())).start();
             Child child = new Child(name, process, dead.log(), dead.args());
             started.set(started.indexOf(dead), child);
-            killed.remove(name);
+            down.remove(name);
             return child;
         }
 
@@ -480,14 +506,21 @@ public final class ProcessBench {
             return List.copyOf(started);
         }
 
-        /** SIGKILL, as a crashed host: no shutdown hook runs, nothing is committed or left. */
-        void kill(String name) throws InterruptedException {
-            Process process;
+        /**
+         * {@code kill}: SIGKILL, as a crashed host: no shutdown hook runs, nothing is committed or left.
+         * Else SIGTERM, as a deploy stops it, waiting for it to close and exit (killed past {@link #STOP_TIMEOUT}).
+         */
+        void down(String name, boolean kill) throws InterruptedException {
+            Child child;
             synchronized (this) {
-                process = named(name).process();
-                killed.add(name);
+                child = named(name);
+                down.add(name);
             }
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (kill) {
+                child.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } else {
+                stop(List.of(child));
+            }
         }
 
         /** The child started as {@code name}; the plan was checked against the names before anything started. */
@@ -498,15 +531,15 @@ public final class ProcessBench {
 
         void checkAlive() {
             for (Child child : all()) {
-                if (!child.process().isAlive() && !wasKilled(child)) {
+                if (!child.process().isAlive() && !wasDowned(child)) {
                     throw new IllegalStateException(child.name() + " exited with code " + child.process().exitValue()
                             + "; see " + child.log());
                 }
             }
         }
 
-        private synchronized boolean wasKilled(Child child) {
-            return killed.contains(child.name());
+        private synchronized boolean wasDowned(Child child) {
+            return down.contains(child.name());
         }
 
         /** The broker last, so the others can commit and leave their groups on the way out. */

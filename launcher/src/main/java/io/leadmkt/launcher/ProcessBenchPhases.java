@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * The arithmetic of {@link ProcessBench}, apart from the processes: its phase plan ({@code burst:RATE:COUNT},
- * {@code idle:SECONDS}, {@code one}, {@code kill:PROCESS}, {@code restart:PROCESS}), each phase's figures as a table row, and the run as
+ * {@code idle:SECONDS}, {@code one}, {@code kill:PROCESS}, {@code stop:PROCESS}, {@code restart:PROCESS}), each phase's figures as a table row, and the run as
  * one JSON line.
  */
 final class ProcessBenchPhases {
@@ -34,12 +34,22 @@ final class ProcessBenchPhases {
 
     /**
      * One phase: {@code leads} leads at {@code ratePerSecond}, or (no leads) {@code idle} with nothing sent, or
-     * (no leads, no idle) {@code kill -9} of the child process {@code victim}, or its {@code restart}.
+     * (no leads, no idle) an {@code action} on the child process {@code victim}.
      */
-    record Phase(String label, double ratePerSecond, int leads, Duration idle, String victim, boolean restart) {
+    record Phase(String label, double ratePerSecond, int leads, Duration idle, String victim, Action action) {
+
+        /** What a phase does to a child process. */
+        enum Action {
+            /** SIGKILL, a crash as a host failure makes it: nothing is committed or left. */
+            KILL,
+            /** SIGTERM, as a rolling deploy or a supervisor stops it: it commits, leaves its groups and exits. */
+            STOP,
+            /** The killed or stopped process started again as it was first started. */
+            RESTART
+        }
 
         Phase(String label, double ratePerSecond, int leads, Duration idle) {
-            this(label, ratePerSecond, leads, idle, null, false);
+            this(label, ratePerSecond, leads, idle, null, null);
         }
 
         static Phase burst(double ratePerSecond, int leads) {
@@ -65,12 +75,22 @@ final class ProcessBenchPhases {
 
         /** A crash: the process named {@code victim} ({@code streams-1}, {@code connector}...) gets SIGKILL. */
         static Phase kill(String victim) {
-            return new Phase("kill:" + checkedVictim(victim), 0, 0, Duration.ZERO, victim, false);
+            return acting(Action.KILL, victim);
         }
 
-        /** The killed process started again as it was first started (its supervisor restarting it). */
+        /** A graceful stop: the process named {@code victim} gets SIGTERM, and the phase waits for it to exit. */
+        static Phase stop(String victim) {
+            return acting(Action.STOP, victim);
+        }
+
+        /** The killed or stopped process started again as it was first started (its supervisor restarting it). */
         static Phase restart(String victim) {
-            return new Phase("restart:" + checkedVictim(victim), 0, 0, Duration.ZERO, victim, true);
+            return acting(Action.RESTART, victim);
+        }
+
+        private static Phase acting(Action action, String victim) {
+            return new Phase(action.name().toLowerCase(Locale.ROOT) + ":" + checkedVictim(victim), 0, 0, Duration.ZERO,
+                    victim, action);
         }
 
         private static String checkedVictim(String victim) {
@@ -84,12 +104,13 @@ final class ProcessBenchPhases {
             return leads > 0;
         }
 
-        boolean kills() {
-            return victim != null && !restart;
+        /** Kills or stops its victim: the process is down after it. */
+        boolean downs() {
+            return action == Action.KILL || action == Action.STOP;
         }
 
         boolean restarts() {
-            return victim != null && restart;
+            return action == Action.RESTART;
         }
 
         /** {@code burst:RATE:COUNT} (leads/s, leads), {@code idle:SECONDS} or {@code one} (a single lead). */
@@ -117,6 +138,11 @@ final class ProcessBenchPhases {
                             return kill(parts[1]);
                         }
                         break;
+                    case "stop":
+                        if (parts.length == 2) {
+                            return stop(parts[1]);
+                        }
+                        break;
                     case "restart":
                         if (parts.length == 2) {
                             return restart(parts[1]);
@@ -130,14 +156,14 @@ final class ProcessBenchPhases {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("phase '" + text + "': " + e.getMessage(), e);
             }
-            throw new IllegalArgumentException("phase '" + text + "': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS or restart:PROCESS");
+            throw new IllegalArgumentException("phase '" + text + "': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS, stop:PROCESS or restart:PROCESS");
         }
     }
 
     /** The phases as given on the command line, in order. */
     static List<Phase> plan(List<String> phases) {
         if (phases.isEmpty()) {
-            throw new IllegalArgumentException("no phases: give at least one of burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS, restart:PROCESS");
+            throw new IllegalArgumentException("no phases: give at least one of burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS, stop:PROCESS, restart:PROCESS");
         }
         return phases.stream().map(Phase::parse).toList();
     }
@@ -202,9 +228,15 @@ final class ProcessBenchPhases {
         /** A table row under {@link #header}: CPU in ms per lead for a phase that sent leads, else % of a core. */
         String toLine() {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s %7.1f", phase.label(), wallMs / 1000.0));
-            if (phase.kills() || phase.restarts()) {
+            if (phase.action() != null) {
                 // Over the instant a kill or a start takes, CPU shares are noise: the phases around it tell.
-                return line.append(phase.kills() ? "   SIGKILL to " : "   started again: ").append(phase.victim()).toString();
+                String what = switch (phase.action()) {
+                    case KILL -> "   SIGKILL to ";
+                    // Its wall time is how long the process took to close and exit.
+                    case STOP -> "   SIGTERM to ";
+                    case RESTART -> "   started again: ";
+                };
+                return line.append(what).append(phase.victim()).toString();
             }
             if (summary == null) {
                 line.append(String.format(Locale.ROOT, " %6s %6s %6s %6s %6s %8s %8s | %-7s", "-", "-", "-", "-", "-", "-", "-", "% core"));

@@ -38,8 +38,26 @@ class BenchProcessesOptionsTest {
 
     @Test
     void shouldRefuseInProcessOptionsWhenTheBenchRunsSeparateProcesses() {
-        assertThat(run("bench", "--processes", "--capacity", "--set", "a=b")).isEqualTo(2);
-        assertThat(err.toString()).contains("--processes runs its own market of separate processes: no --capacity, --set with it");
+        assertThat(run("bench", "--processes", "--capacity", "--step", "10s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--processes runs its own market of separate processes: no --capacity, --step with it");
+    }
+
+    @Test
+    void shouldNameTheSettingWhenASettingForTheProcessesIsUnknownOrBad() {
+        assertThat(run("bench", "--processes", "--set", "streams.no.such.thing=1")).isEqualTo(2);
+        assertThat(err.toString()).contains("streams.no.such.thing");
+        err.getBuffer().setLength(0);
+        assertThat(run("bench", "--processes", "--set", "streams.commit.interval.ms=fast")).isEqualTo(2);
+        assertThat(err.toString()).contains("streams.commit.interval.ms");
+    }
+
+    @Test
+    void shouldTakeSettingsForTheProcessesWhenTheyAreKnown() {
+        CommandLine.ParseResult parsed = LeadMkt.commandLine().parseArgs("bench", "--processes", "--set",
+                "streams.kafka.num.standby.replicas=1");
+        LeadMkt.BenchCommand bench = (LeadMkt.BenchCommand) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(bench.overrides).containsEntry("streams.kafka.num.standby.replicas", "1");
     }
 
     @Test
@@ -57,7 +75,7 @@ class BenchProcessesOptionsTest {
     @Test
     void shouldNameTheBadPhaseWhenAPhaseIsMalformed() {
         assertThat(run("bench", "--processes", "--phases", "burst:20:60,idle")).isEqualTo(2);
-        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS or restart:PROCESS");
+        assertThat(err.toString()).contains("phase 'idle': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS, stop:PROCESS or restart:PROCESS");
     }
 
     @Test

@@ -20,15 +20,18 @@ class ProcessBenchPhasesTest {
     @Test
     void shouldReadEveryKindOfPhaseWhenThePlanIsGiven() {
         List<Phase> plan = ProcessBenchPhases.plan(List.of("burst:20:60", "idle:30", "one", "kill:streams-1",
-                "restart:streams-1", "burst:12.5:100"));
+                "restart:streams-1", "stop:connector", "restart:connector", "burst:12.5:100"));
 
         assertThat(plan).containsExactly(Phase.burst(20, 60), Phase.idle(Duration.ofSeconds(30)), Phase.one(),
-                Phase.kill("streams-1"), Phase.restart("streams-1"), Phase.burst(12.5, 100));
+                Phase.kill("streams-1"), Phase.restart("streams-1"), Phase.stop("connector"), Phase.restart("connector"),
+                Phase.burst(12.5, 100));
         assertThat(plan).extracting(Phase::label).containsExactly("burst:20:60", "idle:30", "one", "kill:streams-1",
-                "restart:streams-1", "burst:12.5:100");
-        assertThat(plan).extracting(Phase::sendsLeads).containsExactly(true, false, true, false, false, true);
-        assertThat(plan).extracting(Phase::kills).containsExactly(false, false, false, true, false, false);
-        assertThat(plan).extracting(Phase::restarts).containsExactly(false, false, false, false, true, false);
+                "restart:streams-1", "stop:connector", "restart:connector", "burst:12.5:100");
+        assertThat(plan).extracting(Phase::sendsLeads).containsExactly(true, false, true, false, false, false, false, true);
+        assertThat(plan).extracting(Phase::action).containsExactly(null, null, null, Phase.Action.KILL,
+                Phase.Action.RESTART, Phase.Action.STOP, Phase.Action.RESTART, null);
+        assertThat(plan).extracting(Phase::downs).containsExactly(false, false, false, true, false, true, false, false);
+        assertThat(plan).extracting(Phase::restarts).containsExactly(false, false, false, false, true, false, true, false);
     }
 
     @Test
@@ -45,10 +48,11 @@ class ProcessBenchPhasesTest {
     @Test
     void shouldNameThePhaseAndWhatIsWrongWhenAPhaseIsMalformed() {
         assertThatThrownBy(() -> ProcessBenchPhases.plan(List.of("idle:30", "burst:20")))
-                .hasMessage("phase 'burst:20': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS or restart:PROCESS");
+                .hasMessage("phase 'burst:20': expected burst:RATE:COUNT, idle:SECONDS, one, kill:PROCESS, stop:PROCESS or restart:PROCESS");
         assertThatThrownBy(() -> Phase.parse("kill")).hasMessageContaining("phase 'kill': expected");
         assertThatThrownBy(() -> Phase.parse("kill:broker")).hasMessage(
                 "phase 'kill:broker': name a streams instance or the connector: 'broker'");
+        assertThatThrownBy(() -> Phase.parse("stop:")).hasMessage("phase 'stop:': name a streams instance or the connector: ''");
         assertThatThrownBy(() -> Phase.parse("sprint:5:5")).hasMessageContaining("phase 'sprint:5:5': expected");
         assertThatThrownBy(() -> Phase.parse("one:1")).hasMessageContaining("phase 'one:1': expected");
         assertThatThrownBy(() -> Phase.parse("burst:fast:10")).hasMessageStartingWith("phase 'burst:fast:10': not a number");
@@ -64,16 +68,20 @@ class ProcessBenchPhasesTest {
 
     @Test
     void shouldRefuseThePlanBeforeStartingAnythingWhenItKillsAProcessTheBenchDoesNotRun() {
-        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-3")), System.out))
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-3")), Map.of(), System.out))
                 .hasMessage("phase 'kill:streams-3': the processes are streams-1..streams-2 and connector");
-        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-0")), System.out))
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("streams-0")), Map.of(), System.out))
                 .hasMessageContaining("the processes are");
         assertThat(new ProcessBench(2, null, false, List.of(Phase.kill("streams-2"), Phase.kill("connector"),
-                Phase.restart("connector")), System.out)).isNotNull();
-        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.restart("connector")), System.out))
-                .hasMessage("phase 'restart:connector': connector was not killed before");
+                Phase.restart("connector")), Map.of(), System.out)).isNotNull();
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.restart("connector")), Map.of(), System.out))
+                .hasMessage("phase 'restart:connector': connector was not killed or stopped before");
         assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.kill("connector"),
-                Phase.kill("connector")), System.out)).hasMessage("phase 'kill:connector': connector is dead already");
+                Phase.kill("connector")), Map.of(), System.out)).hasMessage("phase 'kill:connector': connector is down already");
+        assertThatThrownBy(() -> new ProcessBench(2, null, false, List.of(Phase.stop("streams-1"),
+                Phase.kill("streams-1")), Map.of(), System.out)).hasMessage("phase 'kill:streams-1': streams-1 is down already");
+        assertThat(new ProcessBench(2, null, false, List.of(Phase.stop("streams-1"), Phase.restart("streams-1"),
+                Phase.kill("streams-1")), Map.of(), System.out)).isNotNull();
     }
 
     @Test
@@ -137,6 +145,8 @@ class ProcessBenchPhasesTest {
 
         Result kill = new Result(Phase.kill("streams-1"), 120, 0, null, 0, cpu(30, 0, 90, 10, 5), null);
         assertThat(kill.toLine()).isEqualTo("kill:streams-1       0.1   SIGKILL to streams-1");
+        Result stop = new Result(Phase.stop("streams-2"), 1_450, 0, null, 0, cpu(30, 0, 90, 10, 5), null);
+        assertThat(stop.toLine()).isEqualTo("stop:streams-2       1.5   SIGTERM to streams-2");
         Result restart = new Result(Phase.restart("streams-1"), 20, 0, null, 0, Map.of(), null);
         assertThat(restart.toLine()).isEqualTo("restart:streams-1     0.0   started again: streams-1");
     }
