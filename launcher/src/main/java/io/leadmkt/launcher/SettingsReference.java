@@ -54,9 +54,10 @@ final class SettingsReference {
             #kafka.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="leadmkt" password="${env:LEADMKT_SASL_PASSWORD}";
             #kafka.ssl.truststore.location=/etc/leadmkt/truststore.p12
             #kafka.ssl.truststore.password=${file:/run/secrets/leadmkt-tls.properties:truststore.password}
-            # High availability and static membership of one streams instance (rack from its zone); a standby
-            # of every task on another instance is the default (1), 0 keeps none:
-            #streams.kafka.num.standby.replicas=0
+            # High availability and static membership of one streams instance (rack from its zone). With two or
+            # more instances keep a standby of every task: a crash is then taken over from its copy, not after
+            # restoring the changelogs (README, Operations: A crashed instance):
+            #streams.kafka.num.standby.replicas=1
             #streams.kafka.group.instance.id=leadmkt-0
             #streams.kafka.client.rack=eu-west-1a
             # A crashed member's partitions move after session.timeout.ms, 10000 unless set here (Kafka's own

@@ -347,19 +347,9 @@ final class RealMarket implements AutoCloseable {
 
     /** The partitions an instance's stream threads (the market's and the reports') process as active tasks right now. */
     static Set<TopicPartition> activePartitions(LeadMarketApp app) {
-        return partitions(app, org.apache.kafka.streams.ThreadMetadata::activeTasks);
-    }
-
-    /** The partitions of the tasks an instance keeps a standby copy of right now. */
-    static Set<TopicPartition> standbyPartitions(LeadMarketApp app) {
-        return partitions(app, org.apache.kafka.streams.ThreadMetadata::standbyTasks);
-    }
-
-    private static Set<TopicPartition> partitions(LeadMarketApp app, java.util.function.Function<
-            org.apache.kafka.streams.ThreadMetadata, Set<org.apache.kafka.streams.TaskMetadata>> tasks) {
         return applications(app).stream()
                 .flatMap(streams -> streams.metadataForLocalThreads().stream())
-                .flatMap(thread -> tasks.apply(thread).stream())
+                .flatMap(thread -> thread.activeTasks().stream())
                 .flatMap(task -> task.topicPartitions().stream())
                 .collect(Collectors.toSet());
     }

@@ -337,9 +337,6 @@ public final class LeadMarketApp implements AutoCloseable {
         }
     }
 
-    /** Standbys per task unless the operator sets {@code streams.kafka.num.standby.replicas}. */
-    static final int STANDBY_REPLICAS = 1;
-
     static Properties streamsProperties(StreamsAppConfig config) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -348,13 +345,6 @@ public final class LeadMarketApp implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         p.put(StreamsConfig.POLL_MS_CONFIG, config.pollMs());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
-        // A standby of every task on another instance: when one dies, the survivor takes its partitions
-        // over from its own copy instead of first restoring their changelogs, which at scale is minutes
-        // (a day's dedupe window alone is ~8.6 M entries at 100 leads/s), every lead on them shed the while.
-        // Measured with tiny state (bench --processes, SIGKILL of one of two at 20 leads/s, two pairs):
-        // 101 and 130 leads shed in the takeover against 219 and 215, for ~1.6 % more CPU per lead. A lone
-        // instance has nowhere to keep one and runs as before; the operator's num.standby.replicas wins.
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, STANDBY_REPLICAS);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // A malformed bid or post result (a Kafka-native buyer's bad record) is logged and skipped;

@@ -53,14 +53,4 @@ class StreamsAppConfigTest {
                 .containsEntry("client.id", "app7-http-intake")
                 .doesNotContainKeys("num.standby.replicas", "producer.compression.type");
     }
-
-    @Test
-    void shouldKeepAStandbyOfEveryTaskUnlessTheOperatorSaysOtherwiseWhenStreamsPropertiesAreBuilt() {
-        StreamsAppConfig defaults = StreamsAppConfig.defaults("b:9093", java.nio.file.Path.of("unused"));
-        StreamsAppConfig none = StreamsAppConfig.from(new KafkaClients("b:9093", Map.of("num.standby.replicas", "0")),
-                new AbstractConfig(StreamsAppConfig.definition(), Map.of(), false));
-
-        assertThat(LeadMarketApp.streamsProperties(defaults)).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
-        assertThat(LeadMarketApp.streamsProperties(none)).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
-    }
 }
