@@ -132,6 +132,15 @@ class DeployManifestsTest {
     }
 
     @Test
+    void shouldLetARestartedPodWarmBeforeTheNextStopsWhenARollingUpdateRuns() throws IOException {
+        // A restarted instance takes its tasks back on a cold JVM (README, Operations: A restart).
+        assertThat((Integer) at(only(kubernetes(), "StatefulSet", "leadmkt-streams"), "spec.minReadySeconds"))
+                .isGreaterThanOrEqualTo(30);
+        assertThat((Integer) at(only(kubernetes(), "Deployment", "leadmkt-connector"), "spec.minReadySeconds"))
+                .isGreaterThanOrEqualTo(30);
+    }
+
+    @Test
     void shouldProbeTheConnectorOnItsStatusPortWhenDeployed() throws IOException {
         Map<String, Object> container = containers(only(kubernetes(), "Deployment", "leadmkt-connector")).get(0);
         List<Object> args = list(container.get("args"));
