@@ -58,6 +58,10 @@ final class SettingsReference {
             # more instances keep a standby of every task: a crash is then taken over from its copy, not after
             # restoring the changelogs (README, Operations: A crashed instance):
             #streams.kafka.num.standby.replicas=1
+            # and let a restarted instance restore what it is far behind on before it takes it back (README,
+            # Operations: A restart):
+            #streams.kafka.acceptable.recovery.lag=1000
+            #streams.kafka.probing.rebalance.interval.ms=60000
             #streams.kafka.group.instance.id=leadmkt-0
             #streams.kafka.client.rack=eu-west-1a
             # A crashed member's partitions move after session.timeout.ms, 10000 unless set here (Kafka's own

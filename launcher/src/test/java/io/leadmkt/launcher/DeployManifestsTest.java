@@ -123,7 +123,9 @@ class DeployManifestsTest {
         assertThat(at(container, "livenessProbe.httpGet.path")).isEqualTo(OpsRoutes.LIVE);
         assertThat(mountPath(container, "state")).isEqualTo(settings.getString(StreamsAppConfig.STATE_DIR));
         assertThat(list(at(streams, "spec.volumeClaimTemplates"))).extracting(t -> at(map(t), "metadata.name")).containsExactly("state");
-        assertThat(settings.originalsStrings()).containsEntry("streams.kafka.num.standby.replicas", "1");
+        assertThat(settings.originalsStrings()).containsEntry("streams.kafka.num.standby.replicas", "1")
+                .containsEntry("streams.kafka.acceptable.recovery.lag", "1000")
+                .containsEntry("streams.kafka.probing.rebalance.interval.ms", "60000");
         assertThat(kubernetesEnv(container)).containsEntry("LEADMKT_INSTANCE_ID", "leadmkt-streams-0")
                 .containsEntry("LEADMKT_ADVERTISED_HOST", "leadmkt-streams-0.leadmkt-streams.leadmkt.svc.cluster.local");
         assertThat(settings.originalsStrings()).containsEntry("streams.kafka.group.instance.id", "leadmkt-streams-0");
@@ -214,6 +216,9 @@ class DeployManifestsTest {
                 Map.of("LEADMKT_ADVERTISED_HOST", "streams-1", "LEADMKT_INSTANCE_ID", "streams-1"));
         assertThat(settings.getString(Settings.BOOTSTRAP_SERVERS)).isEqualTo(String.join(",", brokers.stream().map(b -> b + ":9092").toList()));
         assertThat(settings.getShort(StreamsAppConfig.REPLICATION_FACTOR)).isEqualTo((short) 3);
+        assertThat(settings.originalsStrings()).containsEntry("streams.kafka.num.standby.replicas", "1")
+                .containsEntry("streams.kafka.acceptable.recovery.lag", "1000")
+                .containsEntry("streams.kafka.probing.rebalance.interval.ms", "60000");
         // What deploy/prometheus/prometheus.yml scrapes is what compose runs, on the ports the pieces listen on.
         List<String> targets = new ArrayList<>();
         for (Object job : list(documents(DEPLOY.resolve("prometheus").resolve("prometheus.yml")).get(0).get("scrape_configs"))) {
