@@ -68,6 +68,9 @@ final class SettingsReference {
             # default is 45000); a static member that should survive a restart without a rebalance wants it
             # longer than the restart, and a crash then holds its partitions that long:
             #streams.kafka.session.timeout.ms=30000
+            # Members heartbeat every heartbeat.interval.ms, 1000 unless set here (Kafka's own default is 3000),
+            # which is also how soon they notice a rebalance when one joins or leaves:
+            #streams.kafka.heartbeat.interval.ms=1000
             """;
 
     private SettingsReference() {

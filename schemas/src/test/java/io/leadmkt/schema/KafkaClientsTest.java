@@ -58,6 +58,21 @@ class KafkaClientsTest {
     }
 
     @Test
+    void shouldHeartbeatEverySecondWhenTheOperatorSetsNoIntervalAndTheProtocolTakesIt() {
+        Map<String, Object> none = Map.of();
+
+        assertThat(secured.consumer(none)).containsEntry("heartbeat.interval.ms", 1_000);
+        assertThat(secured.streams(none)).containsEntry("heartbeat.interval.ms", 1_000);
+        assertThat(secured.producer(none)).doesNotContainKey("heartbeat.interval.ms");
+        assertThat(new KafkaClients("b:9092", Map.of("heartbeat.interval.ms", "3000")).streams(none))
+                .containsEntry("heartbeat.interval.ms", "3000");
+        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "consumer")).consumer(none))
+                .doesNotContainKey("heartbeat.interval.ms");
+        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "streams")).streams(none))
+                .doesNotContainKey("heartbeat.interval.ms");
+    }
+
+    @Test
     void shouldLeaveTheSessionToTheBrokerWhenTheGroupProtocolIsANewOne() {
         assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "consumer")).consumer(Map.of()))
                 .doesNotContainKey("session.timeout.ms");
