@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KafkaClientsTest {
 
@@ -42,44 +45,29 @@ class KafkaClientsTest {
         assertThat(secured.admin(none)).doesNotContainKeys("num.standby.replicas", "group.instance.id", "acks");
     }
 
-    @Test
-    void shouldGiveGroupsTenSecondSessionsWhenTheOperatorSetsNoneAndTheProtocolTakesIt() {
+    /** The group timing the platform gives every classic-protocol member: key, ours, an operator's own value. */
+    @ParameterizedTest
+    @CsvSource({"session.timeout.ms, 10000, 30000", "heartbeat.interval.ms, 1000, 3000"})
+    void shouldGiveGroupsThePlatformsTimingWhenTheOperatorSetsNoneAndTheProtocolTakesIt(String key, int ours,
+                                                                                     String operators) {
         Map<String, Object> none = Map.of();
 
-        assertThat(secured.consumer(none)).containsEntry("session.timeout.ms", 10_000);
-        assertThat(secured.streams(none)).containsEntry("session.timeout.ms", 10_000);
-        assertThat(secured.producer(none)).doesNotContainKey("session.timeout.ms");
-        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "CLASSIC")).consumer(none))
-                .containsEntry("session.timeout.ms", 10_000);
-        assertThat(new KafkaClients("b:9092", Map.of("session.timeout.ms", "30000")).streams(none))
-                .containsEntry("session.timeout.ms", "30000");
-        assertThat(KafkaClients.to("b:9092").consumer(Map.of("session.timeout.ms", 6_000)))
-                .containsEntry("session.timeout.ms", 6_000);
+        assertThat(secured.consumer(none)).containsEntry(key, ours);
+        assertThat(secured.streams(none)).containsEntry(key, ours);
+        assertThat(secured.producer(none)).doesNotContainKey(key);
+        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "CLASSIC")).consumer(none)).containsEntry(key, ours);
+        assertThat(new KafkaClients("b:9092", Map.of(key, operators)).streams(none)).containsEntry(key, operators);
+        assertThat(KafkaClients.to("b:9092").consumer(Map.of(key, 6_000))).containsEntry(key, 6_000);
     }
 
-    @Test
-    void shouldHeartbeatEverySecondWhenTheOperatorSetsNoIntervalAndTheProtocolTakesIt() {
-        Map<String, Object> none = Map.of();
-
-        assertThat(secured.consumer(none)).containsEntry("heartbeat.interval.ms", 1_000);
-        assertThat(secured.streams(none)).containsEntry("heartbeat.interval.ms", 1_000);
-        assertThat(secured.producer(none)).doesNotContainKey("heartbeat.interval.ms");
-        assertThat(new KafkaClients("b:9092", Map.of("heartbeat.interval.ms", "3000")).streams(none))
-                .containsEntry("heartbeat.interval.ms", "3000");
-        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "consumer")).consumer(none))
-                .doesNotContainKey("heartbeat.interval.ms");
-        assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "streams")).streams(none))
-                .doesNotContainKey("heartbeat.interval.ms");
-    }
-
-    @Test
-    void shouldLeaveTheSessionToTheBrokerWhenTheGroupProtocolIsANewOne() {
+    @ParameterizedTest
+    @ValueSource(strings = {"session.timeout.ms", "heartbeat.interval.ms"})
+    void shouldLeaveTheGroupTimingToTheBrokerWhenTheGroupProtocolIsANewOne(String key) {
         assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "consumer")).consumer(Map.of()))
-                .doesNotContainKey("session.timeout.ms");
+                .doesNotContainKey(key);
         assertThat(new KafkaClients("b:9092", Map.of("group.protocol", "streams")).streams(Map.of()))
-                .doesNotContainKey("session.timeout.ms");
-        assertThat(KafkaClients.to("b:9092").consumer(Map.of("group.protocol", "consumer")))
-                .doesNotContainKey("session.timeout.ms");
+                .doesNotContainKey(key);
+        assertThat(KafkaClients.to("b:9092").consumer(Map.of("group.protocol", "consumer"))).doesNotContainKey(key);
     }
 
     @Test
