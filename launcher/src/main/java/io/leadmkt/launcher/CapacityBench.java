@@ -40,7 +40,8 @@ public final class CapacityBench {
      * timed leads' counts, latency, platform overhead and time per hop; leads of the whole step without a final answer; CPU per timed lead.
      */
     public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed,
-                       LeadHops.Percentiles overhead, String hops, String streamThread, long unanswered,
+                       LeadHops.Percentiles overhead, String hops, String streamThread, String brokerErrors,
+                       long unanswered,
                        Map<Component, Double> cpuMsPerLead,
                        double processCpuMsPerLead, TopicRecords records, long allLeads) {
         public Step {
@@ -173,6 +174,7 @@ public final class CapacityBench {
                 out.println(result.toLine());
                 out.println("  " + result.hops());
                 out.println("  " + result.streamThread());
+                out.println("  " + result.brokerErrors());
                 out.println("  " + result.records().toLine(result.allLeads()));
                 out.println("  " + result.records().changelogEntryBytesLine());
                 out.flush();
@@ -190,6 +192,7 @@ public final class CapacityBench {
     private Step runStep(double rate, ThreadCpuMeter meter) throws Exception {
         ThreadCpuMeter.Usage[] usage = new ThreadCpuMeter.Usage[1];
         TopicRecords[] records = {new TopicRecords(Map.of())};
+        String[] brokerErrors = {"broker error answers: not read"};
         StreamThreadTime.Totals[] thread = new StreamThreadTime.Totals[2];
         Demo demo = new Demo(options(rate, step), Bench.QUIET, new Demo.Phases() {
             @Override
@@ -207,6 +210,7 @@ public final class CapacityBench {
             @Override
             public void settled(Admin admin, int leadsSent) throws Exception {
                 records[0] = TopicRecords.of(admin);
+                brokerErrors[0] = BrokerErrors.line(); // before the step's broker stops and its metrics go
             }
         });
         Summary all = demo.run();
@@ -217,7 +221,7 @@ public final class CapacityBench {
         used.threadNanos().forEach((component, nanos) -> perLead.put(component, msPerLead(nanos, timed.leads())));
         return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, demo.overhead(),
                 demo.stageReport(), thread[0] == null || thread[1] == null ? "stream thread: not measured"
-                        : StreamThreadTime.line(thread[0], thread[1]), all.leads() - all.accounted(), perLead,
+                        : StreamThreadTime.line(thread[0], thread[1]), brokerErrors[0], all.leads() - all.accounted(), perLead,
                 msPerLead(used.processNanos(), timed.leads()), records[0], all.leads());
     }
 

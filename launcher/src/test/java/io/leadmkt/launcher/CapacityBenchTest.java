@@ -101,7 +101,7 @@ class CapacityBenchTest {
         Map<Component, Double> cpu = new EnumMap<>(Map.of(Component.BROKER, 4.0, Component.STREAMS, 5.0,
                 Component.CONNECTOR, 1.0, Component.BUYERS, 1.0, Component.GENERATOR, 0.25, Component.OTHER, 0.25));
         return new Step(offered, offered, timed, new LeadHops.Percentiles(40, 180), "hops p50/p99 ms: overhead 40/180",
-                "stream thread: not measured",
+                "stream thread: not measured", "broker error answers: none",
                 unanswered, cpu, 12.5, new TopicRecords(Map.of("audit", 900L)), 100);
     }
 }
