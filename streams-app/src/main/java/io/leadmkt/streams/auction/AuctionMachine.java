@@ -57,8 +57,9 @@ import java.util.Map;
  * buyers the connector let go {@code OVERDUE} for a bid in hand that then did not sell. A lead that can no
  * longer be offered within its campaign's time to decision ({@code decideBy}) ends {@code STALE}
  * without a ping. A post our side never delivered, or whose answer it never heard ({@link PostReasons}),
- * is no refusal of the buyer's: the lead still goes on to the next-best bid, but if it ends unsold it
- * ends {@code STALE}, not {@code ALL_REJECTED}.
+ * is no refusal of the buyer's: one the connector says it never sent goes to the same buyer once more at
+ * the same price while the lead can still be decided in time ({@link #POST_RETRIES}); otherwise the lead
+ * goes on to the next-best bid, and if it ends unsold it ends {@code STALE}, not {@code ALL_REJECTED}.
  *
  * <p>A buyer with caps or a balance is posted only once its cap keeper has granted a hold on the
  * price (RESERVING): a refusal moves on to the next-best bid, and the post's result confirms or
@@ -84,6 +85,12 @@ public final class AuctionMachine {
      * over capacity, and shedding is the answer.
      */
     static final int PING_RETRIES = 1;
+    /**
+     * How many posts our side never sent ({@link PostReasons#neverSent}) an auction gives to their buyer
+     * again: once rides out a stall or a restart of the connector; a connector behind for longer is over
+     * capacity, and the next-best bid is the answer.
+     */
+    static final int POST_RETRIES = 1;
 
     /**
      * @param backstopMs        how long past a round's answer budget the auction still waits for answers
@@ -637,11 +644,16 @@ public final class AuctionMachine {
         private void postTo(List<Bid> ranked) {
             Bid bid = ranked.get(0);
             long priceCents = BidRanking.clearingPriceCents(ranked, Pricing.Terms.of(state));
-            int attempt = state.getAttempt() + 1;
             List<String> posted = new ArrayList<>(state.getPostedBuyers());
             posted.add(bid.getBuyerId());
-            state.setAttempt(attempt);
             state.setPostedBuyers(posted);
+            offer(bid, priceCents);
+        }
+
+        /** A new attempt at the current buyer (the last of the posted ones): its hold first if capped, then its post. */
+        private void offer(Bid bid, long priceCents) {
+            int attempt = state.getAttempt() + 1;
+            state.setAttempt(attempt);
             BuyerTerms terms = state.getBuyerTerms().get(bid.getBuyerId());
             if (terms != null && terms.getCapped()) {
                 Long left = market.spendLeftCents(bid.getBuyerId(), now);
@@ -735,12 +747,29 @@ public final class AuctionMachine {
             }
             // Not the buyer's refusal: our side never sent the post, or never heard back. As for pings, the
             // auction cannot tell a Kafka-native buyer's silence from the connector gone: no verdict.
-            boolean undelivered = PostReasons.neverSent(result) || NO_POST_RESULT.equals(result.getReason());
+            boolean neverSent = PostReasons.neverSent(result);
+            boolean undelivered = neverSent || NO_POST_RESULT.equals(result.getReason());
             if (undelivered) {
-                // Still on to the next-best bid, whose post leaves now, but remembered for the lead's reason.
+                // Remembered for the lead's reason, should it end unsold.
                 state.setUndeliveredPosts(state.getUndeliveredPosts() + 1);
             }
+            if (neverSent && state.getUndeliveredPosts() <= POST_RETRIES
+                    && TimeToDecision.canOffer(state.getDecideBy(), now)) {
+                // The buyer won the lead and never saw it: our queue or lag, not its refusal. Passing it to
+                // the next-best would sell below the best bid because of us, so the winner gets it again.
+                postAgain(buyerId);
+                return;
+            }
             tryNext(undelivered ? Outcomes.STALE : Outcomes.ALL_REJECTED);
+        }
+
+        /**
+         * Posts the lead once more to the buyer of the current post, at the same price: a new attempt, and a
+         * new hold first for a buyer with caps (the last one went back with the undelivered post's result).
+         */
+        private void postAgain(String buyerId) {
+            Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
+            offer(bid, postedPriceCents(state));
         }
 
         /** The current buyer will not take the lead: post to the next-best, or go on to the next round. */

@@ -475,8 +475,9 @@ class AuctionMachineTest {
     }
 
     /**
-     * A post the connector never sent (read past its sendBy) is no refusal of the buyer's: the next-best bid
-     * is posted, and when that buyer rejects too the lead is the platform's loss, STALE, not ALL_REJECTED.
+     * A post the connector never sent (read past its sendBy), when the lead can no longer be offered within
+     * its time to decision, is no refusal of the buyer's: the next-best bid is posted, and when that buyer
+     * rejects too the lead is the platform's loss, STALE, not ALL_REJECTED.
      */
     @Test
     void shouldEndStaleNotAllRejectedWhenAPostNeverReachedItsBuyer() {
@@ -491,6 +492,100 @@ class AuctionMachineTest {
                 market, T0 + 70_051);
 
         assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
+    }
+
+    /**
+     * The winner never saw the lead (the connector's queue held the post for the buyer's whole timeout):
+     * passing it to the next-best would sell below the best bid because of us, so the winner gets it again,
+     * at the same price, as a new attempt.
+     */
+    @Test
+    void shouldPostAgainToTheWinnerAtTheSamePriceWhenOurSideNeverSentItsPost() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        Transition posted = bothBid(q, market);
+        Post first = emitted(posted, Post.class).get(0);
+
+        Transition again = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.ERROR,
+                PostReasons.NOT_SENT, T0 + 3_020), market, T0 + 3_021);
+
+        assertThat(emitted(again, Post.class)).singleElement().satisfies(post -> {
+            assertThat(post.getBuyerId()).isEqualTo("a");
+            assertThat(post.getAttempt()).isEqualTo(2);
+            assertThat(post.getPriceCents()).isEqualTo(first.getPriceCents());
+            assertThat(post.getSendBy()).isEqualTo(T0 + 3_021 + BACKSTOP_MS);
+        });
+        assertThat(again.state().getPhase()).isEqualTo(AuctionPhase.POSTING);
+        assertThat(emitted(again, Outcome.class)).isEmpty();
+
+        Transition sold = MACHINE.postResult(again.state(), postResult("a", 2, PostStatus.ACCEPTED, null, T0 + 3_100),
+                market, T0 + 3_101);
+
+        assertThat(emitted(sold, Outcome.class)).singleElement().satisfies(outcome -> {
+            assertThat(outcome.getBuyerId()).isEqualTo("a");
+            assertThat(outcome.getPriceCents()).isEqualTo(first.getPriceCents());
+        });
+    }
+
+    /** Once only: a connector behind for longer than that is over capacity, and the next-best bid is the answer. */
+    @Test
+    void shouldPostToTheNextBestWhenTheWinnersSecondPostWasNeverSentEither() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        Transition again = MACHINE.postResult(bothBid(q, market).state(), postResult("a", 1, PostStatus.TIMEOUT,
+                PostReasons.DEADLINE_PASSED, T0 + 5_020), market, T0 + 5_021);
+        assertThat(postedTo(again)).isEqualTo("a");
+
+        Transition next = MACHINE.postResult(again.state(), postResult("a", 2, PostStatus.TIMEOUT,
+                PostReasons.DEADLINE_PASSED, T0 + 10_030), market, T0 + 10_031);
+
+        assertThat(emitted(next, Post.class)).singleElement().satisfies(post -> {
+            assertThat(post.getBuyerId()).isEqualTo("b");
+            assertThat(post.getAttempt()).isEqualTo(3);
+        });
+    }
+
+    /** A post whose answer never came may be a Kafka-native buyer's own silence: no second post to it. */
+    @Test
+    void shouldPostToTheNextBestWhenThePostsResultNeverCame() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+
+        Transition next = MACHINE.postResult(bothBid(q, market).state(), postResult("a", 1, PostStatus.TIMEOUT,
+                AuctionMachine.NO_POST_RESULT, T0 + 10_020), market, T0 + 10_021);
+
+        assertThat(postedTo(next)).isEqualTo("b");
+    }
+
+    /** A capped winner's hold went back with the undelivered post's result: a new hold comes first. */
+    @Test
+    void shouldAskForANewHoldBeforePostingACappedWinnerAgainWhenItsPostWasNeverSent() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        q.setBuyerTerms(Map.of("a", PricingFixtures.buyerTerms().setCapped(true).build()));
+        Market market = market(q);
+        Transition reserving = bothBid(q, market);
+        CapRequest hold = emitted(reserving, CapRequest.class).get(0);
+        Transition posted = MACHINE.capDecision(reserving.state(), CapDecision.newBuilder().setLeadId("L1")
+                .setBuyerId("a").setAttempt(1).setGranted(true).setDecidedAt(T0 + 20).build(), market, T0 + 21);
+        assertThat(postedTo(posted)).isEqualTo("a");
+
+        Transition again = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.ERROR,
+                PostReasons.NOT_SENT, T0 + 3_030), market, T0 + 3_031);
+
+        assertThat(emitted(again, CapRequest.class)).extracting(CapRequest::getBuyerId, CapRequest::getAttempt,
+                CapRequest::getKind, CapRequest::getPriceCents).containsExactly(
+                tuple("a", 1, CapRequestKind.RELEASE, hold.getPriceCents()),
+                tuple("a", 2, CapRequestKind.RESERVE, hold.getPriceCents()));
+        assertThat(emitted(again, Post.class)).isEmpty();
+        assertThat(again.state().getPhase()).isEqualTo(AuctionPhase.RESERVING);
+
+        Transition reposted = MACHINE.capDecision(again.state(), CapDecision.newBuilder().setLeadId("L1")
+                .setBuyerId("a").setAttempt(2).setGranted(true).setDecidedAt(T0 + 3_040).build(), market, T0 + 3_041);
+
+        assertThat(emitted(reposted, Post.class)).singleElement().satisfies(post -> {
+            assertThat(post.getBuyerId()).isEqualTo("a");
+            assertThat(post.getAttempt()).isEqualTo(2);
+        });
     }
 
     @Test
@@ -525,8 +620,11 @@ class AuctionMachineTest {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a"), List.of("b")));
         Market market = market(q);
         AuctionState state = aBids(q, market);
-        Transition secondRound = MACHINE.postResult(state, postResult("a", 1, PostStatus.ERROR, PostReasons.NOT_SENT,
+        Transition again = MACHINE.postResult(state, postResult("a", 1, PostStatus.ERROR, PostReasons.NOT_SENT,
                 T0 + 3_010), market, T0 + 3_011);
+        assertThat(postedTo(again)).as("given to its winner once more first").isEqualTo("a");
+        Transition secondRound = MACHINE.postResult(again.state(), postResult("a", 2, PostStatus.ERROR,
+                PostReasons.NOT_SENT, T0 + 6_020), market, T0 + 6_021);
         assertThat(emitted(secondRound, Ping.class)).singleElement()
                 .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("b"));
         assertThat(emitted(secondRound, AuditEvent.class)).filteredOn(e -> e.getType() == AuditType.ROUND_EXHAUSTED)

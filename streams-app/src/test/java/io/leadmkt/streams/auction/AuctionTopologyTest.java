@@ -19,6 +19,7 @@ import io.leadmkt.streams.StoreSweep;
 import io.leadmkt.streams.outcome.Outcomes;
 import io.leadmkt.streams.outcome.Rejections;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -282,15 +283,19 @@ class AuctionTopologyTest {
         threeBidOnL1(1_500);
         // The connector read alpha's post past its sendBy (it was down a minute): not sent.
         market.postResult(market.posts.readValue(), PostStatus.TIMEOUT, io.leadmkt.schema.PostReasons.DEADLINE_PASSED);
+        List<String> postedTo = new ArrayList<>();
         for (Post next = market.posts.readValue(); next != null;
              next = market.posts.isEmpty() ? null : market.posts.readValue()) {
+            postedTo.add(next.getBuyerId());
             market.postResult(next, PostStatus.REJECTED);
         }
 
+        assertThat(postedTo).as("the winner first, once more, then the others").containsExactly("alpha", "bravo",
+                "charlie");
         Outcome outcome = market.outcomes.readValue();
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.UNSOLD);
         assertThat(outcome.getReason()).as("the platform's loss, shed").isEqualTo(Outcomes.STALE);
-        assertThat(outcome.getPostAttempts()).isEqualTo(3);
+        assertThat(outcome.getPostAttempts()).isEqualTo(4);
     }
 
     @Test
