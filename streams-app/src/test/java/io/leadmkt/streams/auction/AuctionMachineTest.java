@@ -509,12 +509,9 @@ class AuctionMachineTest {
         Transition again = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.ERROR,
                 PostReasons.NOT_SENT, T0 + 3_020), market, T0 + 3_021);
 
-        assertThat(emitted(again, Post.class)).singleElement().satisfies(post -> {
-            assertThat(post.getBuyerId()).isEqualTo("a");
-            assertThat(post.getAttempt()).isEqualTo(2);
-            assertThat(post.getPriceCents()).isEqualTo(first.getPriceCents());
-            assertThat(post.getSendBy()).isEqualTo(T0 + 3_021 + BACKSTOP_MS);
-        });
+        Post second = onlyPost(again, "a", 2);
+        assertThat(second.getPriceCents()).isEqualTo(first.getPriceCents());
+        assertThat(second.getSendBy()).isEqualTo(T0 + 3_021 + BACKSTOP_MS);
         assertThat(again.state().getPhase()).isEqualTo(AuctionPhase.POSTING);
         assertThat(emitted(again, Outcome.class)).isEmpty();
 
@@ -539,10 +536,7 @@ class AuctionMachineTest {
         Transition next = MACHINE.postResult(again.state(), postResult("a", 2, PostStatus.TIMEOUT,
                 PostReasons.DEADLINE_PASSED, T0 + 10_030), market, T0 + 10_031);
 
-        assertThat(emitted(next, Post.class)).singleElement().satisfies(post -> {
-            assertThat(post.getBuyerId()).isEqualTo("b");
-            assertThat(post.getAttempt()).isEqualTo(3);
-        });
+        onlyPost(next, "b", 3);
     }
 
     /** A post whose answer never came may be a Kafka-native buyer's own silence: no second post to it. */
@@ -582,10 +576,14 @@ class AuctionMachineTest {
         Transition reposted = MACHINE.capDecision(again.state(), CapDecision.newBuilder().setLeadId("L1")
                 .setBuyerId("a").setAttempt(2).setGranted(true).setDecidedAt(T0 + 3_040).build(), market, T0 + 3_041);
 
-        assertThat(emitted(reposted, Post.class)).singleElement().satisfies(post -> {
-            assertThat(post.getBuyerId()).isEqualTo("a");
-            assertThat(post.getAttempt()).isEqualTo(2);
-        });
+        onlyPost(reposted, "a", 2);
+    }
+
+    /** The transition's one post, checked to be {@code buyerId}'s {@code attempt}-th of the lead. */
+    private static Post onlyPost(Transition transition, String buyerId, int attempt) {
+        List<Post> posts = emitted(transition, Post.class);
+        assertThat(posts).extracting(Post::getBuyerId, Post::getAttempt).containsExactly(tuple(buyerId, attempt));
+        return posts.get(0);
     }
 
     @Test
