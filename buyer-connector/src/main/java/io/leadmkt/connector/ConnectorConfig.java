@@ -49,7 +49,8 @@ public record ConnectorConfig(
             .define(MAX_CONCURRENT_REQUESTS, Type.INT, 512, Range.atLeast(1), MEDIUM,
                     "Cap on in-flight HTTP requests across all buyers. A call queued behind it counts its buyer's "
                             + "timeout from when it is sent; one still queued after its whole timeout is not sent "
-                            + "(a ping's bid is then TIMEOUT NOT_HEARD, offered again; a post's result ERROR NOT_SENT).",
+                            + "(a ping's bid is then TIMEOUT NOT_HEARD, offered again; a post's result ERROR NOT_SENT, "
+                            + "posted to the same buyer once more).",
                     GROUP, 2, ConfigDef.Width.SHORT, MAX_CONCURRENT_REQUESTS)
             .define(PRODUCER_LINGER_MS, Type.INT, 5, Range.atLeast(0), MEDIUM,
                     "linger.ms of the connector's bids / post-results producer.",
