@@ -86,9 +86,9 @@ public final class AuctionMachine {
      */
     static final int PING_RETRIES = 1;
     /**
-     * How many posts our side never sent ({@link PostReasons#neverSent}) an auction gives to their buyer
-     * again: once rides out a stall or a restart of the connector; a connector behind for longer is over
-     * capacity, and the next-best bid is the answer.
+     * How many of an auction's undelivered posts may be given to their buyer again, when the connector says
+     * it never sent them ({@link PostReasons#neverSent}): once rides out a stall or a restart of the
+     * connector; a connector behind for longer is over capacity, and the next-best bid is the answer.
      */
     static final int POST_RETRIES = 1;
 
@@ -757,7 +757,7 @@ public final class AuctionMachine {
                     && TimeToDecision.canOffer(state.getDecideBy(), now)) {
                 // The buyer won the lead and never saw it: our queue or lag, not its refusal. Passing it to
                 // the next-best would sell below the best bid because of us, so the winner gets it again.
-                postAgain(buyerId);
+                postAgain(buyerId, priceCents);
                 return;
             }
             tryNext(undelivered ? Outcomes.STALE : Outcomes.ALL_REJECTED);
@@ -767,9 +767,9 @@ public final class AuctionMachine {
          * Posts the lead once more to the buyer of the current post, at the same price: a new attempt, and a
          * new hold first for a buyer with caps (the last one went back with the undelivered post's result).
          */
-        private void postAgain(String buyerId) {
+        private void postAgain(String buyerId, long priceCents) {
             Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
-            offer(bid, postedPriceCents(state));
+            offer(bid, priceCents);
         }
 
         /** The current buyer will not take the lead: post to the next-best, or go on to the next round. */
