@@ -403,6 +403,12 @@ class AuctionMachineTest {
                 answer("L1", "b", BidStatus.BID, 2_000L, null, T0 + 6));
     }
 
+    /** As {@link #bothBid}, then a's post ends {@code status} ({@code reason}), read 1 ms after {@code at}. */
+    private static Transition aFirstPostEnded(QualifiedLead q, Market market, PostStatus status, String reason,
+                                              long at) {
+        return MACHINE.postResult(bothBid(q, market).state(), postResult("a", 1, status, reason, at), market, at + 1);
+    }
+
     /** Opens L1's auction at T0 with a alone in its first round, bidding $20.00: the state posting to a. */
     private static AuctionState aBids(QualifiedLead q, Market market) {
         AuctionState state = MACHINE.open(null, q, market, T0).state();
@@ -529,8 +535,7 @@ class AuctionMachineTest {
     void shouldPostToTheNextBestWhenTheWinnersSecondPostWasNeverSentEither() {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
-        Transition again = MACHINE.postResult(bothBid(q, market).state(), postResult("a", 1, PostStatus.TIMEOUT,
-                PostReasons.DEADLINE_PASSED, T0 + 5_020), market, T0 + 5_021);
+        Transition again = aFirstPostEnded(q, market, PostStatus.TIMEOUT, PostReasons.DEADLINE_PASSED, T0 + 5_020);
         assertThat(postedTo(again)).isEqualTo("a");
 
         Transition next = MACHINE.postResult(again.state(), postResult("a", 2, PostStatus.TIMEOUT,
@@ -545,8 +550,7 @@ class AuctionMachineTest {
         QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
         Market market = market(q);
 
-        Transition next = MACHINE.postResult(bothBid(q, market).state(), postResult("a", 1, PostStatus.TIMEOUT,
-                AuctionMachine.NO_POST_RESULT, T0 + 10_020), market, T0 + 10_021);
+        Transition next = aFirstPostEnded(q, market, PostStatus.TIMEOUT, AuctionMachine.NO_POST_RESULT, T0 + 10_020);
 
         assertThat(postedTo(next)).isEqualTo("b");
     }
