@@ -647,17 +647,21 @@ public final class AuctionMachine {
             List<String> posted = new ArrayList<>(state.getPostedBuyers());
             posted.add(bid.getBuyerId());
             state.setPostedBuyers(posted);
-            offer(bid, priceCents);
+            offer(bid, priceCents, 0);
         }
 
-        /** A new attempt at the current buyer (the last of the posted ones): its hold first if capped, then its post. */
-        private void offer(Bid bid, long priceCents) {
+        /**
+         * A new attempt at the current buyer (the last of the posted ones): its hold first if capped, then its
+         * post. {@code releasedCents} is a hold of this lead's on the buyer that was just given back and may
+         * still count against what the market says it can spend.
+         */
+        private void offer(Bid bid, long priceCents, long releasedCents) {
             int attempt = state.getAttempt() + 1;
             state.setAttempt(attempt);
             BuyerTerms terms = state.getBuyerTerms().get(bid.getBuyerId());
             if (terms != null && terms.getCapped()) {
                 Long left = market.spendLeftCents(bid.getBuyerId(), now);
-                if (left != null && priceCents > left) {
+                if (left != null && priceCents > left + releasedCents) {
                     // Its cap keeper already said it cannot spend this much: a hold would only be refused,
                     // and the lead would wait a round trip for nothing.
                     refused(bid.getBuyerId(), priceCents, Map.of("reason", OVER_SPEND_LEFT,
@@ -769,7 +773,11 @@ public final class AuctionMachine {
          */
         private void postAgain(String buyerId, long priceCents) {
             Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
-            offer(bid, priceCents);
+            // The hold just released reaches the cap keeper before the new one (same buyer, same partition,
+            // in order), but the spend left we read may not show it yet: counted as ours, not as spent, so
+            // a buyer near its cap is not refused the lead it already won.
+            boolean held = state.getReservedAttempt() == state.getAttempt();
+            offer(bid, priceCents, held ? priceCents : 0);
         }
 
         /** The current buyer will not take the lead: post to the next-best, or go on to the next round. */

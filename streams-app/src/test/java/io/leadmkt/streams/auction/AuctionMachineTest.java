@@ -31,6 +31,7 @@ import io.leadmkt.streams.auction.AuctionMachine.LeadChange;
 import io.leadmkt.streams.auction.AuctionMachine.Store;
 import io.leadmkt.streams.auction.AuctionMachine.Transition;
 import io.leadmkt.streams.outcome.Outcomes;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -581,6 +582,32 @@ class AuctionMachineTest {
                 .setBuyerId("a").setAttempt(2).setGranted(true).setDecidedAt(T0 + 3_040).build(), market, T0 + 3_041);
 
         onlyPost(reposted, "a", 2);
+    }
+
+    /**
+     * The spend left the market last heard of still counts the hold that went back with the unsent post:
+     * the winner that can afford the lead with it is asked for a new hold, not refused without one.
+     */
+    @Test
+    void shouldAskForANewHoldWhenTheSpendLeftStillCountsTheHoldJustReleased() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        q.setBuyerTerms(Map.of("a", PricingFixtures.buyerTerms().setCapped(true).build()));
+        Map<String, Long> spendLeft = new HashMap<>();
+        Market market = new Market(q.getLead(), spendLeft);
+        Transition reserving = bothBid(q, market);
+        long price = emitted(reserving, CapRequest.class).get(0).getPriceCents();
+        Transition posted = MACHINE.capDecision(reserving.state(), CapDecision.newBuilder().setLeadId("L1")
+                .setBuyerId("a").setAttempt(1).setGranted(true).setDecidedAt(T0 + 20).build(), market, T0 + 21);
+        // Its cap keeper, refusing another lead meanwhile, said a has nothing left beyond this lead's hold.
+        spendLeft.put("a", 0L);
+
+        Transition again = MACHINE.postResult(posted.state(), postResult("a", 1, PostStatus.ERROR,
+                PostReasons.NOT_SENT, T0 + 3_030), market, T0 + 3_031);
+
+        assertThat(emitted(again, CapRequest.class))
+                .extracting(CapRequest::getKind, CapRequest::getAttempt, CapRequest::getPriceCents)
+                .containsExactly(tuple(CapRequestKind.RELEASE, 1, price), tuple(CapRequestKind.RESERVE, 2, price));
+        assertThat(again.state().getPhase()).isEqualTo(AuctionPhase.RESERVING);
     }
 
     /** The transition's one post, checked to be {@code buyerId}'s {@code attempt}-th of the lead. */
