@@ -30,6 +30,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The rules of one lead's auction as a state machine: (state, event, now) → (new state, records to
@@ -154,6 +157,27 @@ public final class AuctionMachine {
             case RESERVING, POSTING -> state.getPostDeadlineAt() + settings.postGraceMs();
             case CLOSED -> state.getOutcome().getDecidedAt() + settings.closedRetentionMs();
         };
+    }
+
+    /**
+     * How long the connector took to call the current round's buyers after the auction wrote their ping, from
+     * a record of the round's webhook answers: the earliest call (an answer's {@code respondedAt} less its
+     * latency, both the connector's clock; one not made, e.g. throttled, is answered at once) less the
+     * ping's writing (the round's backstop less the budget and the backstop, as {@code openRound} set it).
+     * Empty outside a round, or when every answer is a Kafka-native buyer's ({@code answersOnKafka}),
+     * whose times are its own.
+     */
+    public OptionalLong pingWaitMs(AuctionState state, Bid record, Predicate<String> answersOnKafka) {
+        if (state == null || state.getPhase() != AuctionPhase.COLLECTING) {
+            return OptionalLong.empty();
+        }
+        List<Bid> carried = record.getRoundAnswers() == null ? List.of() : record.getRoundAnswers();
+        OptionalLong calledAt = Stream.concat(Stream.of(record), carried.stream())
+                .filter(answer -> !answersOnKafka.test(answer.getBuyerId()))
+                .mapToLong(answer -> answer.getRespondedAt() - answer.getLatencyMs())
+                .min();
+        long pingedAt = state.getDeadlineAt() - state.getPingDeadlineMs() - settings.backstopMs();
+        return calledAt.isPresent() ? OptionalLong.of(Math.max(0, calledAt.getAsLong() - pingedAt)) : calledAt;
     }
 
     // ---- events ----------------------------------------------------------------------------------

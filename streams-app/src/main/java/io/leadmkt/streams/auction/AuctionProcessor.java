@@ -159,6 +159,8 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             // Answers are broker-timed: how long this one queued for the auction, for the door (IntakeBacklog).
             backlog.answerRead(record.timestamp(), now);
             AuctionState state = auctions.get(bid.getLeadId());
+            // And how long its ping waited for the connector, so compliance sheds what would be offered too late.
+            machine.pingWaitMs(state, bid, config::answersOnKafka).ifPresent(waited -> backlog.pingWaited(waited, now));
             if (state != null || !broadcast(record)) {
                 apply(unmarked(record), state, machine.bid(state, bid, record.timestamp(), this, now));
             }

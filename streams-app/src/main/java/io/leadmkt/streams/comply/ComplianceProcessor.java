@@ -22,7 +22,7 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class ComplianceProcessor extends LeadStage {
     private final IntakeBacklog backlog;
 
-    /** @param backlog how long leads now wait between here and their auction, for shedding early */
+    /** @param backlog how long leads now wait between here and their buyers being called, for shedding early */
     public ComplianceProcessor(IntakeBacklog backlog) {
         this.backlog = backlog;
     }
@@ -54,9 +54,9 @@ public final class ComplianceProcessor extends LeadStage {
         long decideBy = TimeToDecision.decideBy(lead, campaign.get());
         boolean decidedInTime = campaign.get().getDecideWithinMaxLeadAge();
         if (!TimeToDecision.canOffer(decideBy, now + (decidedInTime ? backlog.untilDecisionMs(now)
-                : backlog.downstreamMs(now)))) {
-            // Too old already, or will be by the time its auction opens (or, for a campaign that wants its
-            // leads decided in time, by its decision) behind the queues ahead: shed here, where it costs
+                : backlog.untilOfferMs(now)))) {
+            // Too old already, or will be by the time its buyers are called (or, for a campaign that wants
+            // its leads decided in time, by its decision) behind the queues ahead: shed here, where it costs
             // least, so what is kept is offered (decided) in time.
             reject(record, Rejections.STALE, List.of(Rejections.error("leadAgeMs", "STALE", "arrived "
                     + (now - TimeToDecision.arrivedAt(lead)) + " ms ago; campaign " + lead.getCampaignId()

@@ -52,6 +52,9 @@ public final class IntakeBacklog {
     private final PerSecond openMs = new PerSecond();
     /** How long the auctions' answers waited to be read, in ms, per second they were read in. */
     private final PerSecond answerWaitMs = new PerSecond();
+    /** How long pings waited for the connector to call their buyers, in ms, and how many, per second. */
+    private final PerSecond pingWaitMs = new PerSecond();
+    private final PerSecond pingsWaited = new PerSecond();
 
     /**
      * Sums per epoch second over a ring of {@link #RATE_SECONDS} + 1 slots (the current second and the
@@ -280,18 +283,48 @@ public final class IntakeBacklog {
         answerWaitMs.add(now, waited);
     }
 
+    /**
+     * A ping's buyers were called {@code waitedMs} after the auction wrote it ({@link
+     * io.leadmkt.streams.auction.AuctionMachine#pingWaitMs}): its wait for the commit and the connector.
+     */
+    public synchronized void pingWaited(long waitedMs, long now) {
+        pingWaitMs.add(now, Math.max(0, waitedMs));
+        pingsWaited.add(now, 1);
+    }
+
+    /**
+     * How long pings wait for the connector to call their buyers, on average over the last {@link
+     * #RATE_SECONDS} whole seconds; 0 while none was measured. The mean, not the worst: a lead whose ping
+     * would likely be read in time is offered, and only the ones likely to be read too late are shed.
+     */
+    private long pingWaitMs(long now) {
+        long pings = pingsWaited.total(now);
+        return pings == 0 ? 0 : pingWaitMs.total(now) / pings;
+    }
+
     /** How long a lead read now will likely wait between intake and its auction; 0 when that keeps up. */
     public synchronized long downstreamMs(long now) {
         return downstream.at(now);
     }
 
     /**
+     * How long a lead read now will likely wait before its buyers are called, which is what its campaign's
+     * time to decision bounds: the wait for its auction to open, then for its ping to reach the connector.
+     * Above capacity the leads intake takes are all near that bound, and a ping read a few milliseconds past
+     * it is not sent: every stage's work on the lead was spent for nothing. 0 when the pipeline keeps up.
+     */
+    public synchronized long untilOfferMs(long now) {
+        return downstream.at(now) + pingWaitMs(now);
+    }
+
+    /**
      * How long a lead read now will likely spend in our queues before its decision: the wait for its
-     * auction to open, then for its bids and for its post's result to be read. The buyers' own time is not
-     * in it: theirs, bounded by their timeouts. 0 when the pipeline keeps up.
+     * auction to open, for its ping to reach the connector, for its bids to be read, then the same for its
+     * post and its result. The buyers' own time is not in it: theirs, bounded by their timeouts. 0 when the
+     * pipeline keeps up.
      */
     public synchronized long untilDecisionMs(long now) {
-        return downstream.at(now) + 2 * answerWait.at(now);
+        return downstream.at(now) + 2 * pingWaitMs(now) + 2 * answerWait.at(now);
     }
 
     /**

@@ -610,6 +610,25 @@ class AuctionMachineTest {
         assertThat(again.state().getPhase()).isEqualTo(AuctionPhase.RESERVING);
     }
 
+    /**
+     * A round's answers say how long the connector took to call its buyers: the earliest call (throttled
+     * buyers are answered at once) less the ping's writing. A Kafka-native buyer's times are its own.
+     */
+    @Test
+    void shouldMeasureThePingsWaitForTheConnectorFromTheEarliestCallOfTheRound() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b", "k")));
+        AuctionState collecting = MACHINE.open(null, q, market(q), T0 + 100).state();
+        Bid a = answer("L1", "a", BidStatus.BID, 3_000L, null, T0 + 400);
+        a.setLatencyMs(40); // called at +360
+        Bid b = answer("L1", "b", BidStatus.ERROR, null, "THROTTLED", T0 + 350); // not called: answered at its read
+        Bid k = answer("L1", "k", BidStatus.BID, 9_000L, null, T0 + 120);
+
+        assertThat(MACHINE.pingWaitMs(collecting, RoundAnswers.together(List.of(a, b)), "k"::equals))
+                .hasValue(250);
+        assertThat(MACHINE.pingWaitMs(collecting, k, "k"::equals)).as("a Kafka-native buyer's own clock").isEmpty();
+        assertThat(MACHINE.pingWaitMs(null, a, "k"::equals)).isEmpty();
+    }
+
     /** The transition's one post, checked to be {@code buyerId}'s {@code attempt}-th of the lead. */
     private static Post onlyPost(Transition transition, String buyerId, int attempt) {
         List<Post> posts = emitted(transition, Post.class);

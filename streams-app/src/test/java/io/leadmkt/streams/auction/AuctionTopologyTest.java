@@ -142,6 +142,30 @@ class AuctionTopologyTest {
     }
 
     /**
+     * Above capacity every lead intake takes is near its campaign's bound, and a ping the connector reads a
+     * moment past it is not sent. Pings now reach the buyers 1 s after they are written (the last second's
+     * answers say so): a lead 4.5 s old is shed at compliance, one 3.5 s old is offered.
+     */
+    @Test
+    void shouldShedALeadAtIntakeWhenItsPingWouldReachTheConnectorTooLate() {
+        market.campaign(campaign(1_000, DEADLINE_MS).setMaxLeadAgeMs(5_000).build());
+        market.submitAndPing("L1");
+        market.advance(Duration.ofMillis(1_000));
+        market.bid("L1", "alpha", 1_500); // called (and answered) 1 s after its ping was written
+        market.advance(Duration.ofMillis(1_000)); // a whole second measured
+        market.pings.readValuesToList();
+
+        market.submitArrivedAt(lead("L-late", market.now()).build(), market.now() - 4_500);
+        market.submitArrivedAt(lead("L-early", market.now()).build(), market.now() - 3_500);
+
+        assertThat(market.rejected.readValue()).satisfies(rejection -> {
+            assertThat(rejection.getLeadId()).isEqualTo("L-late");
+            assertThat(rejection.getReasonCode()).isEqualTo(Rejections.STALE);
+        });
+        assertThat(market.onlyPing().getLeadId()).isEqualTo("L-early");
+    }
+
+    /**
      * Answers wait 1.5 s for the stream thread: a lead 2.5 s old can still be offered within its campaign's
      * 5 s, and is, unless the campaign wants its leads decided within them (2.5 + 2 × 1.5 > 5).
      */
