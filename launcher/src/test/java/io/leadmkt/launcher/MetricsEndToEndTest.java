@@ -114,7 +114,7 @@ class MetricsEndToEndTest {
         assertThat(scrape.sum("leadmkt_time_to_decision_seconds_count")).isEqualTo(outcomes.size());
         assertThat(scrape.matching("leadmkt_time_to_decision_seconds_bucket", "status", "SOLD"))
                 .as("latency buckets for percentiles").hasSizeGreaterThan(5);
-        assertThat(scrape.names()).contains("leadmkt_auctions_open", "leadmkt_intake_lag_seconds", "leadmkt_ready",
+        assertThat(scrape.names()).contains("leadmkt_auctions_open", "leadmkt_intake_lag_seconds", "leadmkt_intake_until_offer_seconds", "leadmkt_ready",
                 "leadmkt_intake_leads_in_flight", "leadmkt_intake_leads_in_flight_max", "leadmkt_intake_refused_total");
         assertThat(scrape.sum("leadmkt_ready")).isEqualTo(1);
         assertThat(scrape.names()).as("JVM and Kafka Streams meters").contains("jvm_memory_used_bytes",
