@@ -101,8 +101,7 @@ public final class MarketMetrics implements Consumer<SpecificRecord> {
         Gauge.builder("leadmkt.auctions.open", streams, s -> openAuctions(s.get())).strongReference(true)
                 .description("auctions open on this instance (approximate)").register(registry);
         Gauge.builder("leadmkt.intake.lag", backlog, b -> b.lagMs(System.currentTimeMillis()) / 1000.0)
-                .description("how long a lead taken now would wait in the queues: intake's, behind it, the connector's, "
-                        + "the auctions' answers")
+                .description("how long a lead taken now would wait in the queues: intake's, behind it, the auctions' answers")
                 .baseUnit("seconds").register(registry);
         Gauge.builder("leadmkt.intake.until.offer", backlog, b -> b.untilOfferMs(System.currentTimeMillis()) / 1000.0)
                 .description("how long a lead read now would wait until its buyers are called (its auction's opening, "

@@ -112,15 +112,15 @@ class IntakeBacklogTest {
     }
 
     @Test
-    void shouldCountThePingsMeanWaitForTheConnectorOnceUntilTheOfferAndTwiceUntilTheDecision() {
+    void shouldCountThePingsMeanWaitForTheConnectorUntilTheOfferWhenPingsWait() {
         backlog.pingWaited(100, T0 + 100);
         backlog.pingWaited(500, T0 + 900); // the mean, 300: the worst would shed leads likely offered in time
         backlog.auctionOpened(T0 + 1_000, T0 + 2_000);
         backlog.answerRead(T0 + 1_600, T0 + 2_000);
 
         assertThat(backlog.untilOfferMs(T0 + 2_010)).as("the opening, then the ping's read").isEqualTo(1_300);
-        assertThat(backlog.untilDecisionMs(T0 + 2_010)).as("ping, bids, post and its result")
-                .isEqualTo(1_000 + 2 * 300 + 2 * 400);
+        assertThat(backlog.untilDecisionMs(T0 + 2_010)).as("the opening, bids and post result")
+                .isEqualTo(1_000 + 2 * 400);
         assertThat(backlog.untilOfferMs(T0 + 1_000 * (IntakeBacklog.RATE_SECONDS + 1) + 10)).as("over 5 s ago")
                 .isZero();
     }
