@@ -225,16 +225,15 @@ public final class AuctionMachine {
     // ---- pure rules ------------------------------------------------------------------------------
 
     /**
-     * Why a round with nothing winnable ends: {@code STALE} when some of its buyers were never
-     * really offered the lead (no answer by the backstop, or the connector found it too old to
-     * call them, or heard nobody at all while it waited: {@link BidReasons}) — our failure, not
-     * theirs; else {@code BELOW_FLOOR} when someone priced it; else {@code NO_BIDS}.
+     * Why a round with nothing winnable ends: {@code STALE} when some buyers the lead was offered to, in
+     * this round or an earlier one, were never really offered it (no answer by the backstop, or the
+     * connector found it too old to call them, or heard nobody at all while it waited: {@link BidReasons})
+     * — our failure, not theirs, and one that a later round's passes do not undo: the buyer we never
+     * heard might have bought it; else {@code BELOW_FLOOR} when someone priced it; else {@code NO_BIDS}.
      */
     static String nothingWinnableReason(AuctionState state) {
-        List<String> round = state.getRounds().get(state.getRound());
-        boolean notOffered = round.stream().anyMatch(buyerId -> !answered(state, buyerId))
-                || state.getBids().stream().anyMatch(b -> round.contains(b.getBuyerId())
-                && BidReasons.platformWasBehind(b));
+        boolean notOffered = state.getBuyers().stream().anyMatch(buyerId -> !answered(state, buyerId))
+                || state.getBids().stream().anyMatch(BidReasons::platformWasBehind);
         if (notOffered) {
             return Outcomes.STALE;
         }

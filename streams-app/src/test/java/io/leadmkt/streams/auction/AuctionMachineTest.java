@@ -685,6 +685,27 @@ class AuctionMachineTest {
     }
 
     /**
+     * A waterfall whose first buyer was never heard (the connector gone past the backstop) and whose second
+     * buyer passes: the first might have bought the lead, so it is shed, not unsold for want of bids.
+     */
+    @Test
+    void shouldEndStaleNotNoBidsWhenALaterRoundPassesAfterAnEarlierRoundsBuyerWasNeverHeard() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a"), List.of("b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        long backstop = MACHINE.timerAt(state);
+        Transition secondRound = MACHINE.timer(state, market, backstop);
+        assertThat(emitted(secondRound, Ping.class)).singleElement()
+                .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("b"));
+        long at = backstop + 20;
+
+        Transition last = MACHINE.bid(secondRound.state(), answer("L1", "b", BidStatus.PASS, null, null, at), at,
+                market, at + 1);
+
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
+    }
+
+    /**
      * A post may be sent until the backstop after it was written, and the buyer then has its whole budget:
      * the auction waits that long before it writes its marker, so a connector restart does not pass a
      * winning bid on to the next-best.
