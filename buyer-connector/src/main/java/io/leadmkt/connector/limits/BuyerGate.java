@@ -151,7 +151,12 @@ public final class BuyerGate {
 
         private State state = State.ACTIVE;
         private long pausedUntil;
-        private boolean probing;
+        /**
+         * The probe in flight of the current half-open spell, if any. Held by identity: a probe of an
+         * earlier spell (the buyer was paused again meanwhile, say by another call's 429) answers like any
+         * ping, so it neither resumes a buyer paused since nor cuts that pause short by failing.
+         */
+        private Permit probe;
         private int consecutiveErrors;
         private int inFlight;
         private double tokens;
@@ -163,9 +168,9 @@ public final class BuyerGate {
                     return new Refusal(PAUSED);
                 }
                 state = State.HALF_OPEN;
-                probing = false;
+                probe = null;
             }
-            if (state == State.HALF_OPEN && probing) {
+            if (state == State.HALF_OPEN && probe != null) {
                 return new Refusal(PAUSED);
             }
             if (inFlight >= limits.maxConcurrent()) {
@@ -175,9 +180,11 @@ public final class BuyerGate {
                 return new Refusal(THROTTLED);
             }
             inFlight++;
-            boolean probe = state == State.HALF_OPEN;
-            probing |= probe;
-            return new Permit(this, limits, true, probe);
+            Permit permit = new Permit(this, limits, true, state == State.HALF_OPEN);
+            if (permit.probe) {
+                probe = permit;
+            }
+            return permit;
         }
 
         synchronized Permit admitPost() {
@@ -199,24 +206,24 @@ public final class BuyerGate {
 
         synchronized void release(Permit permit, Outcome outcome, Duration retryAfter, long now) {
             inFlight--;
+            boolean currentProbe = permit == probe;
+            if (currentProbe) {
+                probe = null;
+            }
             if (!permit.ping || outcome == Outcome.NO_VERDICT) {
-                if (permit.probe) {
-                    probing = false;
-                }
                 return;
             }
             switch (outcome) {
                 case SUCCEEDED -> {
                     consecutiveErrors = 0;
-                    if (permit.probe) {
+                    if (currentProbe) {
                         state = State.ACTIVE;
-                        probing = false;
                     }
                 }
                 case FAILED -> {
                     consecutiveErrors++;
                     BuyerLimits limits = permit.limits;
-                    if (permit.probe) {
+                    if (currentProbe) {
                         pause(now + limits.pauseForMs());
                     } else if (state == State.ACTIVE && limits.pausesOnErrors()
                             && consecutiveErrors >= limits.pauseAfterErrors()) {
@@ -235,7 +242,7 @@ public final class BuyerGate {
         private void pause(long until) {
             state = State.PAUSED;
             pausedUntil = until;
-            probing = false;
+            probe = null;
         }
 
         synchronized BuyerHealth health(String buyerId, long now) {

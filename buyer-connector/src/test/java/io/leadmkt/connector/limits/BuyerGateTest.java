@@ -149,6 +149,36 @@ class BuyerGateTest {
         assertThat(admitted("b", neverPauses).probe()).isTrue();
     }
 
+    /**
+     * A 429 that arrives while the half-open probe is out starts a new pause: the probe, sent before the
+     * buyer asked us to wait, neither ends that pause by succeeding nor shortens it by failing.
+     */
+    @Test
+    void shouldKeepARetryAfterThatCameWhileTheProbeWasOutWhateverTheProbesAnswer() {
+        BuyerLimits neverPauses = new BuyerLimits(100, 0, 0, 1000);
+        for (boolean probeSucceeds : new boolean[] {true, false}) {
+            BuyerGate gate = new BuyerGate(clock);
+            Permit first = (Permit) gate.admitPing("b", neverPauses);
+            Permit second = (Permit) gate.admitPing("b", neverPauses);
+            first.rateLimited(Duration.ZERO);
+            Permit probe = (Permit) gate.admitPing("b", neverPauses);
+            assertThat(probe.probe()).isTrue();
+
+            second.rateLimited(Duration.ofSeconds(20));
+            if (probeSucceeds) {
+                probe.succeeded();
+            } else {
+                probe.failed();
+            }
+
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(gate.admitPing("b", neverPauses)).as("probe succeeded: %s", probeSucceeds)
+                    .isEqualTo(new Refusal(BuyerGate.PAUSED));
+            clock.advance(Duration.ofSeconds(18));
+            assertThat(gate.admitPing("b", neverPauses)).isInstanceOf(Permit.class);
+        }
+    }
+
     @Test
     void shouldPauseForThirtySecondsAfterFiveFailuresInARowWhenTheBuyerAsksForIt() {
         BuyerLimits afterFive = new BuyerLimits(256, 0, 5, 30_000);
