@@ -20,6 +20,7 @@ import io.leadmkt.schema.Post;
 import io.leadmkt.schema.PostReasons;
 import io.leadmkt.schema.PostResult;
 import io.leadmkt.schema.PostStatus;
+import io.leadmkt.schema.PricingMode;
 import io.leadmkt.schema.QualifiedLead;
 import io.leadmkt.streams.MarketFixtures;
 import io.leadmkt.streams.auction.AuctionMachine.Emit;
@@ -82,7 +83,8 @@ class AuctionMachinePropertiesTest {
      * post and hold, in order (the last repeats).
      */
     record Script(boolean fixedPrice, boolean capped, long priceCents, Long spendLeftCents, List<Answer> answers,
-                  List<PostAnswer> posts, List<CapAnswer> holds) {
+                  List<PostAnswer> posts, List<CapAnswer> holds, int multiplierBasisPoints,
+                  Integer acceptanceRateBasisPoints) {
         <T> T nth(List<T> list, int n) {
             return list.get(Math.min(n, list.size() - 1));
         }
@@ -98,7 +100,12 @@ class AuctionMachinePropertiesTest {
      * @param optOutAt  the step from which the consumer is on the suppression list (past the end: never)
      * @param schedule  the seed of the order events are delivered in, and of the clock's jumps
      */
-    record World(List<List<String>> rounds, Map<String, Script> buyers, long decideBy, int optOutAt, long schedule) {
+    record World(List<List<String>> rounds, Map<String, Script> buyers, long decideBy, int optOutAt, long schedule,
+                 Market terms) {
+    }
+
+    /** The campaign's pricing: first or second price, its margin, and whether acceptance rates discount bids. */
+    record Market(PricingMode pricing, int marginBasisPoints, boolean acceptanceDiscount) {
     }
 
     @Provide
@@ -110,8 +117,15 @@ class AuctionMachinePropertiesTest {
                 Arbitraries.longs().between(0, 12_000).injectNull(0.7),
                 Arbitraries.of(Answer.class).list().ofSize(2),
                 Arbitraries.of(PostAnswer.class).list().ofSize(2),
-                Arbitraries.of(CapAnswer.class).list().ofSize(3))
-                .as(Script::new);
+                Arbitraries.of(CapAnswer.class).list().ofSize(3),
+                Arbitraries.of(10_000, 10_000, 8_000, 12_500))
+                .as((fixed, capped, price, spendLeft, answers, posts, holds, multiplier) -> new Script(fixed, capped,
+                        price, spendLeft, answers, posts, holds, multiplier, null))
+                .flatMap(s -> Arbitraries.integers().between(0, 10_000).injectNull(0.5).map(rate -> new Script(
+                        s.fixedPrice(), s.capped(), s.priceCents(), s.spendLeftCents(), s.answers(), s.posts(),
+                        s.holds(), s.multiplierBasisPoints(), rate)));
+        Arbitrary<Market> terms = Combinators.combine(Arbitraries.of(PricingMode.class),
+                Arbitraries.of(0, 0, 1_500), Arbitraries.of(false, true)).as(Market::new);
         Arbitrary<List<Integer>> roundSizes = Arbitraries.integers().between(1, 3).list().ofMinSize(1).ofMaxSize(3);
         return roundSizes.flatMap(sizes -> {
             int total = sizes.stream().mapToInt(Integer::intValue).sum();
@@ -126,10 +140,11 @@ class AuctionMachinePropertiesTest {
                     script.list().ofSize(total),
                     Arbitraries.of(0L, 2_000L, 8_000L, 60_000L),
                     Arbitraries.oneOf(Arbitraries.just(MAX_STEPS), Arbitraries.integers().between(0, 12)),
-                    Arbitraries.longs())
-                    .as((scripts, decideBy, optOutAt, schedule) -> new World(rounds,
+                    Arbitraries.longs(),
+                    terms)
+                    .as((scripts, decideBy, optOutAt, schedule, market) -> new World(rounds,
                             IntStream.range(0, total).boxed().collect(Collectors.toMap(
-                                    i -> "b" + i, scripts::get)), decideBy, optOutAt, schedule));
+                                    i -> "b" + i, scripts::get)), decideBy, optOutAt, schedule, market));
         });
     }
 
@@ -161,7 +176,8 @@ class AuctionMachinePropertiesTest {
         Map<String, Integer> received = new HashMap<>();
         for (Post post : run.posts) {
             Script script = world.buyers().get(post.getBuyerId());
-            long bid = script.fixedPrice() ? FLOOR_CENTS + script.priceCents() : script.price(Answer.BID_OVER_FLOOR);
+            long bid = script.fixedPrice() ? FLOOR_CENTS + script.priceCents()
+                    : BidAdjustment.adjustedCents(script.price(Answer.BID_OVER_FLOOR), run.terms(post.getBuyerId()));
             assertThat(post.getPriceCents()).as("price of %s", post.getBuyerId()).isBetween(FLOOR_CENTS, bid);
             assertThat(post.getSendBy()).isEqualTo(post.getPostedAt() + BACKSTOP_MS);
             PostAnswer answer = run.postAnswers.get(post.getBuyerId() + "#" + post.getAttempt());
@@ -182,6 +198,7 @@ class AuctionMachinePropertiesTest {
 
         Outcome outcome = run.outcome();
         if (outcome.getStatus() == OutcomeStatus.SOLD) {
+            assertThat(outcome.getSellerPayoutCents()).as("the seller's payout").isGreaterThanOrEqualTo(FLOOR_CENTS);
             Post last = run.posts.get(run.posts.size() - 1);
             assertThat(outcome.getBuyerId()).isEqualTo(last.getBuyerId());
             assertThat(outcome.getPriceCents()).isEqualTo(last.getPriceCents());
@@ -487,15 +504,21 @@ class AuctionMachinePropertiesTest {
                     clock + (random.nextInt(6) == 0 ? random.nextInt(10_000) : random.nextInt(50)))); // a lagging keeper
         }
 
+        /** The buyer's terms for this lead, as eligibility resolves them. */
+        BuyerTerms terms(String buyerId) {
+            Script script = world.buyers().get(buyerId);
+            BuyerTerms.Builder terms = PricingFixtures.buyerTerms().setCapped(script.capped())
+                    .setMultiplierBasisPoints(script.multiplierBasisPoints())
+                    .setAcceptanceRateBasisPoints(script.acceptanceRateBasisPoints());
+            if (script.fixedPrice()) {
+                terms.setFixedPriceCents(FLOOR_CENTS + script.priceCents());
+            }
+            return terms.build();
+        }
+
         private QualifiedLead qualified() {
             Map<String, BuyerTerms> terms = new HashMap<>();
-            world.buyers().forEach((buyerId, script) -> {
-                BuyerTerms.Builder t = PricingFixtures.buyerTerms().setCapped(script.capped());
-                if (script.fixedPrice()) {
-                    t.setFixedPriceCents(FLOOR_CENTS + script.priceCents());
-                }
-                terms.put(buyerId, t.build());
-            });
+            world.buyers().keySet().forEach(buyerId -> terms.put(buyerId, terms(buyerId)));
             return QualifiedLead.newBuilder()
                     .setLead(lead)
                     .setCampaignId("camp")
@@ -505,6 +528,9 @@ class AuctionMachinePropertiesTest {
                     .setBuyers(world.rounds().stream().flatMap(List::stream).toList())
                     .setRounds(world.rounds())
                     .setBuyerTerms(terms)
+                    .setPricing(world.terms().pricing())
+                    .setMarginPercentBasisPoints(world.terms().marginBasisPoints())
+                    .setAcceptanceDiscount(world.terms().acceptanceDiscount())
                     .setDecideBy(world.decideBy() == 0 ? 0 : T0 + world.decideBy())
                     .build();
         }
