@@ -324,7 +324,8 @@ public final class LeadMarketTopology {
                         Named.as("deletion-status"));
     }
 
-    private static void configTables(StreamsBuilder builder, Topics topics) {
+    /** The config topics as the global stores every stage reads through {@link ConfigTables}. */
+    public static void configTables(StreamsBuilder builder, Topics topics) {
         globalTable(builder, topics.buyers(), ConfigTables.BUYERS_STORE, () -> null);
         globalTable(builder, topics.campaigns(), ConfigTables.CAMPAIGNS_STORE, () -> null);
         // The key is the hash: whatever the value, the consumer stays suppressed.
