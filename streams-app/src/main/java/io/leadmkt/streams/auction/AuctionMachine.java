@@ -53,7 +53,8 @@ import java.util.stream.Stream;
  * busy cores, warm-up, takeovers) delivered the ping. The round's timer is only a backstop — the
  * budget plus {@link Settings#backstopMs} for transport and commits — for when the connector is
  * gone; buyers that never answered by then were never really offered the lead, so a round that
- * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS}. Buyers that timed out
+ * ends that way with nothing to sell ends {@code STALE}, not {@code NO_BIDS} — and so does the lead
+ * when a later round then finds nothing either. Buyers that timed out
  * while the connector heard nobody at all ({@code NOT_HEARD}: a stall of ours), and a round whose
  * buyers all timed out together ({@link #timedOutTogether}), are pinged once more
  * while the lead can still be decided in time ({@link #PING_RETRIES}) before the round gives up; so are
