@@ -270,13 +270,19 @@ public final class LeadMarketTopology {
                 .to(topics.buyerStats().name(), Produced.with(topics.buyerStats().keySerde(),
                         topics.buyerStats().valueSerde()).withName("buyer-stats-sink"));
 
-        // caps: every hold on one buyer's caps and balance is judged by the one task owning its partition
-        KStream<String, Object> capEvents = builder
+        toEvents(capKeeper(builder, topics, inMemory), routing, "cap-keeper");
+    }
+
+    /**
+     * Caps: every hold on one buyer's caps and balance is judged by the one task owning its partition.
+     * Returns the keeper's decisions (keyed by lead) and cap statuses (keyed by buyer), to be routed.
+     */
+    public static KStream<String, Object> capKeeper(StreamsBuilder builder, Topics topics, boolean inMemory) {
+        return builder
                 .stream(topics.capRequests().name(), Consumed.with(topics.capRequests().keySerde(),
                         topics.capRequests().valueSerde()).withName("cap-requests-source"))
                 .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
                         topics.serde(BuyerCapStatus.class), CAP_SWEEP_PASS, inMemory), Named.as("cap-keeper"));
-        toEvents(capEvents, routing, "cap-keeper");
     }
 
     /** Returns and conversions: a buyer's sales and postbacks meet on the buyer's partition; decisions keyed by lead. */

@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * The gate's promises to a buyer as properties (jqwik), over random runs of pings, posts, answers
@@ -56,14 +57,14 @@ class BuyerGatePropertiesTest {
     @Provide
     Arbitrary<List<Step>> runs() {
         Arbitrary<Step> step = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, Arbitraries.just(new Ping())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Post())),
-                net.jqwik.api.Tuple.of(5, Combinators.combine(
+                Tuple.of(5, Arbitraries.just(new Ping())),
+                Tuple.of(1, Arbitraries.just(new Post())),
+                Tuple.of(5, Combinators.combine(
                         Arbitraries.integers().between(0, 7),
                         Arbitraries.of(How.class),
                         Arbitraries.of(0L, 500L, 3_000L, 20_000L),
                         Arbitraries.of(false, false, false, true)).as(Answer::new)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.of(1L, 50L, 400L, 1_000L, 6_000L).map(Wait::new)));
+                Tuple.of(3, Arbitraries.of(1L, 50L, 400L, 1_000L, 6_000L).map(Wait::new)));
         return step.list().ofMinSize(1).ofMaxSize(80);
     }
 

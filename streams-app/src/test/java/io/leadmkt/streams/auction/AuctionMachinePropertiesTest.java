@@ -83,8 +83,7 @@ class AuctionMachinePropertiesTest {
      * post and hold, in order (the last repeats).
      */
     record Script(boolean fixedPrice, boolean capped, long priceCents, Long spendLeftCents, List<Answer> answers,
-                  List<PostAnswer> posts, List<CapAnswer> holds, int multiplierBasisPoints,
-                  Integer acceptanceRateBasisPoints) {
+                  List<PostAnswer> posts, List<CapAnswer> holds, Scoring scoring) {
         <T> T nth(List<T> list, int n) {
             return list.get(Math.min(n, list.size() - 1));
         }
@@ -101,11 +100,24 @@ class AuctionMachinePropertiesTest {
      * @param schedule  the seed of the order events are delivered in, and of the clock's jumps
      */
     record World(List<List<String>> rounds, Map<String, Script> buyers, long decideBy, int optOutAt, long schedule,
-                 Market terms) {
+                 CampaignPricing pricing) {
+        /** The lead's {@code decideBy} as the auction gets it (0: none). */
+        long decideByAt() {
+            return decideBy == 0 ? 0 : T0 + decideBy;
+        }
     }
 
     /** The campaign's pricing: first or second price, its margin, and whether acceptance rates discount bids. */
-    record Market(PricingMode pricing, int marginBasisPoints, boolean acceptanceDiscount) {
+    record CampaignPricing(PricingMode pricing, int marginBasisPoints, boolean acceptanceDiscount) {
+    }
+
+    /** How the campaign scores one buyer: vendor scoring's multiplier, and its recent post-acceptance rate. */
+    record Scoring(int multiplierBasisPoints, Integer acceptanceRateBasisPoints) {
+    }
+
+    /** A buyer's attempt, as posts and holds name it. */
+    private static String attempt(String buyerId, int attempt) {
+        return buyerId + "#" + attempt;
     }
 
     @Provide
@@ -118,14 +130,11 @@ class AuctionMachinePropertiesTest {
                 Arbitraries.of(Answer.class).list().ofSize(2),
                 Arbitraries.of(PostAnswer.class).list().ofSize(2),
                 Arbitraries.of(CapAnswer.class).list().ofSize(3),
-                Arbitraries.of(10_000, 10_000, 8_000, 12_500))
-                .as((fixed, capped, price, spendLeft, answers, posts, holds, multiplier) -> new Script(fixed, capped,
-                        price, spendLeft, answers, posts, holds, multiplier, null))
-                .flatMap(s -> Arbitraries.integers().between(0, 10_000).injectNull(0.5).map(rate -> new Script(
-                        s.fixedPrice(), s.capped(), s.priceCents(), s.spendLeftCents(), s.answers(), s.posts(),
-                        s.holds(), s.multiplierBasisPoints(), rate)));
-        Arbitrary<Market> terms = Combinators.combine(Arbitraries.of(PricingMode.class),
-                Arbitraries.of(0, 0, 1_500), Arbitraries.of(false, true)).as(Market::new);
+                Combinators.combine(Arbitraries.of(10_000, 10_000, 8_000, 12_500),
+                        Arbitraries.integers().between(0, 10_000).injectNull(0.5)).as(Scoring::new))
+                .as(Script::new);
+        Arbitrary<CampaignPricing> pricing = Combinators.combine(Arbitraries.of(PricingMode.class),
+                Arbitraries.of(0, 0, 1_500), Arbitraries.of(false, true)).as(CampaignPricing::new);
         Arbitrary<List<Integer>> roundSizes = Arbitraries.integers().between(1, 3).list().ofMinSize(1).ofMaxSize(3);
         return roundSizes.flatMap(sizes -> {
             int total = sizes.stream().mapToInt(Integer::intValue).sum();
@@ -141,10 +150,10 @@ class AuctionMachinePropertiesTest {
                     Arbitraries.of(0L, 2_000L, 8_000L, 60_000L),
                     Arbitraries.oneOf(Arbitraries.just(MAX_STEPS), Arbitraries.integers().between(0, 12)),
                     Arbitraries.longs(),
-                    terms)
-                    .as((scripts, decideBy, optOutAt, schedule, market) -> new World(rounds,
+                    pricing)
+                    .as((scripts, decideBy, optOutAt, schedule, campaign) -> new World(rounds,
                             IntStream.range(0, total).boxed().collect(Collectors.toMap(
-                                    i -> "b" + i, scripts::get)), decideBy, optOutAt, schedule, market));
+                                    i -> "b" + i, scripts::get)), decideBy, optOutAt, schedule, campaign));
         });
     }
 
@@ -180,7 +189,7 @@ class AuctionMachinePropertiesTest {
                     : BidAdjustment.adjustedCents(script.price(Answer.BID_OVER_FLOOR), run.terms(post.getBuyerId()));
             assertThat(post.getPriceCents()).as("price of %s", post.getBuyerId()).isBetween(FLOOR_CENTS, bid);
             assertThat(post.getSendBy()).isEqualTo(post.getPostedAt() + BACKSTOP_MS);
-            PostAnswer answer = run.postAnswers.get(post.getBuyerId() + "#" + post.getAttempt());
+            PostAnswer answer = run.postAnswers.get(attempt(post.getBuyerId(), post.getAttempt()));
             if (answer != PostAnswer.NOT_SENT && answer != PostAnswer.DEADLINE_PASSED) {
                 received.merge(post.getBuyerId(), 1, Integer::sum);
             }
@@ -202,7 +211,7 @@ class AuctionMachinePropertiesTest {
             Post last = run.posts.get(run.posts.size() - 1);
             assertThat(outcome.getBuyerId()).isEqualTo(last.getBuyerId());
             assertThat(outcome.getPriceCents()).isEqualTo(last.getPriceCents());
-            assertThat(run.postAnswers.get(last.getBuyerId() + "#" + last.getAttempt())).isEqualTo(PostAnswer.ACCEPTED);
+            assertThat(run.postAnswers.get(attempt(last.getBuyerId(), last.getAttempt()))).isEqualTo(PostAnswer.ACCEPTED);
         } else {
             assertThat(run.postAnswers.values()).as("an accepted post ends the auction sold")
                     .doesNotContain(PostAnswer.ACCEPTED);
@@ -215,7 +224,7 @@ class AuctionMachinePropertiesTest {
 
         for (Post post : run.posts) {
             if (world.buyers().get(post.getBuyerId()).capped()) {
-                assertThat(run.granted).as("hold before the post").contains(post.getBuyerId() + "#" + post.getAttempt());
+                assertThat(run.granted).as("hold before the post").contains(attempt(post.getBuyerId(), post.getAttempt()));
             }
         }
         for (String hold : run.granted) {
@@ -235,7 +244,7 @@ class AuctionMachinePropertiesTest {
         Run run = new Run(world).play();
 
         for (Ping ping : run.pings) {
-            assertThat(TimeToDecision.canOffer(world.decideBy() == 0 ? 0 : T0 + world.decideBy(), ping.getPingedAt()))
+            assertThat(TimeToDecision.canOffer(world.decideByAt(), ping.getPingedAt()))
                     .as("pinged at %d", ping.getPingedAt()).isTrue();
         }
         Map<String, Long> pings = run.pings.stream().flatMap(p -> p.getBuyers().stream())
@@ -285,7 +294,7 @@ class AuctionMachinePropertiesTest {
         }
 
         Run play() {
-            apply(MACHINE.open(null, qualified(), market(), clock));
+            apply(MACHINE.open(null, qualified(), market, clock));
             while (step++ < MAX_STEPS) {
                 if (stored == null) {
                     return this; // never opened (no buyers), or forgotten
@@ -295,14 +304,14 @@ class AuctionMachinePropertiesTest {
                 if (pick == FORGET) {
                     // the sweep: a closed auction past its retention, after every event of the run was read
                     clock = Math.max(clock, MACHINE.timerAt(state));
-                    apply(MACHINE.timer(state, market(), clock));
+                    apply(MACHINE.timer(state, market, clock));
                     continue;
                 }
                 if (pick == TIMER) {
                     // a stalled machine fires it late; the processor takes it out of its index first
                     clock = Math.max(clock, timerAt) + delay();
                     timerAt = Long.MIN_VALUE;
-                    apply(MACHINE.timer(state, market(), clock));
+                    apply(MACHINE.timer(state, market, clock));
                     continue;
                 }
                 Pending next = pending.remove(pick);
@@ -312,11 +321,11 @@ class AuctionMachinePropertiesTest {
                 }
                 Object event = next.event();
                 if (event instanceof Bid bid) {
-                    apply(MACHINE.bid(state, bid, next.at(), market(), clock));
+                    apply(MACHINE.bid(state, bid, next.at(), market, clock));
                 } else if (event instanceof PostResult result) {
-                    apply(MACHINE.postResult(state, result, market(), clock));
+                    apply(MACHINE.postResult(state, result, market, clock));
                 } else {
-                    apply(MACHINE.capDecision(state, (CapDecision) event, market(), clock));
+                    apply(MACHINE.capDecision(state, (CapDecision) event, market, clock));
                 }
             }
             throw new AssertionError("auction still open after " + MAX_STEPS + " events: " + stored);
@@ -468,7 +477,7 @@ class AuctionMachinePropertiesTest {
             String buyerId = post.getBuyerId();
             Script script = world.buyers().get(buyerId);
             PostAnswer answer = script.nth(script.posts(), timesPosted.merge(buyerId, 1, Integer::sum) - 1);
-            postAnswers.put(buyerId + "#" + post.getAttempt(), answer);
+            postAnswers.put(attempt(buyerId, post.getAttempt()), answer);
             long respondedAt = clock + random.nextInt(POST_TIMEOUT_MS);
             PostResult.Builder result = PostResult.newBuilder().setLeadId(post.getLeadId()).setBuyerId(buyerId)
                     .setAttempt(post.getAttempt()).setRespondedAt(respondedAt);
@@ -485,7 +494,7 @@ class AuctionMachinePropertiesTest {
         }
 
         private void answer(CapRequest request) {
-            String hold = request.getBuyerId() + "#" + request.getAttempt();
+            String hold = attempt(request.getBuyerId(), request.getAttempt());
             if (request.getKind() != CapRequestKind.RESERVE) {
                 settled.computeIfAbsent(hold, h -> new ArrayList<>()).add(request.getKind());
                 return;
@@ -508,8 +517,8 @@ class AuctionMachinePropertiesTest {
         BuyerTerms terms(String buyerId) {
             Script script = world.buyers().get(buyerId);
             BuyerTerms.Builder terms = PricingFixtures.buyerTerms().setCapped(script.capped())
-                    .setMultiplierBasisPoints(script.multiplierBasisPoints())
-                    .setAcceptanceRateBasisPoints(script.acceptanceRateBasisPoints());
+                    .setMultiplierBasisPoints(script.scoring().multiplierBasisPoints())
+                    .setAcceptanceRateBasisPoints(script.scoring().acceptanceRateBasisPoints());
             if (script.fixedPrice()) {
                 terms.setFixedPriceCents(FLOOR_CENTS + script.priceCents());
             }
@@ -528,31 +537,30 @@ class AuctionMachinePropertiesTest {
                     .setBuyers(world.rounds().stream().flatMap(List::stream).toList())
                     .setRounds(world.rounds())
                     .setBuyerTerms(terms)
-                    .setPricing(world.terms().pricing())
-                    .setMarginPercentBasisPoints(world.terms().marginBasisPoints())
-                    .setAcceptanceDiscount(world.terms().acceptanceDiscount())
-                    .setDecideBy(world.decideBy() == 0 ? 0 : T0 + world.decideBy())
+                    .setPricing(world.pricing().pricing())
+                    .setMarginPercentBasisPoints(world.pricing().marginBasisPoints())
+                    .setAcceptanceDiscount(world.pricing().acceptanceDiscount())
+                    .setDecideBy(world.decideByAt())
                     .build();
         }
 
-        private AuctionMachine.Market market() {
-            return new AuctionMachine.Market() {
-                @Override
-                public Lead lead(String leadId) {
-                    return storedLead;
-                }
+        /** The market as the auction sees it: the stored lead, the opt-out once it happened, each buyer's spend left. */
+        private final AuctionMachine.Market market = new AuctionMachine.Market() {
+            @Override
+            public Lead lead(String leadId) {
+                return storedLead;
+            }
 
-                @Override
-                public boolean suppressed(String identityHash) {
-                    return optedOut();
-                }
+            @Override
+            public boolean suppressed(String identityHash) {
+                return optedOut();
+            }
 
-                @Override
-                public Long spendLeftCents(String buyerId, long now) {
-                    return world.buyers().get(buyerId).spendLeftCents();
-                }
-            };
-        }
+            @Override
+            public Long spendLeftCents(String buyerId, long now) {
+                return world.buyers().get(buyerId).spendLeftCents();
+            }
+        };
 
         private static Lead lead() {
             Lead lead = MarketFixtures.lead("L1", T0).build();

@@ -3,20 +3,17 @@ package io.leadmkt.streams.caps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadmkt.schema.BuyerCap;
-import io.leadmkt.schema.BuyerCapStatus;
 import io.leadmkt.schema.BuyerConfig;
 import io.leadmkt.schema.CapDecision;
 import io.leadmkt.schema.CapPeriod;
 import io.leadmkt.schema.CapRequest;
 import io.leadmkt.schema.CapRequestKind;
-import io.leadmkt.schema.CapReservation;
 import io.leadmkt.schema.CapUsage;
 import io.leadmkt.schema.Topics;
 import io.leadmkt.streams.LeadMarketTopology;
 import io.leadmkt.streams.MarketFixtures;
 import io.leadmkt.streams.MarketHarness;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +31,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 
 /**
@@ -84,8 +80,8 @@ class CapKeeperPropertiesTest {
     void shouldAnswerEveryHoldAsTheCountOfHoldsAndSalesAllowsWhateverComesTwice(
             @ForAll("limits") Limits limits, @ForAll("asks") List<Ask> asks) {
         List<CapDecision> decisions = new ArrayList<>();
-        try (TopologyTestDriver driver = keeperAlone(decisions)) {
-            Topics topics = Topics.embedded();
+        Topics topics = Topics.embedded();
+        try (TopologyTestDriver driver = keeperAlone(topics, decisions)) {
             StringSerializer keys = new StringSerializer();
             driver.createInputTopic(Topics.CONFIG_BUYERS, keys, topics.buyers().valueSerde().serializer())
                     .pipeInput(BUYER, buyer(limits));
@@ -164,20 +160,15 @@ class CapKeeperPropertiesTest {
                 .build();
     }
 
-    /** The config tables and the cap keeper, its decisions collected; nothing else answers them. */
-    private static TopologyTestDriver keeperAlone(List<CapDecision> decisions) {
-        Topics topics = Topics.embedded();
+    /** The config tables and the cap keeper, wired as in the market, its decisions collected; nothing else answers them. */
+    private static TopologyTestDriver keeperAlone(Topics topics, List<CapDecision> decisions) {
         StreamsBuilder builder = new StreamsBuilder();
         LeadMarketTopology.configTables(builder, topics);
-        builder.stream(Topics.CAP_REQUESTS, Consumed.with(topics.capRequests().keySerde(),
-                        topics.capRequests().valueSerde()).withName("cap-requests-source"))
-                .process(CapKeeper.supplier(topics.serde(CapUsage.class), topics.serde(CapReservation.class),
-                        topics.serde(BuyerCapStatus.class), Duration.ofMinutes(1), true), Named.as("cap-keeper"))
-                .foreach((key, value) -> {
-                    if (value instanceof CapDecision decision) {
-                        decisions.add(decision);
-                    }
-                }, Named.as("collect"));
+        LeadMarketTopology.capKeeper(builder, topics, true).foreach((key, value) -> {
+            if (value instanceof CapDecision decision) {
+                decisions.add(decision);
+            }
+        }, Named.as("collect"));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "caps-properties");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
