@@ -99,7 +99,7 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         StateStores.keyValue(AUCTIONS_STORE, Serdes.String(), stateSerde, inMemory),
-                        StateStores.keyValue(LEADS_STORE, Serdes.String(), leadSerde, inMemory));
+                        StateStores.writeThrough(LEADS_STORE, Serdes.String(), leadSerde, inMemory));
             }
         };
     }

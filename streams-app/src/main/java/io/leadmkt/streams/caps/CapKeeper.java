@@ -67,7 +67,7 @@ public final class CapKeeper implements Processor<String, CapRequest, String, Ob
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         StateStores.keyValue(USAGE_STORE, Serdes.String(), usageSerde, inMemory),
-                        StateStores.keyValue(RESERVATIONS_STORE, Serdes.String(), reservationSerde, inMemory),
+                        StateStores.writeThrough(RESERVATIONS_STORE, Serdes.String(), reservationSerde, inMemory),
                         StateStores.keyValue(STATUS_STORE, Serdes.String(), statusSerde, inMemory));
             }
         };

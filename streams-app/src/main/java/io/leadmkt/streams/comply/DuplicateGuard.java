@@ -48,7 +48,7 @@ public final class DuplicateGuard implements Processor<String, Lead, String, Obj
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(StateStores.keyValue(STORE, Serdes.String(), Serdes.String(), inMemory));
+                return Set.of(StateStores.writeThrough(STORE, Serdes.String(), Serdes.String(), inMemory));
             }
         };
     }

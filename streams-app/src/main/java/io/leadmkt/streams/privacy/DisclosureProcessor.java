@@ -81,9 +81,9 @@ public final class DisclosureProcessor implements Processor<String, SpecificReco
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(StateStores.keyValue(STORE, Serdes.String(), serde, inMemory),
-                        StateStores.keyValue(INDEX_STORE, Serdes.String(), Serdes.String(), inMemory),
-                        StateStores.keyValue(ERASED_STORE, Serdes.String(), Serdes.String(), inMemory));
+                return Set.of(StateStores.writeThrough(STORE, Serdes.String(), serde, inMemory),
+                        StateStores.writeThrough(INDEX_STORE, Serdes.String(), Serdes.String(), inMemory),
+                        StateStores.writeThrough(ERASED_STORE, Serdes.String(), Serdes.String(), inMemory));
             }
         };
     }

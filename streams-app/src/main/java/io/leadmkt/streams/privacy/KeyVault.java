@@ -78,7 +78,7 @@ public final class KeyVault implements Processor<String, Object, String, Object>
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(StateStores.keyValue(STORE, Serdes.String(), serde, inMemory, KEY_TOPIC_CONFIG));
+                return Set.of(StateStores.writeThrough(STORE, Serdes.String(), serde, inMemory).withLoggingEnabled(KEY_TOPIC_CONFIG));
             }
         };
     }

@@ -72,8 +72,8 @@ public final class LeadStatusProcessor implements Processor<String, SpecificReco
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        StateStores.keyValue(STORE, Serdes.String(), statusSerde, inMemory),
-                        StateStores.keyValue(TIMELINE_STORE, Serdes.String(), eventSerde, inMemory));
+                        StateStores.writeThrough(STORE, Serdes.String(), statusSerde, inMemory),
+                        StateStores.writeThrough(TIMELINE_STORE, Serdes.String(), eventSerde, inMemory));
             }
         };
     }

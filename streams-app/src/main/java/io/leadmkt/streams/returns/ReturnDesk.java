@@ -89,7 +89,7 @@ public final class ReturnDesk implements Processor<String, SpecificRecord, Strin
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(StateStores.keyValue(SALES_STORE, Serdes.String(), saleSerde, inMemory),
+                return Set.of(StateStores.writeThrough(SALES_STORE, Serdes.String(), saleSerde, inMemory),
                         StateStores.keyValue(TALLY_STORE, Serdes.String(), tallySerde, inMemory));
             }
         };

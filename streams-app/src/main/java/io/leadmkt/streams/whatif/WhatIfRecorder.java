@@ -62,7 +62,7 @@ public final class WhatIfRecorder implements Processor<String, SpecificRecord, V
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(StateStores.keyValue(STORE, Serdes.String(), serde, inMemory));
+                return Set.of(StateStores.writeThrough(STORE, Serdes.String(), serde, inMemory));
             }
         };
     }
