@@ -42,7 +42,7 @@ public final class SchemaCatalog {
     /** Earlier releases' .avsc files, one folder each: {@code leadmkt/avro-history/<n>/}. */
     static final List<String> HISTORY = List.of("leadmkt/avro-history/1/", "leadmkt/avro-history/2/",
             "leadmkt/avro-history/3/", "leadmkt/avro-history/4/", "leadmkt/avro-history/5/",
-            "leadmkt/avro-history/6/");
+            "leadmkt/avro-history/6/", "leadmkt/avro-history/7/");
     private static final List<String> FILES =
             List.of("01-lead.avsc", "02-auction-events.avsc", "03-config.avsc", "04-internal.avsc");
 

@@ -566,6 +566,12 @@ public final class AuctionMachine {
             if (unheard.isEmpty()) {
                 return false;
             }
+            // Set aside, with when each was given: read again later (a redelivery), it must not pass for
+            // the buyer's answer to this retry.
+            Map<String, Long> setAside = new HashMap<>(state.getRetriedAnswerAt());
+            state.getBids().stream().filter(b -> unheard.contains(b.getBuyerId()))
+                    .forEach(b -> setAside.merge(b.getBuyerId(), b.getRespondedAt(), Math::max));
+            state.setRetriedAnswerAt(setAside);
             state.setBids(new ArrayList<>(state.getBids().stream()
                     .filter(b -> !unheard.contains(b.getBuyerId())).toList()));
             state.setPhase(AuctionPhase.COLLECTING); // from posting too: the bid in hand did not sell
@@ -593,7 +599,8 @@ public final class AuctionMachine {
                 late(leadId, bid.getBuyerId(), "NOT_PINGED");
                 return;
             }
-            if (answered(state, bid.getBuyerId())) {
+            Long setAside = state.getRetriedAnswerAt().get(bid.getBuyerId());
+            if (answered(state, bid.getBuyerId()) || (setAside != null && bid.getRespondedAt() <= setAside)) {
                 late(leadId, bid.getBuyerId(), "DUPLICATE_BID");
                 return;
             }

@@ -235,6 +235,31 @@ class AuctionMachineTest {
     }
 
     @Test
+    void shouldNotTakeAnAnswerToTheFirstPingReadAgainAsTheAnswerToItsRetry() {
+        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        Transition retried = answeredTogether(state, market, T0 + 501,
+                answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 300),
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 300));
+        assertPingedOnceMore(retried, "a", "b");
+
+        // b's first timeout comes round again (a redelivery); then the retry's real answers.
+        Transition again = MACHINE.bid(AuctionState.newBuilder(retried.state()).build(),
+                answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 300), T0 + 520, market, T0 + 521);
+        assertThat(again.store()).isEqualTo(AuctionMachine.Store.UNCHANGED);
+        assertThat(emitted(again, AuditEvent.class)).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(AuditType.LATE_EVENT);
+            assertThat(e.getDetail()).containsEntry("reason", "DUPLICATE_BID");
+        });
+        Transition last = answeredTogether(retried.state(), market, T0 + 1_010,
+                answer("L1", "a", BidStatus.PASS, null, null, T0 + 900),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 1_009));
+
+        assertThat(outcomeReason(last)).as("b was never heard on the retry").isEqualTo(Outcomes.STALE);
+    }
+
+    @Test
     void shouldEndStaleNotNoBidsWhenTheBuyersPingedAgainAreStillNotHeard() {
         Transition last = afterTimingOutTwice(BidReasons.NOT_HEARD);
 
