@@ -196,8 +196,10 @@ public record StreamsAppConfig(
                             + "leads taken are decided at normal speed. Slow buyers widen the bound instead of filling it.",
                     GROUP, 15, ConfigDef.Width.SHORT, INTAKE_IN_FLIGHT_MS)
             .define(CACHE_MAX_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(0), LOW,
-                    "Record cache of the app's stores (bytes; 0 = off): folds an auction's repeated state writes between "
-                            + "commits into one changelog record (in the Processor API it never holds back forwarded records).",
+                    "Record cache of the stores written often per key (bytes; 0 = off): folds an auction's state, a report "
+                            + "row's or a buyer's stats' repeated writes between commits into one changelog record (in the "
+                            + "Processor API it never holds back forwarded records). Stores whose keys are written once per "
+                            + "lead (timeline, status, dedupe, disclosures) bypass it.",
                     GROUP, 16, ConfigDef.Width.SHORT, CACHE_MAX_BYTES)
             .define(POST_GRACE_MS, Type.LONG, 2_000L, Range.atLeast(0), LOW,
                     "How long (ms) past the end of a post's budget (the post sent at the latest moment it may be, "
