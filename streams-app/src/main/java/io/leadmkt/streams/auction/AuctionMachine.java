@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -295,6 +296,12 @@ public final class AuctionMachine {
     private static boolean roundAnswered(AuctionState state) {
         List<String> round = state.getRounds().get(state.getRound());
         return round.stream().allMatch(buyerId -> answered(state, buyerId));
+    }
+
+    /** The same answer of the same buyer, read twice: what it said and when, as the connector stamped it. */
+    private static boolean sameAnswer(Bid kept, Bid bid) {
+        return kept.getBuyerId().equals(bid.getBuyerId()) && kept.getRespondedAt() == bid.getRespondedAt()
+                && kept.getStatus() == bid.getStatus() && Objects.equals(kept.getReason(), bid.getReason());
     }
 
     private static boolean answered(AuctionState state, String buyerId) {
@@ -566,12 +573,10 @@ public final class AuctionMachine {
             if (unheard.isEmpty()) {
                 return false;
             }
-            // Set aside, with when each was given: read again later (a redelivery), it must not pass for
-            // the buyer's answer to this retry.
-            Map<String, Long> setAside = new HashMap<>(state.getRetriedAnswerAt());
-            state.getBids().stream().filter(b -> unheard.contains(b.getBuyerId()))
-                    .forEach(b -> setAside.merge(b.getBuyerId(), b.getRespondedAt(), Math::max));
-            state.setRetriedAnswerAt(setAside);
+            // Kept aside: read again later (a redelivery), an answer must not pass for its buyer's answer
+            // to this retry.
+            state.setRetriedAnswers(Stream.concat(state.getRetriedAnswers().stream(),
+                    state.getBids().stream().filter(b -> unheard.contains(b.getBuyerId()))).toList());
             state.setBids(new ArrayList<>(state.getBids().stream()
                     .filter(b -> !unheard.contains(b.getBuyerId())).toList()));
             state.setPhase(AuctionPhase.COLLECTING); // from posting too: the bid in hand did not sell
@@ -599,8 +604,7 @@ public final class AuctionMachine {
                 late(leadId, bid.getBuyerId(), "NOT_PINGED");
                 return;
             }
-            Long setAside = state.getRetriedAnswerAt().get(bid.getBuyerId());
-            if (answered(state, bid.getBuyerId()) || (setAside != null && bid.getRespondedAt() <= setAside)) {
+            if (answered(state, bid.getBuyerId()) || state.getRetriedAnswers().stream().anyMatch(a -> sameAnswer(a, bid))) {
                 late(leadId, bid.getBuyerId(), "DUPLICATE_BID");
                 return;
             }
