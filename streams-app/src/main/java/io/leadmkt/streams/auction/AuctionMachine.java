@@ -119,6 +119,14 @@ public final class AuctionMachine {
 
         /** What a capped buyer can still spend, as its cap keeper last published; null: unknown. */
         Long spendLeftCents(String buyerId, long now);
+
+        /**
+         * How long a ping written now will likely wait for the connector to call its buyers (the mean of
+         * the last seconds, as intake sheds by it); 0 while none was measured.
+         */
+        default long pingWaitMs(long now) {
+            return 0;
+        }
     }
 
     /** A record to forward: keyed by lead id, or by buyer id for cap requests. */
@@ -496,12 +504,13 @@ public final class AuctionMachine {
          * one tier in tiers. Fixed-price buyers are not pinged; their price is their bid, at once.
          */
         private void openRound(int round) {
-            if (!TimeToDecision.canOffer(state.getDecideBy(), now)) {
+            List<String> roundBuyers = state.getRounds().get(round);
+            boolean pings = roundBuyers.stream().anyMatch(buyerId -> !fixedPrice(buyerId));
+            if (!TimeToDecision.canOffer(state.getDecideBy(), now) || (pings && !pingInTime())) {
                 // Our own lag ate the lead's time to decision: shed (the UNSOLD audit says STALE), never NO_BIDS.
                 close(Outcomes.unsold(state, Outcomes.STALE, now));
                 return;
             }
-            List<String> roundBuyers = state.getRounds().get(round);
             long answerBy = now + state.getPingDeadlineMs();
             state.setPhase(AuctionPhase.COLLECTING);
             state.setRound(round);
@@ -512,9 +521,9 @@ public final class AuctionMachine {
             List<String> pinged = new ArrayList<>();
             List<Bid> bids = new ArrayList<>(state.getBids());
             for (String buyerId : roundBuyers) {
-                BuyerTerms terms = state.getBuyerTerms().get(buyerId);
-                if (terms != null && terms.getFixedPriceCents() != null) {
-                    bids.add(fixedPriceBid(state.getLeadId(), buyerId, terms.getFixedPriceCents(), now));
+                if (fixedPrice(buyerId)) {
+                    bids.add(fixedPriceBid(state.getLeadId(), buyerId,
+                            state.getBuyerTerms().get(buyerId).getFixedPriceCents(), now));
                 } else {
                     pinged.add(buyerId);
                 }
@@ -528,6 +537,20 @@ public final class AuctionMachine {
             } else {
                 store = Store.SAVE;
             }
+        }
+
+        private boolean fixedPrice(String buyerId) {
+            BuyerTerms terms = state.getBuyerTerms().get(buyerId);
+            return terms != null && terms.getFixedPriceCents() != null;
+        }
+
+        /**
+         * Whether a ping written now would likely reach its buyers within the lead's time to decision: the
+         * connector answers for a ping it reads past {@code offerBy} without calling anyone, so a later
+         * round or a retry that would be read too late is not sent (intake sheds a new lead by the same wait).
+         */
+        private boolean pingInTime() {
+            return TimeToDecision.canOffer(state.getDecideBy(), now + market.pingWaitMs(now));
         }
 
         /** Pings {@code buyers} of the current round, answers due by {@code answerBy}, and audits it. */
@@ -559,7 +582,7 @@ public final class AuctionMachine {
          * first. Returns whether the round was offered again.
          */
         private boolean offerAgain() {
-            if (state.getPingRetries() >= PING_RETRIES || !TimeToDecision.canOffer(state.getDecideBy(), now)) {
+            if (state.getPingRetries() >= PING_RETRIES || !pingInTime()) {
                 return false;
             }
             List<String> round = state.getRounds().get(state.getRound());

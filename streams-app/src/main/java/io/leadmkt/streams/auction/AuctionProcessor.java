@@ -295,4 +295,9 @@ public final class AuctionProcessor implements Processor<String, SpecificRecord,
                 now);
     }
 
+    @Override
+    public long pingWaitMs(long now) {
+        return backlog.pingWaitMs(now);
+    }
+
 }

@@ -297,7 +297,7 @@ public final class IntakeBacklog {
      * #RATE_SECONDS} whole seconds; 0 while none was measured. The mean, not the worst: a lead whose ping
      * would likely be read in time is offered, and only the ones likely to be read too late are shed.
      */
-    private long pingWaitMs(long now) {
+    public synchronized long pingWaitMs(long now) {
         long pings = pingsWaited.total(now);
         return pings == 0 ? 0 : pingWaitMs.total(now) / pings;
     }

@@ -98,9 +98,10 @@ class AuctionMachinePropertiesTest {
      * @param decideBy  the lead's time to decision, from T0 (0: none)
      * @param optOutAt  the step from which the consumer is on the suppression list (past the end: never)
      * @param schedule  the seed of the order events are delivered in, and of the clock's jumps
+     * @param pingWaitMs how long pings are waiting for the connector, as intake measures it
      */
     record World(List<List<String>> rounds, Map<String, Script> buyers, long decideBy, int optOutAt, long schedule,
-                 CampaignPricing pricing) {
+                 CampaignPricing pricing, long pingWaitMs) {
         /** The lead's {@code decideBy} as the auction gets it (0: none). */
         long decideByAt() {
             return decideBy == 0 ? 0 : T0 + decideBy;
@@ -150,10 +151,11 @@ class AuctionMachinePropertiesTest {
                     Arbitraries.of(0L, 2_000L, 8_000L, 60_000L),
                     Arbitraries.oneOf(Arbitraries.just(MAX_STEPS), Arbitraries.integers().between(0, 12)),
                     Arbitraries.longs(),
-                    pricing)
-                    .as((scripts, decideBy, optOutAt, schedule, campaign) -> new World(rounds,
+                    pricing,
+                    Arbitraries.of(0L, 0L, 0L, 300L, 3_000L))
+                    .as((scripts, decideBy, optOutAt, schedule, campaign, pingWaitMs) -> new World(rounds,
                             IntStream.range(0, total).boxed().collect(Collectors.toMap(
-                                    i -> "b" + i, scripts::get)), decideBy, optOutAt, schedule, campaign));
+                                    i -> "b" + i, scripts::get)), decideBy, optOutAt, schedule, campaign, pingWaitMs));
         });
     }
 
@@ -244,8 +246,8 @@ class AuctionMachinePropertiesTest {
         Run run = new Run(world).play();
 
         for (Ping ping : run.pings) {
-            assertThat(TimeToDecision.canOffer(world.decideByAt(), ping.getPingedAt()))
-                    .as("pinged at %d", ping.getPingedAt()).isTrue();
+            assertThat(TimeToDecision.canOffer(world.decideByAt(), ping.getPingedAt() + world.pingWaitMs()))
+                    .as("pinged at %d, read %d ms later", ping.getPingedAt(), world.pingWaitMs()).isTrue();
         }
         Map<String, Long> pings = run.pings.stream().flatMap(p -> p.getBuyers().stream())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
@@ -559,6 +561,11 @@ class AuctionMachinePropertiesTest {
             @Override
             public Long spendLeftCents(String buyerId, long now) {
                 return world.buyers().get(buyerId).spendLeftCents();
+            }
+
+            @Override
+            public long pingWaitMs(long now) {
+                return world.pingWaitMs();
             }
         };
 

@@ -51,6 +51,8 @@ class AuctionMachineTest {
     private static final class Market implements AuctionMachine.Market {
         private final Lead lead;
         private final Map<String, Long> spendLeftCents;
+        /** How long pings are waiting for the connector, as intake measures it. */
+        private long pingWaitMs;
 
         Market(Lead lead) {
             this(lead, Map.of());
@@ -74,6 +76,11 @@ class AuctionMachineTest {
         @Override
         public Long spendLeftCents(String buyerId, long now) {
             return spendLeftCents.get(buyerId);
+        }
+
+        @Override
+        public long pingWaitMs(long now) {
+            return pingWaitMs;
         }
     }
 
@@ -360,6 +367,42 @@ class AuctionMachineTest {
 
         assertThat(emitted(next, Ping.class)).singleElement()
                 .satisfies(ping -> assertThat(ping.getBuyers()).as("the next step, not a again").containsExactly("b"));
+    }
+
+    @Test
+    void shouldEndStaleWithoutPingingTheNextWaterfallStepWhenItsPingWouldReachTheBuyerTooLate() {
+        assertThat(emitted(afterTheFirstStepPasses(1_500), Ping.class)).as("read 100 ms past offerBy").isEmpty();
+        assertThat(outcomeReason(afterTheFirstStepPasses(1_500))).isEqualTo(Outcomes.STALE);
+
+        assertThat(emitted(afterTheFirstStepPasses(1_000), Ping.class)).as("read in time").singleElement()
+                .satisfies(ping -> assertThat(ping.getBuyers()).containsExactly("b"));
+    }
+
+    /**
+     * A waterfall of a then b whose lead must be offered by T0 + 2 s: a passes at T0 + 600 ms, when pings
+     * are waiting {@code pingWaitMs} for the connector.
+     */
+    private static Transition afterTheFirstStepPasses(long pingWaitMs) {
+        QualifiedLead q = qualified("L1", T0 + 2_000, List.of(List.of("a"), List.of("b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        market.pingWaitMs = pingWaitMs;
+        return MACHINE.bid(state, answer("L1", "a", BidStatus.PASS, null, null, T0 + 600), T0 + 601, market, T0 + 602);
+    }
+
+    @Test
+    void shouldNotPingAgainWhenTheRetryWouldReachTheBuyersTooLate() {
+        QualifiedLead q = qualified("L1", T0 + 2_000, List.of(List.of("a", "b")));
+        Market market = market(q);
+        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        market.pingWaitMs = 1_600;
+
+        Transition last = answeredTogether(state, market, T0 + 501,
+                answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
+                answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500));
+
+        assertThat(emitted(last, Ping.class)).isEmpty();
+        assertThat(outcomeReason(last)).isEqualTo(Outcomes.STALE);
     }
 
     /**
