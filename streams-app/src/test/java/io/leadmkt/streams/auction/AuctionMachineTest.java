@@ -118,6 +118,16 @@ class AuctionMachineTest {
         return new Market(qualified.getLead());
     }
 
+    /** Lead L1's auction of {@code rounds}, to be offered by {@code decideBy}, opened at T0, and its market. */
+    private record Opened(Market market, AuctionState state) {
+    }
+
+    private static Opened opened(long decideBy, List<List<String>> rounds) {
+        QualifiedLead q = qualified("L1", decideBy, rounds);
+        Market market = market(q);
+        return new Opened(market, MACHINE.open(null, q, market, T0).state());
+    }
+
     @Test
     void shouldPingWithTheBudgetAndSetTheTimerAtTheBackstopWhenTheAuctionOpens() {
         QualifiedLead q = qualified("L1", T0 + 10_000, List.of(List.of("a", "b")));
@@ -243,10 +253,9 @@ class AuctionMachineTest {
 
     @Test
     void shouldNotTakeAnAnswerToTheFirstPingReadAgainAsTheAnswerToItsRetry() {
-        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        Transition retried = answeredTogether(state, market, T0 + 501,
+        Opened auction = opened(T0 + 60_000, List.of(List.of("a", "b")));
+        Market market = auction.market();
+        Transition retried = answeredTogether(auction.state(), market, T0 + 501,
                 answer("L1", "a", BidStatus.TIMEOUT, null, null, T0 + 300),
                 answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 300));
         assertPingedOnceMore(retried, "a", "b");
@@ -344,11 +353,9 @@ class AuctionMachineTest {
 
     @Test
     void shouldNotPingAgainWhenSomeBuyersOfTheRoundAnsweredAndTheRestTimedOut() {
-        QualifiedLead q = qualified("L1", T0 + 60_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
+        Opened auction = opened(T0 + 60_000, List.of(List.of("a", "b")));
 
-        Transition last = answeredTogether(state, market, T0 + 501,
+        Transition last = answeredTogether(auction.state(), auction.market(), T0 + 501,
                 answer("L1", "a", BidStatus.PASS, null, null, T0 + 5),
                 answer("L1", "b", BidStatus.TIMEOUT, null, null, T0 + 500));
 
@@ -383,21 +390,18 @@ class AuctionMachineTest {
      * are waiting {@code pingWaitMs} for the connector.
      */
     private static Transition afterTheFirstStepPasses(long pingWaitMs) {
-        QualifiedLead q = qualified("L1", T0 + 2_000, List.of(List.of("a"), List.of("b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        market.pingWaitMs = pingWaitMs;
-        return MACHINE.bid(state, answer("L1", "a", BidStatus.PASS, null, null, T0 + 600), T0 + 601, market, T0 + 602);
+        Opened auction = opened(T0 + 2_000, List.of(List.of("a"), List.of("b")));
+        auction.market().pingWaitMs = pingWaitMs;
+        return MACHINE.bid(auction.state(), answer("L1", "a", BidStatus.PASS, null, null, T0 + 600), T0 + 601,
+                auction.market(), T0 + 602);
     }
 
     @Test
     void shouldNotPingAgainWhenTheRetryWouldReachTheBuyersTooLate() {
-        QualifiedLead q = qualified("L1", T0 + 2_000, List.of(List.of("a", "b")));
-        Market market = market(q);
-        AuctionState state = MACHINE.open(null, q, market, T0).state();
-        market.pingWaitMs = 1_600;
+        Opened auction = opened(T0 + 2_000, List.of(List.of("a", "b")));
+        auction.market().pingWaitMs = 1_600;
 
-        Transition last = answeredTogether(state, market, T0 + 501,
+        Transition last = answeredTogether(auction.state(), auction.market(), T0 + 501,
                 answer("L1", "a", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500),
                 answer("L1", "b", BidStatus.TIMEOUT, null, BidReasons.NOT_HEARD, T0 + 500));
 
