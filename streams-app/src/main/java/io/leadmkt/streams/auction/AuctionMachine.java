@@ -627,7 +627,8 @@ public final class AuctionMachine {
                 late(leadId, bid.getBuyerId(), "NOT_PINGED");
                 return;
             }
-            if (answered(state, bid.getBuyerId()) || state.getRetriedAnswers().stream().anyMatch(a -> sameAnswer(a, bid))) {
+            if (answered(state, bid.getBuyerId())
+                    || state.getRetriedAnswers().stream().anyMatch(setAside -> sameAnswer(setAside, bid))) {
                 late(leadId, bid.getBuyerId(), "DUPLICATE_BID");
                 return;
             }
