@@ -37,15 +37,17 @@ public final class CapacityBench {
 
     /**
      * One step: the rate the generator was asked for and the one it achieved over the timed part; the
-     * timed leads' counts, latency, platform overhead and time per hop; leads of the whole step without a final answer; CPU per timed lead.
+     * timed leads' counts, latency, platform overhead and time per hop; leads of the whole step without a final answer; CPU
+     * and heap allocated per timed lead.
      */
     public record Step(double offeredPerSecond, double generatedPerSecond, Summary timed,
                        LeadHops.Percentiles overhead, String hops, String streamThread, String brokerErrors,
                        long unanswered,
-                       Map<Component, Double> cpuMsPerLead,
+                       Map<Component, Double> cpuMsPerLead, Map<Component, Double> allocatedKbPerLead,
                        double processCpuMsPerLead, TopicRecords records, long allLeads) {
         public Step {
             cpuMsPerLead = Map.copyOf(cpuMsPerLead);
+            allocatedKbPerLead = Map.copyOf(allocatedKbPerLead);
         }
 
         /** Sold share of the valid (not rejected) timed leads, in percent; shed leads are not sold. */
@@ -62,6 +64,16 @@ public final class CapacityBench {
             return cpuMsPerLead.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
+        public double threadAllocatedKbPerLead() {
+            return allocatedKbPerLead.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        /** The heap each lead cost by component: steadier than CPU from one hour to the next. */
+        String allocatedLine() {
+            return "heap allocated KB/lead: " + byComponent(allocatedKbPerLead, "%s %.1f", " ")
+                    + String.format(Locale.ROOT, " threads %.1f", threadAllocatedKbPerLead());
+        }
+
         /** Cores the whole process kept busy over the timed part: near the machine's count, it is saturated. */
         public double processCores() {
             return processCpuMsPerLead * generatedPerSecond / 1000;
@@ -73,10 +85,7 @@ public final class CapacityBench {
                             + " | p50 %7.1f ms p99 %7.1f ms overhead %d/%d ms | cpu ms/lead %s threads %.2f process %.2f (%.2f cores) | %s",
                     number(offeredPerSecond), generatedPerSecond, timed.leads(), soldPercent(), timed.shed(),
                     timed.unsold(), unanswered, timed.p50Ms(), timed.p99Ms(), overhead.p50Ms(), overhead.p99Ms(),
-                    cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                            .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().label(), e.getValue()))
-                            .collect(Collectors.joining(" ")),
-                    threadCpuMsPerLead(), processCpuMsPerLead, processCores(), sustained() ? "sustained" : "NOT sustained");
+                    byComponent(cpuMsPerLead, "%s %.2f", " "), threadCpuMsPerLead(), processCpuMsPerLead, processCores(), sustained() ? "sustained" : "NOT sustained");
         }
 
         String toJson() {
@@ -86,15 +95,21 @@ public final class CapacityBench {
                             + "\"unanswered\":%d,"
                             + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"overhead_p50_ms\":%d,\"overhead_p99_ms\":%d,"
                             + "\"cpu_ms_per_lead\":{%s,\"threads\":%.2f,\"process\":%.2f},"
+                            + "\"alloc_kb_per_lead\":{%s,\"threads\":%.1f},"
                             + "\"process_cores\":%.2f,\"records_per_lead\":%s,\"sustained\":%b}",
                     number(offeredPerSecond), generatedPerSecond, timed.leads(), timed.rejected(), timed.sold(),
                     soldPercent(), timed.unsold(), Summary.jsonCounts(timed.unsoldReasons()), timed.shed(),
                     Summary.jsonCounts(timed.shedReasons()), unanswered, timed.p50Ms(), timed.p99Ms(),
                     overhead.p50Ms(), overhead.p99Ms(),
-                    cpuMsPerLead.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                            .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey().label(), e.getValue()))
-                            .collect(Collectors.joining(",")),
-                    threadCpuMsPerLead(), processCpuMsPerLead, processCores(), records.toJson(allLeads), sustained());
+                    byComponent(cpuMsPerLead, "\"%s\":%.2f", ","), threadCpuMsPerLead(), processCpuMsPerLead,
+                    byComponent(allocatedKbPerLead, "\"%s\":%.1f", ","), threadAllocatedKbPerLead(),
+                    processCores(), records.toJson(allLeads), sustained());
+        }
+
+        private static String byComponent(Map<Component, Double> values, String format, String separator) {
+            return values.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> String.format(Locale.ROOT, format, e.getKey().label(), e.getValue()))
+                    .collect(Collectors.joining(separator));
         }
     }
 
@@ -172,6 +187,7 @@ public final class CapacityBench {
                 Step result = runStep(rate, meter);
                 steps.add(result);
                 out.println(result.toLine());
+                out.println("  " + result.allocatedLine());
                 out.println("  " + result.hops());
                 out.println("  " + result.streamThread());
                 out.println("  " + result.brokerErrors());
@@ -219,10 +235,13 @@ public final class CapacityBench {
         double seconds = used.window().toNanos() / 1e9;
         Map<Component, Double> perLead = new EnumMap<>(Component.class);
         used.threadNanos().forEach((component, nanos) -> perLead.put(component, msPerLead(nanos, timed.leads())));
+        Map<Component, Double> allocatedPerLead = new EnumMap<>(Component.class);
+        used.allocatedBytes().forEach((component, bytes) ->
+                allocatedPerLead.put(component, timed.leads() == 0 ? 0 : bytes / 1024.0 / timed.leads()));
         return new Step(rate, seconds == 0 ? 0 : timed.leads() / seconds, timed, demo.overhead(),
                 demo.stageReport(), thread[0] == null || thread[1] == null ? "stream thread: not measured"
                         : StreamThreadTime.line(thread[0], thread[1]), brokerErrors[0], all.leads() - all.accounted(), perLead,
-                msPerLead(used.processNanos(), timed.leads()), records[0], all.leads());
+                allocatedPerLead, msPerLead(used.processNanos(), timed.leads()), records[0], all.leads());
     }
 
     private Demo.Options options(double rate, Duration length) {
@@ -259,6 +278,8 @@ public final class CapacityBench {
                 + "(waiting in poll for input, or for a core)");
         out.println("  records/lead = log-end offsets of every topic (internal ones and transaction markers "
                 + "included) after the step / all leads of the step (warm-up too)");
+        out.println("  heap allocated KB/lead = bytes each thread allocated over the timed part (sampled with its CPU "
+                + "time) / timed leads, by the same names");
         out.println("  process = the JVM's whole CPU time, "
                 + "so process - threads = GC, JIT, RocksDB's native threads and threads that ended between samples");
         out.flush();

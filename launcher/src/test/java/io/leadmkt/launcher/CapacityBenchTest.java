@@ -86,6 +86,8 @@ class CapacityBenchTest {
                 + "\"p50_ms\":10.0,"
                 + "\"p99_ms\":99.0,\"overhead_p50_ms\":40,\"overhead_p99_ms\":180,\"cpu_ms_per_lead\":{\"broker\":4.00,\"streams\":5.00,\"connector\":1.00,"
                 + "\"buyers\":1.00,\"generator\":0.25,\"other\":0.25,\"threads\":11.50,\"process\":12.50},"
+                + "\"alloc_kb_per_lead\":{\"broker\":40.0,\"streams\":60.5,\"connector\":0.0,\"buyers\":0.0,"
+                + "\"generator\":0.0,\"other\":0.0,\"threads\":100.5},"
                 + "\"process_cores\":0.31,\"records_per_lead\":{\"total\":9.00,\"audit\":9.00},\"sustained\":true},"
                 + "{\"offered_per_s\":50,");
         assertThat(json).contains("\"unsold\":10,\"unsold_reasons\":{\"NO_BIDS\":10},\"shed\":100,"
@@ -100,8 +102,14 @@ class CapacityBenchTest {
                 unsold > 0 ? Map.of("NO_BIDS", unsold) : Map.of(), Map.of(), 0, 0, 0, 10.0, 99.0);
         Map<Component, Double> cpu = new EnumMap<>(Map.of(Component.BROKER, 4.0, Component.STREAMS, 5.0,
                 Component.CONNECTOR, 1.0, Component.BUYERS, 1.0, Component.GENERATOR, 0.25, Component.OTHER, 0.25));
+        Map<Component, Double> allocated = new EnumMap<>(Component.class);
+        for (Component component : Component.values()) {
+            allocated.put(component, 0.0);
+        }
+        allocated.put(Component.BROKER, 40.0);
+        allocated.put(Component.STREAMS, 60.5);
         return new Step(offered, offered, timed, new LeadHops.Percentiles(40, 180), "hops p50/p99 ms: overhead 40/180",
                 "stream thread: not measured", "broker error answers: none",
-                unanswered, cpu, 12.5, new TopicRecords(Map.of("audit", 900L)), 100);
+                unanswered, cpu, allocated, 12.5, new TopicRecords(Map.of("audit", 900L)), 100);
     }
 }
