@@ -302,8 +302,12 @@ public final class AuctionMachine {
     }
 
     private static boolean roundAnswered(AuctionState state) {
-        List<String> round = state.getRounds().get(state.getRound());
-        return round.stream().allMatch(buyerId -> answered(state, buyerId));
+        for (String buyerId : state.getRounds().get(state.getRound())) {
+            if (!answered(state, buyerId)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same answer of the same buyer, read twice: what it said and when, as the connector stamped it. */
@@ -313,7 +317,21 @@ public final class AuctionMachine {
     }
 
     private static boolean answered(AuctionState state, String buyerId) {
-        return state.getBids().stream().anyMatch(b -> b.getBuyerId().equals(buyerId));
+        return answerOf(state, buyerId) != null;
+    }
+
+    /**
+     * The answer {@code buyerId} gave in this round, or null while it has not answered. A loop, not a stream:
+     * it runs for every buyer of the round on every answer, and the stream's two objects a call were 3 % of
+     * the heap a lead cost at 300 leads/s (JFR allocation samples), escape analysis removing neither.
+     */
+    private static Bid answerOf(AuctionState state, String buyerId) {
+        for (Bid bid : state.getBids()) {
+            if (bid.getBuyerId().equals(buyerId)) {
+                return bid;
+            }
+        }
+        return null;
     }
 
     /**
@@ -831,7 +849,7 @@ public final class AuctionMachine {
          * new hold first for a buyer with caps (the last one went back with the undelivered post's result).
          */
         private void postAgain(String buyerId, long priceCents) {
-            Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst().orElseThrow();
+            Bid bid = Objects.requireNonNull(answerOf(state, buyerId), buyerId);
             // The hold just released reaches the cap keeper before the new one (same buyer, same partition,
             // in order), but the spend left we read may not show it yet: counted as ours, not as spent, so
             // a buyer near its cap is not refused the lead it already won.
@@ -875,8 +893,7 @@ public final class AuctionMachine {
                 emit(Audit.buyerEvent(leadId, AuditType.CAP_GRANTED, now, buyerId, state.getAttempt(), null,
                         priceCents, Map.of()));
                 state.setReservedAttempt(state.getAttempt());
-                Bid bid = state.getBids().stream().filter(b -> b.getBuyerId().equals(buyerId)).findFirst()
-                        .orElseThrow();
+                Bid bid = Objects.requireNonNull(answerOf(state, buyerId), buyerId);
                 post(bid, priceCents);
                 return;
             }
