@@ -44,6 +44,45 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldWriteEachRecordWholeWhenOneThreadWritesLargeAndSmallOnesInTurn() {
+        // The thread's buffer is kept between records, and dropped once a record grew it past 64 KB.
+        Lead large = lead();
+        large.getProfile().setAttributes(Map.of("notes", "x".repeat(100_000)));
+        byte[] smallBefore = leads.serialize("t", lead());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(leads.deserialize("t", leads.serialize("t", large))).isEqualTo(large);
+            assertThat(leads.serialize("t", lead())).isEqualTo(smallBefore);
+        }
+    }
+
+    @Test
+    void shouldKeepThreadsApartWhenManySerialiseAndReadAtOnce() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                String id = "L" + t;
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        Lead mine = lead();
+                        mine.setLeadId(id + "-" + i);
+                        if (!leads.deserialize("t", leads.serialize("t", mine)).equals(mine)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> run : runs) {
+                assertThat(run.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldFailWithSerializationExceptionWhenBytesAreNotAvro() {
         assertThatThrownBy(() -> leads.deserialize("t", "{\"leadId\":1}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("magic byte");
