@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadmkt.connector.FakeBuyers;
 import io.leadmkt.connector.Fixtures;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +136,22 @@ class BuyerHttpExecutorTest {
 
         assertThat(result).isInstanceOfSatisfying(HttpFailure.class,
                 f -> assertThat(f.kind()).isEqualTo(HttpFailure.Kind.CONNECTION_REFUSED));
+    }
+
+    @Test
+    void shouldCallEachUrlAsWrittenWhenMoreDifferentUrlsArriveThanAreKeptParsed() throws Exception {
+        // Query-string buyers put the lead in the URL: more distinct URLs than the executor keeps parsed.
+        String url = buyers.answer("/q", FakeBuyers.json("{\"bid\":false}"));
+        List<String> sent = List.of("L0", "L1", "L2", "L3", "L4", "L5", "L0", "L6", "L1");
+        try (BuyerHttpExecutor keepingThree = new BuyerHttpExecutor(8, 3)) {
+            for (String lead : sent) {
+                assertThat(keepingThree.execute(request(url + "?lead=" + lead), 5_000).get(10, TimeUnit.SECONDS))
+                        .isInstanceOf(HttpAnswer.class);
+            }
+        }
+
+        assertThat(buyers.requestsTo("/q")).extracting(r -> r.getUrl().queryParameter("lead"))
+                .containsExactlyElementsOf(sent);
     }
 
     @Test
