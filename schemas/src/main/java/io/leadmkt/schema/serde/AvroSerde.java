@@ -37,7 +37,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
      * Neither is reentered: Avro calls nothing of ours while it writes or reads.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-    /** A buffer a rare large record grew past this is not kept. */
+    /** A buffer a rare large record grew past this is not kept, nor a decoder that read one. */
     private static final int SCRATCH_KEPT_BYTES = 64 * 1024;
 
     private static final class Scratch extends ByteArrayOutputStream {
@@ -126,7 +126,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             Scratch scratch = SCRATCH.get();
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE,
                     scratch.decoder);
-            scratch.decoder = decoder;
+            // Kept only while it points at a small record: it holds the bytes it last read.
+            scratch.decoder = bytes.length <= SCRATCH_KEPT_BYTES ? decoder : null;
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("trailing bytes after " + writerSchema.getFullName() + " body");

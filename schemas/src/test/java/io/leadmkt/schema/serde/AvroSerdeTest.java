@@ -53,6 +53,7 @@ class AvroSerdeTest {
         for (int i = 0; i < 3; i++) {
             assertThat(leads.deserialize("t", leads.serialize("t", large))).isEqualTo(large);
             assertThat(leads.serialize("t", lead())).isEqualTo(smallBefore);
+            assertThat(leads.deserialize("t", smallBefore)).isEqualTo(lead());
         }
     }
 
