@@ -321,7 +321,7 @@ public final class AuctionMachine {
     }
 
     /**
-     * The answer {@code buyerId} gave in this round, or null while it has not answered. A loop, not a stream:
+     * The answer {@code buyerId} gave in this auction, or null while it has not answered. A loop, not a stream:
      * it runs for every buyer of the round on every answer, and the stream's two objects a call were 3 % of
      * the heap a lead cost at 300 leads/s (JFR allocation samples), escape analysis removing neither.
      */
