@@ -353,6 +353,9 @@ public final class LeadMarketApp implements AutoCloseable {
         // ... and its bytes are kept, with the error in the record headers (KIP-1034).
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.EVENTS_DEADLETTER);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Again for the main consumer: its partition assignor builds a StreamsConfig of its own from the
+        // consumer's settings, and Kafka 4.4 then warns on every start that the setting above is missing.
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // Folds repeated writes of one key between commits (see StateStores); forwards are never held back.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
         // Every RocksDB store of the process shares one bounded block cache and memtable budget.

@@ -53,4 +53,14 @@ class StreamsAppConfigTest {
                 .containsEntry("client.id", "app7-http-intake")
                 .doesNotContainKeys("num.standby.replicas", "producer.compression.type");
     }
+
+    @Test
+    void shouldEnableGlobalProcessingErrorHandlerWhenStreamsBuildsItsAssignorConfig() {
+        StreamsConfig streams = new StreamsConfig(LeadMarketApp.streamsProperties(DEFAULTS));
+        // The main consumer's settings are what its partition assignor builds a StreamsConfig of its own from.
+        StreamsConfig assignors = new StreamsConfig(streams.getMainConsumerConfigs("leadmkt", "leadmkt-consumer", 0));
+
+        assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+    }
 }
