@@ -37,18 +37,19 @@ public final class Bench {
             profile("eos-commit20-linger0", "exactly_once_v2", 20, 0, "rocksdb"),
             profile("eos-commit10-linger0", "exactly_once_v2", 10, 0, "rocksdb"),
             profile("eos-commit20-linger5", "exactly_once_v2", 20, 5, "rocksdb"),
+            profile("eos-commit10-linger5", "exactly_once_v2", 10, 5, "rocksdb"),
             profile("eos-commit20-linger0-inmemory", "exactly_once_v2", 20, 0, "in_memory"),
             profile("alos-commit10-linger0", "at_least_once", 10, 0, "rocksdb"));
 
     /** Punctuality of deadlines: every auction waits for a buyer that never answers in time. */
     public static final List<Profile> DEADLINE_PROFILES = List.of(
-            withPoll(profile("eos-commit20-poll10", "exactly_once_v2", 20, 0, "rocksdb"), 10),
-            withPoll(profile("eos-commit20-poll100", "exactly_once_v2", 20, 0, "rocksdb"), 100));
+            withPoll(profile("eos-commit10-poll10", "exactly_once_v2", 10, 0, "rocksdb"), 10),
+            withPoll(profile("eos-commit10-poll100", "exactly_once_v2", 10, 0, "rocksdb"), 100));
 
     /** What a cap costs: the chosen settings, buyers without and with caps. */
     public static final List<Profile> CAP_PROFILES = List.of(
-            profile("eos-commit20-linger5", "exactly_once_v2", 20, 5, "rocksdb"),
-            capped(profile("eos-commit20-linger5-capped", "exactly_once_v2", 20, 5, "rocksdb")));
+            profile("eos-commit10-linger5", "exactly_once_v2", 10, 5, "rocksdb"),
+            capped(profile("eos-commit10-linger5-capped", "exactly_once_v2", 10, 5, "rocksdb")));
 
     private static Profile capped(Profile profile) {
         return new Profile(profile.name(), profile.settings(), true);

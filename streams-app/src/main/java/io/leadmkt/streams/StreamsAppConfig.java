@@ -143,8 +143,12 @@ public record StreamsAppConfig(
             .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"),
                     HIGH, "exactly_once_v2 (default) or at_least_once.",
                     GROUP, 7, ConfigDef.Width.MEDIUM, PROCESSING_GUARANTEE)
-            .define(COMMIT_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(1), HIGH,
-                    "Commit interval (ms). Under exactly-once, output becomes visible only at a commit: this bounds latency.",
+            .define(COMMIT_INTERVAL_MS, Type.LONG, 10L, Range.atLeast(1), HIGH,
+                    "Commit interval (ms). Under exactly-once, output becomes visible only at a commit, and a lead waits "
+                    + "for three (its ping, its post, its outcome): this bounds latency. 10 (default) measured faster than "
+                    + "20 at the median up to ~450 leads/s per instance on 2 cores (overhead p50 43-46 against 70 ms at "
+                    + "100/s) for ~15 % more CPU per lead at 100/s and the same from 350/s; 20 is faster near capacity "
+                    + "(above ~500/s there, lower on a slower machine).",
                     GROUP, 8, ConfigDef.Width.SHORT, COMMIT_INTERVAL_MS)
             .define(PRODUCER_LINGER_MS, Type.INT, 5, Range.atLeast(0), MEDIUM,
                     "linger.ms of Streams' producers. Kafka Streams' own default (100) adds ~100 ms per hop; 5 batches "

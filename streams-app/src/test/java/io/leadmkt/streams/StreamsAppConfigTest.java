@@ -27,7 +27,7 @@ class StreamsAppConfigTest {
     @Test
     void shouldTakeEveryDefaultFromTheDefinitionWhenNothingIsSet() {
         assertThat(DEFAULTS.applicationId()).isEqualTo("leadmkt");
-        assertThat(DEFAULTS.commitIntervalMs()).isEqualTo(20);
+        assertThat(DEFAULTS.commitIntervalMs()).isEqualTo(10);
         assertThat(DEFAULTS.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(DEFAULTS.replicationFactor()).isEqualTo((short) 1);
         assertThat(DEFAULTS.stateDir()).isEqualTo(Path.of("state"));
