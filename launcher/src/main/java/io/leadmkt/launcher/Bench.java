@@ -30,6 +30,9 @@ public final class Bench {
         }
     }
 
+    /** The settings the app ships with (StreamsAppConfig's and ConnectorConfig's defaults). */
+    private static final Profile DEFAULTS = profile("eos-commit10-linger5", "exactly_once_v2", 10, 5, "rocksdb");
+
     public static final List<Profile> PROFILES = List.of(
             profile("streams-defaults-eos", "exactly_once_v2", 100, 100, "rocksdb"),
             profile("eos-commit100-linger0", "exactly_once_v2", 100, 0, "rocksdb"),
@@ -37,7 +40,7 @@ public final class Bench {
             profile("eos-commit20-linger0", "exactly_once_v2", 20, 0, "rocksdb"),
             profile("eos-commit10-linger0", "exactly_once_v2", 10, 0, "rocksdb"),
             profile("eos-commit20-linger5", "exactly_once_v2", 20, 5, "rocksdb"),
-            profile("eos-commit10-linger5", "exactly_once_v2", 10, 5, "rocksdb"),
+            DEFAULTS,
             profile("eos-commit20-linger0-inmemory", "exactly_once_v2", 20, 0, "in_memory"),
             profile("alos-commit10-linger0", "at_least_once", 10, 0, "rocksdb"));
 
@@ -48,8 +51,8 @@ public final class Bench {
 
     /** What a cap costs: the chosen settings, buyers without and with caps. */
     public static final List<Profile> CAP_PROFILES = List.of(
-            profile("eos-commit10-linger5", "exactly_once_v2", 10, 5, "rocksdb"),
-            capped(profile("eos-commit10-linger5-capped", "exactly_once_v2", 10, 5, "rocksdb")));
+            DEFAULTS,
+            capped(new Profile(DEFAULTS.name() + "-capped", DEFAULTS.settings())));
 
     private static Profile capped(Profile profile) {
         return new Profile(profile.name(), profile.settings(), true);
