@@ -148,7 +148,9 @@ public record StreamsAppConfig(
                     + "for three (its ping, its post, its outcome): this bounds latency. 10 (default) measured faster than "
                     + "20 at the median up to ~450 leads/s per instance on 2 cores (overhead p50 43-46 against 70 ms at "
                     + "100/s) for ~15 % more CPU per lead at 100/s and the same from 350/s; 20 is faster near capacity "
-                    + "(above ~500/s there, lower on a slower machine).",
+                    + "(above ~500/s there, lower on a slower machine). At 10-25 leads/s 10 costs 20-35 % more CPU per "
+                    + "lead than 20 (about a tenth of a core at 10/s, a sixth at 25/s) for half the median: an instance "
+                    + "selling a few leads a second where that CPU counts for more than ~50 ms saves it with 20.",
                     GROUP, 8, ConfigDef.Width.SHORT, COMMIT_INTERVAL_MS)
             .define(PRODUCER_LINGER_MS, Type.INT, 5, Range.atLeast(0), MEDIUM,
                     "linger.ms of Streams' producers. Kafka Streams' own default (100) adds ~100 ms per hop; 5 batches "
