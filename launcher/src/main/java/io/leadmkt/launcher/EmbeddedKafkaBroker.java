@@ -75,8 +75,8 @@ public final class EmbeddedKafkaBroker implements LocalKafka {
             boolean temporary = logDir == null;
             Path dir = temporary ? Files.createTempDirectory("leadmkt-kafka-") : logDir.toAbsolutePath();
             Files.createDirectories(dir);
-            int brokerPort = port == 0 ? KafkaNode.freePort() : port;
-            int controllerPort = KafkaNode.freePort();
+            int brokerPort = port == 0 ? ListenerPorts.free() : port;
+            int controllerPort = ListenerPorts.free();
             return new EmbeddedKafkaBroker(dir, temporary ? dir : null, brokerPort, controllerPort, 0, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's log dir", e);
@@ -93,7 +93,7 @@ public final class EmbeddedKafkaBroker implements LocalKafka {
             Path dir = Files.createDirectories(root.resolve("log"));
             LocalCertificates certificates = LocalCertificates.create(root.resolve("tls"));
             certificates.keystore(SUPER_USER);
-            return new EmbeddedKafkaBroker(dir, root, KafkaNode.freePort(), KafkaNode.freePort(), KafkaNode.freePort(), certificates);
+            return new EmbeddedKafkaBroker(dir, root, ListenerPorts.free(), ListenerPorts.free(), ListenerPorts.free(), certificates);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's directories", e);
         }

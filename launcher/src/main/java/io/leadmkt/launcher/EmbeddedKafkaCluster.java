@@ -68,7 +68,7 @@ public final class EmbeddedKafkaCluster implements LocalKafka {
             List<KafkaNode> nodes = new ArrayList<>();
             for (int id = 1; id <= size; id++) {
                 Path logDir = Files.createDirectories(root.resolve("node-" + id));
-                nodes.add(new KafkaNode(id, logDir, KafkaNode.freePort(), KafkaNode.freePort()));
+                nodes.add(new KafkaNode(id, logDir, ListenerPorts.free(), ListenerPorts.free()));
             }
             return new EmbeddedKafkaCluster(List.copyOf(nodes), root);
         } catch (IOException e) {

@@ -3,8 +3,6 @@ package io.leadmkt.launcher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -214,13 +212,6 @@ final class KafkaNode {
             });
         } catch (IOException e) {
             log.warn("could not delete {}: {}", dir, e.toString());
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName(LOOPBACK))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 }

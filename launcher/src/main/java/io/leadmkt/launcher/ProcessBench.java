@@ -145,7 +145,7 @@ public final class ProcessBench {
     }
 
     private List<Result> run(Children children, Path runDir) throws Exception {
-        int brokerPort = KafkaNode.freePort();
+        int brokerPort = ListenerPorts.free();
         out.printf(Locale.ROOT, "bench --processes: broker, %d streams instance(s) and the connector as separate JVMs "
                         + "(options: %s), %d fast buyers and the lead generator in this one, %d cores; leads %s%n",
                 streamsInstances, javaOptions.isEmpty() ? "JVM defaults" : String.join(" ", javaOptions), BUYERS,
@@ -174,13 +174,13 @@ public final class ProcessBench {
         Map<String, Integer> readyPorts = new LinkedHashMap<>();
         long started = System.nanoTime();
         for (int i = 1; i <= streamsInstances; i++) {
-            int port = KafkaNode.freePort();
+            int port = ListenerPorts.free();
             String name = "streams-" + i;
             children.start(name, concat(List.of("streams", "--bootstrap-servers", bootstrap, "--port",
                     Integer.toString(port), "--state-dir", children.stateRoot.resolve(name).toString()), settingsFile));
             readyPorts.put(name, port);
         }
-        int connectorPort = KafkaNode.freePort();
+        int connectorPort = ListenerPorts.free();
         children.start("connector", concat(List.of("connector", "--bootstrap-servers", bootstrap, "--port",
                 Integer.toString(connectorPort)), settingsFile));
         readyPorts.put("connector", connectorPort);
