@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,7 +24,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -52,6 +59,33 @@ class EmbeddedKafkaBrokerTest {
                     .flatExtracting(TopicDescription::partitions)
                     .hasSize(5)
                     .allSatisfy(p -> assertThat(p.leader()).isNotNull().matches(leader -> !leader.isEmpty()));
+        }
+    }
+
+    @Test
+    void shouldDescribeTopicsOnceTheBrokerAskedKnowsThemWhenItDidNotAtFirst() throws Exception {
+        try (Admin admin = broker.admin()) {
+            TopicProvisioner.ensureTopics(admin, List.of(new NewTopic("known-late", 2, (short) 1)));
+            // What a 3-node cluster did in CI: the broker asked had not learnt of the topic yet.
+            AtomicInteger asked = new AtomicInteger();
+            try (Admin lagging = new ForwardingAdmin(Map.of("bootstrap.servers", broker.bootstrapServers())) {
+                @Override
+                public DescribeTopicsResult describeTopics(TopicCollection topics, DescribeTopicsOptions options) {
+                    if (asked.incrementAndGet() <= 3) {
+                        KafkaFutureImpl<TopicDescription> unknown = new KafkaFutureImpl<>();
+                        unknown.completeExceptionally(new UnknownTopicOrPartitionException("not known here yet"));
+                        return new DescribeTopicsResult(null, Map.of("known-late", unknown)) {
+                        };
+                    }
+                    return super.describeTopics(topics, options);
+                }
+            }) {
+                Map<String, TopicDescription> described =
+                        TopicProvisioner.awaitLeaders(lagging, List.of("known-late"), Duration.ofSeconds(30));
+
+                assertThat(asked).hasValue(4);
+                assertThat(described.get("known-late").partitions()).hasSize(2);
+            }
         }
     }
 

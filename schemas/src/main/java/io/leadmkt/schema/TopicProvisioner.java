@@ -1,6 +1,7 @@
 package io.leadmkt.schema;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,24 +91,30 @@ public final class TopicProvisioner {
         awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), LEADER_WAIT);
     }
 
-    /** How long new topics may take to elect leaders before provisioning gives up. */
-    static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+    /** How long new topics may take to elect leaders, or to be known to every broker, before provisioning gives up. */
+    public static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     /**
-     * Waits until every partition of {@code names} has a leader. Writing to a topic created a moment ago
-     * can meet a broker that is not its leader yet: the producer retries, and an idempotent one was seen
-     * (Kafka 4.4, one broker) to find its first batch already appended and then retry it as out of order
-     * until its delivery timeout, two minutes later.
+     * Waits until every partition of {@code names} has a leader, and returns their descriptions. Writing
+     * to a topic created a moment ago can meet a broker that is not its leader yet: the producer retries,
+     * and an idempotent one was seen (Kafka 4.4, one broker) to find its first batch already appended and
+     * then retry it as out of order until its delivery timeout, two minutes later. In a cluster, the
+     * broker asked may also not know yet a topic another broker created or listed a moment ago (CI saw
+     * {@code UNKNOWN_TOPIC_OR_PARTITION} on a 3-node cluster): that is waited out too.
      */
-    public static void awaitLeaders(Admin admin, List<String> names, Duration within) throws InterruptedException {
+    public static Map<String, TopicDescription> awaitLeaders(Admin admin, List<String> names, Duration within)
+            throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
+        Map<String, TopicDescription> led = new HashMap<>();
         List<String> waiting = names;
         while (!waiting.isEmpty()) {
             try {
-                Map<String, TopicDescription> described = admin.describeTopics(waiting).allTopicNames().get();
-                waiting = described.values().stream()
-                        .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
-                        .map(TopicDescription::name).toList();
+                for (TopicDescription d : admin.describeTopics(waiting).allTopicNames().get().values()) {
+                    if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        led.put(d.name(), d);
+                    }
+                }
+                waiting = waiting.stream().filter(name -> !led.containsKey(name)).toList();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
@@ -121,5 +128,6 @@ public final class TopicProvisioner {
                 Thread.sleep(50);
             }
         }
+        return Map.copyOf(led);
     }
 }

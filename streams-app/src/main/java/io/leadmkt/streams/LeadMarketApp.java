@@ -303,7 +303,8 @@ public final class LeadMarketApp implements AutoCloseable {
             // decisions on that partition number: refuse to start on topics that would split them.
             List<String> leadKeyed = List.of(byIdentity, topics.bids().name(), topics.postResults().name(),
                     topics.capDecisions().name());
-            Map<String, TopicDescription> described = admin.describeTopics(leadKeyed).allTopicNames().get();
+            Map<String, TopicDescription> described =
+                    TopicProvisioner.awaitLeaders(admin, leadKeyed, TopicProvisioner.LEADER_WAIT);
             for (TopicDescription d : described.values()) {
                 if (d.partitions().size() != config.partitions()) {
                     throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
