@@ -81,7 +81,7 @@ class EmbeddedKafkaBrokerTest {
                 }
             }) {
                 Map<String, TopicDescription> described =
-                        TopicProvisioner.awaitLeaders(lagging, List.of("known-late"), Duration.ofSeconds(30));
+                        TopicProvisioner.describe(lagging, List.of("known-late"), Duration.ofSeconds(30));
 
                 assertThat(asked).hasValue(4);
                 assertThat(described.get("known-late").partitions()).hasSize(2);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -91,30 +92,44 @@ public final class TopicProvisioner {
         awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), LEADER_WAIT);
     }
 
-    /** How long new topics may take to elect leaders, or to be known to every broker, before provisioning gives up. */
+    /** How long new topics may take to elect leaders, or to be known to the broker asked, before provisioning gives up. */
     public static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     /**
-     * Waits until every partition of {@code names} has a leader, and returns their descriptions. Writing
-     * to a topic created a moment ago can meet a broker that is not its leader yet: the producer retries,
-     * and an idempotent one was seen (Kafka 4.4, one broker) to find its first batch already appended and
-     * then retry it as out of order until its delivery timeout, two minutes later. In a cluster, the
-     * broker asked may also not know yet a topic another broker created or listed a moment ago (CI saw
-     * {@code UNKNOWN_TOPIC_OR_PARTITION} on a 3-node cluster): that is waited out too.
+     * Waits until every partition of {@code names} has a leader. Writing to a topic created a moment ago
+     * can meet a broker that is not its leader yet: the producer retries, and an idempotent one was seen
+     * (Kafka 4.4, one broker) to find its first batch already appended and then retry it as out of order
+     * until its delivery timeout, two minutes later.
      */
-    public static Map<String, TopicDescription> awaitLeaders(Admin admin, List<String> names, Duration within)
+    public static void awaitLeaders(Admin admin, List<String> names, Duration within) throws InterruptedException {
+        awaitDescribed(admin, names, d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()),
+                within, "topics without a leader");
+    }
+
+    /**
+     * Describes {@code names}, leaders or not. In a cluster the broker asked may not know yet a topic that
+     * another broker created or listed a moment ago (CI saw {@code UNKNOWN_TOPIC_OR_PARTITION} on a
+     * 3-node cluster): that answer is waited out, up to {@code within}.
+     */
+    public static Map<String, TopicDescription> describe(Admin admin, List<String> names, Duration within)
             throws InterruptedException {
+        return awaitDescribed(admin, names, d -> true, within, "topics unknown");
+    }
+
+    private static Map<String, TopicDescription> awaitDescribed(Admin admin, List<String> names,
+                                                                Predicate<TopicDescription> ready, Duration within,
+                                                                String notReady) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        Map<String, TopicDescription> led = new HashMap<>();
+        Map<String, TopicDescription> done = new HashMap<>();
         List<String> waiting = names;
         while (!waiting.isEmpty()) {
             try {
                 for (TopicDescription d : admin.describeTopics(waiting).allTopicNames().get().values()) {
-                    if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                        led.put(d.name(), d);
+                    if (ready.test(d)) {
+                        done.put(d.name(), d);
                     }
                 }
-                waiting = waiting.stream().filter(name -> !led.containsKey(name)).toList();
+                waiting = waiting.stream().filter(name -> !done.containsKey(name)).toList();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
@@ -122,12 +137,11 @@ public final class TopicProvisioner {
             }
             if (!waiting.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics without a leader after " + within.toSeconds() + " s: "
-                            + waiting);
+                    throw new IllegalStateException(notReady + " after " + within.toSeconds() + " s: " + waiting);
                 }
                 Thread.sleep(50);
             }
         }
-        return Map.copyOf(led);
+        return Map.copyOf(done);
     }
 }

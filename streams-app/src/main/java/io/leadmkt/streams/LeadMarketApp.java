@@ -304,7 +304,7 @@ public final class LeadMarketApp implements AutoCloseable {
             List<String> leadKeyed = List.of(byIdentity, topics.bids().name(), topics.postResults().name(),
                     topics.capDecisions().name());
             Map<String, TopicDescription> described =
-                    TopicProvisioner.awaitLeaders(admin, leadKeyed, TopicProvisioner.LEADER_WAIT);
+                    TopicProvisioner.describe(admin, leadKeyed, TopicProvisioner.LEADER_WAIT);
             for (TopicDescription d : described.values()) {
                 if (d.partitions().size() != config.partitions()) {
                     throw new IllegalStateException("topic " + d.name() + " has " + d.partitions().size()
